@@ -1,0 +1,126 @@
+import { EventQueue, type Handler } from './event-queue.js';
+
+/** A reusable timer owned by a model component; set, move and clear it as often as needed. */
+export type TimerId = number;
+
+export interface RunOptions {
+  /** Stop before the first event later than this virtual time; the clock then reads `untilMs`. */
+  untilMs?: number;
+}
+
+export type RunOutcome =
+  | { state: 'until'; nowMs: number }
+  | { state: 'drained'; nowMs: number }
+  | { state: 'stopped'; nowMs: number };
+
+/**
+ * The discrete-event engine: a virtual clock, a priority queue and a loop.
+ *
+ * Events at equal times run in the order they were scheduled. Handlers take one
+ * number so that hot paths schedule without allocating closures.
+ */
+export class Simulation {
+  private readonly queue = new EventQueue();
+  private clockMs = 0;
+  private stopRequested = false;
+  private processed = 0;
+
+  get nowMs(): number {
+    return this.clockMs;
+  }
+
+  /** Events dispatched so far. */
+  get eventsProcessed(): number {
+    return this.processed;
+  }
+
+  /** Events waiting in the queue. */
+  get pendingEvents(): number {
+    return this.queue.size;
+  }
+
+  /** Schedules a one-shot `handler(arg)` at `atMs`. It cannot be cancelled: use a timer for that. */
+  at(atMs: number, handler: Handler, arg = 0): void {
+    if (!(atMs >= this.clockMs)) {
+      throw new RangeError(`Expected event time to be a number >= now (${String(this.clockMs)}), got ${String(atMs)}`);
+    }
+    this.queue.set(this.queue.allocate(handler, arg, true), atMs);
+  }
+
+  /** Schedules a one-shot `handler(arg)` after `delayMs`. */
+  after(delayMs: number, handler: Handler, arg = 0): void {
+    this.at(this.clockMs + delayMs, handler, arg);
+  }
+
+  /** Allocates an idle reusable timer that calls `handler(arg)` each time it fires. */
+  createTimer(handler: Handler, arg = 0): TimerId {
+    return this.queue.allocate(handler, arg, false);
+  }
+
+  /** Arms or moves a timer to fire at `atMs` (O(log n), in place). */
+  setTimer(timer: TimerId, atMs: number): void {
+    if (!(atMs >= this.clockMs)) {
+      throw new RangeError(`Expected timer time to be a number >= now (${String(this.clockMs)}), got ${String(atMs)}`);
+    }
+    this.queue.set(timer, atMs);
+  }
+
+  /** Changes the argument a timer passes to its handler. */
+  setTimerArg(timer: TimerId, arg: number): void {
+    this.queue.setArg(timer, arg);
+  }
+
+  clearTimer(timer: TimerId): void {
+    this.queue.cancel(timer);
+  }
+
+  isTimerPending(timer: TimerId): boolean {
+    return this.queue.isPending(timer);
+  }
+
+  /** Clears a timer and gives its slot back; the id must not be used again. */
+  releaseTimer(timer: TimerId): void {
+    this.queue.release(timer);
+  }
+
+  /** Time of the next event, or Infinity. */
+  peekMs(): number {
+    return this.queue.peekTimeMs();
+  }
+
+  /** Runs the next event; false when the queue is empty. */
+  step(): boolean {
+    if (this.queue.size === 0) return false;
+    this.dispatch();
+    return true;
+  }
+
+  /** Asks `run` to return after the event being handled. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  run(options: RunOptions = {}): RunOutcome {
+    const untilMs = options.untilMs ?? Infinity;
+    const queue = this.queue;
+    this.stopRequested = false;
+    while (queue.size > 0 && queue.peekTimeMs() <= untilMs) {
+      this.dispatch();
+      if (this.stopRequested) return { state: 'stopped', nowMs: this.clockMs };
+    }
+    if (untilMs === Infinity) return { state: 'drained', nowMs: this.clockMs };
+    this.clockMs = Math.max(this.clockMs, untilMs);
+    return { state: queue.size === 0 ? 'drained' : 'until', nowMs: this.clockMs };
+  }
+
+  private dispatch(): void {
+    const queue = this.queue;
+    const slot = queue.popSlot();
+    this.clockMs = queue.poppedTimeMs;
+    const handler = queue.handlerOf(slot) as Handler;
+    const arg = queue.argOf(slot);
+    if (queue.isOneShot(slot)) queue.release(slot);
+    this.processed++;
+    handler(arg);
+  }
+}
