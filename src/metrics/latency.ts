@@ -1,0 +1,46 @@
+import * as hdr from 'hdr-histogram-js';
+
+const MICROS_PER_MS = 1000;
+
+/**
+ * Latency samples in ms: an HDR histogram at microsecond resolution (3 significant digits)
+ * for percentiles, and an exact running sum for the mean.
+ */
+export class LatencyRecorder {
+  private readonly histogram = hdr.build({ lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3, autoResize: true });
+  private sumMs = 0;
+  private count = 0;
+  private maxMs = 0;
+
+  record(valueMs: number): void {
+    this.sumMs += valueMs;
+    this.count++;
+    if (valueMs > this.maxMs) this.maxMs = valueMs;
+    this.histogram.recordValue(Math.max(1, Math.round(valueMs * MICROS_PER_MS)));
+  }
+
+  get samples(): number {
+    return this.count;
+  }
+
+  get meanMs(): number {
+    return this.count === 0 ? 0 : this.sumMs / this.count;
+  }
+
+  /** The value at `percentile` (0–100), in ms; 0 when empty. */
+  percentileMs(percentile: number): number {
+    return this.count === 0 ? 0 : this.histogram.getValueAtPercentile(percentile) / MICROS_PER_MS;
+  }
+
+  /** `{prefix}.mean`, `.p50`, `.p90`, `.p99`, `.max` and `.count`. */
+  summarize(prefix: string): Record<string, number> {
+    return {
+      [`${prefix}.mean`]: this.meanMs,
+      [`${prefix}.p50`]: this.percentileMs(50),
+      [`${prefix}.p90`]: this.percentileMs(90),
+      [`${prefix}.p99`]: this.percentileMs(99),
+      [`${prefix}.max`]: this.maxMs,
+      [`${prefix}.count`]: this.count,
+    };
+  }
+}

@@ -1,0 +1,35 @@
+/** Flat metrics: dotted names (`connect.latencyMs.p99`) to numbers. */
+export type Summary = Record<string, number>;
+
+/** A wide numeric table; the first column is `timeMs` for time series. */
+export interface Table {
+  columns: string[];
+  rows: number[][];
+}
+
+/** Something that happened during a run, for charts and logs (faults, alerts). */
+export interface RunEvent {
+  atMs: number;
+  kind: string;
+  detail: string;
+}
+
+/** What one run of the sim or the real fleet produces: the same schema in both worlds. */
+export interface RunResult {
+  summary: Summary;
+  timeseries: Table;
+  events: RunEvent[];
+}
+
+/** Rounds to 9 significant digits so files stay short and stable. */
+export function roundMetric(value: number): number {
+  if (!Number.isFinite(value) || value === 0) return value;
+  return Number(value.toPrecision(9));
+}
+
+/** A summary with every value rounded and keys in a stable order. */
+export function finalizeSummary(summary: Summary): Summary {
+  const out: Summary = {};
+  for (const key of Object.keys(summary).sort()) out[key] = roundMetric(summary[key] as number);
+  return out;
+}

@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+
+/** A source of uniform numbers in [0, 1), injected by the sim (seeded stream) or real mode. */
+export interface Rng {
+  next(): number;
+}
+
+/**
+ * One registry entry: a documented, validated factory.
+ * The experiment schema, `wsfleet list` and `--help` are built from these entries.
+ */
+export interface StrategyEntry<T, S extends z.ZodType = z.ZodType> {
+  /** One line for `wsfleet list`. */
+  readonly doc: string;
+  /** Options with their defaults; parsing `{}` must succeed when the strategy can be named bare. */
+  readonly options: S;
+  readonly create: (options: z.output<S>) => T;
+}
+
+/** Builds an entry while keeping the options type tied to its schema. */
+export function entry<T, S extends z.ZodType>(doc: string, options: S, create: (options: z.output<S>) => T): StrategyEntry<T, S> {
+  return { doc, options, create };
+}
+
+/** A chosen strategy as written in an experiment: its registry name and its parsed options. */
+export interface StrategyChoice {
+  readonly name: string;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** Creates the strategy named in `choice`, parsing its options with the entry's schema. */
+export function instantiate<T>(registry: Readonly<Record<string, StrategyEntry<T>>>, choice: StrategyChoice, kind: string): T {
+  const found = registry[choice.name];
+  if (found === undefined) {
+    throw new TypeError(`Expected ${kind} to be one of ${Object.keys(registry).join(', ')}, got ${choice.name}`);
+  }
+  return found.create(found.options.parse(choice.options));
+}
