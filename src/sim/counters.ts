@@ -1,0 +1,21 @@
+/** Event counts of one run; names map to summary keys in summary.ts. */
+export class Counters {
+  arrivals = 0;
+  departures = 0;
+  attempts = 0;
+  succeeded = 0;
+  /** Refusals seen by clients: by a server at its cap or by a balancer with no healthy backend. */
+  refused = 0;
+  serverRefused = 0;
+  balancerRefused = 0;
+  /** Attempts that ended in an error or a connect timeout. */
+  failed = 0;
+  timeouts = 0;
+  /** Established connections closed under a connected client. */
+  drops = 0;
+  gaveUp = 0;
+  heartbeatTimeouts = 0;
+  pings = 0;
+  /** Handshakes finished for clients that had already abandoned the attempt. */
+  handshakesWasted = 0;
+}

@@ -1,0 +1,19 @@
+import { randomInt, type Rng } from '../engine/index.js';
+import type { FaultSpec } from './config.js';
+import type { Fleet } from './fleet.js';
+import type { SimServer } from './server.js';
+
+/**
+ * Puts the experiment's faults on the clock. Random choices draw only from the `faults`
+ * stream, so the fault schedule does not move when the load changes.
+ */
+export function scheduleFaults(fleet: Fleet, faults: readonly FaultSpec[], rng: Rng): void {
+  for (const fault of faults) {
+    const target = fault.server === 'random' ? randomInt(rng, fleet.servers.length) : fault.server;
+    const server = fleet.servers[target] as SimServer;
+    fleet.sim.at(fault.atMs, () => {
+      fleet.crash(server);
+      if (fault.restartAfterMs !== null) fleet.sim.after(fault.restartAfterMs, () => fleet.restart(server));
+    });
+  }
+}

@@ -1,0 +1,57 @@
+import type { Summary } from '../metrics/index.js';
+import type { Fleet } from './fleet.js';
+
+/** The run's flat summary: dotted metric names to numbers. */
+export function summarize(fleet: Fleet): Summary {
+  const endMs = fleet.sim.nowMs;
+  const k = fleet.counters;
+  const perClient = Array.from(fleet.clients.c.attemptsTotal.subarray(0, fleet.clients.count));
+  const up = fleet.servers.filter((s) => s.up).map((s) => s.connections);
+  const busyMs = fleet.servers.reduce((sum, s) => sum + s.cpu.busyMs(), 0);
+  const coreMs = fleet.servers.reduce((sum, s) => sum + s.cpu.cores, 0) * endMs;
+  const presentArea = fleet.present.integral(endMs);
+  return {
+    'clients.arrived': k.arrivals,
+    'clients.departed': k.departures,
+    'clients.gaveUp': k.gaveUp,
+    'clients.connected.final': fleet.connected.current,
+    'clients.connected.mean': fleet.connected.mean(endMs),
+    'clients.present.mean': fleet.present.mean(endMs),
+    availability: presentArea > 0 ? fleet.connected.integral(endMs) / presentArea : 1,
+    'connect.attempts': k.attempts,
+    'connect.succeeded': k.succeeded,
+    'connect.refused': k.refused,
+    'connect.refused.server': k.serverRefused,
+    'connect.refused.balancer': k.balancerRefused,
+    'connect.failed': k.failed,
+    'connect.timeouts': k.timeouts,
+    'connect.attemptsPerClient.mean': perClient.length > 0 ? k.attempts / perClient.length : 0,
+    'connect.attemptsPerClient.max': perClient.reduce((m, v) => Math.max(m, v), 0),
+    ...fleet.connectLatency.summarize('connect.latencyMs'),
+    ...fleet.handshakeWait.summarize('handshake.waitMs'),
+    'handshake.wasted': k.handshakesWasted,
+    'connections.dropped': k.drops,
+    'heartbeat.pings': k.pings,
+    'heartbeat.timeouts': k.heartbeatTimeouts,
+    'servers.up.final': up.length,
+    'servers.connections.imbalance': imbalance(up),
+    'servers.connections.cv': coefficientOfVariation(up),
+    'servers.cpu.utilization.mean': coreMs > 0 ? busyMs / coreMs : 0,
+    'events.processed': fleet.sim.eventsProcessed,
+  };
+}
+
+/** max / mean, 0 for an empty or idle fleet. */
+export function imbalance(values: readonly number[]): number {
+  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+  return mean > 0 ? Math.max(...values) / mean : 0;
+}
+
+export function coefficientOfVariation(values: readonly number[]): number {
+  const n = values.length;
+  if (n === 0) return 0;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  if (mean === 0) return 0;
+  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / n;
+  return Math.sqrt(variance) / mean;
+}
