@@ -1,0 +1,58 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { listProfiles, loadProfile, packageRoot } from '../experiment/index.js';
+import { backoffs, balancers, heartbeats, type StrategyEntry } from '../strategies/index.js';
+import { charts } from '../report/index.js';
+import { InputError } from './errors.js';
+import { textTable } from './table.js';
+
+type Row = { kind: string; name: string; doc: string };
+
+const strategyRows = (kind: string, registry: Record<string, StrategyEntry<unknown>>): Row[] =>
+  Object.entries(registry).map(([name, e]) => ({ kind, name, doc: e.doc }));
+
+function experimentRows(): Row[] {
+  const dir = join(packageRoot(), 'experiments');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => {
+      const doc = parse(readFileSync(join(dir, f), 'utf8')) as { question?: string };
+      return { kind: 'experiment', name: join('experiments', f), doc: (doc.question ?? '').split('\n')[0] ?? '' };
+    });
+}
+
+function profileRows(): Row[] {
+  const names = listProfiles();
+  return (['servers', 'networks', 'clients'] as const).flatMap((kind) =>
+    names[kind].map((name) => {
+      const loaded = loadProfile(kind, name);
+      return { kind: `profile:${kind}`, name, doc: 'profile' in loaded ? loaded.profile.description : 'invalid profile file' };
+    }),
+  );
+}
+
+const SECTIONS: Record<string, () => Row[]> = {
+  experiments: experimentRows,
+  profiles: profileRows,
+  strategies: () => [
+    ...strategyRows('balancer', balancers),
+    ...strategyRows('reconnect', backoffs),
+    ...strategyRows('heartbeat', heartbeats),
+  ],
+  charts: () => Object.entries(charts).map(([name, c]) => ({ kind: 'chart', name, doc: c.doc })),
+};
+
+export function listCommand(what: string | undefined, options: { json?: boolean }): void {
+  if (what !== undefined && !(what in SECTIONS)) {
+    throw new InputError(`✖ wsfleet list: expected one of ${Object.keys(SECTIONS).join(', ')}; got '${what}'`);
+  }
+  const rows = (what === undefined ? Object.values(SECTIONS) : [SECTIONS[what] as () => Row[]]).flatMap((f) => f());
+  if (options.json) {
+    process.stdout.write(rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    return;
+  }
+  process.stdout.write(textTable(rows.map((r) => [r.kind, r.name, r.doc])).replace(/ +$/gm, '') + '\n');
+}

@@ -1,0 +1,69 @@
+import { join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { formatIssues, loadExperiment, resolvedExperimentYaml, toSimConfig } from '../experiment/index.js';
+import { runSimulation } from '../sim/index.js';
+import { chartNames, writeResultFolder } from '../report/index.js';
+import type { Summary } from '../metrics/index.js';
+import { InputError } from './errors.js';
+import { human, textTable } from './table.js';
+
+export interface RunCommandOptions {
+  out?: string;
+  seed?: number;
+  set: string[];
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** The metrics printed after a run, with their labels. */
+const HEADLINE: [string, string][] = [
+  ['clients.connected.final', 'clients connected at the end'],
+  ['clients.connected.mean', 'clients connected, time average'],
+  ['availability', 'availability (share of client-time connected)'],
+  ['connect.attempts', 'connect attempts'],
+  ['connect.succeeded', '  succeeded'],
+  ['connect.refused', '  refused'],
+  ['connect.failed', '  failed'],
+  ['connect.latencyMs.p50', 'connect latency p50 (ms)'],
+  ['connect.latencyMs.p99', 'connect latency p99 (ms)'],
+  ['handshake.waitMs.mean', 'handshake wait for a core, mean (ms)'],
+  ['connections.dropped', 'connections dropped'],
+  ['heartbeat.timeouts', 'heartbeat timeouts'],
+  ['servers.connections.imbalance', 'connection imbalance at the end (max/mean)'],
+  ['servers.cpu.utilization.mean', 'server CPU utilisation, mean'],
+  ['events.processed', 'events processed'],
+];
+
+export async function runCommand(file: string, options: RunCommandOptions): Promise<void> {
+  const loaded = loadExperiment(file, {
+    sets: options.set,
+    chartNames: chartNames(),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+  });
+  if (!loaded.ok) throw new InputError(`${formatIssues(loaded.issues)}\nNothing was run or written.`);
+  const { experiment } = loaded;
+  const started = performance.now();
+  const result = runSimulation(toSimConfig(experiment));
+  const wallMs = performance.now() - started;
+  const dir = options.out ?? join('results', `${experiment.name}-${String(experiment.seed)}`);
+  const written = await writeResultFolder(dir, resolvedExperimentYaml(experiment), result, experiment.charts);
+  if (options.json) {
+    process.stdout.write(JSON.stringify({ dir: written.dir, summary: result.summary }) + '\n');
+    return;
+  }
+  if (options.quiet) return;
+  process.stdout.write(report(experiment.name, experiment.durationMs, wallMs, result.summary, written.dir, written.charts));
+}
+
+function report(name: string, durationMs: number, wallMs: number, summary: Summary, dir: string, charts: string[]): string {
+  const rows = HEADLINE.filter(([key]) => key in summary).map(([key, label]) => [label, human(summary[key] as number)]);
+  const lines = [
+    `${name}: simulated ${human(durationMs / 1000)} s in ${human(wallMs / 1000)} s of wall time`,
+    '',
+    textTable(rows),
+    '',
+    `Results in ${dir}/ (summary.json, summary.csv, timeseries.csv, experiment.resolved.yaml)`,
+    ...charts.map((c) => `Chart: ${relative(process.cwd(), c) || c}`),
+  ];
+  return lines.join('\n') + '\n';
+}

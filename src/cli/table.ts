@@ -1,0 +1,15 @@
+/** Left-aligned first column, right-aligned others, for terminal tables. */
+export function textTable(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, k) => (widths[k] = Math.max(widths[k] ?? 0, cell.length)));
+  return rows
+    .map((row) => row.map((cell, k) => (k === 0 ? cell.padEnd(widths[k] ?? 0) : cell.padStart(widths[k] ?? 0))).join('  '))
+    .join('\n');
+}
+
+/** A number for people: integers with separators, others to 3 significant digits. */
+export function human(v: number): string {
+  if (Number.isInteger(v)) return v.toLocaleString('en-US');
+  if (Math.abs(v) >= 100) return Math.round(v).toLocaleString('en-US');
+  return Number(v.toPrecision(3)).toString();
+}

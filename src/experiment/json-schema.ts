@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { listProfiles } from './profiles.js';
+import { buildExperimentSchema } from './schema/experiment.js';
+
+/** The JSON Schema of experiment files, from the same zod schema that validates them. */
+export function experimentJsonSchema(chartNames: readonly string[]): Record<string, unknown> {
+  const schema = buildExperimentSchema(listProfiles(), chartNames);
+  return {
+    ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }),
+    $id: 'https://wsfleet.dev/schema/experiment.schema.json',
+    title: 'wsfleet experiment',
+  };
+}

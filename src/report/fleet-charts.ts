@@ -1,0 +1,88 @@
+import type { RunResult } from '../metrics/index.js';
+import { timeSeriesChart, type Marker, type SeriesOptions } from './charts.js';
+import type { VlSpec } from './types.js';
+
+/** A chart an experiment can ask for by name. */
+export interface ChartEntry {
+  readonly doc: string;
+  build(result: RunResult): VlSpec;
+}
+
+/** Columns `server.<id>.<metric>` of the time series, as one series per server. */
+function perServer(result: RunResult, metric: string): SeriesOptions[] {
+  const pattern = new RegExp(`^server\\.(\\d+)\\.${metric}$`);
+  return result.timeseries.columns.flatMap((column) => {
+    const m = pattern.exec(column);
+    return m ? [{ column, label: `server ${m[1] ?? ''}` }] : [];
+  });
+}
+
+/** Faults and health-check flips as labelled rules. */
+function markers(result: RunResult): Marker[] {
+  return result.events
+    .filter((e) => e.kind.startsWith('server:'))
+    .map((e) => ({ atMs: e.atMs, label: `${e.kind.slice('server:'.length)} ${e.detail}` }));
+}
+
+const fleetSeries = (pairs: [string, string][]): SeriesOptions[] => pairs.map(([column, label]) => ({ column, label }));
+
+/** Every chart by name; the experiment schema accepts exactly these names. */
+export const charts: Record<string, ChartEntry> = {
+  'connections-by-server': {
+    doc: 'open connections on each server over time, with faults marked',
+    build: (r) =>
+      timeSeriesChart(r.timeseries, {
+        title: 'Open connections per server',
+        series: perServer(r, 'connections'),
+        seriesTitle: 'server',
+        yTitle: 'open connections',
+        markers: markers(r),
+      }),
+  },
+  'cpu-by-server': {
+    doc: 'CPU utilisation of each server per sample interval',
+    build: (r) =>
+      timeSeriesChart(r.timeseries, {
+        title: 'CPU utilisation per server',
+        series: perServer(r, 'cpu'),
+        seriesTitle: 'server',
+        yTitle: 'CPU busy (share of cores)',
+        markers: markers(r),
+      }),
+  },
+  clients: {
+    doc: 'clients connected, connecting, waiting to retry and given up',
+    build: (r) =>
+      timeSeriesChart(r.timeseries, {
+        title: 'Clients by state',
+        series: fleetSeries([
+          ['clients.connected', 'connected'],
+          ['clients.connecting', 'connecting'],
+          ['clients.waiting', 'waiting to retry'],
+          ['clients.gaveUp', 'given up'],
+        ]),
+        seriesTitle: 'state',
+        yTitle: 'clients',
+        markers: markers(r),
+      }),
+  },
+  'connect-outcomes': {
+    doc: 'connect attempts and their outcomes per sample interval',
+    build: (r) =>
+      timeSeriesChart(r.timeseries, {
+        title: 'Connect attempts and outcomes per interval',
+        series: fleetSeries([
+          ['connect.attempts', 'attempts'],
+          ['connect.succeeded', 'succeeded'],
+          ['connect.refused', 'refused'],
+          ['connect.failed', 'failed'],
+          ['connections.dropped', 'dropped'],
+        ]),
+        seriesTitle: 'outcome',
+        yTitle: 'per sample interval',
+        markers: markers(r),
+      }),
+  },
+};
+
+export const chartNames = (): string[] => Object.keys(charts);
