@@ -106,7 +106,7 @@ export class Simulation {
     this.stopRequested = false;
     while (queue.size > 0 && queue.peekTimeMs() <= untilMs) {
       this.dispatch();
-      if (this.stopRequested) return { state: 'stopped', nowMs: this.clockMs };
+      if (this.stopRequested as boolean) return { state: 'stopped', nowMs: this.clockMs };
     }
     if (untilMs === Infinity) return { state: 'drained', nowMs: this.clockMs };
     this.clockMs = Math.max(this.clockMs, untilMs);

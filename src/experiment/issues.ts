@@ -37,7 +37,7 @@ export function describeValue(value: unknown): string {
     return keys.length === 0 ? 'an empty map' : `a map with ${keys.map((k) => `'${k}'`).join(', ')}`;
   }
   if (typeof value === 'string') return `'${value}'`;
-  return String(value);
+  return String(value as number | boolean | bigint);
 }
 
 const TYPE_NAMES: Record<string, string> = {

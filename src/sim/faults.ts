@@ -13,7 +13,9 @@ export function scheduleFaults(fleet: Fleet, faults: readonly FaultSpec[], rng: 
     const server = fleet.servers[target] as SimServer;
     fleet.sim.at(fault.atMs, () => {
       fleet.crash(server);
-      if (fault.restartAfterMs !== null) fleet.sim.after(fault.restartAfterMs, () => fleet.restart(server));
+      if (fault.restartAfterMs !== null) fleet.sim.after(fault.restartAfterMs, () => {
+          fleet.restart(server);
+        });
     });
   }
 }

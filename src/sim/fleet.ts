@@ -171,6 +171,8 @@ export class Fleet {
     this.setState(i, ClientState.gone);
     this.sim.releaseTimer(c.timer[i] as number);
     c.timer[i] = -1;
+    if (c.hbTimer[i] !== -1) this.sim.releaseTimer(c.hbTimer[i] as number);
+    c.hbTimer[i] = -1;
     this.present.add(now, -1);
     this.counters.departures++;
   }

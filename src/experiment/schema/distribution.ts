@@ -14,7 +14,7 @@ export const durationMs = z.union([
       uniform: z
         .object({ minMs: ms, maxMs: ms })
         .strict()
-        .refine((u) => u.maxMs >= u.minMs, { message: 'expected maxMs >= minMs', path: ['maxMs'] }),
+        .refine((u) => u.maxMs >= u.minMs, { error: 'expected maxMs >= minMs', path: ['maxMs'] }),
       exponential: z.object({ meanMs: positiveMs }).strict(),
       normal: z.object({ meanMs: ms, stdMs: ms, minMs: ms.default(0) }).strict(),
       lognormal: z.object({ meanMs: positiveMs, stdMs: ms }).strict(),
@@ -23,11 +23,11 @@ export const durationMs = z.union([
         .object({ valuesMs: z.array(ms).min(1), weights: z.array(z.number().min(0)).optional() })
         .strict()
         .refine((e) => e.weights === undefined || e.weights.length === e.valuesMs.length, {
-          message: 'expected one weight per value',
+          error: 'expected one weight per value',
           path: ['weights'],
         })
         .refine((e) => e.weights === undefined || e.weights.some((w) => w > 0), {
-          message: 'expected at least one positive weight',
+          error: 'expected at least one positive weight',
           path: ['weights'],
         }),
     },

@@ -12,7 +12,7 @@ export function oneOf<T extends Record<string, z.ZodType>>(options: T, descripti
   return z
     .object(partial)
     .strict()
-    .refine((v) => Object.keys(v).length === 1, { message: `expected exactly one of: ${names.join(', ')}` })
+    .refine((v) => Object.keys(v).length === 1, { error: `expected exactly one of: ${names.join(', ')}` })
     .meta({ minProperties: 1, maxProperties: 1, description });
 }
 

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { runSimulation } from '../../src/sim/index.js';
+import { baseConfig } from './config.js';
+
+describe('the fleet model against queueing theory', () => {
+  it('a one-core server with Poisson arrivals and exponential handshakes gives the M/M/1 mean wait ρ/(μ−λ)', () => {
+    const lambdaPerMs = 0.6; // 600 handshakes/s
+    const muPerMs = 1; // 1 ms mean handshake CPU
+    const result = runSimulation(
+      baseConfig({
+        durationMs: 1_500_000,
+        clients: {
+          arrivals: { kind: 'poisson', ratePerSec: lambdaPerMs * 1000, startMs: 0, stopMs: Infinity },
+          sessionMs: { kind: 'exponential', mean: 20 },
+          connectTimeoutMs: 1e9,
+        },
+        servers: {
+          count: 1,
+          spec: { ...baseConfig().servers.spec, handshakeCostMs: { kind: 'exponential', mean: 1 / muPerMs } },
+        },
+      }),
+    );
+    const rho = lambdaPerMs / muPerMs;
+    const expectedWaitMs = rho / (muPerMs - lambdaPerMs);
+    const s = result.summary;
+    expect(s['handshake.waitMs.count']).toBeGreaterThan(800_000);
+    expect(s['handshake.waitMs.mean']).toBeGreaterThan(expectedWaitMs * 0.95);
+    expect(s['handshake.waitMs.mean']).toBeLessThan(expectedWaitMs * 1.05);
+    // Utilisation of the core is ρ.
+    expect(s['servers.cpu.utilization.mean']).toBeCloseTo(rho, 2);
+  });
+
+  it('the time average of connected clients obeys Little’s law, L = λ·W', () => {
+    const ratePerSec = 50;
+    const meanSessionMs = 20_000;
+    const durationMs = 2_000_000;
+    const result = runSimulation(
+      baseConfig({
+        durationMs,
+        clients: {
+          arrivals: { kind: 'poisson', ratePerSec, startMs: 0, stopMs: Infinity },
+          sessionMs: { kind: 'exponential', mean: meanSessionMs },
+          connectTimeoutMs: 1e9,
+        },
+      }),
+    );
+    // M/M/∞ started empty: E[L(t)] = λ·E[S]·(1 − e^(−t/E[S])), averaged over [0, T].
+    const lambdaPerMs = ratePerSec / 1000;
+    const expected = lambdaPerMs * meanSessionMs * (1 - (meanSessionMs / durationMs) * (1 - Math.exp(-durationMs / meanSessionMs)));
+    const s = result.summary;
+    expect(s['clients.connected.mean']).toBeGreaterThan(expected * 0.98);
+    expect(s['clients.connected.mean']).toBeLessThan(expected * 1.02);
+    // Every connected client-ms belongs to a present client: availability is 1 with no faults.
+    expect(s.availability).toBeGreaterThan(0.999);
+  });
+});
