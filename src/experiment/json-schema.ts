@@ -4,7 +4,7 @@ import { buildExperimentSchema } from './schema/experiment.js';
 
 /** The JSON Schema of experiment files, from the same zod schema that validates them. */
 export function experimentJsonSchema(chartNames: readonly string[]): Record<string, unknown> {
-  const schema = buildExperimentSchema(listProfiles(), chartNames);
+  const schema = buildExperimentSchema(listProfiles(), chartNames, true);
   return {
     ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }),
     $id: 'https://wsfleet.dev/schema/experiment.schema.json',

@@ -68,7 +68,13 @@ const crash = z
   .strict();
 
 /** The whole experiment file; built per profile catalogue so editors can complete profile names. */
-export function buildExperimentSchema(profiles: ProfileNames, chartNames: readonly string[]) {
+/** Section fields; for editors every field is optional, because a profile may supply it. */
+function section<T extends Record<string, z.ZodType>>(fields: T, forEditor: boolean): T {
+  if (!forEditor) return fields;
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.optional()])) as unknown as T;
+}
+
+export function buildExperimentSchema(profiles: ProfileNames, chartNames: readonly string[], forEditor = false) {
   const chart = chartNames.length > 0 ? z.enum(chartNames as [string, ...string[]]) : z.string();
   return z
     .object({
@@ -83,8 +89,8 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
       fleet: z
         .object({
           servers: z.number().int().min(1).max(100_000),
-          server: z.object({ profile: profileRef(profiles.servers), ...serverFields }).strict(),
-          network: z.object({ profile: profileRef(profiles.networks), ...networkFields }).strict(),
+          server: z.object({ profile: profileRef(profiles.servers), ...section(serverFields, forEditor) }).strict(),
+          network: z.object({ profile: profileRef(profiles.networks), ...section(networkFields, forEditor) }).strict(),
         })
         .strict(),
       balancer: z
@@ -103,7 +109,7 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
         .strict()
         .prefault({}),
       heartbeat: strategyChoice(heartbeats, 'heartbeat').default('ping-pong'),
-      clients: z.object({ profile: profileRef(profiles.clients), ...clientFields }).strict(),
+      clients: z.object({ profile: profileRef(profiles.clients), ...section(clientFields, forEditor) }).strict(),
       faults: z.array(oneOf({ crash }, 'a scheduled fault')).default([]),
       charts: z.array(chart).default([]).describe('charts to draw, by name (wsfleet list charts)'),
     })
