@@ -16,7 +16,7 @@ export class LatencyRecorder {
     this.sumMs += valueMs;
     this.count++;
     if (valueMs > this.maxMs) this.maxMs = valueMs;
-    this.histogram.recordValue(Math.max(1, Math.round(valueMs * MICROS_PER_MS)));
+    this.histogram.recordValue(Math.max(0, Math.round(valueMs * MICROS_PER_MS)));
   }
 
   get samples(): number {
