@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { runSimulation, type SimConfig } from '../../src/sim/index.js';
+import { baseConfig } from './config.js';
+
+const crashes = (config: SimConfig) => runSimulation(config).events.filter((e) => e.kind === 'server:crash');
+
+describe('the fleet model', () => {
+  it('draws random fault targets from their own stream: adding clients does not move the fault schedule', () => {
+    const faults: SimConfig['faults'] = [
+      { kind: 'crash', server: 'random', atMs: 5000, restartAfterMs: 1000 },
+      { kind: 'crash', server: 'random', atMs: 9000, restartAfterMs: 1000 },
+      { kind: 'crash', server: 'random', atMs: 13000, restartAfterMs: 1000 },
+    ];
+    const fleet = (ratePerSec: number) =>
+      baseConfig({
+        durationMs: 20_000,
+        servers: { count: 16, spec: baseConfig().servers.spec },
+        clients: { arrivals: { kind: 'poisson', ratePerSec, startMs: 0, stopMs: Infinity }, sessionMs: null, connectTimeoutMs: 5000 },
+        faults,
+      });
+    const few = crashes(fleet(50));
+    const many = crashes(fleet(500));
+    expect(few).toHaveLength(3);
+    expect(many).toEqual(few);
+    // The targets really are drawn: over three crashes of 16 servers, not all the same one.
+    expect(new Set(few.map((e) => e.detail)).size).toBeGreaterThan(1);
+  });
+
+  it('brings every client of a crashed server back on the others, and they stay there after the restart', () => {
+    const result = runSimulation(
+      baseConfig({
+        durationMs: 60_000,
+        servers: { count: 4, spec: baseConfig().servers.spec },
+        clients: { arrivals: { kind: 'ramp', clients: 4000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 5000 },
+        reconnect: { name: 'full-jitter', options: { baseMs: 500, capMs: 5000, maxAttempts: 0 } },
+        faults: [{ kind: 'crash', server: 2, atMs: 20_000, restartAfterMs: 10_000 }],
+      }),
+    );
+    const s = result.summary;
+    expect(s['clients.connected.final']).toBe(4000);
+    expect(s['connections.dropped']).toBe(1000);
+    // Round-robin keeps routing to the dead server until three failed checks mark it down.
+    expect(s['connect.failed']).toBeGreaterThan(0);
+    const col = (name: string) => result.timeseries.columns.indexOf(name);
+    const last = result.timeseries.rows.at(-1) ?? [];
+    expect(last[col('server.2.up')]).toBe(1);
+    // Long-lived connections do not move back to the restarted server by themselves.
+    expect(last[col('server.2.connections')]).toBe(0);
+    expect(s['servers.connections.imbalance']).toBeCloseTo(4 / 3, 2);
+  });
+
+  it('with reconnect none, clients of a crashed server give up', () => {
+    const s = runSimulation(
+      baseConfig({
+        durationMs: 30_000,
+        servers: { count: 2, spec: baseConfig().servers.spec },
+        clients: { arrivals: { kind: 'ramp', clients: 200, startMs: 0, overMs: 1000 }, sessionMs: null, connectTimeoutMs: 5000 },
+        faults: [{ kind: 'crash', server: 0, atMs: 10_000, restartAfterMs: null }],
+      }),
+    ).summary;
+    expect(s['clients.gaveUp']).toBe(100);
+    expect(s['clients.connected.final']).toBe(100);
+  });
+
+  it('closes healthy connections as dead when pongs queue behind a handshake backlog (CPU → late pong → timeout)', () => {
+    const run = (handshakeMs: number) =>
+      runSimulation(
+        baseConfig({
+          durationMs: 40_000,
+          servers: { count: 1, spec: { ...baseConfig().servers.spec, handshakeCostMs: { kind: 'constant', value: handshakeMs } } },
+          clients: { arrivals: { kind: 'ramp', clients: 3000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 60_000 },
+          heartbeat: { name: 'ping-pong', options: { intervalMs: 2000, timeoutMs: 1000 } },
+          reconnect: { name: 'immediate', options: { maxAttempts: 0 } },
+        }),
+      ).summary;
+    // 300 handshakes/s at 1 ms is a 30 % load: pongs are answered in time.
+    expect(run(1)['heartbeat.timeouts']).toBe(0);
+    // At 5 ms each the core is 150 % loaded; pongs wait behind handshakes and time out, and
+    // every timed-out client comes back as one more handshake.
+    const saturated = run(5);
+    expect(saturated['heartbeat.timeouts']).toBeGreaterThan(100);
+    expect(saturated['connect.attempts']).toBeGreaterThan(3000 + saturated['heartbeat.timeouts'] * 0.9);
+  });
+});
