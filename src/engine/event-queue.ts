@@ -65,6 +65,12 @@ export class EventQueue {
     this.freeSlots[this.freeCount++] = slot;
   }
 
+  /** When a pending slot fires; NaN when it is not pending. */
+  timeOf(slot: number): number {
+    const pos = this.slotPos[slot] as number;
+    return pos === -1 ? Number.NaN : (this.heapTimeMs[pos] as number);
+  }
+
   isPending(slot: number): boolean {
     return this.slotPos[slot] !== -1;
   }

@@ -74,6 +74,11 @@ export class Simulation {
     this.queue.cancel(timer);
   }
 
+  /** When a timer fires next; NaN when it is not armed. */
+  timerAtMs(timer: TimerId): number {
+    return this.queue.timeOf(timer);
+  }
+
   isTimerPending(timer: TimerId): boolean {
     return this.queue.isPending(timer);
   }

@@ -46,8 +46,10 @@ function makeColumns(capacity: number) {
     timer: new Int32Array(capacity),
     /** Backend the balancer forwarded the current attempt to, or -1. */
     routed: new Int32Array(capacity),
-    /** Server holding the established connection, or -1. */
+    /** Server holding the connection (in handshake or established), or -1. */
     server: new Int32Array(capacity),
+    /** 1 once the server finished the handshake. */
+    established: new Uint8Array(capacity),
     /** Intrusive doubly linked list of each server's connections. */
     next: new Int32Array(capacity),
     prev: new Int32Array(capacity),

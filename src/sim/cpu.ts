@@ -1,148 +1,82 @@
-import type { Simulation, TimerId } from '../engine/index.js';
-
-/** Kinds of CPU work on a server. */
-export const Job = { handshake: 0, ping: 1, pong: 2 } as const;
-export type Job = (typeof Job)[keyof typeof Job];
-
-/** A finished job, handed to the owner when a core frees up. */
-export interface DoneJob {
-  kind: Job;
-  arg: number;
-  waitMs: number;
-}
-
-const INITIAL_QUEUE = 256;
+const INITIAL_QUEUE = 64;
 
 /**
- * A server's run queue: FIFO jobs shared by `cores` cores (M/G/c).
- * Each core owns one reusable timer for the job it is running.
+ * A server's run queue: FIFO jobs on `cores` cores (M/G/c), each job to the core that frees first.
+ *
+ * With FIFO and no preemption a job's start and finish are fixed the moment it is submitted,
+ * so the queue schedules no events of its own: the caller puts the job's effect on the clock
+ * at the returned finish time. This is exact, not an approximation (checked against M/M/1 and
+ * Erlang C in test/sim/theory.test.ts).
  */
 export class CpuQueue {
-  private kinds = new Uint8Array(INITIAL_QUEUE);
-  private args = new Float64Array(INITIAL_QUEUE);
-  private enqueuedMs = new Float64Array(INITIAL_QUEUE);
+  private readonly busyUntilMs: Float64Array;
+  /** Start times of submitted jobs not yet started, in order (FIFO starts never decrease). */
+  private starts = new Float64Array(INITIAL_QUEUE);
   private head = 0;
   private length = 0;
-  private readonly coreTimers: TimerId[];
-  private readonly coreKind: Uint8Array;
-  private readonly coreArg: Float64Array;
-  private readonly coreStartMs: Float64Array;
-  private readonly coreWaitMs: Float64Array;
-  private readonly coreBusy: Uint8Array;
-  private busyCores = 0;
-  private completedBusyMs = 0;
-  private readonly done: DoneJob = { kind: Job.handshake, arg: 0, waitMs: 0 };
+  private submittedCostMs = 0;
+  /** Time the last submitted job waited before a core took it. */
+  lastWaitMs = 0;
 
-  constructor(
-    private readonly sim: Simulation,
-    readonly cores: number,
-    onDone: (coreKey: number) => void,
-    keyBase: number,
-    private readonly costOf: (kind: Job) => number,
-  ) {
-    this.coreTimers = Array.from({ length: cores }, (_, c) => sim.createTimer(onDone, keyBase + c));
-    this.coreKind = new Uint8Array(cores);
-    this.coreArg = new Float64Array(cores);
-    this.coreStartMs = new Float64Array(cores);
-    this.coreWaitMs = new Float64Array(cores);
-    this.coreBusy = new Uint8Array(cores);
+  constructor(readonly cores: number) {
+    this.busyUntilMs = new Float64Array(cores);
   }
 
-  /** Jobs waiting for a core (not counting running ones). */
-  get queued(): number {
+  /** Queues `costMs` of work at `nowMs`; returns when it finishes. */
+  submit(nowMs: number, costMs: number): number {
+    const core = this.firstFreeCore();
+    const startMs = Math.max(nowMs, this.busyUntilMs[core] as number);
+    const finishMs = startMs + costMs;
+    this.busyUntilMs[core] = finishMs;
+    this.submittedCostMs += costMs;
+    this.lastWaitMs = startMs - nowMs;
+    if (startMs > nowMs) this.pushStart(startMs);
+    return finishMs;
+  }
+
+  /** When a job submitted now would start. */
+  nextStartMs(nowMs: number): number {
+    return Math.max(nowMs, this.busyUntilMs[this.firstFreeCore()] as number);
+  }
+
+  /** Jobs submitted and not yet started at `nowMs`. */
+  queued(nowMs: number): number {
+    while (this.length > 0 && (this.starts[this.head] as number) <= nowMs) {
+      this.head = (this.head + 1) % this.starts.length;
+      this.length--;
+    }
     return this.length;
   }
 
-  get running(): number {
-    return this.busyCores;
+  /** Core-milliseconds of work done up to `nowMs`. */
+  busyMs(nowMs: number): number {
+    let remaining = 0;
+    for (let c = 0; c < this.cores; c++) remaining += Math.max(0, (this.busyUntilMs[c] as number) - nowMs);
+    return this.submittedCostMs - remaining;
   }
 
-  submit(kind: Job, arg: number): void {
-    if (this.busyCores < this.cores) {
-      this.start(this.idleCore(), kind, arg, 0);
-      return;
-    }
-    if (this.length === this.kinds.length) this.grow();
-    const at = (this.head + this.length) % this.kinds.length;
-    this.kinds[at] = kind;
-    this.args[at] = arg;
-    this.enqueuedMs[at] = this.sim.nowMs;
-    this.length++;
-  }
-
-  /** Frees `core` and starts the next queued job on it; returns the finished job (reused object). */
-  complete(core: number): DoneJob {
-    this.done.kind = this.coreKind[core] as Job;
-    this.done.arg = this.coreArg[core] as number;
-    this.done.waitMs = this.coreWaitMs[core] as number;
-    this.completedBusyMs += this.sim.nowMs - (this.coreStartMs[core] as number);
-    this.coreBusy[core] = 0;
-    this.busyCores--;
-    if (this.length > 0) {
-      const h = this.head;
-      this.head = (h + 1) % this.kinds.length;
-      this.length--;
-      this.start(core, this.kinds[h] as Job, this.args[h] as number, this.sim.nowMs - (this.enqueuedMs[h] as number));
-    }
-    return this.done;
-  }
-
-  /** Core-milliseconds spent busy up to now, running jobs included. */
-  busyMs(): number {
-    let total = this.completedBusyMs;
-    for (let c = 0; c < this.cores; c++) {
-      if (this.coreBusy[c] === 1) total += this.sim.nowMs - (this.coreStartMs[c] as number);
-    }
-    return total;
-  }
-
-  /** Drops every queued and running job (process death), calling `visit` for each. */
-  clear(visit: (kind: Job, arg: number) => void): void {
-    for (let c = 0; c < this.cores; c++) {
-      if (this.coreBusy[c] !== 1) continue;
-      this.completedBusyMs += this.sim.nowMs - (this.coreStartMs[c] as number);
-      this.sim.clearTimer(this.coreTimers[c] as TimerId);
-      this.coreBusy[c] = 0;
-      visit(this.coreKind[c] as Job, this.coreArg[c] as number);
-    }
-    this.busyCores = 0;
-    for (let k = 0; k < this.length; k++) {
-      const at = (this.head + k) % this.kinds.length;
-      visit(this.kinds[at] as Job, this.args[at] as number);
-    }
+  /** The process dies at `nowMs`: work not yet done is lost. */
+  reset(nowMs: number): void {
+    this.submittedCostMs = this.busyMs(nowMs);
+    this.busyUntilMs.fill(nowMs);
     this.head = 0;
     this.length = 0;
   }
 
-  private start(core: number, kind: Job, arg: number, waitMs: number): void {
-    this.coreBusy[core] = 1;
-    this.busyCores++;
-    this.coreKind[core] = kind;
-    this.coreArg[core] = arg;
-    this.coreWaitMs[core] = waitMs;
-    this.coreStartMs[core] = this.sim.nowMs;
-    this.sim.setTimer(this.coreTimers[core] as TimerId, this.sim.nowMs + this.costOf(kind));
+  private firstFreeCore(): number {
+    let best = 0;
+    for (let c = 1; c < this.cores; c++) if ((this.busyUntilMs[c] as number) < (this.busyUntilMs[best] as number)) best = c;
+    return best;
   }
 
-  private idleCore(): number {
-    for (let c = 0; c < this.cores; c++) if (this.coreBusy[c] === 0) return c;
-    return -1;
-  }
-
-  private grow(): void {
-    const size = this.kinds.length * 2;
-    const kinds = new Uint8Array(size);
-    const args = new Float64Array(size);
-    const enq = new Float64Array(size);
-    for (let k = 0; k < this.length; k++) {
-      const at = (this.head + k) % this.kinds.length;
-      kinds[k] = this.kinds[at] as number;
-      args[k] = this.args[at] as number;
-      enq[k] = this.enqueuedMs[at] as number;
+  private pushStart(startMs: number): void {
+    if (this.length === this.starts.length) {
+      const grown = new Float64Array(this.starts.length * 2);
+      for (let k = 0; k < this.length; k++) grown[k] = this.starts[(this.head + k) % this.starts.length] as number;
+      this.starts = grown;
+      this.head = 0;
     }
-    this.kinds = kinds;
-    this.args = args;
-    this.enqueuedMs = enq;
-    this.head = 0;
+    this.starts[(this.head + this.length) % this.starts.length] = startMs;
+    this.length++;
   }
 }

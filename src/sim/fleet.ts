@@ -12,8 +12,7 @@ import {
 import { LatencyRecorder, TimeWeighted, type RunEvent } from '../metrics/index.js';
 import type { SimConfig } from './config.js';
 import { ClientState, ClientTable, connClient, connEpoch, packConn } from './clients.js';
-import { Job } from './cpu.js';
-import { MAX_CORES, SimServer } from './server.js';
+import { SimServer } from './server.js';
 import { createArrivals, type ArrivalProcess } from './arrivals.js';
 import { HealthState } from './health.js';
 import { Counters } from './counters.js';
@@ -56,6 +55,8 @@ export class Fleet {
   private readonly clientLatency: Distribution;
   private readonly backendLatency: Distribution;
   private readonly session: Distribution | null;
+  private readonly costs: { handshake: Distribution; ping: Distribution; pong: Distribution };
+  private readonly serverRng: Rng[];
 
   constructor(readonly config: SimConfig) {
     const streams = new RngStreams(config.seed);
@@ -72,7 +73,15 @@ export class Fleet {
     this.clientLatency = compileDistribution(config.network.clientLatencyMs);
     this.backendLatency = compileDistribution(config.network.backendLatencyMs);
     this.session = config.clients.sessionMs === null ? null : compileDistribution(config.clients.sessionMs);
-    this.servers = this.createServers(streams.fork('cpu'));
+    const { spec } = config.servers;
+    this.costs = {
+      handshake: compileDistribution(spec.handshakeCostMs),
+      ping: compileDistribution(spec.pingCostMs),
+      pong: compileDistribution(spec.pongCostMs),
+    };
+    const cpuStreams = streams.fork('cpu');
+    this.serverRng = Array.from({ length: config.servers.count }, (_, id) => cpuStreams.stream(`server-${String(id)}`));
+    this.servers = Array.from({ length: config.servers.count }, (_, id) => new SimServer(id, spec.cores));
     this.backends = this.servers.map((s) => ({
       id: s.id,
       weight: config.servers.spec.weight,
@@ -295,59 +304,41 @@ export class Fleet {
 
   // ---- servers ----
 
-  private createServers(cpuStreams: RngStreams): SimServer[] {
-    const { count, spec } = this.config.servers;
-    const costs = [spec.handshakeCostMs, spec.pingCostMs, spec.pongCostMs].map(compileDistribution);
-    return Array.from({ length: count }, (_, id) => {
-      const rng = cpuStreams.stream(`server-${String(id)}`);
-      return new SimServer(id, this.sim, spec.cores, this.onCoreDone, (kind) => (costs[kind] as Distribution).sample(rng));
-    });
-  }
-
   private readonly onReachServer = (arg: number): void => {
     const i = this.current(arg);
     if (i < 0) return;
-    const server = this.servers[this.clients.c.routed[i] as number] as SimServer;
+    const c = this.clients.c;
+    const server = this.servers[c.routed[i] as number] as SimServer;
     if (!server.up) {
-      this.sim.after(this.clients.c.pathLatencyMs[i] as number, this.onFailedReply, arg);
+      this.sim.after(c.pathLatencyMs[i] as number, this.onFailedReply, arg);
       return;
     }
     if (server.connections + server.handshaking >= this.config.servers.spec.maxConnections) {
       this.counters.serverRefused++;
-      this.sim.after(this.clients.c.pathLatencyMs[i] as number, this.onRefusedReply, arg);
+      this.sim.after(c.pathLatencyMs[i] as number, this.onRefusedReply, arg);
       return;
     }
-    server.handshaking++;
-    server.cpu.submit(Job.handshake, arg);
+    server.accept(this.clients, i);
+    const cost = this.costs.handshake.sample(this.serverRng[server.id] as Rng);
+    const doneMs = server.cpu.submit(this.sim.nowMs, cost);
+    this.handshakeWait.record(server.cpu.lastWaitMs);
+    this.sim.at(doneMs, this.onHandshakeDone, arg);
   };
 
-  private readonly onCoreDone = (key: number): void => {
-    const server = this.servers[Math.floor(key / MAX_CORES)] as SimServer;
-    const job = server.cpu.complete(key % MAX_CORES);
-    if (job.kind === Job.handshake) {
-      server.handshaking--;
-      this.handshakeWait.record(job.waitMs);
-      this.finishHandshake(server, job.arg);
-      return;
-    }
-    const i = this.current(job.arg);
-    if (i < 0 || this.clients.c.server[i] !== server.id) return;
-    if (job.kind === Job.ping) this.toClient(i, this.onPingAtClient);
-    else this.applyHeartbeat(i, this.heartbeat.onPong(this.clients.c.hbPhase[i] as never, this.sim.nowMs));
-  };
-
-  private finishHandshake(server: SimServer, arg: number): void {
+  /** The server finished a handshake; a client that already gave up made it wasted work. */
+  private readonly onHandshakeDone = (arg: number): void => {
     const i = this.current(arg);
-    if (i < 0 || this.clients.c.state[i] !== ClientState.connecting) {
+    const c = this.clients.c;
+    const s = i < 0 ? -1 : (c.server[i] as number);
+    if (s < 0 || c.established[i] === 1 || c.state[i] !== ClientState.connecting) {
       this.counters.handshakesWasted++;
       return;
     }
-    server.link(this.clients, i);
-    const c = this.clients.c;
+    (this.servers[s] as SimServer).establish(this.clients, i);
     if (c.hbTimer[i] === -1) c.hbTimer[i] = this.sim.createTimer(this.onHeartbeatTimer, i);
     this.applyHeartbeat(i, this.heartbeat.open(this.sim.nowMs));
     this.toClient(i, this.onConnectedReply);
-  }
+  };
 
   private readonly onHeartbeatTimer = (i: number): void => {
     this.applyHeartbeat(i, this.heartbeat.onTimer(this.clients.c.hbPhase[i] as never, this.sim.nowMs));
@@ -365,23 +356,32 @@ export class Fleet {
     if (step.timerAtMs === Infinity) this.sim.clearTimer(c.hbTimer[i] as number);
     else if (!Number.isNaN(step.timerAtMs)) this.sim.setTimer(c.hbTimer[i] as number, step.timerAtMs);
     if (step.action === 'ping') {
+      // The ping leaves when a core has sent it; the pong is back one round trip later.
       this.counters.pings++;
-      (this.servers[c.server[i] as number] as SimServer).cpu.submit(Job.ping, packConn(i, c.epoch[i] as number));
+      const s = c.server[i] as number;
+      const sentMs = (this.servers[s] as SimServer).cpu.submit(this.sim.nowMs, this.costs.ping.sample(this.serverRng[s] as Rng));
+      this.sim.at(sentMs + 2 * (c.pathLatencyMs[i] as number), this.onPongAtServer, packConn(i, c.epoch[i] as number));
     }
   }
 
+  /**
+   * A pong reached the server. It counts when a core reads it, which is known now (FIFO):
+   * if that is before the heartbeat timer fires, the connection lives on.
+   */
   private readonly onPongAtServer = (arg: number): void => {
     const i = this.current(arg);
-    if (i < 0) return;
-    const s = this.clients.c.server[i] as number;
-    if (s < 0) return;
-    (this.servers[s] as SimServer).cpu.submit(Job.pong, arg);
+    const c = this.clients.c;
+    if (i < 0 || c.established[i] !== 1) return;
+    const s = c.server[i] as number;
+    const readMs = (this.servers[s] as SimServer).cpu.submit(this.sim.nowMs, this.costs.pong.sample(this.serverRng[s] as Rng));
+    const timerMs = this.sim.timerAtMs(c.hbTimer[i] as number);
+    if (Number.isNaN(timerMs) || readMs < timerMs) this.applyHeartbeat(i, this.heartbeat.onPong(c.hbPhase[i] as never, readMs));
   };
 
   /** Removes the connection from its server, stopping its heartbeat. */
   private closeAtServer(i: number): void {
     const c = this.clients.c;
-    (this.servers[c.server[i] as number] as SimServer).unlink(this.clients, i);
+    (this.servers[c.server[i] as number] as SimServer).remove(this.clients, i);
     this.sim.clearTimer(c.hbTimer[i] as number);
     this.unroute(i);
   }
@@ -391,14 +391,10 @@ export class Fleet {
     if (!server.up) return;
     server.up = false;
     this.log('server:crash', `server ${String(server.id)}`);
-    server.cpu.clear((kind, arg) => {
-      if (kind !== Job.handshake) return;
-      const i = this.current(arg);
-      if (i >= 0) this.sim.after(this.clients.c.pathLatencyMs[i] as number, this.onFailedReply, arg);
-    });
-    server.handshaking = 0;
-    for (const i of server.connectedClients(this.clients)) {
-      this.toClient(i, this.onClosedReply);
+    server.cpu.reset(this.sim.nowMs);
+    for (const i of server.heldClients(this.clients)) {
+      // An open connection is reset; a handshake in progress fails.
+      this.toClient(i, this.clients.c.established[i] === 1 ? this.onClosedReply : this.onFailedReply);
       this.closeAtServer(i);
     }
   }

@@ -28,10 +28,10 @@ export function startSampler(fleet: Fleet, intervalMs: number): Table {
   };
   const k = fleet.counters;
   let last = [k.attempts, k.succeeded, k.refused, k.failed, k.drops, k.heartbeatTimeouts];
-  let lastBusy = fleet.servers.map((s) => s.cpu.busyMs());
+  let lastBusy = fleet.servers.map((s) => s.cpu.busyMs(0));
   const sample = (): void => {
     const now = [k.attempts, k.succeeded, k.refused, k.failed, k.drops, k.heartbeatTimeouts];
-    const busy = fleet.servers.map((s) => s.cpu.busyMs());
+    const busy = fleet.servers.map((s) => s.cpu.busyMs(fleet.sim.nowMs));
     const row = [
       fleet.sim.nowMs,
       fleet.present.current,
@@ -43,7 +43,7 @@ export function startSampler(fleet: Fleet, intervalMs: number): Table {
     ];
     for (const s of fleet.servers) {
       const utilization = ((busy[s.id] as number) - (lastBusy[s.id] as number)) / (intervalMs * s.cpu.cores);
-      row.push(s.connections, utilization, s.cpu.queued, s.up ? 1 : 0);
+      row.push(s.connections, utilization, s.cpu.queued(fleet.sim.nowMs), s.up ? 1 : 0);
     }
     table.rows.push(row);
     last = now;

@@ -1,10 +1,10 @@
-import type { Simulation } from '../engine/index.js';
-import { CpuQueue, type Job } from './cpu.js';
+import { CpuQueue } from './cpu.js';
 import type { ClientTable } from './clients.js';
 
-/** One simulated server process group: liveness, run queue and its connections. */
+/** One simulated server: liveness, run queue, and the connections it holds (in handshake or established). */
 export class SimServer {
   up = true;
+  /** Established connections. */
   connections = 0;
   /** Handshakes accepted and not yet finished; they count against the connection cap. */
   handshaking = 0;
@@ -13,26 +13,33 @@ export class SimServer {
 
   constructor(
     readonly id: number,
-    sim: Simulation,
     cores: number,
-    onCoreDone: (key: number) => void,
-    costOf: (kind: Job) => number,
   ) {
-    this.cpu = new CpuQueue(sim, cores, onCoreDone, id * MAX_CORES, costOf);
+    this.cpu = new CpuQueue(cores);
   }
 
-  link(clients: ClientTable, i: number): void {
-    const { next, prev, server } = clients.c;
+  /** Adds a connection whose handshake was just accepted. */
+  accept(clients: ClientTable, i: number): void {
+    const { next, prev, server, established } = clients.c;
     server[i] = this.id;
+    established[i] = 0;
     prev[i] = -1;
     next[i] = this.head;
     if (this.head >= 0) prev[this.head] = i;
     this.head = i;
+    this.handshaking++;
+  }
+
+  /** The connection's handshake finished: it is open. */
+  establish(clients: ClientTable, i: number): void {
+    clients.c.established[i] = 1;
+    this.handshaking--;
     this.connections++;
   }
 
-  unlink(clients: ClientTable, i: number): void {
-    const { next, prev, server } = clients.c;
+  /** Removes a connection, in handshake or established. */
+  remove(clients: ClientTable, i: number): void {
+    const { next, prev, server, established } = clients.c;
     const p = prev[i] as number;
     const n = next[i] as number;
     if (p >= 0) next[p] = n;
@@ -41,16 +48,15 @@ export class SimServer {
     server[i] = -1;
     next[i] = -1;
     prev[i] = -1;
-    this.connections--;
+    if (established[i] === 1) this.connections--;
+    else this.handshaking--;
+    established[i] = 0;
   }
 
-  /** The clients connected here, copied so the caller may unlink while iterating. */
-  connectedClients(clients: ClientTable): number[] {
+  /** The clients held here, copied so the caller may remove while iterating. */
+  heldClients(clients: ClientTable): number[] {
     const out: number[] = [];
     for (let i = this.head; i >= 0; i = clients.c.next[i] as number) out.push(i);
     return out;
   }
 }
-
-/** Core keys are server × MAX_CORES + core, so one handler serves every core. */
-export const MAX_CORES = 256;

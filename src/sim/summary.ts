@@ -7,7 +7,7 @@ export function summarize(fleet: Fleet): Summary {
   const k = fleet.counters;
   const perClient = Array.from(fleet.clients.c.attemptsTotal.subarray(0, fleet.clients.count));
   const up = fleet.servers.filter((s) => s.up).map((s) => s.connections);
-  const busyMs = fleet.servers.reduce((sum, s) => sum + s.cpu.busyMs(), 0);
+  const busyMs = fleet.servers.reduce((sum, s) => sum + s.cpu.busyMs(endMs), 0);
   const coreMs = fleet.servers.reduce((sum, s) => sum + s.cpu.cores, 0) * endMs;
   const presentArea = fleet.present.integral(endMs);
   return {

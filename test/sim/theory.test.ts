@@ -30,6 +30,30 @@ describe('the fleet model against queueing theory', () => {
     expect(s['servers.cpu.utilization.mean']).toBeCloseTo(rho, 2);
   });
 
+  it('a four-core server reproduces the Erlang C mean wait of M/M/c', () => {
+    const cores = 4;
+    const lambdaPerMs = 3.2; // ρ = λ / (c·μ) = 0.8
+    const muPerMs = 1;
+    const result = runSimulation(
+      baseConfig({
+        durationMs: 400_000,
+        clients: {
+          arrivals: { kind: 'poisson', ratePerSec: lambdaPerMs * 1000, startMs: 0, stopMs: Infinity },
+          sessionMs: { kind: 'exponential', mean: 5 },
+          connectTimeoutMs: 1e9,
+        },
+        servers: {
+          count: 1,
+          spec: { ...baseConfig().servers.spec, cores, handshakeCostMs: { kind: 'exponential', mean: 1 / muPerMs } },
+        },
+      }),
+    );
+    const expectedWaitMs = erlangC(cores, lambdaPerMs / muPerMs) / (cores * muPerMs - lambdaPerMs);
+    const waitMs = result.summary['handshake.waitMs.mean'] as number;
+    expect(waitMs).toBeGreaterThan(expectedWaitMs * 0.95);
+    expect(waitMs).toBeLessThan(expectedWaitMs * 1.05);
+  });
+
   it('the time average of connected clients obeys Little’s law, L = λ·W', () => {
     const ratePerSec = 50;
     const meanSessionMs = 20_000;
@@ -54,3 +78,15 @@ describe('the fleet model against queueing theory', () => {
     expect(s.availability).toBeGreaterThan(0.999);
   });
 });
+
+/** Probability that an arrival waits in M/M/c with offered load a = λ/μ (Erlang C). */
+function erlangC(c: number, a: number): number {
+  let term = 1;
+  let sum = 1;
+  for (let k = 1; k < c; k++) {
+    term *= a / k;
+    sum += term;
+  }
+  const last = (term * a) / c / (1 - a / c);
+  return last / (sum + last);
+}
