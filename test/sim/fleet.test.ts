@@ -79,6 +79,6 @@ describe('the fleet model', () => {
     // every timed-out client comes back as one more handshake.
     const saturated = run(5);
     expect(saturated['heartbeat.timeouts']).toBeGreaterThan(100);
-    expect(saturated['connect.attempts']).toBeGreaterThan(3000 + saturated['heartbeat.timeouts'] * 0.9);
+    expect(saturated['connect.attempts']).toBeGreaterThan(3000 + (saturated['heartbeat.timeouts'] as number) * 0.9);
   });
 });
