@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { listProfiles, loadProfile, packageRoot } from '../experiment/index.js';
 import { backoffs, balancers, heartbeats, type StrategyEntry } from '../strategies/index.js';
-import { charts } from '../report/index.js';
+import { charts } from '../report/fleet-charts.js';
 import { InputError } from './errors.js';
 import { textTable } from './table.js';
 
@@ -54,5 +54,5 @@ export function listCommand(what: string | undefined, options: { json?: boolean 
     process.stdout.write(rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
     return;
   }
-  process.stdout.write(textTable(rows.map((r) => [r.kind, r.name, r.doc])).replace(/ +$/gm, '') + '\n');
+  process.stdout.write(textTable(rows.map((r) => [r.kind, r.name, r.doc]), 'text') + '\n');
 }

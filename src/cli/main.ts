@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { experimentJsonSchema, packageVersion } from '../experiment/index.js';
-import { chartNames } from '../report/index.js';
+import { chartNames } from '../report/fleet-charts.js';
 import { EXIT, InputError } from './errors.js';
 import { runCommand } from './run.js';
 import { listCommand } from './list.js';
@@ -21,7 +21,16 @@ const program = new Command('wsfleet')
   .description('Discrete-event simulator of WebSocket fleet scaling: what happens to your fleet when…')
   .version(packageVersion())
   .exitOverride()
-  .showHelpAfterError('(run with --help for usage)');
+  .showHelpAfterError('(run with --help for usage)')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  wsfleet run experiments/reconnect-storm.yaml      run the flagship experiment
+  wsfleet list                                      experiments, profiles, strategies, charts
+  wsfleet schema --out schema/experiment.schema.json
+Exit codes: 0 done, 2 invalid input (nothing written), 1 internal error.`,
+  );
 
 program
   .command('run')

@@ -2,7 +2,7 @@ import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { formatIssues, loadExperiment, resolvedExperimentYaml, toSimConfig } from '../experiment/index.js';
 import { runSimulation } from '../sim/index.js';
-import { chartNames, writeResultFolder } from '../report/index.js';
+import { chartNames } from '../report/fleet-charts.js';
 import type { Summary } from '../metrics/index.js';
 import { InputError } from './errors.js';
 import { human, textTable } from './table.js';
@@ -46,6 +46,8 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const result = runSimulation(toSimConfig(experiment));
   const wallMs = performance.now() - started;
   const dir = options.out ?? join('results', `${experiment.name}-${String(experiment.seed)}`);
+  // The renderer (vega, resvg) loads only when there is something to draw.
+  const { writeResultFolder } = await import('../report/write.js');
   const written = await writeResultFolder(dir, resolvedExperimentYaml(experiment), result, experiment.charts);
   if (options.json) {
     process.stdout.write(JSON.stringify({ dir: written.dir, summary: result.summary }) + '\n');

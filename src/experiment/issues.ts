@@ -53,7 +53,9 @@ type ZodIssue = z.core.$ZodIssue;
 
 /** A path-located message per zod issue; unions report the branch that matches the input's shape. */
 export function explainZodIssues(issues: readonly ZodIssue[], keysAt: (path: IssuePath) => string[]): { path: IssuePath; message: string }[] {
-  return issues.flatMap((issue) => explainOne(issue, keysAt));
+  // An unknown key already explains why a one-key map (oneOf) came out empty.
+  const unknownAt = new Set(issues.filter((i) => i.code === 'unrecognized_keys').map((i) => JSON.stringify(i.path)));
+  return issues.filter((i) => !(i.code === 'custom' && unknownAt.has(JSON.stringify(i.path)))).flatMap((issue) => explainOne(issue, keysAt));
 }
 
 function explainOne(issue: ZodIssue, keysAt: (path: IssuePath) => string[]): { path: IssuePath; message: string }[] {

@@ -114,18 +114,25 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
       charts: z.array(chart).default([]).describe('charts to draw, by name (wsfleet list charts)'),
     })
     .strict()
-    .superRefine((e, ctx) => {
-      e.faults.forEach((f, k) => {
-        const server = f.crash?.server;
-        if (typeof server === 'number' && server >= e.fleet.servers) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['faults', k, 'crash', 'server'],
-            message: `expected a server index below fleet.servers (${String(e.fleet.servers)}), got ${String(server)}`,
-          });
-        }
-      });
-    });
+    .superRefine(
+      (e, ctx) => {
+        // Runs even when other fields failed, so every problem is listed at once; hence the guards.
+        const servers = (e as { fleet?: { servers?: unknown } }).fleet?.servers;
+        const faults = (e as { faults?: unknown }).faults;
+        if (typeof servers !== 'number' || !Array.isArray(faults)) return;
+        faults.forEach((f: unknown, k) => {
+          const server = (f as { crash?: { server?: unknown } } | null)?.crash?.server;
+          if (typeof server === 'number' && server >= servers) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['faults', k, 'crash', 'server'],
+              message: `expected a server index below fleet.servers (${String(servers)}), got ${String(server)}`,
+            });
+          }
+        });
+      },
+      { when: () => true },
+    );
 }
 
 export type ExperimentSchema = ReturnType<typeof buildExperimentSchema>;
