@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { compare, median, round, timed, type Plan, type RunResult, type Trial } from './measure.js';
+import { performance } from 'node:perf_hooks';
+import { compare, round, timed, type Plan, type RunResult, type Trial } from './measure.js';
 import { formatTable, makeRow, type BenchRow, type Goal, type MemoryFields } from './report.js';
 import { baselineMm1, engineMm1, engineMm1Timers, type Mm1Params } from './mm1.js';
 import { baselineHold, engineHoldAt, engineHoldTimer, type HoldParams, type Prepared } from './hold.js';
@@ -58,7 +59,7 @@ function holdBench(): BenchRow[] {
   );
   const models = builders.map((b) => b(p));
   const [base, ...engines] = models;
-  const comparisons = holdChunks(models, 1_000_000, { pairs: 5, budgetMs: 9000 });
+  const comparisons = holdChunks(models, 1_000_000, { pairs: 5, budgetMs: 10_000 });
   const memory = (m: Prepared | undefined): MemoryFields => ({
     pendingTimers: p.pending,
     bytesPerPendingTimer: round(m?.bytesPerPendingTimer ?? NaN, 1),

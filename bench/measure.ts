@@ -69,7 +69,10 @@ function summarize(base: readonly Trial[], eng: readonly Trial[]): Comparison {
   const baselineEventsPerSec = median(base.map(rate));
   const eventsPerSec = median(eng.map(rate));
   // Trial i of each side does the same work from the same seed, so its output must agree.
-  const same = (t: Trial, i: number): boolean => t.check === base[i]?.check && t.events === base[i]?.events;
+  const same = (t: Trial, i: number): boolean => {
+    const b = base[i];
+    return b !== undefined && t.check === b.check && t.events === b.events;
+  };
   return {
     baselineEventsPerSec,
     eventsPerSec,

@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { round, type Comparison } from './measure.js';
 
 /** One benchmark's result, printed as a table row or one JSON line. */
@@ -16,10 +17,12 @@ export interface BenchRow {
   /** Timed runs of each side, in milliseconds, in the order they ran. */
   engineMs: number[];
   baselineMs: number[];
-  /** Whether every engine and baseline run produced the same model output. */
+  /** Whether each engine run produced the same model output as the baseline run with the same index. */
   checksMatch: boolean;
   goal: string | null;
   goalMet: boolean | null;
+  /** One-minute load average when the row was made (this process counts about 1); high values mean noisy figures. */
+  loadAvg1m: number;
 }
 
 /** Optional memory figures a benchmark may add to its row. */
@@ -46,19 +49,20 @@ export function makeRow(name: string, c: Comparison, goal: Goal | null, extra: M
     checksMatch: c.checksMatch,
     goal: goal?.text ?? null,
     goalMet: null,
+    loadAvg1m: round(loadavg()[0] ?? NaN, 2),
   };
   row.goalMet = goal === null ? null : goal.met(row);
   return row;
 }
 
-const HEADERS = ['benchmark', 'events/run', 'engine ev/s', 'baseline ev/s', 'ratio', 'B/timer eng|base', 'runs', 'check', 'goal', 'met'];
+const HEADERS = ['benchmark', 'events/run', 'engine ev/s', 'baseline ev/s', 'ratio', 'B/timer eng|base', 'runs', 'load', 'check', 'goal', 'met'];
 
 /** Renders rows as an aligned, human-readable table. */
 export function formatTable(rows: readonly BenchRow[]): string {
   const cells = [HEADERS, ...rows.map(rowCells)];
   const widths = HEADERS.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   const line = (r: readonly string[]): string =>
-    r.map((c, i) => (i === 0 || i >= 8 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd();
+    r.map((c, i) => (i === 0 || i >= 9 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(HEADERS), rule, ...rows.map((r) => line(rowCells(r)))].join('\n');
 }
@@ -76,6 +80,7 @@ function rowCells(r: BenchRow): string[] {
     r.ratio.toFixed(2),
     bytes,
     String(r.engineMs.length),
+    r.loadAvg1m.toFixed(1),
     r.checksMatch ? 'same' : 'DIFFERS',
     r.goal ?? '-',
     r.goalMet === null ? '-' : r.goalMet ? 'yes' : 'NO',

@@ -35,7 +35,7 @@ export function textWidth(text: string, fontSize: number, bold: boolean): number
 
 /** Width of a vega text item; text longer than its `limit` is counted as `limit` since vega truncates it. */
 export function itemWidth(item: TextItem, text: unknown): number {
-  const line = text == null ? '' : String(text).trim();
+  const line = text == null ? '' : String(text as string | number).trim();
   const width = textWidth(line, item.fontSize ?? 11, isBold(item.fontWeight));
   const limit = item.limit ?? 0;
   return limit > 0 ? Math.min(width, limit) : width;
