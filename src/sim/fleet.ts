@@ -23,8 +23,10 @@ interface MutableBackendView {
   healthy: boolean;
   openConnections: number;
   reportedLoad: number;
+  reportedMemoryLoad: number;
   reportedLatencyMs: number;
   reportedAtMs: number;
+  healthySinceMs: number;
 }
 
 /**
@@ -88,8 +90,10 @@ export class Fleet {
       healthy: true,
       openConnections: 0,
       reportedLoad: 0,
+      reportedMemoryLoad: 0,
       reportedLatencyMs: 0,
       reportedAtMs: 0,
+      healthySinceMs: 0,
     }));
     this.health = this.servers.map(() => new HealthState(config.healthCheck));
   }
@@ -271,7 +275,7 @@ export class Fleet {
     const i = this.current(arg);
     if (i < 0) return;
     const c = this.clients.c;
-    const pick = this.balancer.pick({ clientId: i }, this.backends, { nowMs: this.sim.nowMs, rng: this.rng.balancer });
+    const pick = this.balancer.pick({ clientId: i, clientAddress: i }, this.backends, { nowMs: this.sim.nowMs, rng: this.rng.balancer });
     if (pick < 0) {
       this.counters.balancerRefused++;
       this.sim.after(c.clientLatencyMs[i] as number, this.onRefusedReply, arg);

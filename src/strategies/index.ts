@@ -1,4 +1,4 @@
 export { balancers, type Balancer, type BackendView, type BalancerName, type ConnectRequest, type PickContext } from './balance/index.js';
 export { backoffs, type Backoff, type BackoffName } from './backoff/index.js';
 export { heartbeats, HeartbeatPhase, keepTimer, type Heartbeat, type HeartbeatStep, type HeartbeatName } from './heartbeat/index.js';
-export { instantiate, entry, type Rng, type StrategyChoice, type StrategyEntry } from './types.js';
+export { instantiate, entry, choiceOf, type Rng, type StrategyChoice, type StrategyEntry, type StrategySpec } from './types.js';

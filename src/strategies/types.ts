@@ -36,3 +36,14 @@ export function instantiate<T>(registry: Readonly<Record<string, StrategyEntry<T
   }
   return found.create(found.options.parse(choice.options));
 }
+
+/** A strategy as written in a file: a bare name, or a one-key map of name to options. */
+export type StrategySpec = string | Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
+/** The name and options of a strategy spec (options unparsed when written bare: `{}`). */
+export function choiceOf(spec: StrategySpec): StrategyChoice {
+  if (typeof spec === 'string') return { name: spec, options: {} };
+  const [entry] = Object.entries(spec);
+  if (entry === undefined) throw new TypeError('Expected a strategy name or a one-key map of name to options, got an empty map');
+  return { name: entry[0], options: entry[1] };
+}

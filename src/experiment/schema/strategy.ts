@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { StrategyChoice, StrategyEntry } from '../../strategies/index.js';
-import { oneOf, onlyEntry } from './one-of.js';
+import { choiceOf, type StrategyChoice, type StrategyEntry, type StrategySpec } from '../../strategies/index.js';
+import { oneOf } from './one-of.js';
 
 /**
  * A strategy from a registry, written bare (`least-connections`) or with options
@@ -14,10 +14,6 @@ export function strategyChoice<R extends Record<string, StrategyEntry<unknown>>>
 
 /** The registry name and parsed options of a validated strategy choice. */
 export function toStrategyChoice(registry: Record<string, StrategyEntry<unknown>>, value: string | object): StrategyChoice {
-  if (typeof value === 'string') {
-    const found = registry[value] as StrategyEntry<unknown>;
-    return { name: value, options: found.options.parse({}) as Record<string, unknown> };
-  }
-  const [name, options] = onlyEntry(value as Record<string, Record<string, unknown>>);
-  return { name, options };
+  const { name, options } = choiceOf(value as StrategySpec);
+  return { name, options: (registry[name] as StrategyEntry<unknown>).options.parse(options) as Record<string, unknown> };
 }

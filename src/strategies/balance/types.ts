@@ -10,14 +10,20 @@ export interface BackendView {
   readonly openConnections: number;
   /** Reported CPU load in [0, 1], as of `reportedAtMs`. */
   readonly reportedLoad: number;
+  /** Reported memory use as a share of the server's limit, in [0, 1], as of `reportedAtMs`. */
+  readonly reportedMemoryLoad: number;
   /** Reported response latency, as of `reportedAtMs`. */
   readonly reportedLatencyMs: number;
   readonly reportedAtMs: number;
+  /** When the backend last became healthy (or joined); slow start ramps from here. */
+  readonly healthySinceMs: number;
 }
 
 export interface ConnectRequest {
-  /** Stable client identity, for hashing and stickiness. */
+  /** Stable client identity (a user or device id), for hashing and stickiness. */
   readonly clientId: number;
+  /** The client's IPv4 address as an unsigned 32-bit integer, for source hashing (several clients may share one). */
+  readonly clientAddress: number;
 }
 
 export interface PickContext {
