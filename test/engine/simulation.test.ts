@@ -68,7 +68,7 @@ describe('Simulation ordering', () => {
 
   it('schedules after() relative to the current virtual time', () => {
     const { sim, log, note } = loggingSimulation();
-    sim.at(100, () => sim.after(25, note('later')));
+    sim.at(100, () => { sim.after(25, note('later')); });
     sim.run();
     expect(log).toEqual(['later@125']);
   });
@@ -218,7 +218,7 @@ describe('Simulation timers', () => {
     const timers = Array.from({ length: 4 }, (_, i) => sim.createTimer((arg) => seen.push(`old${String(i)}:${String(arg)}`), i));
     for (const t of timers) sim.releaseTimer(t);
     const fresh = Array.from({ length: 4 }, (_, i) => sim.createTimer((arg) => seen.push(`new${String(i)}:${String(arg)}`), 10 + i));
-    fresh.forEach((t, i) => sim.setTimer(t, i));
+    fresh.forEach((t, i) => { sim.setTimer(t, i); });
     sim.run();
     expect(seen).toEqual(['new0:10', 'new1:11', 'new2:12', 'new3:13']);
   });
@@ -333,7 +333,7 @@ describe('Simulation.run and step', () => {
     expect(sim.run({ untilMs: 1000 })).toEqual({ state: 'drained', nowMs: 1000 });
     expect(log).toEqual(['only@10']);
     expect(sim.nowMs).toBe(1000);
-    expect(() => sim.at(999, note('past'))).toThrow(RangeError);
+    expect(() => { sim.at(999, note('past')); }).toThrow(RangeError);
   });
 
   it('never moves the clock backwards when untilMs is earlier than now', () => {
@@ -362,7 +362,7 @@ describe('Simulation.run and step', () => {
 
   it('returns stopped from a bounded run without advancing the clock to untilMs', () => {
     const sim = new Simulation();
-    sim.at(10, () => sim.stop());
+    sim.at(10, () => { sim.stop(); });
     sim.at(20, () => undefined);
     expect(sim.run({ untilMs: 100 })).toEqual({ state: 'stopped', nowMs: 10 });
     expect(sim.nowMs).toBe(10);
@@ -402,12 +402,12 @@ describe('Simulation rejects scheduling in the past', () => {
     sim.at(100, () => undefined);
     sim.run();
     const timer = sim.createTimer(() => undefined);
-    expect(() => sim.at(99.999, () => undefined)).toThrow(RangeError);
-    expect(() => sim.after(-1, () => undefined)).toThrow(RangeError);
-    expect(() => sim.setTimer(timer, 50)).toThrow(RangeError);
-    expect(() => sim.at(Number.NaN, () => undefined)).toThrow(RangeError);
-    expect(() => sim.after(Number.NaN, () => undefined)).toThrow(RangeError);
-    expect(() => sim.setTimer(timer, Number.NaN)).toThrow(RangeError);
+    expect(() => { sim.at(99.999, () => undefined); }).toThrow(RangeError);
+    expect(() => { sim.after(-1, () => undefined); }).toThrow(RangeError);
+    expect(() => { sim.setTimer(timer, 50); }).toThrow(RangeError);
+    expect(() => { sim.at(Number.NaN, () => undefined); }).toThrow(RangeError);
+    expect(() => { sim.after(Number.NaN, () => undefined); }).toThrow(RangeError);
+    expect(() => { sim.setTimer(timer, Number.NaN); }).toThrow(RangeError);
     // Nothing was scheduled by the failed calls.
     expect(sim.pendingEvents).toBe(0);
     expect(sim.isTimerPending(timer)).toBe(false);
@@ -421,7 +421,7 @@ describe('Simulation rejects scheduling in the past', () => {
     const { sim, log, note } = loggingSimulation();
     const timer = sim.createTimer(note('timer'));
     sim.at(10, () => {
-      expect(() => sim.setTimer(timer, 5)).toThrow(RangeError);
+      expect(() => { sim.setTimer(timer, 5); }).toThrow(RangeError);
     });
     sim.setTimer(timer, 20);
     sim.run();
@@ -521,8 +521,8 @@ function pick<T>(rng: Rng, items: readonly T[]): [T, number] {
   return [items[i] as T, i];
 }
 
-function swapRemove<T>(items: T[], i: number): void {
-  items[i] = items[items.length - 1] as T;
+function swapRemove(items: LiveTimer[], i: number): void {
+  items[i] = items[items.length - 1] as LiveTimer;
   items.pop();
 }
 
