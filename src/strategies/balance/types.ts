@@ -3,7 +3,10 @@ import type { Rng } from '../types.js';
 /** What a balancer may know about one backend; `healthy` is its health checker's belief, not the truth. */
 export interface BackendView {
   readonly id: number;
-  /** Relative capacity, 1 for a standard server. */
+  /**
+   * Relative capacity: 1 for a standard server, 2 for one twice as big. Weight-aware strategies share new
+   * connections in proportion to it; weight 0 means drain: no strategy gives the backend new connections.
+   */
   readonly weight: number;
   readonly healthy: boolean;
   /** Connections this balancer has open to the backend now. */
@@ -31,7 +34,10 @@ export interface PickContext {
   readonly rng: Rng;
 }
 
-/** Picks a backend index for a new connection, or -1 to refuse it. */
+/**
+ * Picks a backend index for a new connection, or -1 to refuse it.
+ * Every balancer picks only eligible backends (healthy and weight > 0) and refuses only when none is.
+ */
 export interface Balancer {
   readonly name: string;
   pick(request: ConnectRequest, backends: readonly BackendView[], context: PickContext): number;
