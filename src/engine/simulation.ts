@@ -24,6 +24,13 @@ export class Simulation {
   private clockMs = 0;
   private stopRequested = false;
   private processed = 0;
+  private sameInstant = 0;
+
+  /**
+   * @param maxEventsPerInstant events allowed at one virtual instant before the run is declared
+   *   stuck in a zero-delay loop (e.g. instant retries against an instant refusal). @default 10_000_000
+   */
+  constructor(private readonly maxEventsPerInstant = 10_000_000) {}
 
   get nowMs(): number {
     return this.clockMs;
@@ -107,6 +114,7 @@ export class Simulation {
 
   run(options: RunOptions = {}): RunOutcome {
     const untilMs = options.untilMs ?? Infinity;
+    if (Number.isNaN(untilMs)) throw new RangeError('Expected untilMs to be a number, got NaN');
     const queue = this.queue;
     this.stopRequested = false;
     while (queue.size > 0 && queue.peekTimeMs() <= untilMs) {
@@ -121,11 +129,31 @@ export class Simulation {
   private dispatch(): void {
     const queue = this.queue;
     const slot = queue.popSlot();
+    if (queue.poppedTimeMs === this.clockMs) {
+      if (++this.sameInstant > this.maxEventsPerInstant) throw new ZenoError(this.clockMs, this.sameInstant);
+    } else {
+      this.sameInstant = 0;
+    }
     this.clockMs = queue.poppedTimeMs;
     const handler = queue.handlerOf(slot) as Handler;
     const arg = queue.argOf(slot);
     if (queue.isOneShot(slot)) queue.release(slot);
     this.processed++;
     handler(arg);
+  }
+}
+
+/** The clock stopped advancing: a cycle of zero-delay events would run forever. */
+export class ZenoError extends Error {
+  readonly code = 'SIM_ERR_ZENO';
+  constructor(
+    readonly atMs: number,
+    readonly events: number,
+  ) {
+    super(
+      `Virtual time stopped advancing at ${String(atMs)} ms after ${String(events)} events in the same instant: ` +
+        'a zero-delay loop (for example immediate retries against an instant refusal with zero network latency)',
+    );
+    this.name = 'ZenoError';
   }
 }

@@ -1,4 +1,4 @@
-import type { SimConfig } from '../sim/index.js';
+import type { ServerGroupSpec, ServerSpec, SimConfig } from '../sim/index.js';
 import { backoffs, balancers, heartbeats } from '../strategies/index.js';
 import type { Experiment } from './schema/experiment.js';
 import { toDistributionSpec } from './schema/distribution.js';
@@ -7,22 +7,13 @@ import { toStrategyChoice } from './schema/strategy.js';
 
 /** Translates a validated experiment into the simulator's input. */
 export function toSimConfig(e: Experiment): SimConfig {
-  const { server, network } = e.fleet;
+  const { network } = e.fleet;
+  const b = e.balancer;
   return {
     seed: e.seed,
     durationMs: e.durationMs,
     sampleIntervalMs: e.sampleIntervalMs,
-    servers: {
-      count: e.fleet.servers,
-      spec: {
-        cores: server.cores,
-        maxConnections: server.maxConnections,
-        weight: server.weight,
-        handshakeCostMs: toDistributionSpec(server.handshakeCostMs),
-        pingCostMs: toDistributionSpec(server.pingCostMs),
-        pongCostMs: toDistributionSpec(server.pongCostMs),
-      },
-    },
+    servers: serverGroups(e),
     network: {
       clientLatencyMs: toDistributionSpec(network.clientLatencyMs),
       backendLatencyMs: toDistributionSpec(network.backendLatencyMs),
@@ -32,8 +23,18 @@ export function toSimConfig(e: Experiment): SimConfig {
       sessionMs: e.clients.sessionMs === 'forever' ? null : toDistributionSpec(e.clients.sessionMs),
       connectTimeoutMs: e.clients.connectTimeoutMs,
     },
-    balancer: toStrategyChoice(balancers, e.balancer.strategy),
-    healthCheck: e.balancer.healthCheck,
+    balancer: {
+      count: b.count,
+      strategy: toStrategyChoice(balancers, b.strategy),
+      healthCheck: b.healthCheck,
+      reportIntervalMs: b.reportIntervalMs,
+      connectTimeoutMs: b.connectTimeoutMs,
+      maxConnections: b.maxConnections,
+      queueTimeoutMs: b.queueTimeoutMs,
+      portsPerBackend: b.portsPerBackend,
+      cpuPerConnectionMs: toDistributionSpec(b.cpuPerConnectionMs),
+      cores: b.cores,
+    },
     heartbeat: toStrategyChoice(heartbeats, e.heartbeat),
     reconnect: toStrategyChoice(backoffs, e.clients.reconnect),
     faults: e.faults.map((f) => {
@@ -51,4 +52,28 @@ function toArrivals(a: Experiment['clients']['arrivals']): SimConfig['clients'][
   }
   const ramp = p as { clients: number; overMs: number; startMs: number };
   return { kind: 'ramp', clients: ramp.clients, overMs: ramp.overMs, startMs: ramp.startMs };
+}
+
+type ServerFields = NonNullable<Experiment['fleet']['server']>;
+
+/** The fleet as groups of identical servers; `servers` + `server` is one group named `servers`. */
+function serverGroups(e: Experiment): ServerGroupSpec[] {
+  const groups = e.fleet.groups ?? [{ name: 'servers', servers: e.fleet.servers ?? 0, server: e.fleet.server as ServerFields }];
+  return groups.map((g) => ({ name: g.name, count: g.servers, spec: toServerSpec(g.server) }));
+}
+
+function toServerSpec(s: ServerFields): ServerSpec {
+  return {
+    processes: s.processes,
+    coresPerProcess: s.coresPerProcess,
+    maxConnections: s.maxConnections,
+    fileDescriptors: s.fileDescriptors,
+    weight: s.weight,
+    memory: s.memory,
+    restartAfterOomMs: s.restartAfterOomMs,
+    handshakeCostMs: toDistributionSpec(s.handshakeCostMs),
+    pingCostMs: toDistributionSpec(s.pingCostMs),
+    pongCostMs: toDistributionSpec(s.pongCostMs),
+    healthCheckCostMs: toDistributionSpec(s.healthCheckCostMs),
+  };
 }

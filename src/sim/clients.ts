@@ -48,6 +48,14 @@ function makeColumns(capacity: number) {
     routed: new Int32Array(capacity),
     /** Server holding the connection (in handshake or established), or -1. */
     server: new Int32Array(capacity),
+    /** Process on that server. */
+    process: new Int32Array(capacity),
+    /** Balancer proxying the current attempt, or -1. */
+    balancer: new Int32Array(capacity),
+    /** Server of the previous connection, to count clients that moved; -1 before the first. */
+    lastServer: new Int32Array(capacity),
+    /** 1 while waiting in a balancer's queue for a free slot. */
+    queued: new Uint8Array(capacity),
     /** 1 once the server finished the handshake. */
     established: new Uint8Array(capacity),
     /** Intrusive doubly linked list of each server's connections. */
@@ -58,7 +66,7 @@ function makeColumns(capacity: number) {
   };
 }
 
-const MINUS_ONE = { timer: -1, routed: -1, server: -1, next: -1, prev: -1, hbTimer: -1 } as const;
+const MINUS_ONE = { timer: -1, routed: -1, server: -1, next: -1, prev: -1, hbTimer: -1, balancer: -1, lastServer: -1 } as const;
 
 /** Per-client and per-connection state as typed-array columns (a client has at most one connection). */
 export class ClientTable {

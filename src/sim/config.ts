@@ -6,18 +6,40 @@ export type ArrivalSpec =
   | { kind: 'poisson'; ratePerSec: number; startMs: number; stopMs: number }
   | { kind: 'ramp'; clients: number; startMs: number; overMs: number };
 
+export interface MemorySpec {
+  /** Resident memory of an idle process. */
+  baseBytes: number;
+  perConnectionBytes: number;
+  /** Above this the server is killed (OOM) and restarts after `restartAfterOomMs`. */
+  limitBytes: number;
+}
+
 export interface ServerSpec {
-  /** Processes × cores that share one run queue; a Node process has one. */
-  cores: number;
+  /** Processes on the server (Node cluster workers); connections are spread over them round-robin. */
+  processes: number;
+  /** Cores sharing each process's run queue; a Node process has 1. */
+  coresPerProcess: number;
   /** New connections beyond this (established plus in handshake) are refused with 503. */
   maxConnections: number;
+  /** Descriptors per process; with none left, accept() fails and the connection hangs until the client gives up. */
+  fileDescriptors: number;
   /** Relative capacity the balancer may use. */
   weight: number;
+  memory: MemorySpec;
+  restartAfterOomMs: number;
   handshakeCostMs: DistributionSpec;
   /** CPU to send one ping (timer callback and frame write). */
   pingCostMs: DistributionSpec;
   /** CPU to read one pong. */
   pongCostMs: DistributionSpec;
+  /** CPU to answer one balancer health check. */
+  healthCheckCostMs: DistributionSpec;
+}
+
+export interface ServerGroupSpec {
+  name: string;
+  count: number;
+  spec: ServerSpec;
 }
 
 export interface NetworkSpec {
@@ -29,10 +51,32 @@ export interface NetworkSpec {
 
 export interface HealthCheckSpec {
   intervalMs: number;
+  /** A check answered later than this fails. */
+  timeoutMs: number;
   /** Consecutive failed checks before a server is marked down. */
   fall: number;
   /** Consecutive passed checks before a down server is marked up. */
   rise: number;
+}
+
+export interface BalancerSpec {
+  /** Balancers in the tier; clients pick one per attempt (DNS round-robin). */
+  count: number;
+  strategy: StrategyChoice;
+  healthCheck: HealthCheckSpec;
+  /** How often servers' load and memory reach the balancer; decisions in between use stale numbers. */
+  reportIntervalMs: number;
+  /** How long the balancer waits for a dead backend before answering 503. */
+  connectTimeoutMs: number;
+  /** Proxied connections per balancer (HAProxy maxconn); beyond it requests queue or get 503. */
+  maxConnections: number;
+  /** How long a request may wait for a free slot when maxConnections is reached; 0 refuses at once. */
+  queueTimeoutMs: number;
+  /** Source ports per backend address: each proxied connection holds one (Linux default range: 28,232). */
+  portsPerBackend: number;
+  /** Balancer CPU per new connection (accept, parse, connect upstream). */
+  cpuPerConnectionMs: DistributionSpec;
+  cores: number;
 }
 
 export type FaultSpec = { kind: 'crash'; server: number | 'random'; atMs: number; restartAfterMs: number | null };
@@ -50,11 +94,10 @@ export interface SimConfig {
   seed: number;
   durationMs: number;
   sampleIntervalMs: number;
-  servers: { count: number; spec: ServerSpec };
+  servers: ServerGroupSpec[];
   network: NetworkSpec;
   clients: ClientSpec;
-  balancer: StrategyChoice;
-  healthCheck: HealthCheckSpec;
+  balancer: BalancerSpec;
   heartbeat: StrategyChoice;
   reconnect: StrategyChoice;
   faults: FaultSpec[];

@@ -16,6 +16,13 @@ export class Counters {
   gaveUp = 0;
   heartbeatTimeouts = 0;
   pings = 0;
+  /** Successful connects of clients that had been on another server before. */
+  moved = 0;
+  /** Balancer refusals because no source port was left towards the picked backend. */
+  portsExhausted = 0;
+  /** Connections a server could not accept for want of a file descriptor. */
+  descriptorsExhausted = 0;
+  oomKills = 0;
   /** Handshakes finished for clients that had already abandoned the attempt. */
   handshakesWasted = 0;
 }

@@ -1,112 +1,77 @@
 import { compileDistribution, RngStreams, Simulation, type Distribution, type Rng } from '../engine/index.js';
-import {
-  backoffs,
-  balancers,
-  heartbeats,
-  instantiate,
-  type Backoff,
-  type Balancer,
-  type Heartbeat,
-  type HeartbeatStep,
-} from '../strategies/index.js';
+import { backoffs, heartbeats, instantiate, type Backoff, type Heartbeat, type HeartbeatStep } from '../strategies/index.js';
 import { LatencyRecorder, TimeWeighted, type RunEvent } from '../metrics/index.js';
 import type { SimConfig } from './config.js';
 import { ClientState, ClientTable, connClient, connEpoch, packConn } from './clients.js';
 import { SimServer } from './server.js';
+import type { CpuQueue } from './cpu.js';
+import { SimBalancer } from './balancer.js';
 import { createArrivals, type ArrivalProcess } from './arrivals.js';
-import { HealthState } from './health.js';
 import { Counters } from './counters.js';
 
-interface MutableBackendView {
-  id: number;
-  weight: number;
-  healthy: boolean;
-  openConnections: number;
-  reportedLoad: number;
-  reportedMemoryLoad: number;
-  reportedLatencyMs: number;
-  reportedAtMs: number;
-  healthySinceMs: number;
-}
-
 /**
- * The fleet model: clients → balancer → servers, in virtual time.
+ * The fleet model: clients → balancer tier → servers, in virtual time.
  *
  * Every message is an event after a network delay; every server-side action that costs CPU
- * queues on the server's cores, so a saturated server answers pongs late and its healthy
- * clients time out and reconnect, adding handshakes: the storm feeds itself.
+ * queues on a process's cores, so a saturated server answers pongs and health checks late,
+ * its healthy clients time out and reconnect, adding handshakes: the storm feeds itself.
  */
 export class Fleet {
   readonly sim = new Simulation();
   readonly clients = new ClientTable();
   readonly servers: SimServer[];
+  readonly balancers: SimBalancer[];
   readonly counters = new Counters();
   readonly connectLatency = new LatencyRecorder();
   readonly handshakeWait = new LatencyRecorder();
   readonly connected = new TimeWeighted();
   readonly present = new TimeWeighted();
   readonly events: RunEvent[] = [];
-  readonly backends: MutableBackendView[];
-  readonly health: HealthState[];
+  readonly backendLatency: Distribution;
+  /** Clients in each state, kept as transitions happen. */
+  readonly inState = new Int32Array(8);
 
-  private readonly balancer: Balancer;
   private readonly heartbeat: Heartbeat;
   private readonly backoff: Backoff;
   private readonly arrivals: ArrivalProcess;
-  private readonly rng: { balancer: Rng; backoff: Rng; network: Rng; sessions: Rng };
+  private readonly rng: { backoff: Rng; network: Rng; sessions: Rng; dns: Rng; health: Rng };
   private readonly clientLatency: Distribution;
-  private readonly backendLatency: Distribution;
   private readonly session: Distribution | null;
-  private readonly costs: { handshake: Distribution; ping: Distribution; pong: Distribution };
-  private readonly serverRng: Rng[];
+  private lastReportBusyMs: number[];
 
   constructor(readonly config: SimConfig) {
     const streams = new RngStreams(config.seed);
     this.rng = {
-      balancer: streams.stream('balancer'),
       backoff: streams.stream('backoff'),
       network: streams.stream('network'),
       sessions: streams.stream('sessions'),
+      dns: streams.stream('dns'),
+      health: streams.stream('health'),
     };
-    this.balancer = instantiate(balancers, config.balancer, 'balancer');
     this.heartbeat = instantiate(heartbeats, config.heartbeat, 'heartbeat');
     this.backoff = instantiate(backoffs, config.reconnect, 'reconnect');
     this.arrivals = createArrivals(config.clients.arrivals, streams.stream('arrivals'));
     this.clientLatency = compileDistribution(config.network.clientLatencyMs);
     this.backendLatency = compileDistribution(config.network.backendLatencyMs);
     this.session = config.clients.sessionMs === null ? null : compileDistribution(config.clients.sessionMs);
-    const { spec } = config.servers;
-    this.costs = {
-      handshake: compileDistribution(spec.handshakeCostMs),
-      ping: compileDistribution(spec.pingCostMs),
-      pong: compileDistribution(spec.pongCostMs),
-    };
     const cpuStreams = streams.fork('cpu');
-    this.serverRng = Array.from({ length: config.servers.count }, (_, id) => cpuStreams.stream(`server-${String(id)}`));
-    this.servers = Array.from({ length: config.servers.count }, (_, id) => new SimServer(id, spec.cores));
-    this.backends = this.servers.map((s) => ({
-      id: s.id,
-      weight: config.servers.spec.weight,
-      healthy: true,
-      openConnections: 0,
-      reportedLoad: 0,
-      reportedMemoryLoad: 0,
-      reportedLatencyMs: 0,
-      reportedAtMs: 0,
-      healthySinceMs: 0,
-    }));
-    this.health = this.servers.map(() => new HealthState(config.healthCheck));
+    this.servers = config.servers.flatMap((group) => Array.from({ length: group.count }, () => group)).map(
+      (group, id) => new SimServer(id, group.name, group.spec, cpuStreams.stream(`server-${String(id)}`)),
+    );
+    const balancerStreams = streams.fork('balancer');
+    this.balancers = Array.from(
+      { length: config.balancer.count },
+      (_, id) => new SimBalancer(id, this, config.balancer, balancerStreams.fork(String(id))),
+    );
+    this.lastReportBusyMs = this.servers.map(() => 0);
   }
 
-  /** Schedules arrivals, health checks and faults; the runner drives the clock. */
+  /** Schedules arrivals, health checks and load reports; the runner drives the clock. */
   start(): void {
     this.scheduleNextArrival();
-    const check = this.sim.createTimer(this.onHealthCheck);
-    this.sim.setTimer(check, this.config.healthCheck.intervalMs);
+    for (const b of this.balancers) b.start(this.rng.health);
+    this.sim.after(this.config.balancer.reportIntervalMs, this.onReport);
   }
-
-  /** Clients in each state, kept as transitions happen. */
-  readonly inState = new Int32Array(8);
 
   private setState(i: number, state: number): void {
     const c = this.clients.c;
@@ -148,8 +113,10 @@ export class Fleet {
     c.attemptStartMs[i] = this.sim.nowMs;
     c.attemptsTotal[i] = (c.attemptsTotal[i] as number) + 1;
     this.counters.attempts++;
+    c.queued[i] = 0;
     this.armClientTimer(i, this.sim.nowMs + this.config.clients.connectTimeoutMs);
-    this.sim.after(c.clientLatencyMs[i] as number, this.onReachBalancer, packConn(i, epoch));
+    const balancer = this.balancers[Math.floor(this.rng.dns.next() * this.balancers.length)] as SimBalancer;
+    this.sim.after(c.clientLatencyMs[i] as number, balancer.receive, packConn(i, epoch));
   }
 
   /** Arms the client's one timer, never past its departure. */
@@ -208,8 +175,8 @@ export class Fleet {
     this.armClientTimer(i, this.sim.nowMs + delayMs);
   }
 
-  /** Reply to the client that its attempt is current; false for a stale event. */
-  private current(arg: number): number {
+  /** The client of an event about its current attempt, or -1 for a stale event. */
+  current(arg: number): number {
     const i = connClient(arg);
     return this.clients.c.epoch[i] === connEpoch(arg) ? i : -1;
   }
@@ -223,6 +190,8 @@ export class Fleet {
     c.retry[i] = 0;
     c.prevDelayMs[i] = 0;
     this.counters.succeeded++;
+    if ((c.lastServer[i] as number) >= 0 && c.lastServer[i] !== c.server[i]) this.counters.moved++;
+    c.lastServer[i] = c.server[i] as number;
     this.connectLatency.record(now - (c.attemptStartMs[i] as number));
     this.connected.add(now, 1);
     if (c.deadlineMs[i] === Infinity) c.deadlineMs[i] = now + (c.sessionMs[i] as number);
@@ -257,53 +226,55 @@ export class Fleet {
     this.retryLater(i);
   };
 
-  private readonly onPingAtClient = (arg: number): void => {
-    const i = this.current(arg);
-    if (i < 0) return;
-    this.sim.after(this.clients.c.pathLatencyMs[i] as number, this.onPongAtServer, arg);
-  };
-
   /** Sends `handler(arg)` to the client over its current path. */
   private toClient(i: number, handler: (arg: number) => void): void {
     const c = this.clients.c;
     this.sim.after(c.pathLatencyMs[i] as number, handler, packConn(i, c.epoch[i] as number));
   }
 
-  // ---- balancer ----
+  // ---- balancer side ----
 
-  private readonly onReachBalancer = (arg: number): void => {
-    const i = this.current(arg);
-    if (i < 0) return;
+  /** Answers 503 to the client, from its balancer. */
+  replyRefused(i: number, arg: number): void {
+    this.sim.after(this.clients.c.clientLatencyMs[i] as number, this.onRefusedReply, arg);
+  }
+
+  /** The balancer connects upstream to the backend it picked (`routed`). */
+  forward(i: number, arg: number): void {
     const c = this.clients.c;
-    const pick = this.balancer.pick({ clientId: i, clientAddress: i }, this.backends, { nowMs: this.sim.nowMs, rng: this.rng.balancer });
-    if (pick < 0) {
-      this.counters.balancerRefused++;
-      this.sim.after(c.clientLatencyMs[i] as number, this.onRefusedReply, arg);
-      return;
-    }
-    c.routed[i] = pick;
-    (this.backends[pick] as MutableBackendView).openConnections++;
     const backendMs = this.backendLatency.sample(this.rng.network);
     c.pathLatencyMs[i] = (c.clientLatencyMs[i] as number) + backendMs;
     this.sim.after(backendMs, this.onReachServer, arg);
-  };
+  }
 
-  private unroute(i: number): void {
+  /** Frees the attempt's balancer slot and backend port. */
+  unroute(i: number): void {
     const c = this.clients.c;
-    const routed = c.routed[i] as number;
-    if (routed < 0) return;
-    (this.backends[routed] as MutableBackendView).openConnections--;
+    const b = c.balancer[i] as number;
+    if (b < 0) return;
+    (this.balancers[b] as SimBalancer).release(c.routed[i] as number);
+    c.balancer[i] = -1;
     c.routed[i] = -1;
   }
 
-  private readonly onHealthCheck = (): void => {
+  /** Servers report CPU and memory to every balancer every reportIntervalMs; in between the views go stale. */
+  private readonly onReport = (): void => {
+    const now = this.sim.nowMs;
+    const intervalMs = this.config.balancer.reportIntervalMs;
     for (const server of this.servers) {
-      const state = this.health[server.id] as HealthState;
-      if (!state.record(server.up)) continue;
-      (this.backends[server.id] as MutableBackendView).healthy = state.healthy;
-      this.log(state.healthy ? 'balancer:mark-up' : 'balancer:mark-down', `server ${String(server.id)}`);
+      const busy = server.busyMs(now);
+      const load = (busy - (this.lastReportBusyMs[server.id] as number)) / (intervalMs * server.cores);
+      this.lastReportBusyMs[server.id] = busy;
+      const memoryLoad = server.memoryBytes() / server.spec.memory.limitBytes;
+      for (const b of this.balancers) {
+        const view = b.views[server.id];
+        if (view === undefined) continue;
+        view.reportedLoad = load;
+        view.reportedMemoryLoad = memoryLoad;
+        view.reportedAtMs = now;
+      }
     }
-    this.sim.after(this.config.healthCheck.intervalMs, this.onHealthCheck);
+    this.sim.after(intervalMs, this.onReport);
   };
 
   // ---- servers ----
@@ -314,18 +285,26 @@ export class Fleet {
     const c = this.clients.c;
     const server = this.servers[c.routed[i] as number] as SimServer;
     if (!server.up) {
-      this.sim.after(c.pathLatencyMs[i] as number, this.onFailedReply, arg);
+      // Nothing answers: the balancer gives up after its connect timeout and answers 503.
+      this.sim.after(this.config.balancer.connectTimeoutMs + (c.clientLatencyMs[i] as number), this.onFailedReply, arg);
       return;
     }
-    if (server.connections + server.handshaking >= this.config.servers.spec.maxConnections) {
+    if (server.connections + server.handshaking >= server.spec.maxConnections) {
       this.counters.serverRefused++;
+      server.refusals++;
       this.sim.after(c.pathLatencyMs[i] as number, this.onRefusedReply, arg);
       return;
     }
-    server.accept(this.clients, i);
-    const cost = this.costs.handshake.sample(this.serverRng[server.id] as Rng);
-    const doneMs = server.cpu.submit(this.sim.nowMs, cost);
-    this.handshakeWait.record(server.cpu.lastWaitMs);
+    const p = server.pickProcess();
+    if (p < 0) {
+      // EMFILE: accept() fails, the connection waits in the backlog and the client times out.
+      this.counters.descriptorsExhausted++;
+      return;
+    }
+    server.accept(this.clients, i, p);
+    const cpu = server.processes[p] as CpuQueue;
+    const doneMs = cpu.submit(this.sim.nowMs, server.costs.handshake.sample(server.rng));
+    this.handshakeWait.record(cpu.lastWaitMs);
     this.sim.at(doneMs, this.onHandshakeDone, arg);
   };
 
@@ -338,7 +317,12 @@ export class Fleet {
       this.counters.handshakesWasted++;
       return;
     }
-    (this.servers[s] as SimServer).establish(this.clients, i);
+    const server = this.servers[s] as SimServer;
+    server.establish(this.clients, i);
+    if (server.memoryBytes() > server.spec.memory.limitBytes) {
+      this.oom(server);
+      return;
+    }
     if (c.hbTimer[i] === -1) c.hbTimer[i] = this.sim.createTimer(this.onHeartbeatTimer, i);
     this.applyHeartbeat(i, this.heartbeat.open(this.sim.nowMs));
     this.toClient(i, this.onConnectedReply);
@@ -362,8 +346,8 @@ export class Fleet {
     if (step.action === 'ping') {
       // The ping leaves when a core has sent it; the pong is back one round trip later.
       this.counters.pings++;
-      const s = c.server[i] as number;
-      const sentMs = (this.servers[s] as SimServer).cpu.submit(this.sim.nowMs, this.costs.ping.sample(this.serverRng[s] as Rng));
+      const server = this.servers[c.server[i] as number] as SimServer;
+      const sentMs = (server.processes[c.process[i] as number] as CpuQueue).submit(this.sim.nowMs, server.costs.ping.sample(server.rng));
       this.sim.at(sentMs + 2 * (c.pathLatencyMs[i] as number), this.onPongAtServer, packConn(i, c.epoch[i] as number));
     }
   }
@@ -376,8 +360,8 @@ export class Fleet {
     const i = this.current(arg);
     const c = this.clients.c;
     if (i < 0 || c.established[i] !== 1) return;
-    const s = c.server[i] as number;
-    const readMs = (this.servers[s] as SimServer).cpu.submit(this.sim.nowMs, this.costs.pong.sample(this.serverRng[s] as Rng));
+    const server = this.servers[c.server[i] as number] as SimServer;
+    const readMs = (server.processes[c.process[i] as number] as CpuQueue).submit(this.sim.nowMs, server.costs.pong.sample(server.rng));
     const timerMs = this.sim.timerAtMs(c.hbTimer[i] as number);
     if (Number.isNaN(timerMs) || readMs < timerMs) this.applyHeartbeat(i, this.heartbeat.onPong(c.hbPhase[i] as never, readMs));
   };
@@ -391,16 +375,25 @@ export class Fleet {
   }
 
   /** The process dies: queued work is lost and every connection is reset. */
-  crash(server: SimServer): void {
+  crash(server: SimServer, kind = 'crash'): void {
     if (!server.up) return;
-    server.up = false;
-    this.log('server:crash', `server ${String(server.id)}`);
-    server.cpu.reset(this.sim.nowMs);
+    server.kill(this.sim.nowMs);
+    if (kind === 'crash') this.log('server:crash', `server ${String(server.id)}`);
     for (const i of server.heldClients(this.clients)) {
       // An open connection is reset; a handshake in progress fails.
       this.toClient(i, this.clients.c.established[i] === 1 ? this.onClosedReply : this.onFailedReply);
       this.closeAtServer(i);
     }
+  }
+
+  /** Memory over the limit: the kernel kills the process; its supervisor restarts it. */
+  private oom(server: SimServer): void {
+    this.counters.oomKills++;
+    this.log('server:oom', `server ${String(server.id)}`);
+    this.crash(server, 'oom');
+    this.sim.after(server.spec.restartAfterOomMs, () => {
+      this.restart(server);
+    });
   }
 
   restart(server: SimServer): void {

@@ -1,10 +1,10 @@
 import type { Table } from '../metrics/index.js';
 import { ClientState } from './clients.js';
 import type { Fleet } from './fleet.js';
+import type { SimServer } from './server.js';
 
-/** Fleet-wide columns of timeseries.csv; per-interval counts are deltas since the previous row. */
+/** Fleet-wide columns of timeseries.csv after timeMs; counts of events are per interval. */
 const FLEET_COLUMNS = [
-  'timeMs',
   'clients.present',
   'clients.connected',
   'clients.connecting',
@@ -18,36 +18,46 @@ const FLEET_COLUMNS = [
   'heartbeat.timeouts',
 ] as const;
 
-const SERVER_COLUMNS = ['connections', 'cpu', 'queue', 'up'] as const;
+/** Per-server columns `server.<id>.<name>`; handshakes and refusals are per interval. */
+const SERVER_COLUMNS = ['connections', 'cpu', 'queue', 'memoryBytes', 'handshakes', 'refusals', 'up'] as const;
+
+function fleetCounts(fleet: Fleet): number[] {
+  const k = fleet.counters;
+  return [k.attempts, k.succeeded, k.refused, k.failed, k.drops, k.heartbeatTimeouts];
+}
+
+function serverCounts(s: SimServer, nowMs: number): number[] {
+  return [s.busyMs(nowMs), s.handshakesDone, s.refusals];
+}
 
 /** Samples the fleet every `intervalMs` into one wide table row. */
 export function startSampler(fleet: Fleet, intervalMs: number): Table {
   const table: Table = {
-    columns: [...FLEET_COLUMNS, ...fleet.servers.flatMap((s) => SERVER_COLUMNS.map((k) => `server.${String(s.id)}.${k}`))],
+    columns: ['timeMs', ...FLEET_COLUMNS, ...fleet.servers.flatMap((s) => SERVER_COLUMNS.map((k) => `server.${String(s.id)}.${k}`))],
     rows: [],
   };
-  const k = fleet.counters;
-  let last = [k.attempts, k.succeeded, k.refused, k.failed, k.drops, k.heartbeatTimeouts];
-  let lastBusy = fleet.servers.map((s) => s.cpu.busyMs(0));
+  let lastFleet = fleetCounts(fleet);
+  let lastServers = fleet.servers.map((s) => serverCounts(s, 0));
   const sample = (): void => {
-    const now = [k.attempts, k.succeeded, k.refused, k.failed, k.drops, k.heartbeatTimeouts];
-    const busy = fleet.servers.map((s) => s.cpu.busyMs(fleet.sim.nowMs));
+    const now = fleet.sim.nowMs;
+    const counts = fleetCounts(fleet);
     const row = [
-      fleet.sim.nowMs,
+      now,
       fleet.present.current,
       fleet.connected.current,
       fleet.inState[ClientState.connecting] as number,
       fleet.inState[ClientState.waiting] as number,
       fleet.inState[ClientState.gaveUp] as number,
-      ...now.map((v, j) => v - (last[j] as number)),
+      ...counts.map((v, j) => v - (lastFleet[j] as number)),
     ];
+    const servers = fleet.servers.map((s) => serverCounts(s, now));
     for (const s of fleet.servers) {
-      const utilization = ((busy[s.id] as number) - (lastBusy[s.id] as number)) / (intervalMs * s.cpu.cores);
-      row.push(s.connections, utilization, s.cpu.queued(fleet.sim.nowMs), s.up ? 1 : 0);
+      const [busy, handshakes, refusals] = (servers[s.id] as number[]).map((v, j) => v - ((lastServers[s.id] as number[])[j] as number));
+      row.push(s.connections, (busy as number) / (intervalMs * s.cores), s.queued(now), s.memoryBytes(), handshakes as number, refusals as number, s.up ? 1 : 0);
     }
     table.rows.push(row);
-    last = now;
-    lastBusy = busy;
+    lastFleet = counts;
+    lastServers = servers;
     fleet.sim.after(intervalMs, sample);
   };
   fleet.sim.at(intervalMs, sample);

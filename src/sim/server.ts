@@ -1,7 +1,13 @@
+import type { Rng } from '../engine/index.js';
+import { compileDistribution, type Distribution } from '../engine/index.js';
 import { CpuQueue } from './cpu.js';
 import type { ClientTable } from './clients.js';
+import type { ServerSpec } from './config.js';
 
-/** One simulated server: liveness, run queue, and the connections it holds (in handshake or established). */
+/** File descriptors a process holds before any connection (stdio, listeners, logs). */
+const BASE_DESCRIPTORS = 16;
+
+/** One simulated server: liveness, processes with their run queues, and the connections it holds. */
 export class SimServer {
   up = true;
   /** Established connections. */
@@ -9,25 +15,68 @@ export class SimServer {
   /** Handshakes accepted and not yet finished; they count against the connection cap. */
   handshaking = 0;
   head = -1;
-  readonly cpu: CpuQueue;
+  readonly processes: CpuQueue[];
+  /** Connections (any state) per process, for descriptors. */
+  readonly perProcess: Int32Array;
+  readonly costs: { handshake: Distribution; ping: Distribution; pong: Distribution; healthCheck: Distribution };
+  private nextProcess = 0;
+  handshakesDone = 0;
+  refusals = 0;
+  peakMemoryBytes = 0;
 
   constructor(
     readonly id: number,
-    cores: number,
+    readonly group: string,
+    readonly spec: ServerSpec,
+    readonly rng: Rng,
   ) {
-    this.cpu = new CpuQueue(cores);
+    this.processes = Array.from({ length: spec.processes }, () => new CpuQueue(spec.coresPerProcess));
+    this.perProcess = new Int32Array(spec.processes);
+    this.costs = {
+      handshake: compileDistribution(spec.handshakeCostMs),
+      ping: compileDistribution(spec.pingCostMs),
+      pong: compileDistribution(spec.pongCostMs),
+      healthCheck: compileDistribution(spec.healthCheckCostMs),
+    };
   }
 
-  /** Adds a connection whose handshake was just accepted. */
-  accept(clients: ClientTable, i: number): void {
-    const { next, prev, server, established } = clients.c;
+  get cores(): number {
+    return this.spec.processes * this.spec.coresPerProcess;
+  }
+
+  memoryBytes(): number {
+    const held = this.connections + this.handshaking;
+    return this.up ? this.spec.memory.baseBytes * this.spec.processes + held * this.spec.memory.perConnectionBytes : 0;
+  }
+
+  /** The process the next connection goes to (cluster round-robin), or -1 when it has no descriptor left. */
+  pickProcess(): number {
+    const p = this.nextProcess;
+    this.nextProcess = (p + 1) % this.spec.processes;
+    return (this.perProcess[p] as number) + BASE_DESCRIPTORS < this.spec.fileDescriptors ? p : -1;
+  }
+
+  /** Core-ms of work done up to `nowMs`, over all processes. */
+  busyMs(nowMs: number): number {
+    return this.processes.reduce((sum, q) => sum + q.busyMs(nowMs), 0);
+  }
+
+  queued(nowMs: number): number {
+    return this.processes.reduce((sum, q) => sum + q.queued(nowMs), 0);
+  }
+
+  /** Adds a connection whose handshake was just accepted by process `p`. */
+  accept(clients: ClientTable, i: number, p: number): void {
+    const { next, prev, server, established, process } = clients.c;
     server[i] = this.id;
+    process[i] = p;
     established[i] = 0;
     prev[i] = -1;
     next[i] = this.head;
     if (this.head >= 0) prev[this.head] = i;
     this.head = i;
     this.handshaking++;
+    this.perProcess[p] = (this.perProcess[p] as number) + 1;
   }
 
   /** The connection's handshake finished: it is open. */
@@ -35,16 +84,21 @@ export class SimServer {
     clients.c.established[i] = 1;
     this.handshaking--;
     this.connections++;
+    this.handshakesDone++;
+    const memory = this.memoryBytes();
+    if (memory > this.peakMemoryBytes) this.peakMemoryBytes = memory;
   }
 
   /** Removes a connection, in handshake or established. */
   remove(clients: ClientTable, i: number): void {
-    const { next, prev, server, established } = clients.c;
+    const { next, prev, server, established, process } = clients.c;
     const p = prev[i] as number;
     const n = next[i] as number;
     if (p >= 0) next[p] = n;
     else this.head = n;
     if (n >= 0) prev[n] = p;
+    const proc = process[i] as number;
+    this.perProcess[proc] = (this.perProcess[proc] as number) - 1;
     server[i] = -1;
     next[i] = -1;
     prev[i] = -1;
@@ -58,5 +112,11 @@ export class SimServer {
     const out: number[] = [];
     for (let i = this.head; i >= 0; i = clients.c.next[i] as number) out.push(i);
     return out;
+  }
+
+  /** Process death: queued work is lost. */
+  kill(nowMs: number): void {
+    this.up = false;
+    for (const q of this.processes) q.reset(nowMs);
   }
 }

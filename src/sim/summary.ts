@@ -7,8 +7,8 @@ export function summarize(fleet: Fleet): Summary {
   const k = fleet.counters;
   const perClient = Array.from(fleet.clients.c.attemptsTotal.subarray(0, fleet.clients.count));
   const up = fleet.servers.filter((s) => s.up).map((s) => s.connections);
-  const busyMs = fleet.servers.reduce((sum, s) => sum + s.cpu.busyMs(endMs), 0);
-  const coreMs = fleet.servers.reduce((sum, s) => sum + s.cpu.cores, 0) * endMs;
+  const busyMs = fleet.servers.reduce((sum, s) => sum + s.busyMs(endMs), 0);
+  const coreMs = fleet.servers.reduce((sum, s) => sum + s.cores, 0) * endMs;
   const presentArea = fleet.present.integral(endMs);
   return {
     'clients.arrived': k.arrivals,
@@ -23,6 +23,9 @@ export function summarize(fleet: Fleet): Summary {
     'connect.refused': k.refused,
     'connect.refused.server': k.serverRefused,
     'connect.refused.balancer': k.balancerRefused,
+    'connect.refused.ports': k.portsExhausted,
+    'connect.descriptorsExhausted': k.descriptorsExhausted,
+    'clients.moved': k.moved,
     'connect.failed': k.failed,
     'connect.timeouts': k.timeouts,
     'connect.attemptsPerClient.mean': perClient.length > 0 ? k.attempts / perClient.length : 0,
@@ -37,6 +40,9 @@ export function summarize(fleet: Fleet): Summary {
     'servers.connections.imbalance': imbalance(up),
     'servers.connections.cv': coefficientOfVariation(up),
     'servers.cpu.utilization.mean': coreMs > 0 ? busyMs / coreMs : 0,
+    'servers.memory.peakBytes': fleet.servers.reduce((m, s) => Math.max(m, s.peakMemoryBytes), 0),
+    'servers.oomKills': k.oomKills,
+    'balancer.cpu.utilization.mean': fleet.balancers.reduce((sum, b) => sum + b.cpu.busyMs(endMs), 0) / Math.max(1, endMs * fleet.balancers.reduce((n, b) => n + b.cpu.cores, 0)),
     'events.processed': fleet.sim.eventsProcessed,
   };
 }

@@ -710,3 +710,16 @@ describe('Simulation at scale', () => {
     expect(fired).toEqual(expectedOrder);
   });
 });
+
+describe('a zero-delay loop', () => {
+  it('is stopped with SIM_ERR_ZENO instead of hanging', async () => {
+    const { ZenoError } = await import('../../src/engine/index.js');
+    const sim = new Simulation(1000);
+    const again = (): void => {
+      sim.after(0, again);
+    };
+    sim.after(5, again);
+    expect(() => sim.run({ untilMs: 10 })).toThrow(ZenoError);
+    expect(sim.nowMs).toBe(5);
+  });
+});

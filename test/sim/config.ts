@@ -1,4 +1,41 @@
-import type { SimConfig } from '../../src/sim/index.js';
+import type { BalancerSpec, ServerGroupSpec, ServerSpec, SimConfig } from '../../src/sim/index.js';
+import type { StrategyChoice } from '../../src/strategies/index.js';
+
+/** A quick server: one process, one core, generous limits, tiny constant costs. */
+export const serverSpec = (overrides: Partial<ServerSpec> = {}): ServerSpec => ({
+  processes: 1,
+  coresPerProcess: 1,
+  maxConnections: 1_000_000,
+  fileDescriptors: 10_000_000,
+  weight: 1,
+  memory: { baseBytes: 50e6, perConnectionBytes: 10_000, limitBytes: 1e12 },
+  restartAfterOomMs: 10_000,
+  handshakeCostMs: { kind: 'constant', value: 0.1 },
+  pingCostMs: { kind: 'constant', value: 0.01 },
+  pongCostMs: { kind: 'constant', value: 0.01 },
+  healthCheckCostMs: { kind: 'constant', value: 0.01 },
+  ...overrides,
+});
+
+/** `count` identical servers as one group. */
+export const servers = (count: number, overrides: Partial<ServerSpec> = {}): ServerGroupSpec[] => [
+  { name: 'servers', count, spec: serverSpec(overrides) },
+];
+
+/** One balancer with HAProxy's check defaults and no capacity limits. */
+export const balancer = (strategy: StrategyChoice = { name: 'round-robin', options: {} }, overrides: Partial<BalancerSpec> = {}): BalancerSpec => ({
+  count: 1,
+  strategy,
+  healthCheck: { intervalMs: 2000, timeoutMs: 2000, fall: 3, rise: 2 },
+  reportIntervalMs: 1000,
+  connectTimeoutMs: 5000,
+  maxConnections: 10_000_000,
+  queueTimeoutMs: 0,
+  portsPerBackend: 10_000_000,
+  cpuPerConnectionMs: { kind: 'constant', value: 0 },
+  cores: 1,
+  ...overrides,
+});
 
 /** A small, quiet fleet: no heartbeats, no faults, instant network; tests override what they study. */
 export function baseConfig(overrides: Partial<SimConfig> = {}): SimConfig {
@@ -6,25 +43,14 @@ export function baseConfig(overrides: Partial<SimConfig> = {}): SimConfig {
     seed: 1,
     durationMs: 60_000,
     sampleIntervalMs: 1000,
-    servers: {
-      count: 1,
-      spec: {
-        cores: 1,
-        maxConnections: 1_000_000,
-        weight: 1,
-        handshakeCostMs: { kind: 'constant', value: 0.1 },
-        pingCostMs: { kind: 'constant', value: 0.01 },
-        pongCostMs: { kind: 'constant', value: 0.01 },
-      },
-    },
+    servers: servers(1),
     network: { clientLatencyMs: { kind: 'constant', value: 0 }, backendLatencyMs: { kind: 'constant', value: 0 } },
     clients: {
       arrivals: { kind: 'poisson', ratePerSec: 10, startMs: 0, stopMs: Infinity },
       sessionMs: { kind: 'exponential', mean: 10_000 },
       connectTimeoutMs: 1e9,
     },
-    balancer: { name: 'round-robin', options: {} },
-    healthCheck: { intervalMs: 2000, fall: 3, rise: 2 },
+    balancer: balancer(),
     heartbeat: { name: 'none', options: {} },
     reconnect: { name: 'none', options: {} },
     faults: [],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runSimulation, type SimConfig } from '../../src/sim/index.js';
-import { baseConfig } from './config.js';
+import { baseConfig, servers } from './config.js';
 
 const crashes = (config: SimConfig) => runSimulation(config).events.filter((e) => e.kind === 'server:crash');
 
@@ -14,7 +14,7 @@ describe('the fleet model', () => {
     const fleet = (ratePerSec: number) =>
       baseConfig({
         durationMs: 20_000,
-        servers: { count: 16, spec: baseConfig().servers.spec },
+        servers: servers(16),
         clients: { arrivals: { kind: 'poisson', ratePerSec, startMs: 0, stopMs: Infinity }, sessionMs: null, connectTimeoutMs: 5000 },
         faults,
       });
@@ -30,7 +30,7 @@ describe('the fleet model', () => {
     const result = runSimulation(
       baseConfig({
         durationMs: 60_000,
-        servers: { count: 4, spec: baseConfig().servers.spec },
+        servers: servers(4),
         clients: { arrivals: { kind: 'ramp', clients: 4000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 5000 },
         reconnect: { name: 'full-jitter', options: { baseMs: 500, capMs: 5000, maxAttempts: 0 } },
         faults: [{ kind: 'crash', server: 2, atMs: 20_000, restartAfterMs: 10_000 }],
@@ -44,16 +44,17 @@ describe('the fleet model', () => {
     const col = (name: string) => result.timeseries.columns.indexOf(name);
     const last = result.timeseries.rows.at(-1) ?? [];
     expect(last[col('server.2.up')]).toBe(1);
-    // Long-lived connections do not move back to the restarted server by themselves.
-    expect(last[col('server.2.connections')]).toBe(0);
-    expect(s['servers.connections.imbalance']).toBeCloseTo(4 / 3, 2);
+    // Long-lived connections do not move back to the restarted server by themselves: it gets only
+    // the few clients still retrying when it came back, a sliver of its fair share of 1000.
+    expect(last[col('server.2.connections')]).toBeLessThan(20);
+    expect(s['servers.connections.imbalance']).toBeGreaterThan(1.3);
   });
 
   it('with reconnect none, clients of a crashed server give up', () => {
     const s = runSimulation(
       baseConfig({
         durationMs: 30_000,
-        servers: { count: 2, spec: baseConfig().servers.spec },
+        servers: servers(2),
         clients: { arrivals: { kind: 'ramp', clients: 200, startMs: 0, overMs: 1000 }, sessionMs: null, connectTimeoutMs: 5000 },
         faults: [{ kind: 'crash', server: 0, atMs: 10_000, restartAfterMs: null }],
       }),
@@ -67,8 +68,9 @@ describe('the fleet model', () => {
       runSimulation(
         baseConfig({
           durationMs: 40_000,
-          servers: { count: 1, spec: { ...baseConfig().servers.spec, handshakeCostMs: { kind: 'constant', value: handshakeMs } } },
+          servers: servers(1, { handshakeCostMs: { kind: 'constant', value: handshakeMs } }),
           clients: { arrivals: { kind: 'ramp', clients: 3000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 60_000 },
+          network: { clientLatencyMs: { kind: 'constant', value: 10 }, backendLatencyMs: { kind: 'constant', value: 0.2 } },
           heartbeat: { name: 'ping-pong', options: { intervalMs: 2000, timeoutMs: 1000 } },
           reconnect: { name: 'immediate', options: { maxAttempts: 0 } },
         }),

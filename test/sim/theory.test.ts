@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runSimulation } from '../../src/sim/index.js';
-import { baseConfig } from './config.js';
+import { baseConfig, servers } from './config.js';
 
 describe('the fleet model against queueing theory', () => {
   it('a one-core server with Poisson arrivals and exponential handshakes gives the M/M/1 mean wait ρ/(μ−λ)', () => {
@@ -14,10 +14,7 @@ describe('the fleet model against queueing theory', () => {
           sessionMs: { kind: 'exponential', mean: 20 },
           connectTimeoutMs: 1e9,
         },
-        servers: {
-          count: 1,
-          spec: { ...baseConfig().servers.spec, handshakeCostMs: { kind: 'exponential', mean: 1 / muPerMs } },
-        },
+        servers: servers(1, { handshakeCostMs: { kind: 'exponential', mean: 1 / muPerMs } }),
       }),
     );
     const rho = lambdaPerMs / muPerMs;
@@ -42,10 +39,7 @@ describe('the fleet model against queueing theory', () => {
           sessionMs: { kind: 'exponential', mean: 5 },
           connectTimeoutMs: 1e9,
         },
-        servers: {
-          count: 1,
-          spec: { ...baseConfig().servers.spec, cores, handshakeCostMs: { kind: 'exponential', mean: 1 / muPerMs } },
-        },
+        servers: servers(1, { coresPerProcess: cores, handshakeCostMs: { kind: 'exponential', mean: 1 / muPerMs } }),
       }),
     );
     const expectedWaitMs = erlangC(cores, lambdaPerMs / muPerMs) / (cores * muPerMs - lambdaPerMs);

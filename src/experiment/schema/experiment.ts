@@ -9,16 +9,22 @@ export interface ProfileNames {
   servers: string[];
   networks: string[];
   clients: string[];
+  balancers: string[];
 }
 
-export const PROFILE_KINDS = ['servers', 'networks', 'clients'] as const;
+export const PROFILE_KINDS = ['servers', 'networks', 'clients', 'balancers'] as const;
 export type ProfileKind = (typeof PROFILE_KINDS)[number];
 
-/** Where in an experiment each kind of profile is referenced, and the profile used when none is named. */
-export const PROFILE_SLOTS: readonly { kind: ProfileKind; path: readonly string[]; fallback: string }[] = [
-  { kind: 'servers', path: ['fleet', 'server'], fallback: 'node-ws-plain' },
+/**
+ * Where in an experiment each kind of profile is referenced (`*` is every item of a list), and
+ * the profile used when none is named. `optional` slots are filled only when their parent exists.
+ */
+export const PROFILE_SLOTS: readonly { kind: ProfileKind; path: readonly string[]; fallback: string; optional?: boolean }[] = [
+  { kind: 'servers', path: ['fleet', 'server'], fallback: 'node-ws-plain', optional: true },
+  { kind: 'servers', path: ['fleet', 'groups', '*', 'server'], fallback: 'node-ws-plain' },
   { kind: 'networks', path: ['fleet', 'network'], fallback: 'broadband' },
   { kind: 'clients', path: ['clients'], fallback: 'browser' },
+  { kind: 'balancers', path: ['balancer'], fallback: 'haproxy' },
 ];
 
 const nonNegativeMs = z.number().min(0);
@@ -29,14 +35,49 @@ function profileRef(names: string[]) {
   return (names.length > 0 ? z.enum(names as [string, ...string[]]) : z.string()).optional().describe(description);
 }
 
+const bytes = z.number().int().min(0);
+
 /** Server fields; a server profile supplies any subset of them. */
 export const serverFields = {
-  cores: z.number().int().min(1).max(256).describe('cores sharing one run queue; a Node process has 1'),
+  processes: z.number().int().min(1).max(256).default(1).describe('processes per server (Node cluster workers); connections spread round-robin'),
+  coresPerProcess: z.number().int().min(1).max(256).default(1).describe('cores sharing a process run queue; a Node process has 1'),
   maxConnections: z.number().int().min(1).describe('connections (established plus in handshake) before new ones get 503'),
+  fileDescriptors: z.number().int().min(32).describe('descriptors per process (ulimit -n); none left: accept() fails and clients time out'),
   weight: z.number().positive().default(1).describe('relative capacity for weighted balancing'),
+  memory: z
+    .object({
+      baseBytes: bytes.describe('resident memory of an idle process'),
+      perConnectionBytes: bytes.describe('memory per open connection'),
+      limitBytes: z.number().int().positive().describe('above this the server is killed (OOM)'),
+    })
+    .strict(),
+  restartAfterOomMs: nonNegativeMs.default(10_000).describe('supervisor restart delay after an OOM kill'),
   handshakeCostMs: durationMs.describe('CPU per WebSocket handshake (HTTP upgrade, plus TLS when used)'),
   pingCostMs: durationMs.describe('CPU to send one ping'),
   pongCostMs: durationMs.describe('CPU to read one pong'),
+  healthCheckCostMs: durationMs.default(0.05).describe('CPU to answer one balancer health check'),
+};
+
+export const balancerFields = {
+  count: z.number().int().min(1).max(64).default(1).describe('balancers in the tier; clients pick one per attempt (DNS round-robin)'),
+  strategy: strategyChoice(balancers, 'balancing algorithm'),
+  healthCheck: z
+    .object({
+      intervalMs: positiveMs.default(2000),
+      timeoutMs: positiveMs.default(2000).describe('a check answered later fails'),
+      fall: z.number().int().min(1).default(3),
+      rise: z.number().int().min(1).default(2),
+    })
+    .strict()
+    .prefault({})
+    .describe('HAProxy defaults: inter 2000 ms, fall 3, rise 2'),
+  reportIntervalMs: positiveMs.describe('how often server load reaches the balancer; decisions in between are stale'),
+  connectTimeoutMs: positiveMs.describe('wait for a dead backend before answering 503'),
+  maxConnections: z.number().int().min(1).describe('proxied connections per balancer (maxconn)'),
+  queueTimeoutMs: nonNegativeMs.default(0).describe('wait for a free slot at maxConnections; 0 refuses at once'),
+  portsPerBackend: z.number().int().min(1).describe('source ports per backend address (ephemeral range)'),
+  cpuPerConnectionMs: durationMs.describe('balancer CPU per new connection'),
+  cores: z.number().int().min(1).max(256).default(1),
 };
 
 export const networkFields = {
@@ -88,26 +129,28 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
       sampleIntervalMs: positiveMs.default(1000),
       fleet: z
         .object({
-          servers: z.number().int().min(1).max(100_000),
-          server: z.object({ profile: profileRef(profiles.servers), ...section(serverFields, forEditor) }).strict(),
+          servers: z.number().int().min(1).max(100_000).optional().describe('server count, with `server`; or use `groups`'),
+          server: z.object({ profile: profileRef(profiles.servers), ...section(serverFields, forEditor) }).strict().optional(),
+          groups: z
+            .array(
+              z
+                .object({
+                  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lowercase letters, digits and dashes'),
+                  servers: z.number().int().min(1).max(100_000),
+                  server: z.object({ profile: profileRef(profiles.servers), ...section(serverFields, forEditor) }).strict(),
+                })
+                .strict(),
+            )
+            .min(1)
+            .optional()
+            .describe('heterogeneous fleets: groups of servers of one type each'),
           network: z.object({ profile: profileRef(profiles.networks), ...section(networkFields, forEditor) }).strict(),
         })
-        .strict(),
-      balancer: z
-        .object({
-          strategy: strategyChoice(balancers, 'balancing algorithm').default('round-robin'),
-          healthCheck: z
-            .object({
-              intervalMs: positiveMs.default(2000),
-              fall: z.number().int().min(1).default(3),
-              rise: z.number().int().min(1).default(2),
-            })
-            .strict()
-            .prefault({})
-            .describe('HAProxy defaults: inter 2000 ms, fall 3, rise 2'),
-        })
         .strict()
-        .prefault({}),
+        .refine((f) => (f.groups === undefined) !== (f.servers === undefined), {
+          error: 'expected either servers (with server) or groups, not both',
+        }),
+      balancer: z.object({ profile: profileRef(profiles.balancers), ...section(balancerFields, forEditor) }).strict(),
       heartbeat: strategyChoice(heartbeats, 'heartbeat').default('ping-pong'),
       clients: z.object({ profile: profileRef(profiles.clients), ...section(clientFields, forEditor) }).strict(),
       faults: z.array(oneOf({ crash }, 'a scheduled fault')).default([]),
@@ -117,7 +160,9 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
     .superRefine(
       (e, ctx) => {
         // Runs even when other fields failed, so every problem is listed at once; hence the guards.
-        const servers = (e as { fleet?: { servers?: unknown } }).fleet?.servers;
+        const fleet = (e as { fleet?: { servers?: unknown; groups?: unknown } }).fleet;
+        const groups = Array.isArray(fleet?.groups) ? (fleet.groups as { servers?: unknown }[]) : [];
+        const servers = groups.length > 0 ? groups.reduce((n, g) => n + (typeof g.servers === 'number' ? g.servers : 0), 0) : fleet?.servers;
         const faults = (e as { faults?: unknown }).faults;
         if (typeof servers !== 'number' || !Array.isArray(faults)) return;
         faults.forEach((f: unknown, k) => {
@@ -126,7 +171,7 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
             ctx.addIssue({
               code: 'custom',
               path: ['faults', k, 'crash', 'server'],
-              message: `expected a server index below fleet.servers (${String(servers)}), got ${String(server)}`,
+              message: `expected a server index below the server count (${String(servers)}), got ${String(server)}`,
             });
           }
         });
@@ -151,4 +196,5 @@ export const PROFILE_FIELDS: Record<ProfileKind, Record<string, z.ZodType>> = {
   servers: serverFields,
   networks: networkFields,
   clients: clientFields,
+  balancers: balancerFields,
 };

@@ -1,0 +1,183 @@
+import { compileDistribution, type Distribution, type Rng, type RngStreams } from '../engine/index.js';
+import { balancers, instantiate, type Balancer } from '../strategies/index.js';
+import type { BalancerSpec } from './config.js';
+import { CpuQueue } from './cpu.js';
+import { HealthState } from './health.js';
+import type { Fleet } from './fleet.js';
+
+/** The balancer's picture of one backend; strategies see it read-only. */
+export interface MutableBackendView {
+  id: number;
+  weight: number;
+  healthy: boolean;
+  openConnections: number;
+  reportedLoad: number;
+  reportedMemoryLoad: number;
+  reportedLatencyMs: number;
+  reportedAtMs: number;
+  healthySinceMs: number;
+}
+
+/**
+ * One balancer of the tier: its own capacity (maxconn, queue, CPU per connection, source ports
+ * per backend), its own health checks, and its own strategy instance deciding from its own view.
+ */
+export class SimBalancer {
+  readonly views: MutableBackendView[];
+  readonly cpu: CpuQueue;
+  /** Attempts and connections holding a slot here. */
+  open = 0;
+  private readonly health: HealthState[];
+  private readonly strategy: Balancer;
+  private readonly cpuCost: Distribution;
+  private readonly rng: { pick: Rng; cpu: Rng; network: Rng };
+  private readonly waiting: number[] = [];
+  private waitingHead = 0;
+  private readonly checkTimers: number[];
+  private readonly checkSentMs: Float64Array;
+
+  constructor(
+    readonly id: number,
+    private readonly fleet: Fleet,
+    private readonly spec: BalancerSpec,
+    streams: RngStreams,
+  ) {
+    this.strategy = instantiate(balancers, spec.strategy, 'balancer.strategy');
+    this.cpu = new CpuQueue(spec.cores);
+    this.cpuCost = compileDistribution(spec.cpuPerConnectionMs);
+    this.rng = { pick: streams.stream('pick'), cpu: streams.stream('cpu'), network: streams.stream('network') };
+    this.views = fleet.servers.map((s) => ({
+      id: s.id,
+      weight: s.spec.weight,
+      healthy: true,
+      openConnections: 0,
+      reportedLoad: 0,
+      reportedMemoryLoad: 0,
+      reportedLatencyMs: 0,
+      reportedAtMs: 0,
+      healthySinceMs: 0,
+    }));
+    this.health = fleet.servers.map(() => new HealthState(spec.healthCheck));
+    this.checkTimers = fleet.servers.map((s) => fleet.sim.createTimer(this.onCheck, s.id));
+    this.checkSentMs = new Float64Array(fleet.servers.length);
+  }
+
+  /** Starts health checks, spread over the first interval as HAProxy spreads them. */
+  start(offsets: Rng): void {
+    for (const timer of this.checkTimers) this.fleet.sim.setTimer(timer, offsets.next() * this.spec.healthCheck.intervalMs);
+  }
+
+  /** A client's connection request arrived. */
+  readonly receive = (arg: number): void => {
+    const i = this.fleet.current(arg);
+    if (i < 0) return;
+    if (this.open < this.spec.maxConnections) {
+      this.admit(i, arg);
+    } else if (this.spec.queueTimeoutMs > 0) {
+      this.fleet.clients.c.queued[i] = 1;
+      this.waiting.push(arg);
+      this.fleet.sim.after(this.spec.queueTimeoutMs, this.onQueueTimeout, arg);
+    } else {
+      this.fleet.counters.balancerRefused++;
+      this.fleet.replyRefused(i, arg);
+    }
+  };
+
+  private admit(i: number, arg: number): void {
+    this.open++;
+    this.fleet.clients.c.balancer[i] = this.id;
+    const doneMs = this.cpu.submit(this.fleet.sim.nowMs, this.cpuCost.sample(this.rng.cpu));
+    this.fleet.sim.at(doneMs, this.onAccepted, arg);
+  }
+
+  /** Accepted and parsed: pick a backend and connect upstream. */
+  private readonly onAccepted = (arg: number): void => {
+    const i = this.fleet.current(arg);
+    if (i < 0) return;
+    const sim = this.fleet.sim;
+    const pick = this.strategy.pick({ clientId: i, clientAddress: i }, this.views, { nowMs: sim.nowMs, rng: this.rng.pick });
+    const view = pick >= 0 ? this.views[pick] : undefined;
+    if (view === undefined || view.openConnections >= this.spec.portsPerBackend) {
+      if (view !== undefined) this.fleet.counters.portsExhausted++;
+      this.fleet.counters.balancerRefused++;
+      this.fleet.unroute(i);
+      this.fleet.replyRefused(i, arg);
+      return;
+    }
+    view.openConnections++;
+    this.fleet.clients.c.routed[i] = pick;
+    this.fleet.forward(i, arg);
+  };
+
+  /** A connection or attempt through this balancer ended; its slot may serve a queued request. */
+  release(routed: number): void {
+    this.open--;
+    if (routed >= 0) (this.views[routed] as MutableBackendView).openConnections--;
+    const c = this.fleet.clients.c;
+    while (this.waitingHead < this.waiting.length && this.open < this.spec.maxConnections) {
+      const arg = this.waiting[this.waitingHead++] as number;
+      const i = this.fleet.current(arg);
+      if (i < 0 || c.queued[i] !== 1) continue;
+      c.queued[i] = 0;
+      this.admit(i, arg);
+    }
+    if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
+      this.waiting.splice(0, this.waitingHead);
+      this.waitingHead = 0;
+    }
+  }
+
+  private readonly onQueueTimeout = (arg: number): void => {
+    const i = this.fleet.current(arg);
+    if (i < 0 || this.fleet.clients.c.queued[i] !== 1) return;
+    this.fleet.clients.c.queued[i] = 0;
+    this.fleet.counters.balancerRefused++;
+    this.fleet.replyRefused(i, arg);
+  };
+
+  /** Time for the next check of server `s`: its answer queues behind the server's work like any request. */
+  private readonly onCheck = (s: number): void => {
+    const fleet = this.fleet;
+    const sim = fleet.sim;
+    const server = fleet.servers[s];
+    if (server === undefined) return;
+    const { timeoutMs, intervalMs } = this.spec.healthCheck;
+    sim.setTimer(this.checkTimers[s] as number, sim.nowMs + intervalMs);
+    if (!server.up) {
+      sim.after(timeoutMs, this.onCheckResult, s * 2);
+      return;
+    }
+    this.checkSentMs[s] = sim.nowMs;
+    sim.after(fleet.backendLatency.sample(this.rng.network), this.onCheckArrive, s);
+  };
+
+  private readonly onCheckArrive = (s: number): void => {
+    const fleet = this.fleet;
+    const sim = fleet.sim;
+    const server = fleet.servers[s];
+    const { timeoutMs } = this.spec.healthCheck;
+    const sentMs = this.checkSentMs[s] as number;
+    const remainingMs = sentMs + timeoutMs - sim.nowMs;
+    if (server === undefined || !server.up) {
+      sim.after(Math.max(0, remainingMs), this.onCheckResult, s * 2);
+      return;
+    }
+    const process = server.processes[Math.floor(this.rng.network.next() * server.processes.length)] as CpuQueue;
+    const answeredMs = process.submit(sim.nowMs, server.costs.healthCheck.sample(server.rng)) + fleet.backendLatency.sample(this.rng.network);
+    const responseMs = answeredMs - sentMs;
+    const passed = responseMs <= timeoutMs;
+    if (passed) (this.views[s] as MutableBackendView).reportedLatencyMs = responseMs;
+    sim.at(Math.max(sim.nowMs, sentMs + Math.min(responseMs, timeoutMs)), this.onCheckResult, s * 2 + (passed ? 1 : 0));
+  };
+
+  private readonly onCheckResult = (arg: number): void => {
+    const s = Math.floor(arg / 2);
+    const server = this.fleet.servers[s];
+    const state = this.health[s] as HealthState;
+    if (server === undefined || !state.record(arg % 2 === 1 && server.up)) return;
+    const view = this.views[s] as MutableBackendView;
+    view.healthy = state.healthy;
+    if (state.healthy) view.healthySinceMs = this.fleet.sim.nowMs;
+    this.fleet.log(state.healthy ? 'balancer:mark-up' : 'balancer:mark-down', `server ${String(s)} (balancer ${String(this.id)})`);
+  };
+}
