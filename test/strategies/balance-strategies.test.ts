@@ -19,8 +19,8 @@ describe('balancing strategies', () => {
     expect(picksOf('weighted-round-robin', fleet, 14)).toEqual([0, 0, 1, 0, 2, 0, 0, 0, 0, 1, 0, 2, 0, 0]);
   });
 
-  it('least-loaded divides utilisation by weight, so with load = connections / capacity the split goes as weight²', () => {
-    // Reported load is each server's own utilisation; with capacity ∝ weight, load / weight counts weight twice.
+  it('least-loaded balances utilisation, so with capacity ∝ weight connections split in proportion to weight', () => {
+    // Reported load is each server's own utilisation, already relative to its capacity.
     const balancer = create('least-loaded');
     let fleet = fleetOf(3, (id) => ({ weight: id + 1 }));
     const utilisation = (b: BackendView, open: number): number => open / (3000 * b.weight);
@@ -32,7 +32,7 @@ describe('balancing strategies', () => {
       };
       fleet = fleet.map((b, j) => (j === i ? connect(b) : b));
     }
-    expect(fleet.map((b) => Math.round((b.openConnections * 14) / 6000))).toEqual([1, 4, 9]);
+    expect(fleet.map((b) => Math.round((b.openConnections * 6) / 6000))).toEqual([1, 2, 3]);
   });
 
   it('least-response-time prefers the lowest latency, then the fewest connections per weight', () => {

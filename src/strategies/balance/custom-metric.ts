@@ -6,13 +6,14 @@ export interface CustomMetricOptions {
   cpu: number;
   /** Weight of the reported memory load (0–1) in the score. @default 0 */
   memory: number;
-  /** Weight of the relative connection count, openConnections / (mean over eligible backends + 1). @default 1 */
+  /** Weight of the relative connection count, (openConnections / weight) / (mean of that over eligible backends + 1). @default 1 */
   connections: number;
 }
 
 /**
- * Scores each eligible backend as (cpu·load + memory·memoryLoad + connections·relativeConnections) / weight
- * and picks the lowest; ties rotate. Connections are relative to the fleet mean, so no per-server capacity is needed.
+ * Scores each eligible backend as cpu·load + memory·memoryLoad + connections·relativeConnections and picks the
+ * lowest; ties rotate. Load and memory are already relative to each server's capacity; connections are taken per
+ * unit of weight and relative to the fleet mean, so no per-server capacity is needed.
  */
 export function createCustomMetric(options: CustomMetricOptions): Balancer {
   const { cpu, memory, connections } = options;
@@ -21,8 +22,9 @@ export function createCustomMetric(options: CustomMetricOptions): Balancer {
     name: 'custom-metric',
     pick(_request, backends: readonly BackendView[]) {
       const norm = meanOpenConnections(backends) + 1;
-      const score = (b: BackendView): number => cpu * b.reportedLoad + memory * b.reportedMemoryLoad + (connections * b.openConnections) / norm;
-      return lowest(backends, (b) => score(b) / b.weight);
+      const score = (b: BackendView): number =>
+        cpu * b.reportedLoad + memory * b.reportedMemoryLoad + (connections * b.openConnections) / b.weight / norm;
+      return lowest(backends, score);
     },
   };
 }
@@ -33,7 +35,7 @@ function meanOpenConnections(backends: readonly BackendView[]): number {
   let count = 0;
   for (const b of backends) {
     if (!isEligible(b)) continue;
-    sum += b.openConnections;
+    sum += b.openConnections / b.weight;
     count++;
   }
   return count === 0 ? 0 : sum / count;

@@ -4,7 +4,7 @@ import { isEligible } from './lowest.js';
 export interface PowerOfDOptions {
   /** How many distinct eligible backends to sample per pick (HAProxy random(2), Envoy least_request). @default 2 */
   d: number;
-  /** Compare open connections or reported CPU load, each per unit of weight. @default 'connections' */
+  /** Compare open connections per unit of weight, or reported CPU load (already relative to capacity). @default 'connections' */
   metric: 'connections' | 'load';
 }
 
@@ -14,7 +14,7 @@ export interface PowerOfDOptions {
  */
 export function createPowerOfD(options: PowerOfDOptions): Balancer {
   const { d, metric } = options;
-  const score = metric === 'load' ? (b: BackendView) => b.reportedLoad / b.weight : (b: BackendView) => b.openConnections / b.weight;
+  const score = metric === 'load' ? (b: BackendView) => b.reportedLoad : (b: BackendView) => b.openConnections / b.weight;
   const pool: number[] = [];
   return {
     name: 'power-of-d',
