@@ -2,26 +2,27 @@
 export type Handler = (arg: number) => void;
 
 const INITIAL_CAPACITY = 1024;
+/** Heap entries are [timeMs, seq, slot] triples in one array, so a comparison touches one cache line. */
+const H = 3;
+/** Slot records are [heap position (-1: not pending), arg, one-shot flag] triples. */
+const S = 3;
 
 /**
- * An indexed binary min-heap of timer slots, ordered by (time, sequence).
+ * An indexed 4-ary min-heap of timer slots, ordered by (time, sequence): half the depth of a
+ * binary heap, and a node's four children share one or two cache lines.
  *
- * Every slot knows its heap position, so cancelling or moving a pending timer
- * is one sift in place: no tombstones pile up when a fleet reschedules its
- * heartbeat and timeout timers constantly. Columns are typed arrays, about 45
- * bytes per slot.
+ * Every slot knows its heap position, so cancelling or moving a pending timer is one sift in
+ * place: no tombstones pile up when a fleet reschedules its heartbeat and timeout timers
+ * constantly. Entries and slot records are interleaved typed arrays, about 56 bytes per slot.
  */
 export class EventQueue {
-  private heapTimeMs = new Float64Array(INITIAL_CAPACITY);
-  private heapSeq = new Float64Array(INITIAL_CAPACITY);
-  private heapSlot = new Int32Array(INITIAL_CAPACITY);
-  private slotPos = new Int32Array(INITIAL_CAPACITY).fill(-1);
-  private slotArg = new Float64Array(INITIAL_CAPACITY);
-  private slotOneShot = new Uint8Array(INITIAL_CAPACITY);
+  private heap = new Float64Array(INITIAL_CAPACITY * H);
+  private slots = new Float64Array(INITIAL_CAPACITY * S).fill(-1);
   private slotHandler: (Handler | undefined)[] = new Array<Handler | undefined>(INITIAL_CAPACITY);
   private freeSlots = new Int32Array(INITIAL_CAPACITY);
   private freeCount = 0;
   private slotCount = 0;
+  private capacity = INITIAL_CAPACITY;
   private nextSeq = 0;
   private heapSize = 0;
   /** Time of the event most recently removed by `popSlot`. */
@@ -39,7 +40,7 @@ export class EventQueue {
 
   /** Time of the earliest pending event, or Infinity when empty. */
   peekTimeMs(): number {
-    return this.heapSize > 0 ? (this.heapTimeMs[0] as number) : Infinity;
+    return this.heapSize > 0 ? (this.heap[0] as number) : Infinity;
   }
 
   /** Allocates a reusable slot bound to `handler(arg)`; it is not scheduled yet. */
@@ -48,74 +49,66 @@ export class EventQueue {
     if (this.freeCount > 0) {
       slot = this.freeSlots[--this.freeCount] as number;
     } else {
-      if (this.slotCount === this.slotPos.length) this.grow();
+      if (this.slotCount === this.capacity) this.grow();
       slot = this.slotCount++;
     }
     this.slotHandler[slot] = handler;
-    this.slotArg[slot] = arg;
-    this.slotOneShot[slot] = oneShot ? 1 : 0;
-    this.slotPos[slot] = -1;
+    const r = slot * S;
+    this.slots[r] = -1;
+    this.slots[r + 1] = arg;
+    this.slots[r + 2] = oneShot ? 1 : 0;
     return slot;
   }
 
   /** Returns a slot to the free list, cancelling it first if pending. */
   release(slot: number): void {
-    if (this.slotPos[slot] !== -1) this.remove(slot);
+    if (this.slots[slot * S] !== -1) this.remove(slot);
     this.slotHandler[slot] = undefined;
     this.freeSlots[this.freeCount++] = slot;
   }
 
   /** When a pending slot fires; NaN when it is not pending. */
   timeOf(slot: number): number {
-    const pos = this.slotPos[slot] as number;
-    return pos === -1 ? Number.NaN : (this.heapTimeMs[pos] as number);
+    const pos = this.slots[slot * S] as number;
+    return pos === -1 ? Number.NaN : (this.heap[pos * H] as number);
   }
 
   isPending(slot: number): boolean {
-    return this.slotPos[slot] !== -1;
+    return this.slots[slot * S] !== -1;
   }
 
   setArg(slot: number, arg: number): void {
-    this.slotArg[slot] = arg;
+    this.slots[slot * S + 1] = arg;
   }
 
   /** Schedules or moves a slot to `timeMs`; it queues after events already set for that time. */
   set(slot: number, timeMs: number): void {
     const seq = this.nextSeq++;
-    const pos = this.slotPos[slot] as number;
+    const pos = this.slots[slot * S] as number;
     if (pos === -1) {
-      const at = this.heapSize++;
-      this.heapTimeMs[at] = timeMs;
-      this.heapSeq[at] = seq;
-      this.heapSlot[at] = slot;
-      this.slotPos[slot] = at;
-      this.siftUp(at);
+      this.siftUp(this.heapSize++, timeMs, seq, slot);
       return;
     }
-    const wasTimeMs = this.heapTimeMs[pos] as number;
-    this.heapTimeMs[pos] = timeMs;
-    this.heapSeq[pos] = seq;
     // A new sequence number always orders later, so an equal time also sifts down.
-    if (timeMs < wasTimeMs) this.siftUp(pos);
-    else this.siftDown(pos);
+    if (timeMs < (this.heap[pos * H] as number)) this.siftUp(pos, timeMs, seq, slot);
+    else this.siftDown(pos, timeMs, seq, slot);
   }
 
   /** Cancels a pending slot; a no-op when it is not pending. */
   cancel(slot: number): void {
-    if (this.slotPos[slot] !== -1) this.remove(slot);
+    if (this.slots[slot * S] !== -1) this.remove(slot);
   }
 
-  /**
-   * Removes the earliest event and returns its slot, leaving its time in `poppedTimeMs`.
-   */
+  /** Removes the earliest event and returns its slot, leaving its time in `poppedTimeMs`. */
   popSlot(): number {
-    const slot = this.heapSlot[0] as number;
-    this.poppedTimeMs = this.heapTimeMs[0] as number;
-    this.slotPos[slot] = -1;
+    const heap = this.heap;
+    const slot = heap[2] as number;
+    this.poppedTimeMs = heap[0] as number;
+    this.slots[slot * S] = -1;
     const last = --this.heapSize;
     if (last > 0) {
-      this.moveEntry(last, 0);
-      this.siftDown(0);
+      const l = last * H;
+      this.siftDown(0, heap[l] as number, heap[l + 1] as number, heap[l + 2] as number);
     }
     return slot;
   }
@@ -125,127 +118,110 @@ export class EventQueue {
   }
 
   argOf(slot: number): number {
-    return this.slotArg[slot] as number;
+    return this.slots[slot * S + 1] as number;
   }
 
   isOneShot(slot: number): boolean {
-    return this.slotOneShot[slot] === 1;
+    return this.slots[slot * S + 2] === 1;
   }
 
   private remove(slot: number): void {
-    const pos = this.slotPos[slot] as number;
-    this.slotPos[slot] = -1;
+    const heap = this.heap;
+    const pos = this.slots[slot * S] as number;
+    this.slots[slot * S] = -1;
     const last = --this.heapSize;
     if (pos === last) return;
-    this.moveEntry(last, pos);
-    if (pos > 0 && this.less(pos, (pos - 1) >> 1)) this.siftUp(pos);
-    else this.siftDown(pos);
+    const l = last * H;
+    const timeMs = heap[l] as number;
+    const seq = heap[l + 1] as number;
+    const moved = heap[l + 2] as number;
+    const parent = ((pos - 1) >> 2) * H;
+    if (pos > 0 && (timeMs < (heap[parent] as number) || (timeMs === heap[parent] && seq < (heap[parent + 1] as number)))) {
+      this.siftUp(pos, timeMs, seq, moved);
+    } else {
+      this.siftDown(pos, timeMs, seq, moved);
+    }
   }
 
-  private moveEntry(from: number, to: number): void {
-    const slot = this.heapSlot[from] as number;
-    this.heapTimeMs[to] = this.heapTimeMs[from] as number;
-    this.heapSeq[to] = this.heapSeq[from] as number;
-    this.heapSlot[to] = slot;
-    this.slotPos[slot] = to;
-  }
-
-  private less(a: number, b: number): boolean {
-    const ta = this.heapTimeMs[a] as number;
-    const tb = this.heapTimeMs[b] as number;
-    return ta < tb || (ta === tb && (this.heapSeq[a] as number) < (this.heapSeq[b] as number));
-  }
-
-  private siftUp(start: number): void {
-    const times = this.heapTimeMs;
-    const seqs = this.heapSeq;
-    const slots = this.heapSlot;
-    const positions = this.slotPos;
-    const timeMs = times[start] as number;
-    const seq = seqs[start] as number;
-    const slot = slots[start] as number;
+  /** Places (timeMs, seq, slot) at `start` or above it. */
+  private siftUp(start: number, timeMs: number, seq: number, slot: number): void {
+    const heap = this.heap;
+    const slots = this.slots;
     let pos = start;
     while (pos > 0) {
-      const parent = (pos - 1) >> 1;
-      const pt = times[parent] as number;
-      if (pt < timeMs || (pt === timeMs && (seqs[parent] as number) < seq)) break;
-      times[pos] = pt;
-      seqs[pos] = seqs[parent] as number;
-      const ps = slots[parent] as number;
-      slots[pos] = ps;
-      positions[ps] = pos;
+      const parent = (pos - 1) >> 2;
+      const p = parent * H;
+      const pt = heap[p] as number;
+      if (pt < timeMs || (pt === timeMs && (heap[p + 1] as number) < seq)) break;
+      const at = pos * H;
+      heap[at] = pt;
+      heap[at + 1] = heap[p + 1] as number;
+      const ps = heap[p + 2] as number;
+      heap[at + 2] = ps;
+      slots[ps * S] = pos;
       pos = parent;
     }
-    times[pos] = timeMs;
-    seqs[pos] = seq;
-    slots[pos] = slot;
-    positions[slot] = pos;
+    const at = pos * H;
+    heap[at] = timeMs;
+    heap[at + 1] = seq;
+    heap[at + 2] = slot;
+    slots[slot * S] = pos;
   }
 
-  private siftDown(start: number): void {
-    const times = this.heapTimeMs;
-    const seqs = this.heapSeq;
-    const slots = this.heapSlot;
-    const positions = this.slotPos;
+  /** Places (timeMs, seq, slot) at `start` or below it. */
+  private siftDown(start: number, timeMs: number, seq: number, slot: number): void {
+    const heap = this.heap;
+    const slots = this.slots;
     const size = this.heapSize;
-    const timeMs = times[start] as number;
-    const seq = seqs[start] as number;
-    const slot = slots[start] as number;
     let pos = start;
     for (;;) {
-      let child = 2 * pos + 1;
-      if (child >= size) break;
-      let ct = times[child] as number;
-      let cs = seqs[child] as number;
-      const right = child + 1;
-      if (right < size) {
-        const rt = times[right] as number;
-        const rs = seqs[right] as number;
-        if (rt < ct || (rt === ct && rs < cs)) {
-          child = right;
+      const first = 4 * pos + 1;
+      if (first >= size) break;
+      let child = first;
+      let c = child * H;
+      let ct = heap[c] as number;
+      let cs = heap[c + 1] as number;
+      const end = Math.min(first + 4, size);
+      for (let k = first + 1; k < end; k++) {
+        const r = k * H;
+        const rt = heap[r] as number;
+        if (rt > ct) continue;
+        const rs = heap[r + 1] as number;
+        if (rt < ct || rs < cs) {
+          child = k;
+          c = r;
           ct = rt;
           cs = rs;
         }
       }
       if (timeMs < ct || (timeMs === ct && seq < cs)) break;
-      times[pos] = ct;
-      seqs[pos] = cs;
-      const s = slots[child] as number;
-      slots[pos] = s;
-      positions[s] = pos;
+      const at = pos * H;
+      heap[at] = ct;
+      heap[at + 1] = cs;
+      const s = heap[c + 2] as number;
+      heap[at + 2] = s;
+      slots[s * S] = pos;
       pos = child;
     }
-    times[pos] = timeMs;
-    seqs[pos] = seq;
-    slots[pos] = slot;
-    positions[slot] = pos;
+    const at = pos * H;
+    heap[at] = timeMs;
+    heap[at + 1] = seq;
+    heap[at + 2] = slot;
+    slots[slot * S] = pos;
   }
 
   private grow(): void {
-    const capacity = this.slotPos.length * 2;
-    this.heapTimeMs = growFloat(this.heapTimeMs, capacity);
-    this.heapSeq = growFloat(this.heapSeq, capacity);
-    this.heapSlot = growInt(this.heapSlot, capacity);
-    const positions = new Int32Array(capacity).fill(-1);
-    positions.set(this.slotPos);
-    this.slotPos = positions;
-    this.slotArg = growFloat(this.slotArg, capacity);
-    const oneShot = new Uint8Array(capacity);
-    oneShot.set(this.slotOneShot);
-    this.slotOneShot = oneShot;
-    this.freeSlots = growInt(this.freeSlots, capacity);
+    const capacity = this.capacity * 2;
+    const heap = new Float64Array(capacity * H);
+    heap.set(this.heap);
+    this.heap = heap;
+    const slots = new Float64Array(capacity * S).fill(-1);
+    slots.set(this.slots);
+    this.slots = slots;
+    const free = new Int32Array(capacity);
+    free.set(this.freeSlots);
+    this.freeSlots = free;
     this.slotHandler.length = capacity;
+    this.capacity = capacity;
   }
-}
-
-function growFloat(a: Float64Array, capacity: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(capacity);
-  b.set(a);
-  return b;
-}
-
-function growInt(a: Int32Array, capacity: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(capacity);
-  b.set(a);
-  return b;
 }
