@@ -4,8 +4,8 @@ export type Handler = (arg: number) => void;
 const INITIAL_CAPACITY = 1024;
 /** Heap entries are [timeMs, seq, slot] triples in one array, so a comparison touches one cache line. */
 const H = 3;
-/** Slot records are [heap position (-1: not pending), arg, one-shot flag] triples. */
-const S = 3;
+/** Slot records are [arg, one-shot flag] pairs; heap positions live apart in a compact Int32Array, since sifts write them. */
+const S = 2;
 
 /**
  * An indexed 4-ary min-heap of timer slots, ordered by (time, sequence): half the depth of a
@@ -13,11 +13,12 @@ const S = 3;
  *
  * Every slot knows its heap position, so cancelling or moving a pending timer is one sift in
  * place: no tombstones pile up when a fleet reschedules its heartbeat and timeout timers
- * constantly. Entries and slot records are interleaved typed arrays, about 56 bytes per slot.
+ * constantly. Entries and slot records are interleaved typed arrays, about 52 bytes per slot.
  */
 export class EventQueue {
   private heap = new Float64Array(INITIAL_CAPACITY * H);
-  private slots = new Float64Array(INITIAL_CAPACITY * S).fill(-1);
+  private slots = new Float64Array(INITIAL_CAPACITY * S);
+  private slotPos = new Int32Array(INITIAL_CAPACITY).fill(-1);
   private slotHandler: (Handler | undefined)[] = new Array<Handler | undefined>(INITIAL_CAPACITY);
   private freeSlots = new Int32Array(INITIAL_CAPACITY);
   private freeCount = 0;
@@ -54,37 +55,37 @@ export class EventQueue {
     }
     this.slotHandler[slot] = handler;
     const r = slot * S;
-    this.slots[r] = -1;
-    this.slots[r + 1] = arg;
-    this.slots[r + 2] = oneShot ? 1 : 0;
+    this.slotPos[slot] = -1;
+    this.slots[r] = arg;
+    this.slots[r + 1] = oneShot ? 1 : 0;
     return slot;
   }
 
   /** Returns a slot to the free list, cancelling it first if pending. */
   release(slot: number): void {
-    if (this.slots[slot * S] !== -1) this.remove(slot);
+    if (this.slotPos[slot] !== -1) this.remove(slot);
     this.slotHandler[slot] = undefined;
     this.freeSlots[this.freeCount++] = slot;
   }
 
   /** When a pending slot fires; NaN when it is not pending. */
   timeOf(slot: number): number {
-    const pos = this.slots[slot * S] as number;
+    const pos = this.slotPos[slot] as number;
     return pos === -1 ? Number.NaN : (this.heap[pos * H] as number);
   }
 
   isPending(slot: number): boolean {
-    return this.slots[slot * S] !== -1;
+    return this.slotPos[slot] !== -1;
   }
 
   setArg(slot: number, arg: number): void {
-    this.slots[slot * S + 1] = arg;
+    this.slots[slot * S] = arg;
   }
 
   /** Schedules or moves a slot to `timeMs`; it queues after events already set for that time. */
   set(slot: number, timeMs: number): void {
     const seq = this.nextSeq++;
-    const pos = this.slots[slot * S] as number;
+    const pos = this.slotPos[slot] as number;
     if (pos === -1) {
       this.siftUp(this.heapSize++, timeMs, seq, slot);
       return;
@@ -96,7 +97,7 @@ export class EventQueue {
 
   /** Cancels a pending slot; a no-op when it is not pending. */
   cancel(slot: number): void {
-    if (this.slots[slot * S] !== -1) this.remove(slot);
+    if (this.slotPos[slot] !== -1) this.remove(slot);
   }
 
   /** Removes the earliest event and returns its slot, leaving its time in `poppedTimeMs`. */
@@ -104,7 +105,7 @@ export class EventQueue {
     const heap = this.heap;
     const slot = heap[2] as number;
     this.poppedTimeMs = heap[0] as number;
-    this.slots[slot * S] = -1;
+    this.slotPos[slot] = -1;
     const last = --this.heapSize;
     if (last > 0) {
       const l = last * H;
@@ -118,17 +119,17 @@ export class EventQueue {
   }
 
   argOf(slot: number): number {
-    return this.slots[slot * S + 1] as number;
+    return this.slots[slot * S] as number;
   }
 
   isOneShot(slot: number): boolean {
-    return this.slots[slot * S + 2] === 1;
+    return this.slots[slot * S + 1] === 1;
   }
 
   private remove(slot: number): void {
     const heap = this.heap;
-    const pos = this.slots[slot * S] as number;
-    this.slots[slot * S] = -1;
+    const pos = this.slotPos[slot] as number;
+    this.slotPos[slot] = -1;
     const last = --this.heapSize;
     if (pos === last) return;
     const l = last * H;
@@ -146,7 +147,7 @@ export class EventQueue {
   /** Places (timeMs, seq, slot) at `start` or above it. */
   private siftUp(start: number, timeMs: number, seq: number, slot: number): void {
     const heap = this.heap;
-    const slots = this.slots;
+    const positions = this.slotPos;
     let pos = start;
     while (pos > 0) {
       const parent = (pos - 1) >> 2;
@@ -158,20 +159,20 @@ export class EventQueue {
       heap[at + 1] = heap[p + 1] as number;
       const ps = heap[p + 2] as number;
       heap[at + 2] = ps;
-      slots[ps * S] = pos;
+      positions[ps] = pos;
       pos = parent;
     }
     const at = pos * H;
     heap[at] = timeMs;
     heap[at + 1] = seq;
     heap[at + 2] = slot;
-    slots[slot * S] = pos;
+    positions[slot] = pos;
   }
 
   /** Places (timeMs, seq, slot) at `start` or below it. */
   private siftDown(start: number, timeMs: number, seq: number, slot: number): void {
     const heap = this.heap;
-    const slots = this.slots;
+    const positions = this.slotPos;
     const size = this.heapSize;
     let pos = start;
     for (;;) {
@@ -200,14 +201,14 @@ export class EventQueue {
       heap[at + 1] = cs;
       const s = heap[c + 2] as number;
       heap[at + 2] = s;
-      slots[s * S] = pos;
+      positions[s] = pos;
       pos = child;
     }
     const at = pos * H;
     heap[at] = timeMs;
     heap[at + 1] = seq;
     heap[at + 2] = slot;
-    slots[slot * S] = pos;
+    positions[slot] = pos;
   }
 
   private grow(): void {
@@ -215,9 +216,12 @@ export class EventQueue {
     const heap = new Float64Array(capacity * H);
     heap.set(this.heap);
     this.heap = heap;
-    const slots = new Float64Array(capacity * S).fill(-1);
+    const slots = new Float64Array(capacity * S);
     slots.set(this.slots);
     this.slots = slots;
+    const positions = new Int32Array(capacity).fill(-1);
+    positions.set(this.slotPos);
+    this.slotPos = positions;
     const free = new Int32Array(capacity);
     free.set(this.freeSlots);
     this.freeSlots = free;
