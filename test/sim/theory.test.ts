@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runSimulation } from '../../src/sim/index.js';
 import { baseConfig, servers } from './config.js';
+import type { SimConfig } from '../../src/sim/index.js';
 
 describe('the fleet model against queueing theory', () => {
   it('a one-core server with Poisson arrivals and exponential handshakes gives the M/M/1 mean wait ρ/(μ−λ)', () => {
@@ -84,3 +85,39 @@ function erlangC(c: number, a: number): number {
   const last = (term * a) / c / (1 - a / c);
   return last / (sum + last);
 }
+
+/** Erlang B: the blocking probability of c servers offered a erlangs, by the stable recursion. */
+function erlangB(c: number, a: number): number {
+  let b = 1;
+  for (let k = 1; k <= c; k++) b = (a * b) / (k + a * b);
+  return b;
+}
+
+describe('a connection cap against the Erlang B formula', () => {
+  const cap = 20;
+  const offeredErlangs = 16;
+  const meanSessionMs = 1000;
+  const sessions: [string, SimConfig['clients']['sessionMs']][] = [
+    ['exponential', { kind: 'exponential', mean: meanSessionMs }],
+    ['lognormal with cv 2', { kind: 'lognormal', mean: meanSessionMs, std: 2 * meanSessionMs }],
+    ['constant', { kind: 'constant', value: meanSessionMs }],
+  ];
+  it.each(sessions)('refuses the Erlang B share of attempts whatever the session distribution (%s)', (_name, sessionMs) => {
+    const s = runSimulation(
+      baseConfig({
+        durationMs: 24_000_000,
+        servers: servers(1, { maxConnections: cap, handshakeCostMs: { kind: 'constant', value: 0.001 } }),
+        clients: {
+          arrivals: { kind: 'poisson', ratePerSec: (offeredErlangs / meanSessionMs) * 1000, startMs: 0, stopMs: Infinity },
+          sessionMs,
+          connectTimeoutMs: 1e9,
+        },
+      }),
+    ).summary;
+    const refusedShare = (s['connect.refused'] as number) / (s['connect.attempts'] as number);
+    const expected = erlangB(cap, offeredErlangs);
+    expect(s['connect.attempts']).toBeGreaterThan(350_000);
+    expect(refusedShare).toBeGreaterThan(expected * 0.95);
+    expect(refusedShare).toBeLessThan(expected * 1.05);
+  });
+});
