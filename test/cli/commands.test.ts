@@ -68,7 +68,7 @@ describe('wsfleet list', () => {
     const names = all.stdout.split('\n').map((l) => l.split(/\s+/).filter(Boolean));
     const has = (name: string) => names.some((cells) => cells.includes(name));
     for (const name of [...STRATEGIES, ...profilesOnDisk(), ...experimentsOnDisk()]) expect(has(name), name).toBe(true);
-    expect(profilesOnDisk()).toEqual(expect.arrayContaining(['node-ws-plain', 'node-ws-tls', 'broadband', 'browser']));
+    expect(profilesOnDisk()).toEqual(expect.arrayContaining(['node-ws-plain', 'node-ws-tls', 'broadband', 'browser', 'haproxy']));
   });
 
   it('prints names and descriptions left-aligned, each column starting at the same offset on every line', () => {
