@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
-import { listProfiles, loadProfile, packageRoot } from '../experiment/index.js';
+import { listProfiles, loadProfile, packageRoot, PROFILE_KINDS } from '../experiment/index.js';
 import { backoffs, balancers, heartbeats, type StrategyEntry } from '../strategies/index.js';
 import { charts } from '../report/fleet-charts.js';
 import { InputError } from './errors.js';
@@ -26,7 +26,7 @@ function experimentRows(): Row[] {
 
 function profileRows(): Row[] {
   const names = listProfiles();
-  return (['servers', 'networks', 'clients'] as const).flatMap((kind) =>
+  return PROFILE_KINDS.flatMap((kind) =>
     names[kind].map((name) => {
       const loaded = loadProfile(kind, name);
       return { kind: `profile:${kind}`, name, doc: 'profile' in loaded ? loaded.profile.description : 'invalid profile file' };

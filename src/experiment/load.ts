@@ -11,6 +11,8 @@ export interface LoadOptions {
   sets?: readonly string[];
   seed?: number;
   modelsDir?: string;
+  /** Values set at paths after the `sets`, e.g. one variant of a sweep grid. */
+  overrides?: readonly SetFlag[];
   /** Chart names the report layer can draw; the schema accepts only these. */
   chartNames?: readonly string[];
 }
@@ -19,7 +21,7 @@ export type LoadResult = { ok: true; experiment: Experiment; profiles: LoadedPro
 
 interface Origin {
   profile: LoadedProfile;
-  path: readonly string[];
+  path: readonly (string | number)[];
   keys: Set<string>;
 }
 
@@ -43,6 +45,11 @@ export function loadExperiment(file: string, options: LoadOptions = {}): LoadRes
     if (problem) issues.push(problem);
     else sets.push(parsed as SetFlag);
   }
+  for (const override of options.overrides ?? []) {
+    const problem = applySet(data, override);
+    if (problem) issues.push(problem);
+    else sets.push(override);
+  }
   if (options.seed !== undefined) {
     data.seed = options.seed;
     sets.push({ flag: `--seed ${String(options.seed)}`, path: ['seed'], value: options.seed });
@@ -64,31 +71,63 @@ export function loadExperiment(file: string, options: LoadOptions = {}): LoadRes
 function mergeProfiles(data: Record<string, unknown>, dir: string, issues: InputIssue[], at: (path: IssuePath) => InputIssue): Origin[] {
   const origins: Origin[] = [];
   for (const slot of PROFILE_SLOTS) {
-    const parent = getIn(data, slot.path.slice(0, -1));
-    if (typeof parent !== 'object' || parent === null) continue;
-    const key = slot.path[slot.path.length - 1] as string;
-    const section = ((parent as Record<string, unknown>)[key] ?? {}) as Record<string, unknown>;
-    if (typeof section !== 'object' || Array.isArray(section)) continue;
-    const name = section.profile ?? slot.fallback;
-    if (typeof name !== 'string') continue;
-    const loaded = loadProfile(slot.kind, name, dir);
-    if ('issues' in loaded) {
-      const known = listProfiles(dir)[slot.kind];
-      const missing = !known.includes(name);
-      issues.push(
-        ...(missing
-          ? [{ ...at([...slot.path, 'profile']), message: `unknown ${slot.kind} profile '${name}'; expected one of: ${known.join(', ')}` }]
-          : loaded.issues),
-      );
-      continue;
+    for (const path of expandSlot(data, slot.path)) {
+      const parent = getIn(data, path.slice(0, -1));
+      if (typeof parent !== 'object' || parent === null) continue;
+      const key = path[path.length - 1] as string;
+      const present = (parent as Record<string, unknown>)[key];
+      if (present === undefined && slot.unlessSibling !== undefined && slot.unlessSibling in parent) continue;
+      const section = (present ?? {}) as Record<string, unknown>;
+      if (typeof section !== 'object' || Array.isArray(section)) continue;
+      const name = section.profile ?? slot.fallback;
+      if (typeof name !== 'string') continue;
+      const loaded = loadProfile(slot.kind, name, dir);
+      if ('issues' in loaded) {
+        const known = listProfiles(dir)[slot.kind];
+        const missing = !known.includes(name);
+        issues.push(
+          ...(missing
+            ? [{ ...at([...path.map(toSegment), 'profile']), message: `unknown ${slot.kind} profile '${name}'; expected one of: ${known.join(', ')}` }]
+            : loaded.issues),
+        );
+        continue;
+      }
+      const own = new Set(Object.keys(section));
+      const keys = new Set(Object.keys(loaded.profile.values).filter((k) => !own.has(k)));
+      (parent as Record<string, unknown>)[key] = { profile: name, ...overlay(loaded.profile.values, section) };
+      origins.push({ profile: loaded.profile, path: path.map(toSegment), keys });
     }
-    const own = new Set(Object.keys(section));
-    const keys = new Set(Object.keys(loaded.profile.values).filter((k) => !own.has(k)));
-    (parent as Record<string, unknown>)[key] = { profile: name, ...loaded.profile.values, ...section };
-    origins.push({ profile: loaded.profile, path: slot.path, keys });
   }
   return origins;
 }
+
+/** The concrete paths of a slot path, `*` standing for every index of a list. */
+function expandSlot(data: unknown, path: readonly string[]): string[][] {
+  const star = path.indexOf('*');
+  if (star < 0) return [[...path]];
+  const list = getIn(data, path.slice(0, star));
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((_, k) => expandSlot(data, [...path.slice(0, star), String(k), ...path.slice(star + 1)]));
+}
+
+/**
+ * The experiment's keys over the profile's. Maps that share a key merge one level down
+ * (a partial `healthCheck`, or new options for the same strategy); maps that share none,
+ * such as a different distribution kind, replace the profile's.
+ */
+function overlay(base: Record<string, unknown>, top: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(top)) {
+    const b = base[k];
+    out[k] = isMap(b) && isMap(v) && Object.keys(v).some((key) => key in b) ? overlay(b, v) : v;
+  }
+  return out;
+}
+
+/** Path segments as issue paths have them: list indices are numbers. */
+const toSegment = (seg: string): string | number => (/^\d+$/.test(seg) ? Number(seg) : seg);
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The flag, profile file or experiment line a path's value came from. */
 function locate(source: YamlSource, sets: readonly SetFlag[], origins: readonly Origin[], path: IssuePath): InputIssue {
@@ -106,5 +145,8 @@ function locate(source: YamlSource, sets: readonly SetFlag[], origins: readonly 
 }
 
 function getIn(data: unknown, path: readonly string[]): unknown {
-  return path.reduce<unknown>((node, seg) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[seg] : undefined), data);
+  return path.reduce<unknown>(
+    (node, seg) => (typeof node === 'object' && node !== null ? (node as Record<string | number, unknown>)[Array.isArray(node) ? Number(seg) : seg] : undefined),
+    data,
+  );
 }

@@ -1,5 +1,6 @@
 export { charts, chartNames, type ChartEntry } from './fleet-charts.js';
 export { timeSeriesChart, tidyTimeSeries, type TimeSeriesChartOptions, type SeriesOptions, type Marker } from './charts.js';
+export { compareChart, seriesByVariantChart, type VariantValue } from './sweep-charts.js';
 export { renderSvg, renderPng } from './render.js';
-export { writeResultFolder, tableCsv, summaryCsv, type ResultFolder } from './write.js';
+export { writeResultFolder, commitFolder, runFiles, chartFiles, tableCsv, summaryCsv, cell, type ResultFolder, type FolderFiles } from './write.js';
 export type { VlSpec, Table } from './types.js';

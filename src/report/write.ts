@@ -4,15 +4,13 @@ import { stringify } from 'csv-stringify/sync';
 import type { RunResult, Summary, Table } from '../metrics/index.js';
 import { charts } from './fleet-charts.js';
 import { renderPng, renderSvg } from './render.js';
+import type { VlSpec } from './types.js';
 
-export interface ResultFolder {
-  dir: string;
-  files: string[];
-  charts: string[];
-}
+/** Files of a result folder by relative path, built in memory and written at once. */
+export type FolderFiles = Record<string, string | Uint8Array>;
 
 /** Numbers as CSV cells: rounded like the summary, so files stay short and stable. */
-function cell(v: number): string {
+export function cell(v: number): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(9)));
 }
 
@@ -24,33 +22,45 @@ export function summaryCsv(summary: Summary): string {
   return stringify([['metric', 'value'], ...Object.entries(summary).map(([k, v]) => [k, cell(v)])]);
 }
 
-/**
- * Writes a run's folder: resolved experiment, time series, summary and charts.
- * Everything goes to a sibling temp folder first and is renamed into place, so a failed
- * run leaves no partial output.
- */
-export async function writeResultFolder(dir: string, resolvedYaml: string, result: RunResult, chartList: readonly string[]): Promise<ResultFolder> {
-  const tmp = `${dir}.partial-${String(process.pid)}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(join(tmp, 'charts'), { recursive: true });
-  const files: Record<string, string | Uint8Array> = {
+/** A chart's spec, SVG and PNG under `charts/`. */
+export async function chartFiles(name: string, spec: VlSpec): Promise<FolderFiles> {
+  const svg = await renderSvg(spec);
+  return {
+    [`charts/${name}.vl.json`]: JSON.stringify(spec, null, 2) + '\n',
+    [`charts/${name}.svg`]: svg,
+    [`charts/${name}.png`]: renderPng(svg, { scale: 2 }),
+  };
+}
+
+/** The files of one run: resolved experiment, time series, summary, events and the named charts. */
+export async function runFiles(resolvedYaml: string, result: RunResult, chartList: readonly string[]): Promise<FolderFiles> {
+  const files: FolderFiles = {
     'experiment.resolved.yaml': resolvedYaml,
     'timeseries.csv': tableCsv(result.timeseries),
     'summary.json': JSON.stringify(result.summary, null, 2) + '\n',
     'summary.csv': summaryCsv(result.summary),
     'events.csv': stringify([['atMs', 'kind', 'detail'], ...result.events.map((e) => [cell(e.atMs), e.kind, e.detail])]),
   };
+  for (const name of chartList) {
+    const entry = charts[name];
+    if (entry === undefined) throw new TypeError(`Expected a chart name from ${Object.keys(charts).join(', ')}, got ${name}`);
+    Object.assign(files, await chartFiles(name, entry.build(result)));
+  }
+  return files;
+}
+
+/**
+ * Writes a result folder. Everything goes to a sibling temp folder first and is renamed into
+ * place, so a failed run leaves no partial output.
+ */
+export function commitFolder(dir: string, files: FolderFiles): string[] {
+  const tmp = `${dir}.partial-${String(process.pid)}`;
+  rmSync(tmp, { recursive: true, force: true });
   try {
-    for (const name of chartList) {
-      const entry = charts[name];
-      if (entry === undefined) throw new TypeError(`Expected a chart name from ${Object.keys(charts).join(', ')}, got ${name}`);
-      const spec = entry.build(result);
-      const svg = await renderSvg(spec);
-      files[`charts/${name}.vl.json`] = JSON.stringify(spec, null, 2) + '\n';
-      files[`charts/${name}.svg`] = svg;
-      files[`charts/${name}.png`] = renderPng(svg, { scale: 2 });
+    for (const [name, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(tmp, name)), { recursive: true });
+      writeFileSync(join(tmp, name), content);
     }
-    for (const [name, content] of Object.entries(files)) writeFileSync(join(tmp, name), content);
     mkdirSync(dirname(dir), { recursive: true });
     rmSync(dir, { recursive: true, force: true });
     renameSync(tmp, dir);
@@ -58,5 +68,17 @@ export async function writeResultFolder(dir: string, resolvedYaml: string, resul
     rmSync(tmp, { recursive: true, force: true });
     throw error;
   }
-  return { dir, files: Object.keys(files).sort(), charts: chartList.map((n) => join(dir, 'charts', `${n}.png`)) };
+  return Object.keys(files).sort();
+}
+
+export interface ResultFolder {
+  dir: string;
+  files: string[];
+  charts: string[];
+}
+
+/** Writes a single run's folder. */
+export async function writeResultFolder(dir: string, resolvedYaml: string, result: RunResult, chartList: readonly string[]): Promise<ResultFolder> {
+  const files = commitFolder(dir, await runFiles(resolvedYaml, result, chartList));
+  return { dir, files, charts: chartList.map((n) => join(dir, 'charts', `${n}.png`)) };
 }

@@ -327,7 +327,7 @@ describe('server groups (fleet.groups)', () => {
 });
 
 describe('fleet: servers or groups', () => {
-  const EITHER = /^expected either servers \(with server\) or groups\b/;
+  const EITHER = /^expected exactly one of: servers \(with server\), groups$/;
 
   it('rejects both `servers` and `groups` with one error at fleet', () => {
     const yaml = MIXED.replace('  groups:\n', '  servers: 2\n  groups:\n');

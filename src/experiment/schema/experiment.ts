@@ -17,10 +17,10 @@ export type ProfileKind = (typeof PROFILE_KINDS)[number];
 
 /**
  * Where in an experiment each kind of profile is referenced (`*` is every item of a list), and
- * the profile used when none is named. `optional` slots are filled only when their parent exists.
+ * the profile used when none is named. A slot with `unlessSibling` is left empty when absent and that sibling is present.
  */
-export const PROFILE_SLOTS: readonly { kind: ProfileKind; path: readonly string[]; fallback: string; optional?: boolean }[] = [
-  { kind: 'servers', path: ['fleet', 'server'], fallback: 'node-ws-plain', optional: true },
+export const PROFILE_SLOTS: readonly { kind: ProfileKind; path: readonly string[]; fallback: string; unlessSibling?: string }[] = [
+  { kind: 'servers', path: ['fleet', 'server'], fallback: 'node-ws-plain', unlessSibling: 'groups' },
   { kind: 'servers', path: ['fleet', 'groups', '*', 'server'], fallback: 'node-ws-plain' },
   { kind: 'networks', path: ['fleet', 'network'], fallback: 'broadband' },
   { kind: 'clients', path: ['clients'], fallback: 'browser' },
@@ -148,13 +148,25 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
         })
         .strict()
         .refine((f) => (f.groups === undefined) !== (f.servers === undefined), {
-          error: 'expected either servers (with server) or groups, not both',
+          error: 'expected exactly one of: servers (with server), groups',
         }),
       balancer: z.object({ profile: profileRef(profiles.balancers), ...section(balancerFields, forEditor) }).strict(),
       heartbeat: strategyChoice(heartbeats, 'heartbeat').default('ping-pong'),
       clients: z.object({ profile: profileRef(profiles.clients), ...section(clientFields, forEditor) }).strict(),
       faults: z.array(oneOf({ crash }, 'a scheduled fault')).default([]),
       charts: z.array(chart).default([]).describe('charts to draw, by name (wsfleet list charts)'),
+      sweep: z
+        .object({
+          grid: z
+            .record(z.string().regex(/^[A-Za-z0-9$-]+(\.[A-Za-z0-9$-]+)*$/, 'expected a dotted path such as balancer.strategy'), z.array(z.unknown()).min(1))
+            .describe('experiment paths to the values to try; every combination is one variant'),
+          replications: z.number().int().min(1).max(1000).default(1).describe('runs per variant, each with its own derived seed'),
+          compare: z.array(z.string()).default([]).describe('summary metrics to chart across variants, with 95 % confidence intervals'),
+          compareSeries: z.array(z.string()).default([]).describe('time-series columns to overlay across variants'),
+        })
+        .strict()
+        .optional()
+        .describe('run variants of this experiment and compare them'),
     })
     .strict()
     .superRefine(
