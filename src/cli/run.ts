@@ -5,6 +5,7 @@ import { runSimulation } from '../sim/index.js';
 import { chartNames } from '../report/fleet-charts.js';
 import type { Summary } from '../metrics/index.js';
 import { InputError } from './errors.js';
+import { runSweep } from './sweep.js';
 import { human, textTable } from './table.js';
 
 export interface RunCommandOptions {
@@ -42,6 +43,10 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   });
   if (!loaded.ok) throw new InputError(`${formatIssues(loaded.issues)}\nNothing was run or written.`);
   const { experiment } = loaded;
+  if (experiment.sweep !== undefined) {
+    await runSweep(file, experiment, options);
+    return;
+  }
   const started = performance.now();
   const result = runSimulation(toSimConfig(experiment));
   const wallMs = performance.now() - started;
