@@ -1,4 +1,4 @@
-import type { ServerGroupSpec, ServerSpec, SimConfig } from '../sim/index.js';
+import type { FaultSpec, ServerGroupSpec, ServerSpec, SimConfig } from '../sim/index.js';
 import { backoffs, balancers, heartbeats } from '../strategies/index.js';
 import type { Experiment } from './schema/experiment.js';
 import { toDistributionSpec } from './schema/distribution.js';
@@ -22,6 +22,7 @@ export function toSimConfig(e: Experiment): SimConfig {
       arrivals: toArrivals(e.clients.arrivals),
       sessionMs: e.clients.sessionMs === 'forever' ? null : toDistributionSpec(e.clients.sessionMs),
       connectTimeoutMs: e.clients.connectTimeoutMs,
+      flapsPerHour: e.clients.flapsPerHour,
     },
     balancer: {
       count: b.count,
@@ -37,10 +38,7 @@ export function toSimConfig(e: Experiment): SimConfig {
     },
     heartbeat: toStrategyChoice(heartbeats, e.heartbeat),
     reconnect: toStrategyChoice(backoffs, e.clients.reconnect),
-    faults: e.faults.map((f) => {
-      const [, crash] = onlyEntry(f);
-      return { kind: 'crash', server: crash.server, atMs: crash.atMs, restartAfterMs: crash.restartAfterMs };
-    }),
+    faults: e.faults.map(toFault),
   };
 }
 
@@ -76,4 +74,14 @@ function toServerSpec(s: ServerFields): ServerSpec {
     pongCostMs: toDistributionSpec(s.pongCostMs),
     healthCheckCostMs: toDistributionSpec(s.healthCheckCostMs),
   };
+}
+
+function toFault(f: Experiment['faults'][number]): FaultSpec {
+  const [kind, p] = onlyEntry(f);
+  if (kind === 'scale-out') {
+    const scale = p as { servers: number; atMs: number };
+    return { kind, servers: scale.servers, atMs: scale.atMs };
+  }
+  const crash = p as { server: number | 'random'; atMs: number; restartAfterMs: number | null };
+  return { kind: 'crash', server: crash.server, atMs: crash.atMs, restartAfterMs: crash.restartAfterMs };
 }

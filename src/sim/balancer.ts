@@ -67,6 +67,12 @@ export class SimBalancer {
     for (const timer of this.checkTimers) this.fleet.sim.setTimer(timer, offsets.next() * this.spec.healthCheck.intervalMs);
   }
 
+  /** A server that is not there yet: down in this balancer's view until its checks pass `rise` times. */
+  markAbsent(s: number): void {
+    (this.health[s] as HealthState).markDown();
+    (this.views[s] as MutableBackendView).healthy = false;
+  }
+
   /** A client's connection request arrived. */
   readonly receive = (arg: number): void => {
     const i = this.fleet.current(arg);

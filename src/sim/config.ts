@@ -79,7 +79,10 @@ export interface BalancerSpec {
   cores: number;
 }
 
-export type FaultSpec = { kind: 'crash'; server: number | 'random'; atMs: number; restartAfterMs: number | null };
+export type FaultSpec =
+  | { kind: 'crash'; server: number | 'random'; atMs: number; restartAfterMs: number | null }
+  /** The last `servers` servers are not running until `atMs` (a scale-out). */
+  | { kind: 'scale-out'; servers: number; atMs: number };
 
 export interface ClientSpec {
   arrivals: ArrivalSpec;
@@ -87,6 +90,8 @@ export interface ClientSpec {
   sessionMs: DistributionSpec | null;
   /** A connect attempt without an answer by then counts as failed. */
   connectTimeoutMs: number;
+  /** Network drops per connected hour (Poisson); each forces a reconnect. */
+  flapsPerHour: number;
 }
 
 /** Everything one simulated run needs; built by the experiment layer from a validated file. */

@@ -14,6 +14,8 @@ export class Counters {
   /** Established connections closed under a connected client. */
   drops = 0;
   gaveUp = 0;
+  /** Client network drops (flapsPerHour). */
+  flaps = 0;
   heartbeatTimeouts = 0;
   pings = 0;
   /** Successful connects of clients that had been on another server before. */

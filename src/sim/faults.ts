@@ -9,6 +9,10 @@ import type { SimServer } from './server.js';
  */
 export function scheduleFaults(fleet: Fleet, faults: readonly FaultSpec[], rng: Rng): void {
   for (const fault of faults) {
+    if (fault.kind === 'scale-out') {
+      scheduleScaleOut(fleet, fault.servers, fault.atMs);
+      continue;
+    }
     const target = fault.server === 'random' ? randomInt(rng, fleet.servers.length) : fault.server;
     const server = fleet.servers[target] as SimServer;
     fleet.sim.at(fault.atMs, () => {
@@ -18,4 +22,16 @@ export function scheduleFaults(fleet: Fleet, faults: readonly FaultSpec[], rng: 
         });
     });
   }
+}
+
+/** The newest `count` servers start absent (down, and known down to every balancer) and join at `atMs`. */
+function scheduleScaleOut(fleet: Fleet, count: number, atMs: number): void {
+  const joining = fleet.servers.slice(Math.max(0, fleet.servers.length - count));
+  for (const server of joining) {
+    server.kill(0);
+    for (const b of fleet.balancers) b.markAbsent(server.id);
+  }
+  fleet.sim.at(atMs, () => {
+    for (const server of joining) fleet.restart(server, 'server:join');
+  });
 }

@@ -34,7 +34,7 @@ export class Fleet {
   private readonly heartbeat: Heartbeat;
   private readonly backoff: Backoff;
   private readonly arrivals: ArrivalProcess;
-  private readonly rng: { backoff: Rng; network: Rng; sessions: Rng; dns: Rng; health: Rng };
+  private readonly rng: { backoff: Rng; network: Rng; sessions: Rng; dns: Rng; health: Rng; flaps: Rng };
   private readonly clientLatency: Distribution;
   private readonly session: Distribution | null;
   private lastReportBusyMs: number[];
@@ -47,6 +47,7 @@ export class Fleet {
       sessions: streams.stream('sessions'),
       dns: streams.stream('dns'),
       health: streams.stream('health'),
+      flaps: streams.stream('flaps'),
     };
     this.heartbeat = instantiate(heartbeats, config.heartbeat, 'heartbeat');
     this.backoff = instantiate(backoffs, config.reconnect, 'reconnect');
@@ -129,7 +130,24 @@ export class Fleet {
     if (this.sim.nowMs >= (c.deadlineMs[i] as number)) this.depart(i);
     else if (c.state[i] === ClientState.connecting) this.abandonAttempt(i);
     else if (c.state[i] === ClientState.waiting) this.startAttempt(i);
+    else if (c.state[i] === ClientState.connected) this.flap(i);
   };
+
+  /** The client's network drops (a mobile handover, a tunnel): its connection is gone and it reconnects. */
+  private flap(i: number): void {
+    const c = this.clients.c;
+    this.counters.flaps++;
+    this.connected.add(this.sim.nowMs, -1);
+    if ((c.server[i] as number) >= 0) this.closeAtServer(i);
+    c.epoch[i] = (c.epoch[i] as number) + 1;
+    this.retryLater(i);
+  }
+
+  /** When a connected client's network next drops; Infinity without flaps. */
+  private nextFlapMs(): number {
+    const perHour = this.config.clients.flapsPerHour;
+    return perHour > 0 ? this.sim.nowMs - (3_600_000 / perHour) * Math.log(1 - this.rng.flaps.next()) : Infinity;
+  }
 
   /** Connect timeout: the client closes its socket and backs off. */
   private abandonAttempt(i: number): void {
@@ -195,8 +213,9 @@ export class Fleet {
     this.connectLatency.record(now - (c.attemptStartMs[i] as number));
     this.connected.add(now, 1);
     if (c.deadlineMs[i] === Infinity) c.deadlineMs[i] = now + (c.sessionMs[i] as number);
-    if (c.deadlineMs[i] === Infinity) this.sim.clearTimer(c.timer[i] as number);
-    else this.armClientTimer(i, Infinity);
+    const flapMs = this.nextFlapMs();
+    if (Math.min(flapMs, c.deadlineMs[i] as number) === Infinity) this.sim.clearTimer(c.timer[i] as number);
+    else this.armClientTimer(i, flapMs);
   };
 
   private readonly onRefusedReply = (arg: number): void => {
@@ -396,9 +415,9 @@ export class Fleet {
     });
   }
 
-  restart(server: SimServer): void {
+  restart(server: SimServer, kind = 'server:restart'): void {
     if (server.up) return;
     server.up = true;
-    this.log('server:restart', `server ${String(server.id)}`);
+    this.log(kind, `server ${String(server.id)}`);
   }
 }

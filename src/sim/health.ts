@@ -8,6 +8,12 @@ export class HealthState {
 
   constructor(private readonly spec: HealthCheckSpec) {}
 
+  markDown(): void {
+    this.healthy = false;
+    this.passes = 0;
+    this.failures = this.spec.fall;
+  }
+
   /** Records one check; returns true when the belief flips. */
   record(passed: boolean): boolean {
     if (passed) {

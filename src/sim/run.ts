@@ -13,5 +13,5 @@ export function runSimulation(config: SimConfig): RunResult {
   scheduleFaults(fleet, config.faults, new RngStreams(config.seed).stream('faults'));
   const timeseries = startSampler(fleet, config.sampleIntervalMs);
   fleet.sim.run({ untilMs: config.durationMs });
-  return { summary: finalizeSummary(summarize(fleet)), timeseries, events: fleet.events };
+  return { summary: finalizeSummary(summarize(fleet, timeseries)), timeseries, events: fleet.events };
 }

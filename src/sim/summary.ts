@@ -1,12 +1,14 @@
-import type { Summary } from '../metrics/index.js';
+import type { Summary, Table } from '../metrics/index.js';
+import { recoveryMetrics, scaleOutMetrics } from './recovery.js';
 import type { Fleet } from './fleet.js';
 
 /** The run's flat summary: dotted metric names to numbers. */
-export function summarize(fleet: Fleet): Summary {
+export function summarize(fleet: Fleet, timeseries: Table): Summary {
   const endMs = fleet.sim.nowMs;
   const k = fleet.counters;
   const perClient = Array.from(fleet.clients.c.attemptsTotal.subarray(0, fleet.clients.count));
-  const up = fleet.servers.filter((s) => s.up).map((s) => s.connections);
+  const upServers = fleet.servers.filter((s) => s.up);
+  const up = upServers.map((s) => s.connections / s.spec.weight);
   const busyMs = fleet.servers.reduce((sum, s) => sum + s.busyMs(endMs), 0);
   const coreMs = fleet.servers.reduce((sum, s) => sum + s.cores, 0) * endMs;
   const presentArea = fleet.present.integral(endMs);
@@ -40,14 +42,18 @@ export function summarize(fleet: Fleet): Summary {
     'servers.connections.imbalance': imbalance(up),
     'servers.connections.cv': coefficientOfVariation(up),
     'servers.cpu.utilization.mean': coreMs > 0 ? busyMs / coreMs : 0,
+    'servers.cpu.utilization.max': fleet.servers.reduce((m, s) => Math.max(m, endMs > 0 ? s.busyMs(endMs) / (s.cores * endMs) : 0), 0),
     'servers.memory.peakBytes': fleet.servers.reduce((m, s) => Math.max(m, s.peakMemoryBytes), 0),
     'servers.oomKills': k.oomKills,
     'balancer.cpu.utilization.mean': fleet.balancers.reduce((sum, b) => sum + b.cpu.busyMs(endMs), 0) / Math.max(1, endMs * fleet.balancers.reduce((n, b) => n + b.cpu.cores, 0)),
+    'clients.flaps': k.flaps,
     'events.processed': fleet.sim.eventsProcessed,
+    ...recoveryMetrics(timeseries, fleet.events, endMs),
+    ...scaleOutMetrics(timeseries, fleet.events, fleet.servers.map((s) => s.spec.weight), endMs),
   };
 }
 
-/** max / mean, 0 for an empty or idle fleet. */
+/** max / mean (of connections per unit of weight at the end), 0 for an empty or idle fleet. */
 export function imbalance(values: readonly number[]): number {
   const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
   return mean > 0 ? Math.max(...values) / mean : 0;

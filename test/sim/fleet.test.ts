@@ -15,7 +15,7 @@ describe('the fleet model', () => {
       baseConfig({
         durationMs: 20_000,
         servers: servers(16),
-        clients: { arrivals: { kind: 'poisson', ratePerSec, startMs: 0, stopMs: Infinity }, sessionMs: null, connectTimeoutMs: 5000 },
+        clients: { arrivals: { kind: 'poisson', ratePerSec, startMs: 0, stopMs: Infinity }, sessionMs: null, connectTimeoutMs: 5000, flapsPerHour: 0 },
         faults,
       });
     const few = crashes(fleet(50));
@@ -31,7 +31,7 @@ describe('the fleet model', () => {
       baseConfig({
         durationMs: 60_000,
         servers: servers(4),
-        clients: { arrivals: { kind: 'ramp', clients: 4000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 5000 },
+        clients: { arrivals: { kind: 'ramp', clients: 4000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 5000, flapsPerHour: 0 },
         reconnect: { name: 'full-jitter', options: { baseMs: 500, capMs: 5000, maxAttempts: 0 } },
         faults: [{ kind: 'crash', server: 2, atMs: 20_000, restartAfterMs: 10_000 }],
       }),
@@ -55,7 +55,7 @@ describe('the fleet model', () => {
       baseConfig({
         durationMs: 30_000,
         servers: servers(2),
-        clients: { arrivals: { kind: 'ramp', clients: 200, startMs: 0, overMs: 1000 }, sessionMs: null, connectTimeoutMs: 5000 },
+        clients: { arrivals: { kind: 'ramp', clients: 200, startMs: 0, overMs: 1000 }, sessionMs: null, connectTimeoutMs: 5000, flapsPerHour: 0 },
         faults: [{ kind: 'crash', server: 0, atMs: 10_000, restartAfterMs: null }],
       }),
     ).summary;
@@ -69,7 +69,7 @@ describe('the fleet model', () => {
         baseConfig({
           durationMs: 40_000,
           servers: servers(1, { handshakeCostMs: { kind: 'constant', value: handshakeMs } }),
-          clients: { arrivals: { kind: 'ramp', clients: 3000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 60_000 },
+          clients: { arrivals: { kind: 'ramp', clients: 3000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 60_000, flapsPerHour: 0 },
           network: { clientLatencyMs: { kind: 'constant', value: 10 }, backendLatencyMs: { kind: 'constant', value: 0.2 } },
           heartbeat: { name: 'ping-pong', options: { intervalMs: 2000, timeoutMs: 1000 } },
           reconnect: { name: 'immediate', options: { maxAttempts: 0 } },

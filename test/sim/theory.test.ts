@@ -14,6 +14,7 @@ describe('the fleet model against queueing theory', () => {
           arrivals: { kind: 'poisson', ratePerSec: lambdaPerMs * 1000, startMs: 0, stopMs: Infinity },
           sessionMs: { kind: 'exponential', mean: 20 },
           connectTimeoutMs: 1e9,
+          flapsPerHour: 0,
         },
         servers: servers(1, { handshakeCostMs: { kind: 'exponential', mean: 1 / muPerMs } }),
       }),
@@ -39,6 +40,7 @@ describe('the fleet model against queueing theory', () => {
           arrivals: { kind: 'poisson', ratePerSec: lambdaPerMs * 1000, startMs: 0, stopMs: Infinity },
           sessionMs: { kind: 'exponential', mean: 5 },
           connectTimeoutMs: 1e9,
+          flapsPerHour: 0,
         },
         servers: servers(1, { coresPerProcess: cores, handshakeCostMs: { kind: 'exponential', mean: 1 / muPerMs } }),
       }),
@@ -60,6 +62,7 @@ describe('the fleet model against queueing theory', () => {
           arrivals: { kind: 'poisson', ratePerSec, startMs: 0, stopMs: Infinity },
           sessionMs: { kind: 'exponential', mean: meanSessionMs },
           connectTimeoutMs: 1e9,
+          flapsPerHour: 0,
         },
       }),
     );
@@ -111,6 +114,7 @@ describe('a connection cap against the Erlang B formula', () => {
           arrivals: { kind: 'poisson', ratePerSec: (offeredErlangs / meanSessionMs) * 1000, startMs: 0, stopMs: Infinity },
           sessionMs,
           connectTimeoutMs: 1e9,
+          flapsPerHour: 0,
         },
       }),
     ).summary;

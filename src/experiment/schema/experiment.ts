@@ -89,6 +89,7 @@ export const clientFields = {
   connectTimeoutMs: positiveMs.describe('an attempt without an answer by then fails'),
   reconnect: strategyChoice(backoffs, 'reconnect backoff'),
   sessionMs: z.union([z.literal('forever'), durationMs]).describe('time a client stays once connected'),
+  flapsPerHour: z.number().min(0).default(0).describe('network drops per connected hour (mobile handovers); each forces a reconnect'),
   arrivals: oneOf(
     {
       poisson: z
@@ -105,6 +106,13 @@ const crash = z
     server: z.union([z.number().int().min(0), z.literal('random')]).describe('server index, or random'),
     atMs: nonNegativeMs,
     restartAfterMs: nonNegativeMs.nullable().default(null).describe('null: stays down'),
+  })
+  .strict();
+
+const scaleOut = z
+  .object({
+    servers: z.number().int().min(1).describe('the last N servers of the fleet start absent and join'),
+    atMs: nonNegativeMs,
   })
   .strict();
 
@@ -153,7 +161,7 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
       balancer: z.object({ profile: profileRef(profiles.balancers), ...section(balancerFields, forEditor) }).strict(),
       heartbeat: strategyChoice(heartbeats, 'heartbeat').default('ping-pong'),
       clients: z.object({ profile: profileRef(profiles.clients), ...section(clientFields, forEditor) }).strict(),
-      faults: z.array(oneOf({ crash }, 'a scheduled fault')).default([]),
+      faults: z.array(oneOf({ crash, 'scale-out': scaleOut }, 'a scheduled fault')).default([]),
       charts: z.array(chart).default([]).describe('charts to draw, by name (wsfleet list charts)'),
       sweep: z
         .object({
