@@ -23,7 +23,7 @@ export class EventQueue {
   private freeSlots = new Int32Array(INITIAL_CAPACITY);
   private freeCount = 0;
   private slotCount = 0;
-  private capacity = INITIAL_CAPACITY;
+  capacity = INITIAL_CAPACITY;
   private nextSeq = 0;
   private heapSize = 0;
   /** Time of the event most recently removed by `popSlot`. */

@@ -66,6 +66,7 @@ export class Simulation {
 
   /** Arms or moves a timer to fire at `atMs` (O(log n), in place). */
   setTimer(timer: TimerId, atMs: number): void {
+    this.check(timer);
     if (!(atMs >= this.clockMs)) {
       throw new RangeError(`Expected timer time to be a number >= now (${String(this.clockMs)}), got ${String(atMs)}`);
     }
@@ -78,6 +79,7 @@ export class Simulation {
   }
 
   clearTimer(timer: TimerId): void {
+    this.check(timer);
     this.queue.cancel(timer);
   }
 
@@ -92,6 +94,7 @@ export class Simulation {
 
   /** Clears a timer and gives its slot back; the id must not be used again. */
   releaseTimer(timer: TimerId): void {
+    this.check(timer);
     this.queue.release(timer);
   }
 
@@ -124,6 +127,13 @@ export class Simulation {
     if (untilMs === Infinity) return { state: 'drained', nowMs: this.clockMs };
     this.clockMs = Math.max(this.clockMs, untilMs);
     return { state: queue.size === 0 ? 'drained' : 'until', nowMs: this.clockMs };
+  }
+
+  /** A bad timer id would corrupt the heap silently; fail loudly instead. */
+  private check(timer: TimerId): void {
+    if (!(timer >= 0 && timer < this.queue.capacity && (timer | 0) === timer)) {
+      throw new TypeError(`Expected a timer id from createTimer, got ${String(timer)}`);
+    }
   }
 
   private dispatch(): void {

@@ -389,7 +389,7 @@ export class Fleet {
   private closeAtServer(i: number): void {
     const c = this.clients.c;
     (this.servers[c.server[i] as number] as SimServer).remove(this.clients, i);
-    this.sim.clearTimer(c.hbTimer[i] as number);
+    if (c.hbTimer[i] !== -1) this.sim.clearTimer(c.hbTimer[i] as number);
     this.unroute(i);
   }
 

@@ -723,3 +723,15 @@ describe('a zero-delay loop', () => {
     expect(sim.nowMs).toBe(5);
   });
 });
+
+describe('timer ids', () => {
+  it('rejects an id that createTimer never returned instead of corrupting the queue', () => {
+    const sim = new Simulation();
+    expect(() => {
+      sim.clearTimer(-1);
+    }).toThrow(TypeError);
+    expect(() => {
+      sim.setTimer(1.5, 10);
+    }).toThrow(TypeError);
+  });
+});
