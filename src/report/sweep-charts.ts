@@ -27,7 +27,7 @@ export function compareChart(metric: string, values: readonly VariantValue[]): V
     layer: [
       { mark: { type: 'bar', color: '#4c78a8' }, encoding: { y, x: { field: 'mean', type: 'quantitative', title: metric } } },
       { mark: { type: 'rule', color: '#222222', strokeWidth: 2 }, encoding: { y, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
-      { mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 }, encoding: { y, x: { field: 'high', type: 'quantitative' }, text: { field: 'mean', type: 'quantitative', format: '.4~g' } } },
+      { mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 }, encoding: { y, x: { field: 'high', type: 'quantitative' }, text: { field: 'mean', type: 'quantitative', format: ',.4~r' } } },
     ],
     config: chartConfig,
   } as VlSpec;
