@@ -5,6 +5,7 @@ import { formatTable, makeRow, type BenchRow, type Goal, type MemoryFields } fro
 import { baselineMm1, engineMm1, engineMm1Timers, type Mm1Params } from './mm1.js';
 import { baselineHold, engineHoldAt, engineHoldTimer, type HoldParams, type Prepared } from './hold.js';
 import { baselineChurn, engineChurn, type ChurnParams } from './churn.js';
+import { fleetBench } from './fleet.js';
 
 const CHILD_FLAG = 'WSFLEET_BENCH_CHILD';
 
@@ -85,10 +86,11 @@ const BENCHES: Record<string, () => BenchRow[]> = {
   hold: holdBench,
   churn: () => churnBench(true),
   'churn-nopurge': () => churnBench(false),
+  fleet: fleetBench,
 };
 
-/** Benchmarks run when `--only` is not given; churn-nopurge alone takes about 10 s. */
-const DEFAULT = ['mm1', 'hold', 'churn'];
+/** Benchmarks run when `--only` is not given; churn-nopurge alone takes about 10 s; fleet about 16 s. */
+const DEFAULT = ['mm1', 'hold', 'churn', 'fleet'];
 
 /** Runs the benchmarks named by `--only=a,b` and prints a table or one JSON object per line. */
 function main(argv: readonly string[]): void {

@@ -24,7 +24,8 @@ export interface Comparison {
   totalEvents: number;
   engineMs: number[];
   baselineMs: number[];
-  checksMatch: boolean;
+  /** Null when the engine run has no baseline run of the same model to agree with. */
+  checksMatch: boolean | null;
 }
 
 /** Times `run` with performance.now(), after a garbage collection when one is available. */

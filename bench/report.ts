@@ -14,11 +14,16 @@ export interface BenchRow {
   pendingTimers?: number;
   bytesPerPendingTimer?: number;
   baselineBytesPerPendingTimer?: number;
+  /** Whole-run figures of a benchmark that runs once in a child process (fleet-100k). */
+  wallMs?: number;
+  peakRssBytes?: number;
+  virtualMs?: number;
+  clientsConnected?: number;
   /** Timed runs of each side, in milliseconds, in the order they ran. */
   engineMs: number[];
   baselineMs: number[];
-  /** Whether each engine run produced the same model output as the baseline run with the same index. */
-  checksMatch: boolean;
+  /** Whether each engine run produced the same model output as the baseline run with the same index; null when there is no such pairing. */
+  checksMatch: boolean | null;
   goal: string | null;
   goalMet: boolean | null;
   /** One-minute load average when the row was made (this process counts about 1); high values mean noisy figures. */
@@ -28,6 +33,9 @@ export interface BenchRow {
 /** Optional memory figures a benchmark may add to its row. */
 export type MemoryFields = Partial<Pick<BenchRow, 'pendingTimers' | 'bytesPerPendingTimer' | 'baselineBytesPerPendingTimer'>>;
 
+/** Optional whole-run figures a benchmark may add to its row. */
+export type RunFields = Partial<Pick<BenchRow, 'wallMs' | 'peakRssBytes' | 'virtualMs' | 'clientsConnected'>>;
+
 /** A target a row must meet, with its description. */
 export interface Goal {
   text: string;
@@ -35,7 +43,7 @@ export interface Goal {
 }
 
 /** Builds a row from a comparison, rounding rates, and judges it against its goal. */
-export function makeRow(name: string, c: Comparison, goal: Goal | null, extra: MemoryFields = {}): BenchRow {
+export function makeRow(name: string, c: Comparison, goal: Goal | null, extra: MemoryFields & RunFields = {}): BenchRow {
   const row: BenchRow = {
     name,
     events: c.eventsPerRun,
@@ -55,14 +63,17 @@ export function makeRow(name: string, c: Comparison, goal: Goal | null, extra: M
   return row;
 }
 
-const HEADERS = ['benchmark', 'events/run', 'engine ev/s', 'baseline ev/s', 'ratio', 'B/timer eng|base', 'runs', 'load', 'check', 'goal', 'met'];
+const HEADERS = ['benchmark', 'events/run', 'engine ev/s', 'baseline ev/s', 'ratio', 'B/timer eng|base', 'wall | peak RSS', 'runs', 'load', 'check', 'goal', 'met'];
+
+/** Columns from this one on are left-aligned text. */
+const FIRST_TEXT_COLUMN = HEADERS.indexOf('goal');
 
 /** Renders rows as an aligned, human-readable table. */
 export function formatTable(rows: readonly BenchRow[]): string {
   const cells = [HEADERS, ...rows.map(rowCells)];
   const widths = HEADERS.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   const line = (r: readonly string[]): string =>
-    r.map((c, i) => (i === 0 || i >= 9 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd();
+    r.map((c, i) => (i === 0 || i >= FIRST_TEXT_COLUMN ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(HEADERS), rule, ...rows.map((r) => line(rowCells(r)))].join('\n');
 }
@@ -79,9 +90,10 @@ function rowCells(r: BenchRow): string[] {
     millions(r.baselineEventsPerSec),
     r.ratio.toFixed(2),
     bytes,
+    r.wallMs === undefined ? '-' : `${(r.wallMs / 1000).toFixed(1)} s | ${((r.peakRssBytes ?? NaN) / 1e6).toFixed(0)} MB`,
     String(r.engineMs.length),
     r.loadAvg1m.toFixed(1),
-    r.checksMatch ? 'same' : 'DIFFERS',
+    r.checksMatch === null ? '-' : r.checksMatch ? 'same' : 'DIFFERS',
     r.goal ?? '-',
     r.goalMet === null ? '-' : r.goalMet ? 'yes' : 'NO',
   ];
