@@ -78,10 +78,5 @@ function toServerSpec(s: ServerFields): ServerSpec {
 
 function toFault(f: Experiment['faults'][number]): FaultSpec {
   const [kind, p] = onlyEntry(f);
-  if (kind === 'scale-out') {
-    const scale = p as { servers: number; atMs: number };
-    return { kind, servers: scale.servers, atMs: scale.atMs };
-  }
-  const crash = p as { server: number | 'random'; atMs: number; restartAfterMs: number | null };
-  return { kind: 'crash', server: crash.server, atMs: crash.atMs, restartAfterMs: crash.restartAfterMs };
+  return { kind, ...(p as object) } as FaultSpec;
 }

@@ -67,6 +67,11 @@ export class SimBalancer {
     for (const timer of this.checkTimers) this.fleet.sim.setTimer(timer, offsets.next() * this.spec.healthCheck.intervalMs);
   }
 
+  /** An operator's weight change (0 drains: no new connections). */
+  setWeight(s: number, weight: number): void {
+    (this.views[s] as MutableBackendView).weight = weight;
+  }
+
   /** A server that is not there yet: down in this balancer's view until its checks pass `rise` times. */
   markAbsent(s: number): void {
     (this.health[s] as HealthState).markDown();

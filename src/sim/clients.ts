@@ -54,6 +54,8 @@ function makeColumns(capacity: number) {
     balancer: new Int32Array(capacity),
     /** Server of the previous connection, to count clients that moved; -1 before the first. */
     lastServer: new Int32Array(capacity),
+    /** A retry-after hint (refusal or drain) waiting for the next backoff decision; 0 for none. */
+    retryAfterMs: new Float64Array(capacity),
     /** 1 while waiting in a balancer's queue for a free slot. */
     queued: new Uint8Array(capacity),
     /** 1 once the server finished the handshake. */

@@ -82,7 +82,17 @@ export interface BalancerSpec {
 export type FaultSpec =
   | { kind: 'crash'; server: number | 'random'; atMs: number; restartAfterMs: number | null }
   /** The last `servers` servers are not running until `atMs` (a scale-out). */
-  | { kind: 'scale-out'; servers: number; atMs: number };
+  | { kind: 'scale-out'; servers: number; atMs: number }
+  /** Weight 0 at the balancers, connections closed over `windowMs`; then stopped and restarted after `restartAfterMs`. */
+  | { kind: 'drain'; server: number | 'random'; atMs: number; windowMs: number; restartAfterMs: number | null }
+  /** Every server drained and restarted in turn, `pauseMs` apart. */
+  | { kind: 'rolling-restart'; atMs: number; windowMs: number; restartAfterMs: number; pauseMs: number }
+  /** The process stops answering for `durationMs` (SIGSTOP, a blocked event loop). */
+  | { kind: 'hang'; server: number | 'random'; atMs: number; durationMs: number }
+  /** `clients` extra clients arrive uniformly over `overMs` from `atMs`. */
+  | { kind: 'flash-crowd'; clients: number; atMs: number; overMs: number }
+  /** A handshake dependency (auth, session store) gets slower: handshake CPU × `factor` for `durationMs`. */
+  | { kind: 'slowdown'; atMs: number; durationMs: number; factor: number };
 
 export interface ClientSpec {
   arrivals: ArrivalSpec;

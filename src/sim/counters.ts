@@ -25,6 +25,8 @@ export class Counters {
   /** Connections a server could not accept for want of a file descriptor. */
   descriptorsExhausted = 0;
   oomKills = 0;
+  /** Connections closed by a graceful drain. */
+  drained = 0;
   /** Handshakes finished for clients that had already abandoned the attempt. */
   handshakesWasted = 0;
 }

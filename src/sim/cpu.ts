@@ -55,6 +55,20 @@ export class CpuQueue {
     return this.submittedCostMs - remaining;
   }
 
+  /**
+   * The process stops (SIGSTOP) until `untilMs`: work submitted meanwhile waits for it. Work already
+   * queued keeps the finish time it was given, an approximation that errs towards a milder stall.
+   */
+  freeze(untilMs: number): void {
+    for (let c = 0; c < this.cores; c++) {
+      const busy = this.busyUntilMs[c] as number;
+      if (busy < untilMs) {
+        this.submittedCostMs += untilMs - Math.max(busy, 0);
+        this.busyUntilMs[c] = untilMs;
+      }
+    }
+  }
+
   /** The process dies at `nowMs`: work not yet done is lost. */
   reset(nowMs: number): void {
     this.submittedCostMs = this.busyMs(nowMs);

@@ -3,25 +3,84 @@ import type { FaultSpec } from './config.js';
 import type { Fleet } from './fleet.js';
 import type { SimServer } from './server.js';
 
+type Of<K extends FaultSpec['kind']> = Extract<FaultSpec, { kind: K }>;
+
 /**
  * Puts the experiment's faults on the clock. Random choices draw only from the `faults`
  * stream, so the fault schedule does not move when the load changes.
  */
 export function scheduleFaults(fleet: Fleet, faults: readonly FaultSpec[], rng: Rng): void {
-  for (const fault of faults) {
-    if (fault.kind === 'scale-out') {
-      scheduleScaleOut(fleet, fault.servers, fault.atMs);
-      continue;
-    }
-    const target = fault.server === 'random' ? randomInt(rng, fleet.servers.length) : fault.server;
-    const server = fleet.servers[target] as SimServer;
-    fleet.sim.at(fault.atMs, () => {
-      fleet.crash(server);
-      if (fault.restartAfterMs !== null) fleet.sim.after(fault.restartAfterMs, () => {
-          fleet.restart(server);
+  const target = (server: number | 'random'): SimServer =>
+    fleet.servers[server === 'random' ? randomInt(rng, fleet.servers.length) : server] as SimServer;
+  const schedule: { [K in FaultSpec['kind']]: (f: Of<K>) => void } = {
+    crash: (f) => {
+      const server = target(f.server);
+      fleet.sim.at(f.atMs, () => {
+        fleet.crash(server);
+        restartLater(fleet, server, f.restartAfterMs);
+      });
+    },
+    'scale-out': (f) => {
+      scheduleScaleOut(fleet, f.servers, f.atMs);
+    },
+    drain: (f) => {
+      const server = target(f.server);
+      fleet.sim.at(f.atMs, () => {
+        drainAndRestart(fleet, server, f.windowMs, f.restartAfterMs);
+      });
+    },
+    'rolling-restart': (f) => {
+      fleet.servers.forEach((server, k) => {
+        fleet.sim.at(f.atMs + k * (f.windowMs + f.restartAfterMs + f.pauseMs), () => {
+          drainAndRestart(fleet, server, f.windowMs, f.restartAfterMs);
         });
+      });
+    },
+    hang: (f) => {
+      const server = target(f.server);
+      fleet.sim.at(f.atMs, () => {
+        fleet.hang(server, f.durationMs);
+      });
+    },
+    'flash-crowd': (f) => {
+      fleet.sim.at(f.atMs, () => {
+        fleet.log('fleet:flash-crowd', `${String(f.clients)} clients`);
+        fleet.addArrivals({ kind: 'ramp', clients: f.clients, startMs: f.atMs, overMs: f.overMs });
+      });
+    },
+    slowdown: (f) => {
+      fleet.sim.at(f.atMs, () => {
+        fleet.log('fleet:slowdown', `handshakes × ${String(f.factor)}`);
+        for (const s of fleet.servers) s.handshakeSlowdown = f.factor;
+      });
+      fleet.sim.at(f.atMs + f.durationMs, () => {
+        fleet.log('fleet:slowdown-end', 'handshakes × 1');
+        for (const s of fleet.servers) s.handshakeSlowdown = 1;
+      });
+    },
+  };
+  for (const fault of faults) (schedule[fault.kind] as (f: FaultSpec) => void)(fault);
+}
+
+function restartLater(fleet: Fleet, server: SimServer, afterMs: number | null): void {
+  if (afterMs === null) return;
+  fleet.sim.after(afterMs, () => {
+    fleet.restart(server);
+  });
+}
+
+/** Drain over `windowMs`, then stop the emptied process and start it again after `restartAfterMs`. */
+function drainAndRestart(fleet: Fleet, server: SimServer, windowMs: number, restartAfterMs: number | null): void {
+  fleet.drain(server, windowMs);
+  if (restartAfterMs === null) return;
+  fleet.sim.after(windowMs, () => {
+    fleet.crash(server, 'stop');
+    fleet.log('server:stop', `server ${String(server.id)}`);
+    fleet.sim.after(restartAfterMs, () => {
+      fleet.restart(server);
+      fleet.undrain(server);
     });
-  }
+  });
 }
 
 /** The newest `count` servers start absent (down, and known down to every balancer) and join at `atMs`. */

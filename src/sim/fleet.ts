@@ -1,7 +1,7 @@
 import { compileDistribution, RngStreams, Simulation, type Distribution, type Rng } from '../engine/index.js';
 import { backoffs, heartbeats, instantiate, type Backoff, type Heartbeat, type HeartbeatStep } from '../strategies/index.js';
 import { LatencyRecorder, TimeWeighted, type RunEvent } from '../metrics/index.js';
-import type { SimConfig } from './config.js';
+import type { ArrivalSpec, SimConfig } from './config.js';
 import { ClientState, ClientTable, connClient, connEpoch, packConn } from './clients.js';
 import { SimServer } from './server.js';
 import type { CpuQueue } from './cpu.js';
@@ -33,8 +33,9 @@ export class Fleet {
 
   private readonly heartbeat: Heartbeat;
   private readonly backoff: Backoff;
-  private readonly arrivals: ArrivalProcess;
-  private readonly rng: { backoff: Rng; network: Rng; sessions: Rng; dns: Rng; health: Rng; flaps: Rng };
+  private readonly arrivals: ArrivalProcess[] = [];
+  private readonly arrivalStreams: RngStreams;
+  private readonly rng: { backoff: Rng; network: Rng; sessions: Rng; dns: Rng; health: Rng; flaps: Rng; drain: Rng };
   private readonly clientLatency: Distribution;
   private readonly session: Distribution | null;
   private lastReportBusyMs: number[];
@@ -48,10 +49,12 @@ export class Fleet {
       dns: streams.stream('dns'),
       health: streams.stream('health'),
       flaps: streams.stream('flaps'),
+      drain: streams.stream('drain'),
     };
     this.heartbeat = instantiate(heartbeats, config.heartbeat, 'heartbeat');
     this.backoff = instantiate(backoffs, config.reconnect, 'reconnect');
-    this.arrivals = createArrivals(config.clients.arrivals, streams.stream('arrivals'));
+    this.arrivalStreams = streams.fork('arrivals');
+    this.arrivals.push(createArrivals(config.clients.arrivals, streams.stream('arrivals')));
     this.clientLatency = compileDistribution(config.network.clientLatencyMs);
     this.backendLatency = compileDistribution(config.network.backendLatencyMs);
     this.session = config.clients.sessionMs === null ? null : compileDistribution(config.clients.sessionMs);
@@ -69,7 +72,7 @@ export class Fleet {
 
   /** Schedules arrivals, health checks and load reports; the runner drives the clock. */
   start(): void {
-    this.scheduleNextArrival();
+    this.scheduleNextArrival(0);
     for (const b of this.balancers) b.start(this.rng.health);
     this.sim.after(this.config.balancer.reportIntervalMs, this.onReport);
   }
@@ -88,12 +91,19 @@ export class Fleet {
 
   // ---- arrivals and the client side ----
 
-  private scheduleNextArrival(): void {
-    const atMs = this.arrivals.next(this.sim.nowMs);
-    if (atMs < this.config.durationMs) this.sim.at(atMs, this.onArrival);
+  /** Adds a second stream of arrivals (a flash crowd); its randomness is its own stream. */
+  addArrivals(spec: ArrivalSpec): void {
+    const k = this.arrivals.length;
+    this.arrivals.push(createArrivals(spec, this.arrivalStreams.stream(String(k))));
+    this.scheduleNextArrival(k);
   }
 
-  private readonly onArrival = (): void => {
+  private scheduleNextArrival(k: number): void {
+    const atMs = (this.arrivals[k] as ArrivalProcess).next(this.sim.nowMs);
+    if (atMs < this.config.durationMs) this.sim.at(atMs, this.onArrival, k);
+  }
+
+  private readonly onArrival = (k: number): void => {
     const i = this.clients.add();
     const c = this.clients.c;
     c.sessionMs[i] = this.session === null ? Infinity : this.session.sample(this.rng.sessions);
@@ -103,7 +113,7 @@ export class Fleet {
     this.present.add(this.sim.nowMs, 1);
     this.counters.arrivals++;
     this.startAttempt(i);
-    this.scheduleNextArrival();
+    this.scheduleNextArrival(k);
   };
 
   private startAttempt(i: number): void {
@@ -181,7 +191,9 @@ export class Fleet {
     this.unroute(i);
     const retry = (c.retry[i] as number) + 1;
     c.retry[i] = retry;
-    const delayMs = this.backoff.next(retry, c.prevDelayMs[i] as number, this.rng.backoff);
+    const hintMs = c.retryAfterMs[i] as number;
+    c.retryAfterMs[i] = 0;
+    const delayMs = hintMs > 0 ? this.backoff.next(retry, c.prevDelayMs[i] as number, this.rng.backoff, hintMs) : this.backoff.next(retry, c.prevDelayMs[i] as number, this.rng.backoff);
     if (delayMs === null) {
       this.setState(i, ClientState.gaveUp);
       this.sim.clearTimer(c.timer[i] as number);
@@ -322,7 +334,7 @@ export class Fleet {
     }
     server.accept(this.clients, i, p);
     const cpu = server.processes[p] as CpuQueue;
-    const doneMs = cpu.submit(this.sim.nowMs, server.costs.handshake.sample(server.rng));
+    const doneMs = cpu.submit(this.sim.nowMs, server.costs.handshake.sample(server.rng) * server.handshakeSlowdown);
     this.handshakeWait.record(cpu.lastWaitMs);
     this.sim.at(doneMs, this.onHandshakeDone, arg);
   };
@@ -403,6 +415,42 @@ export class Fleet {
       this.toClient(i, this.clients.c.established[i] === 1 ? this.onClosedReply : this.onFailedReply);
       this.closeAtServer(i);
     }
+  }
+
+  /**
+   * Graceful drain: the balancers stop sending new connections (weight 0) and the server closes
+   * its connections spread evenly at random over `windowMs`; clients reconnect elsewhere by their backoff.
+   */
+  drain(server: SimServer, windowMs: number): void {
+    if (!server.up) return;
+    this.log('server:drain', `server ${String(server.id)}`);
+    for (const b of this.balancers) b.setWeight(server.id, 0);
+    for (const i of server.heldClients(this.clients)) {
+      this.sim.after(this.rng.drain.next() * windowMs, this.onDrainClose, packConn(i, this.clients.c.epoch[i] as number));
+    }
+  }
+
+  /** The operator puts a drained server back into rotation. */
+  undrain(server: SimServer): void {
+    for (const b of this.balancers) b.setWeight(server.id, server.spec.weight);
+  }
+
+  private readonly onDrainClose = (arg: number): void => {
+    const i = this.current(arg);
+    if (i < 0 || (this.clients.c.server[i] as number) < 0) return;
+    this.counters.drained++;
+    this.toClient(i, this.clients.c.established[i] === 1 ? this.onClosedReply : this.onFailedReply);
+    this.closeAtServer(i);
+  };
+
+  /** The process stops answering (SIGSTOP, a blocked event loop) for `durationMs`. */
+  hang(server: SimServer, durationMs: number): void {
+    if (!server.up) return;
+    this.log('server:hang', `server ${String(server.id)}`);
+    for (const q of server.processes) q.freeze(this.sim.nowMs + durationMs);
+    this.sim.after(durationMs, () => {
+      this.log('server:resume', `server ${String(server.id)}`);
+    });
   }
 
   /** Memory over the limit: the kernel kills the process; its supervisor restarts it. */

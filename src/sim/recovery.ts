@@ -1,12 +1,15 @@
 import type { RunEvent, Summary, Table } from '../metrics/index.js';
 
+/** Faults after which connected clients are expected to dip and come back. */
+const RECOVERY_FAULTS = new Set(['server:crash', 'server:oom', 'server:hang', 'server:drain']);
+
 /**
  * Recovery after the first crash or OOM kill, read off the time series: the lowest share of the
  * pre-fault connected count, and how long until 95 % and 99 % of it were connected again.
  * A fleet that never got back within the run reports the time to the end (a lower bound).
  */
 export function recoveryMetrics(table: Table, events: readonly RunEvent[], endMs: number): Summary {
-  const fault = events.find((e) => e.kind === 'server:crash' || e.kind === 'server:oom');
+  const fault = events.find((e) => RECOVERY_FAULTS.has(e.kind));
   const t = table.columns.indexOf('timeMs');
   const col = table.columns.indexOf('clients.connected');
   if (fault === undefined || t < 0 || col < 0) return {};

@@ -23,6 +23,8 @@ export class SimServer {
   handshakesDone = 0;
   refusals = 0;
   peakMemoryBytes = 0;
+  /** Multiplies handshake CPU while a dependency of the handshake (auth, session store) is slow. */
+  handshakeSlowdown = 1;
 
   constructor(
     readonly id: number,

@@ -116,6 +116,35 @@ const scaleOut = z
   })
   .strict();
 
+const serverRef = z.union([z.number().int().min(0), z.literal('random')]).describe('server index, or random');
+
+/** Every kind of fault an experiment can schedule. */
+const faultKinds = {
+  crash,
+  'scale-out': scaleOut,
+  drain: z
+    .object({
+      server: serverRef,
+      atMs: nonNegativeMs,
+      windowMs: positiveMs.default(30_000).describe('connections are closed spread over this window'),
+      restartAfterMs: nonNegativeMs.nullable().default(null).describe('stop once empty and start again after this; null: stays drained'),
+    })
+    .strict(),
+  'rolling-restart': z
+    .object({
+      atMs: nonNegativeMs,
+      windowMs: positiveMs.default(30_000).describe('drain window of each server'),
+      restartAfterMs: nonNegativeMs.default(10_000).describe('time each server is down'),
+      pauseMs: nonNegativeMs.default(10_000).describe('pause before the next server'),
+    })
+    .strict(),
+  hang: z.object({ server: serverRef, atMs: nonNegativeMs, durationMs: positiveMs }).strict(),
+  'flash-crowd': z.object({ clients: z.number().int().min(1).max(16_000_000), atMs: nonNegativeMs, overMs: positiveMs.default(1000) }).strict(),
+  slowdown: z
+    .object({ atMs: nonNegativeMs, durationMs: positiveMs, factor: z.number().positive().describe('handshake CPU multiplier') })
+    .strict(),
+};
+
 /** The whole experiment file; built per profile catalogue so editors can complete profile names. */
 /** Section fields; for editors every field is optional, because a profile may supply it. */
 function section<T extends Record<string, z.ZodType>>(fields: T, forEditor: boolean): T {
@@ -161,7 +190,7 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
       balancer: z.object({ profile: profileRef(profiles.balancers), ...section(balancerFields, forEditor) }).strict(),
       heartbeat: strategyChoice(heartbeats, 'heartbeat').default('ping-pong'),
       clients: z.object({ profile: profileRef(profiles.clients), ...section(clientFields, forEditor) }).strict(),
-      faults: z.array(oneOf({ crash, 'scale-out': scaleOut }, 'a scheduled fault')).default([]),
+      faults: z.array(oneOf(faultKinds, 'a scheduled fault')).default([]),
       charts: z.array(chart).default([]).describe('charts to draw, by name (wsfleet list charts)'),
       sweep: z
         .object({
@@ -186,11 +215,13 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
         const faults = (e as { faults?: unknown }).faults;
         if (typeof servers !== 'number' || !Array.isArray(faults)) return;
         faults.forEach((f: unknown, k) => {
-          const server = (f as { crash?: { server?: unknown } } | null)?.crash?.server;
+          const spec = f !== null && typeof f === 'object' ? Object.values(f as Record<string, unknown>)[0] : undefined;
+          const server = (spec as { server?: unknown } | undefined)?.server;
+          const kind = f !== null && typeof f === 'object' ? (Object.keys(f as Record<string, unknown>)[0] ?? 'crash') : 'crash';
           if (typeof server === 'number' && server >= servers) {
             ctx.addIssue({
               code: 'custom',
-              path: ['faults', k, 'crash', 'server'],
+              path: ['faults', k, kind, 'server'],
               message: `expected a server index below the server count (${String(servers)}), got ${String(server)}`,
             });
           }
