@@ -39,6 +39,7 @@ export function toSimConfig(e: Experiment): SimConfig {
     heartbeat: toStrategyChoice(heartbeats, e.heartbeat),
     reconnect: toStrategyChoice(backoffs, e.clients.reconnect),
     faults: e.faults.map(toFault),
+    autoscaler: e.autoscaling ?? null,
   };
 }
 

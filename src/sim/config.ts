@@ -104,6 +104,24 @@ export interface ClientSpec {
   flapsPerHour: number;
 }
 
+export interface AutoscalerSpec {
+  /** Mean connections per server, or mean CPU utilisation (0–1), compared with `target`. */
+  metric: 'connections' | 'cpu';
+  target: number;
+  min: number;
+  max: number;
+  /** How often the autoscaler looks (Kubernetes HPA: 15 s). */
+  intervalMs: number;
+  /** From the decision to a server taking traffic (boot, image pull, readiness). */
+  provisionMs: number;
+  /** No scale-in sooner than this after the last change. */
+  cooldownMs: number;
+  /** A scaled-in server's connections are closed over this window. */
+  drainMs: number;
+  /** Share of the connections above the mean to close on each fuller server when a new one joins. */
+  rebalanceShare: number;
+}
+
 /** Everything one simulated run needs; built by the experiment layer from a validated file. */
 export interface SimConfig {
   seed: number;
@@ -116,4 +134,6 @@ export interface SimConfig {
   heartbeat: StrategyChoice;
   reconnect: StrategyChoice;
   faults: FaultSpec[];
+  /** Null: a fixed fleet. Else the fleet grows up to `max` servers of the last group's type. */
+  autoscaler: AutoscalerSpec | null;
 }

@@ -59,7 +59,11 @@ export class Fleet {
     this.backendLatency = compileDistribution(config.network.backendLatencyMs);
     this.session = config.clients.sessionMs === null ? null : compileDistribution(config.clients.sessionMs);
     const cpuStreams = streams.fork('cpu');
-    this.servers = config.servers.flatMap((group) => Array.from({ length: group.count }, () => group)).map(
+    const groups = config.servers.flatMap((group) => Array.from({ length: group.count }, () => group));
+    const last = config.servers[config.servers.length - 1];
+    // An autoscaler may add servers of the last group's type, up to its max.
+    if (config.autoscaler !== null && last !== undefined) while (groups.length < config.autoscaler.max) groups.push(last);
+    this.servers = groups.map(
       (group, id) => new SimServer(id, group.name, group.spec, cpuStreams.stream(`server-${String(id)}`)),
     );
     const balancerStreams = streams.fork('balancer');
@@ -433,6 +437,15 @@ export class Fleet {
   /** The operator puts a drained server back into rotation. */
   undrain(server: SimServer): void {
     for (const b of this.balancers) b.setWeight(server.id, server.spec.weight);
+  }
+
+  /** Closes `count` connections of a server (newest first), spread over `windowMs`, so they reconnect elsewhere. */
+  shed(server: SimServer, count: number, windowMs: number): void {
+    this.log('server:shed', `server ${String(server.id)}: ${String(count)}`);
+    const held = server.heldClients(this.clients).filter((i) => this.clients.c.established[i] === 1);
+    for (const i of held.slice(0, count)) {
+      this.sim.after(this.rng.drain.next() * windowMs, this.onDrainClose, packConn(i, this.clients.c.epoch[i] as number));
+    }
   }
 
   private readonly onDrainClose = (arg: number): void => {

@@ -5,13 +5,23 @@ import { Fleet } from './fleet.js';
 import { scheduleFaults } from './faults.js';
 import { startSampler } from './sampler.js';
 import { summarize } from './summary.js';
+import { Autoscaler } from './autoscaler.js';
 
 /** Runs one simulated experiment to its end and returns the result in the shared schema. */
 export function runSimulation(config: SimConfig): RunResult {
   const fleet = new Fleet(config);
+  const autoscaler = config.autoscaler === null ? null : new Autoscaler(fleet, config.autoscaler);
+  autoscaler?.start(config.servers.reduce((n, g) => n + g.count, 0));
   fleet.start();
   scheduleFaults(fleet, config.faults, new RngStreams(config.seed).stream('faults'));
   const timeseries = startSampler(fleet, config.sampleIntervalMs);
   fleet.sim.run({ untilMs: config.durationMs });
-  return { summary: finalizeSummary(summarize(fleet, timeseries)), timeseries, events: fleet.events };
+  const summary = summarize(fleet, timeseries);
+  if (autoscaler !== null) {
+    summary['autoscaler.scaleOuts'] = autoscaler.scaleOuts;
+    summary['autoscaler.scaleIns'] = autoscaler.scaleIns;
+    summary['autoscaler.servers.peak'] = autoscaler.peakActive;
+    summary['autoscaler.servers.final'] = autoscaler.active().length;
+  }
+  return { summary: finalizeSummary(summary), timeseries, events: fleet.events };
 }

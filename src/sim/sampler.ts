@@ -16,6 +16,7 @@ const FLEET_COLUMNS = [
   'connect.failed',
   'connections.dropped',
   'heartbeat.timeouts',
+  'servers.up',
 ] as const;
 
 /** Per-server columns `server.<id>.<name>`; handshakes and refusals are per interval. */
@@ -49,6 +50,7 @@ export function startSampler(fleet: Fleet, intervalMs: number): Table {
       fleet.inState[ClientState.waiting] as number,
       fleet.inState[ClientState.gaveUp] as number,
       ...counts.map((v, j) => v - (lastFleet[j] as number)),
+      fleet.servers.reduce((n, s) => n + (s.up ? 1 : 0), 0),
     ];
     const servers = fleet.servers.map((s) => serverCounts(s, now));
     for (const s of fleet.servers) {

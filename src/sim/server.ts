@@ -23,6 +23,10 @@ export class SimServer {
   handshakesDone = 0;
   refusals = 0;
   peakMemoryBytes = 0;
+  /** False while the autoscaler has not provisioned this server. */
+  provisioned = true;
+  /** True while being drained for scale-in. */
+  draining = false;
   /** Multiplies handshake CPU while a dependency of the handshake (auth, session store) is slow. */
   handshakeSlowdown = 1;
 

@@ -55,6 +55,7 @@ export function baseConfig(overrides: Partial<SimConfig> = {}): SimConfig {
     heartbeat: { name: 'none', options: {} },
     reconnect: { name: 'none', options: {} },
     faults: [],
+    autoscaler: null,
     ...overrides,
   };
 }

@@ -192,6 +192,21 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
       clients: z.object({ profile: profileRef(profiles.clients), ...section(clientFields, forEditor) }).strict(),
       faults: z.array(oneOf(faultKinds, 'a scheduled fault')).default([]),
       charts: z.array(chart).default([]).describe('charts to draw, by name (wsfleet list charts)'),
+      autoscaling: z
+        .object({
+          metric: z.enum(['connections', 'cpu']).default('cpu').describe('mean over active servers, compared with target'),
+          target: z.number().positive().describe('connections per server, or CPU utilisation 0–1'),
+          min: z.number().int().min(1).default(1),
+          max: z.number().int().min(1).max(100_000),
+          intervalMs: positiveMs.default(15_000).describe('evaluation period (Kubernetes HPA: 15 s)'),
+          provisionMs: nonNegativeMs.default(60_000).describe('from decision to a server taking traffic'),
+          cooldownMs: nonNegativeMs.default(300_000).describe('no scale-in sooner after a change (HPA scale-down stabilisation: 300 s)'),
+          drainMs: positiveMs.default(30_000).describe('a scaled-in server closes its connections over this window'),
+          rebalanceShare: z.number().min(0).max(1).default(0).describe('share of connections above the mean to shed from fuller servers when one joins'),
+        })
+        .strict()
+        .optional()
+        .describe('grow and shrink the fleet with load; new servers are of the last group type'),
       sweep: z
         .object({
           grid: z

@@ -1,0 +1,114 @@
+import type { AutoscalerSpec } from './config.js';
+import type { Fleet } from './fleet.js';
+import type { SimServer } from './server.js';
+
+/**
+ * A horizontal autoscaler in the style of the Kubernetes HPA: every `intervalMs` it compares the
+ * mean of a metric over active servers with the target and asks for ceil(active × mean / target)
+ * servers. New servers are ready after `provisionMs`; scale-in waits out `cooldownMs` and drains
+ * the newest server. Long-lived connections do not move to new servers by themselves:
+ * `rebalanceShare` closes that share of the connections above the mean on the fullest servers.
+ */
+export class Autoscaler {
+  private provisioning = 0;
+  private lastScaleMs = -Infinity;
+  private lastBusy: number[];
+  scaleOuts = 0;
+  scaleIns = 0;
+  peakActive = 0;
+
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly spec: AutoscalerSpec,
+  ) {
+    this.lastBusy = fleet.servers.map(() => 0);
+  }
+
+  /** Servers beyond `initial` start absent; evaluations begin after one interval. */
+  start(initial: number): void {
+    for (const server of this.fleet.servers.slice(initial)) {
+      server.kill(0);
+      server.provisioned = false;
+      for (const b of this.fleet.balancers) b.markAbsent(server.id);
+    }
+    this.peakActive = initial;
+    this.fleet.sim.after(this.spec.intervalMs, this.evaluate);
+  }
+
+  /** Servers running or being provisioned. */
+  active(): SimServer[] {
+    return this.fleet.servers.filter((s) => s.provisioned && !s.draining);
+  }
+
+  private readonly evaluate = (): void => {
+    const sim = this.fleet.sim;
+    const active = this.active();
+    const running = active.filter((s) => s.up);
+    const mean = this.meanMetric(running);
+    const current = active.length;
+    const wanted = Math.min(this.spec.max, Math.max(this.spec.min, Math.ceil((running.length * mean) / this.spec.target)));
+    if (wanted > current) this.scaleOut(wanted - current);
+    else if (wanted < current && sim.nowMs - this.lastScaleMs >= this.spec.cooldownMs) this.scaleIn(current - wanted);
+    sim.after(this.spec.intervalMs, this.evaluate);
+  };
+
+  /** Mean connections per server, or mean CPU utilisation since the last evaluation. */
+  private meanMetric(running: readonly SimServer[]): number {
+    const now = this.fleet.sim.nowMs;
+    const busy = this.fleet.servers.map((s) => s.busyMs(now));
+    const cpu = running.map((s) => ((busy[s.id] as number) - (this.lastBusy[s.id] as number)) / (this.spec.intervalMs * s.cores));
+    this.lastBusy = busy;
+    const values = this.spec.metric === 'cpu' ? cpu : running.map((s) => s.connections);
+    return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+  }
+
+  private scaleOut(count: number): void {
+    const spare = this.fleet.servers.filter((s) => !s.provisioned).slice(0, count);
+    if (spare.length === 0) return;
+    this.scaleOuts++;
+    this.lastScaleMs = this.fleet.sim.nowMs;
+    this.fleet.log('autoscaler:scale-out', `${String(spare.length)} server(s)`);
+    for (const server of spare) {
+      server.provisioned = true;
+      this.provisioning++;
+      this.fleet.sim.after(this.spec.provisionMs, () => {
+        this.provisioning--;
+        this.fleet.restart(server, 'server:join');
+        this.fleet.undrain(server);
+        this.rebalance(server);
+      });
+    }
+    this.peakActive = Math.max(this.peakActive, this.active().length);
+  }
+
+  private scaleIn(count: number): void {
+    const victims = this.active()
+      .filter((s) => s.up)
+      .sort((a, b) => b.id - a.id)
+      .slice(0, count);
+    if (victims.length === 0) return;
+    this.scaleIns++;
+    this.lastScaleMs = this.fleet.sim.nowMs;
+    this.fleet.log('autoscaler:scale-in', `${String(victims.length)} server(s)`);
+    for (const server of victims) {
+      server.draining = true;
+      this.fleet.drain(server, this.spec.drainMs);
+      this.fleet.sim.after(this.spec.drainMs, () => {
+        this.fleet.crash(server, 'stop');
+        server.provisioned = false;
+        server.draining = false;
+      });
+    }
+  }
+
+  /** Sheds `rebalanceShare` of the connections above the mean from each server over it. */
+  private rebalance(joined: SimServer): void {
+    if (this.spec.rebalanceShare <= 0) return;
+    const running = this.fleet.servers.filter((s) => s.up && s.provisioned && s !== joined);
+    const mean = running.reduce((a, s) => a + s.connections, 0) / Math.max(1, running.length + 1);
+    for (const server of running) {
+      const excess = Math.floor((server.connections - mean) * this.spec.rebalanceShare);
+      if (excess > 0) this.fleet.shed(server, excess, this.spec.drainMs);
+    }
+  }
+}
