@@ -70,6 +70,7 @@ function toServerSpec(s: ServerFields): ServerSpec {
     weight: s.weight,
     memory: s.memory,
     restartAfterOomMs: s.restartAfterOomMs,
+    dropAbandonedHandshakes: s.dropAbandonedHandshakes,
     handshakeCostMs: toDistributionSpec(s.handshakeCostMs),
     pingCostMs: toDistributionSpec(s.pingCostMs),
     pongCostMs: toDistributionSpec(s.pongCostMs),

@@ -173,8 +173,10 @@ export class SimBalancer {
       sim.after(Math.max(0, remainingMs), this.onCheckResult, s * 2);
       return;
     }
+    // A TCP check is answered by the kernel; an HTTP check waits for the process's event loop.
     const process = server.processes[Math.floor(this.rng.network.next() * server.processes.length)] as CpuQueue;
-    const answeredMs = process.submit(sim.nowMs, server.costs.healthCheck.sample(server.rng)) + fleet.backendLatency.sample(this.rng.network);
+    const servedMs = this.spec.healthCheck.mode === 'http' ? process.submit(sim.nowMs, server.costs.healthCheck.sample(server.rng)) : sim.nowMs;
+    const answeredMs = servedMs + fleet.backendLatency.sample(this.rng.network);
     const responseMs = answeredMs - sentMs;
     const passed = responseMs <= timeoutMs;
     if (passed) (this.views[s] as MutableBackendView).reportedLatencyMs = responseMs;

@@ -27,6 +27,8 @@ export interface ServerSpec {
   weight: number;
   memory: MemorySpec;
   restartAfterOomMs: number;
+  /** Skip queued handshakes whose client has already given up (check the socket before the work). */
+  dropAbandonedHandshakes: boolean;
   handshakeCostMs: DistributionSpec;
   /** CPU to send one ping (timer callback and frame write). */
   pingCostMs: DistributionSpec;
@@ -50,6 +52,8 @@ export interface NetworkSpec {
 }
 
 export interface HealthCheckSpec {
+  /** tcp: the kernel completes the connect, so a saturated process still passes; http: the request queues for the event loop. */
+  mode: 'tcp' | 'http';
   intervalMs: number;
   /** A check answered later than this fails. */
   timeoutMs: number;

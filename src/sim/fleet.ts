@@ -9,6 +9,9 @@ import { SimBalancer } from './balancer.js';
 import { createArrivals, type ArrivalProcess } from './arrivals.js';
 import { Counters } from './counters.js';
 
+/** CPU to notice that a queued request's socket is already closed, and drop it. */
+const ABANDONED_CHECK_MS = 0.01;
+
 /**
  * The fleet model: clients → balancer tier → servers, in virtual time.
  *
@@ -338,10 +341,23 @@ export class Fleet {
     }
     server.accept(this.clients, i, p);
     const cpu = server.processes[p] as CpuQueue;
-    const doneMs = cpu.submit(this.sim.nowMs, server.costs.handshake.sample(server.rng) * server.handshakeSlowdown);
+    const doneMs = cpu.submit(this.sim.nowMs, this.handshakeCost(server, cpu, i));
     this.handshakeWait.record(cpu.lastWaitMs);
     this.sim.at(doneMs, this.onHandshakeDone, arg);
   };
+
+  /**
+   * CPU for a handshake. With `dropAbandonedHandshakes`, a server that reaches a request whose
+   * client already closed the socket (it timed out while queued) skips the work; FIFO fixes the
+   * start time now, so whether the client will have left by then is known now too.
+   */
+  private handshakeCost(server: SimServer, cpu: CpuQueue, i: number): number {
+    const full = server.costs.handshake.sample(server.rng) * server.handshakeSlowdown;
+    if (!server.spec.dropAbandonedHandshakes) return full;
+    const c = this.clients.c;
+    const goneMs = (c.attemptStartMs[i] as number) + this.config.clients.connectTimeoutMs + (c.pathLatencyMs[i] as number);
+    return cpu.nextStartMs(this.sim.nowMs) >= goneMs ? ABANDONED_CHECK_MS : full;
+  }
 
   /** The server finished a handshake; a client that already gave up made it wasted work. */
   private readonly onHandshakeDone = (arg: number): void => {

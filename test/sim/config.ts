@@ -10,6 +10,7 @@ export const serverSpec = (overrides: Partial<ServerSpec> = {}): ServerSpec => (
   weight: 1,
   memory: { baseBytes: 50e6, perConnectionBytes: 10_000, limitBytes: 1e12 },
   restartAfterOomMs: 10_000,
+  dropAbandonedHandshakes: false,
   handshakeCostMs: { kind: 'constant', value: 0.1 },
   pingCostMs: { kind: 'constant', value: 0.01 },
   pongCostMs: { kind: 'constant', value: 0.01 },
@@ -26,7 +27,7 @@ export const servers = (count: number, overrides: Partial<ServerSpec> = {}): Ser
 export const balancer = (strategy: StrategyChoice = { name: 'round-robin', options: {} }, overrides: Partial<BalancerSpec> = {}): BalancerSpec => ({
   count: 1,
   strategy,
-  healthCheck: { intervalMs: 2000, timeoutMs: 2000, fall: 3, rise: 2 },
+  healthCheck: { mode: 'tcp', intervalMs: 2000, timeoutMs: 2000, fall: 3, rise: 2 },
   reportIntervalMs: 1000,
   connectTimeoutMs: 5000,
   maxConnections: 10_000_000,

@@ -52,6 +52,7 @@ export const serverFields = {
     })
     .strict(),
   restartAfterOomMs: nonNegativeMs.default(10_000).describe('supervisor restart delay after an OOM kill'),
+  dropAbandonedHandshakes: z.boolean().default(false).describe('skip queued handshakes whose client already gave up'),
   handshakeCostMs: durationMs.describe('CPU per WebSocket handshake (HTTP upgrade, plus TLS when used)'),
   pingCostMs: durationMs.describe('CPU to send one ping'),
   pongCostMs: durationMs.describe('CPU to read one pong'),
@@ -63,6 +64,7 @@ export const balancerFields = {
   strategy: strategyChoice(balancers, 'balancing algorithm'),
   healthCheck: z
     .object({
+      mode: z.enum(['tcp', 'http']).default('tcp').describe('tcp: a connect the kernel answers (HAProxy `check`); http: a request the process must serve (`option httpchk`)'),
       intervalMs: positiveMs.default(2000),
       timeoutMs: positiveMs.default(2000).describe('a check answered later fails'),
       fall: z.number().int().min(1).default(3),
