@@ -341,7 +341,11 @@ export class Fleet {
     }
     server.accept(this.clients, i, p);
     const cpu = server.processes[p] as CpuQueue;
-    const doneMs = cpu.submit(this.sim.nowMs, this.handshakeCost(server, cpu, i));
+    const costMs = this.handshakeCost(server, cpu, i);
+    const doneMs = cpu.submit(this.sim.nowMs, costMs);
+    server.handshakeCpuMs += costMs;
+    // FIFO fixes the finish now: work whose answer reaches the client after it gave up is wasted.
+    if (doneMs + (c.pathLatencyMs[i] as number) >= (c.attemptStartMs[i] as number) + this.config.clients.connectTimeoutMs) server.wastedCpuMs += costMs;
     this.handshakeWait.record(cpu.lastWaitMs);
     this.sim.at(doneMs, this.onHandshakeDone, arg);
   };

@@ -17,6 +17,7 @@ const FLEET_COLUMNS = [
   'connections.dropped',
   'heartbeat.timeouts',
   'servers.up',
+  'cpu.handshakeShare',
 ] as const;
 
 /** Per-server columns `server.<id>.<name>`; handshakes and refusals are per interval. */
@@ -26,6 +27,8 @@ function fleetCounts(fleet: Fleet): number[] {
   const k = fleet.counters;
   return [k.attempts, k.succeeded, k.refused, k.failed, k.drops, k.heartbeatTimeouts];
 }
+
+const handshakeCpu = (fleet: Fleet): number => fleet.servers.reduce((a, s) => a + s.handshakeCpuMs, 0);
 
 function serverCounts(s: SimServer, nowMs: number): number[] {
   return [s.busyMs(nowMs), s.handshakesDone, s.refusals];
@@ -38,6 +41,8 @@ export function startSampler(fleet: Fleet, intervalMs: number): Table {
     rows: [],
   };
   let lastFleet = fleetCounts(fleet);
+  let lastHandshakeCpu = 0;
+  const cores = fleet.servers.reduce((n, s) => n + s.cores, 0);
   let lastServers = fleet.servers.map((s) => serverCounts(s, 0));
   const sample = (): void => {
     const now = fleet.sim.nowMs;
@@ -51,7 +56,9 @@ export function startSampler(fleet: Fleet, intervalMs: number): Table {
       fleet.inState[ClientState.gaveUp] as number,
       ...counts.map((v, j) => v - (lastFleet[j] as number)),
       fleet.servers.reduce((n, s) => n + (s.up ? 1 : 0), 0),
+      (handshakeCpu(fleet) - lastHandshakeCpu) / (intervalMs * cores),
     ];
+    lastHandshakeCpu = handshakeCpu(fleet);
     const servers = fleet.servers.map((s) => serverCounts(s, now));
     for (const s of fleet.servers) {
       const [busy, handshakes, refusals] = (servers[s.id] as number[]).map((v, j) => v - ((lastServers[s.id] as number[])[j] as number));

@@ -23,6 +23,11 @@ export class SimServer {
   handshakesDone = 0;
   refusals = 0;
   peakMemoryBytes = 0;
+  /** CPU spent on handshakes, and on handshakes whose client had given up by the time they finished. */
+  handshakeCpuMs = 0;
+  wastedCpuMs = 0;
+  /** CPU spent refusing connections (accept, parse, 503). */
+  refusalCpuMs = 0;
   /** False while the autoscaler has not provisioned this server. */
   provisioned = true;
   /** True while being drained for scale-in. */

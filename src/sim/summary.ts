@@ -47,6 +47,8 @@ export function summarize(fleet: Fleet, timeseries: Table): Summary {
     'servers.oomKills': k.oomKills,
     'balancer.cpu.utilization.mean': fleet.balancers.reduce((sum, b) => sum + b.cpu.busyMs(endMs), 0) / Math.max(1, endMs * fleet.balancers.reduce((n, b) => n + b.cpu.cores, 0)),
     'clients.flaps': k.flaps,
+    'cpu.handshakeShare.peak': peakOf(timeseries, 'cpu.handshakeShare'),
+    'cpu.wastedShare': busyMs > 0 ? fleet.servers.reduce((a, s) => a + s.wastedCpuMs + s.refusalCpuMs, 0) / busyMs : 0,
     'events.processed': fleet.sim.eventsProcessed,
     ...recoveryMetrics(timeseries, fleet.events, endMs),
     ...scaleOutMetrics(timeseries, fleet.events, fleet.servers.map((s) => s.spec.weight), endMs),
@@ -66,4 +68,10 @@ export function coefficientOfVariation(values: readonly number[]): number {
   if (mean === 0) return 0;
   const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / n;
   return Math.sqrt(variance) / mean;
+}
+
+/** The largest value of a time-series column (0 when absent). */
+function peakOf(table: Table, column: string): number {
+  const c = table.columns.indexOf(column);
+  return c < 0 ? 0 : table.rows.reduce((m, r) => Math.max(m, r[c] as number), 0);
 }
