@@ -16,6 +16,9 @@ export class Counters {
   gaveUp = 0;
   /** Client network drops (flapsPerHour). */
   flaps = 0;
+  /** Dead connections found by the server's heartbeat, and the total time they lingered. */
+  deadPeersDetected = 0;
+  deadPeerDetectionMs = 0;
   heartbeatTimeouts = 0;
   pings = 0;
   /** Successful connects of clients that had been on another server before. */

@@ -9,6 +9,10 @@ import { SimBalancer } from './balancer.js';
 import { createArrivals, type ArrivalProcess } from './arrivals.js';
 import { Counters } from './counters.js';
 
+/** Linux TCP keepalive: 7200 s idle, then 9 probes 75 s apart. */
+const TCP_KEEPALIVE_DETECT_MS = (7200 + 9 * 75) * 1000;
+const GHOST_SERVER_SPACE = 2 ** 20;
+
 /** CPU to notice that a queued request's socket is already closed, and drop it. */
 const ABANDONED_CHECK_MS = 0.01;
 
@@ -155,10 +159,44 @@ export class Fleet {
     const c = this.clients.c;
     this.counters.flaps++;
     this.connected.add(this.sim.nowMs, -1);
-    if ((c.server[i] as number) >= 0) this.closeAtServer(i);
+    const s = c.server[i] as number;
+    if (s >= 0) {
+      // No FIN reaches the server: it holds a dead connection until its heartbeat notices.
+      const deadAtMs = this.deadPeerDetectedAt(i);
+      this.closeAtServer(i);
+      const server = this.servers[s] as SimServer;
+      server.ghosts++;
+      this.sim.at(deadAtMs, this.onGhostDetected, server.incarnation * GHOST_SERVER_SPACE + s);
+      this.counters.deadPeerDetectionMs += deadAtMs - this.sim.nowMs;
+    }
     c.epoch[i] = (c.epoch[i] as number) + 1;
     this.retryLater(i);
   }
+
+  /**
+   * When the server's heartbeat would give up on connection i if no pong ever came again: the
+   * strategy is a pure state machine, so it can be stepped forward without pongs. Without a
+   * heartbeat, TCP keepalive finds the dead peer (Linux defaults: 7200 s + 9 × 75 s).
+   */
+  private deadPeerDetectedAt(i: number): number {
+    const c = this.clients.c;
+    let phase = c.hbPhase[i] as never;
+    let atMs = this.sim.timerAtMs(c.hbTimer[i] as number);
+    for (let step = 0; step < 16 && Number.isFinite(atMs); step++) {
+      const next = this.heartbeat.onTimer(phase, atMs);
+      if (next.action === 'terminate') return atMs;
+      phase = next.phase as never;
+      if (!Number.isNaN(next.timerAtMs)) atMs = next.timerAtMs;
+    }
+    return this.sim.nowMs + TCP_KEEPALIVE_DETECT_MS;
+  }
+
+  private readonly onGhostDetected = (arg: number): void => {
+    const server = this.servers[arg % GHOST_SERVER_SPACE] as SimServer;
+    if (server.incarnation !== Math.floor(arg / GHOST_SERVER_SPACE)) return;
+    server.ghosts--;
+    this.counters.deadPeersDetected++;
+  };
 
   /** When a connected client's network next drops; Infinity without flaps. */
   private nextFlapMs(): number {
@@ -327,7 +365,7 @@ export class Fleet {
       this.sim.after(this.config.balancer.connectTimeoutMs + (c.clientLatencyMs[i] as number), this.onFailedReply, arg);
       return;
     }
-    if (server.connections + server.handshaking >= server.spec.maxConnections) {
+    if (server.connections + server.handshaking + server.ghosts >= server.spec.maxConnections) {
       this.counters.serverRefused++;
       server.refusals++;
       this.sim.after(c.pathLatencyMs[i] as number, this.onRefusedReply, arg);

@@ -18,6 +18,7 @@ const FLEET_COLUMNS = [
   'heartbeat.timeouts',
   'servers.up',
   'cpu.handshakeShare',
+  'servers.ghosts',
 ] as const;
 
 /** Per-server columns `server.<id>.<name>`; handshakes and refusals are per interval. */
@@ -57,6 +58,7 @@ export function startSampler(fleet: Fleet, intervalMs: number): Table {
       ...counts.map((v, j) => v - (lastFleet[j] as number)),
       fleet.servers.reduce((n, s) => n + (s.up ? 1 : 0), 0),
       (handshakeCpu(fleet) - lastHandshakeCpu) / (intervalMs * cores),
+      fleet.servers.reduce((a, s) => a + s.ghosts, 0),
     ];
     lastHandshakeCpu = handshakeCpu(fleet);
     const servers = fleet.servers.map((s) => serverCounts(s, now));

@@ -23,6 +23,10 @@ export class SimServer {
   handshakesDone = 0;
   refusals = 0;
   peakMemoryBytes = 0;
+  /** Dead connections the server still holds (the peer vanished without a FIN) until its heartbeat notices. */
+  ghosts = 0;
+  /** Bumped at every death, so events about an earlier life are ignored. */
+  incarnation = 0;
   /** CPU spent on handshakes, and on handshakes whose client had given up by the time they finished. */
   handshakeCpuMs = 0;
   wastedCpuMs = 0;
@@ -56,7 +60,7 @@ export class SimServer {
   }
 
   memoryBytes(): number {
-    const held = this.connections + this.handshaking;
+    const held = this.connections + this.handshaking + this.ghosts;
     return this.up ? this.spec.memory.baseBytes * this.spec.processes + held * this.spec.memory.perConnectionBytes : 0;
   }
 
@@ -128,6 +132,8 @@ export class SimServer {
   /** Process death: queued work is lost. */
   kill(nowMs: number): void {
     this.up = false;
+    this.ghosts = 0;
+    this.incarnation++;
     for (const q of this.processes) q.reset(nowMs);
   }
 }

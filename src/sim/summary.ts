@@ -47,6 +47,8 @@ export function summarize(fleet: Fleet, timeseries: Table): Summary {
     'servers.oomKills': k.oomKills,
     'balancer.cpu.utilization.mean': fleet.balancers.reduce((sum, b) => sum + b.cpu.busyMs(endMs), 0) / Math.max(1, endMs * fleet.balancers.reduce((n, b) => n + b.cpu.cores, 0)),
     'clients.flaps': k.flaps,
+    'heartbeat.deadPeerDetectionMs.mean': k.flaps > 0 ? k.deadPeerDetectionMs / k.flaps : 0,
+    'servers.ghosts.final': fleet.servers.reduce((a, s) => a + s.ghosts, 0),
     'cpu.handshakeShare.peak': peakOf(timeseries, 'cpu.handshakeShare'),
     'cpu.wastedShare': busyMs > 0 ? fleet.servers.reduce((a, s) => a + s.wastedCpuMs + s.refusalCpuMs, 0) / busyMs : 0,
     'events.processed': fleet.sim.eventsProcessed,

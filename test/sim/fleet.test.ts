@@ -107,3 +107,31 @@ describe('regressions', () => {
     expect((s['clients.connected.final'] as number) + (s['handshake.wasted'] as number)).toBeLessThanOrEqual(1500);
   });
 });
+
+describe('dead peers', () => {
+  const flapping = (heartbeat: SimConfig['heartbeat']) =>
+    runSimulation(
+      baseConfig({
+        durationMs: 600_000,
+        servers: servers(2),
+        network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 } },
+        clients: { arrivals: { kind: 'ramp', clients: 2000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 30 },
+        heartbeat,
+        reconnect: { name: 'full-jitter', options: { baseMs: 500, capMs: 5000, maxAttempts: 0 } },
+      }),
+    ).summary;
+
+  it('linger until the heartbeat notices: ping-pong finds one after half an interval plus the timeout on average', () => {
+    const s = flapping({ name: 'ping-pong', options: { intervalMs: 25_000, timeoutMs: 20_000 } });
+    expect(s['clients.flaps']).toBeGreaterThan(5000);
+    // A drop lands at a uniform point of the ping cycle: detection = U(0, interval) + timeout.
+    expect(s['heartbeat.deadPeerDetectionMs.mean']).toBeGreaterThan(32_500 * 0.95);
+    expect(s['heartbeat.deadPeerDetectionMs.mean']).toBeLessThan(32_500 * 1.05);
+  });
+
+  it('ws-interval finds one after one and a half intervals on average', () => {
+    const s = flapping({ name: 'ws-interval', options: { intervalMs: 30_000 } });
+    expect(s['heartbeat.deadPeerDetectionMs.mean']).toBeGreaterThan(45_000 * 0.95);
+    expect(s['heartbeat.deadPeerDetectionMs.mean']).toBeLessThan(45_000 * 1.05);
+  });
+});
