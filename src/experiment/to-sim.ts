@@ -1,5 +1,5 @@
 import type { FaultSpec, ServerGroupSpec, ServerSpec, SimConfig } from '../sim/index.js';
-import { backoffs, balancers, heartbeats } from '../strategies/index.js';
+import { admissions, backoffs, balancers, heartbeats, shedders } from '../strategies/index.js';
 import type { Experiment } from './schema/experiment.js';
 import { toDistributionSpec } from './schema/distribution.js';
 import { onlyEntry } from './schema/one-of.js';
@@ -71,6 +71,9 @@ function toServerSpec(s: ServerFields): ServerSpec {
     memory: s.memory,
     restartAfterOomMs: s.restartAfterOomMs,
     dropAbandonedHandshakes: s.dropAbandonedHandshakes,
+    admission: toStrategyChoice(admissions, s.admission),
+    refusalCostMs: toDistributionSpec(s.refusalCostMs),
+    shedding: { strategy: toStrategyChoice(shedders, s.shedding.strategy), limit: s.shedding.limit, intervalMs: s.shedding.intervalMs },
     handshakeCostMs: toDistributionSpec(s.handshakeCostMs),
     pingCostMs: toDistributionSpec(s.pingCostMs),
     pongCostMs: toDistributionSpec(s.pongCostMs),

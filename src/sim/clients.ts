@@ -58,6 +58,8 @@ function makeColumns(capacity: number) {
     retryAfterMs: new Float64Array(capacity),
     /** 1 while waiting in a balancer's queue for a free slot. */
     queued: new Uint8Array(capacity),
+    /** When the current connection was established. */
+    openedAtMs: new Float64Array(capacity),
     /** 1 once the server finished the handshake. */
     established: new Uint8Array(capacity),
     /** Intrusive doubly linked list of each server's connections. */

@@ -27,6 +27,12 @@ export interface ServerSpec {
   weight: number;
   memory: MemorySpec;
   restartAfterOomMs: number;
+  /** Decides whether to take each new connection (refusals carry a retry-after). */
+  admission: StrategyChoice;
+  /** CPU to refuse a connection: accept, parse the upgrade, answer 503. */
+  refusalCostMs: DistributionSpec;
+  /** Closes established connections above `limit`, in the shedder's order, checked every `intervalMs`. */
+  shedding: { strategy: StrategyChoice; limit: number | null; intervalMs: number };
   /** Skip queued handshakes whose client has already given up (check the socket before the work). */
   dropAbandonedHandshakes: boolean;
   handshakeCostMs: DistributionSpec;

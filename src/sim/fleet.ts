@@ -1,5 +1,5 @@
 import { compileDistribution, RngStreams, Simulation, type Distribution, type Rng } from '../engine/index.js';
-import { backoffs, heartbeats, instantiate, type Backoff, type Heartbeat, type HeartbeatStep } from '../strategies/index.js';
+import { backoffs, heartbeats, instantiate, type Backoff, type Heartbeat, type HeartbeatStep, type ServerLoadView } from '../strategies/index.js';
 import { LatencyRecorder, TimeWeighted, type RunEvent } from '../metrics/index.js';
 import type { ArrivalSpec, SimConfig } from './config.js';
 import { ClientState, ClientTable, connClient, connEpoch, packConn } from './clients.js';
@@ -42,7 +42,7 @@ export class Fleet {
   private readonly backoff: Backoff;
   private readonly arrivals: ArrivalProcess[] = [];
   private readonly arrivalStreams: RngStreams;
-  private readonly rng: { backoff: Rng; network: Rng; sessions: Rng; dns: Rng; health: Rng; flaps: Rng; drain: Rng };
+  private readonly rng: { backoff: Rng; network: Rng; sessions: Rng; dns: Rng; health: Rng; flaps: Rng; drain: Rng; admission: Rng };
   private readonly clientLatency: Distribution;
   private readonly session: Distribution | null;
   private lastReportBusyMs: number[];
@@ -57,6 +57,7 @@ export class Fleet {
       health: streams.stream('health'),
       flaps: streams.stream('flaps'),
       drain: streams.stream('drain'),
+      admission: streams.stream('admission'),
     };
     this.heartbeat = instantiate(heartbeats, config.heartbeat, 'heartbeat');
     this.backoff = instantiate(backoffs, config.reconnect, 'reconnect');
@@ -84,6 +85,9 @@ export class Fleet {
   /** Schedules arrivals, health checks and load reports; the runner drives the clock. */
   start(): void {
     this.scheduleNextArrival(0);
+    for (const server of this.servers) {
+      if (server.spec.shedding.limit !== null) this.sim.after(server.spec.shedding.intervalMs, this.onShedCheck, server.id);
+    }
     for (const b of this.balancers) b.start(this.rng.health);
     this.sim.after(this.config.balancer.reportIntervalMs, this.onReport);
   }
@@ -342,6 +346,7 @@ export class Fleet {
       const load = (busy - (this.lastReportBusyMs[server.id] as number)) / (intervalMs * server.cores);
       this.lastReportBusyMs[server.id] = busy;
       const memoryLoad = server.memoryBytes() / server.spec.memory.limitBytes;
+      server.recentLoad = load;
       for (const b of this.balancers) {
         const view = b.views[server.id];
         if (view === undefined) continue;
@@ -366,9 +371,12 @@ export class Fleet {
       return;
     }
     if (server.connections + server.handshaking + server.ghosts >= server.spec.maxConnections) {
-      this.counters.serverRefused++;
-      server.refusals++;
-      this.sim.after(c.pathLatencyMs[i] as number, this.onRefusedReply, arg);
+      this.refuse(server, i, arg, null);
+      return;
+    }
+    const decision = server.admission.admit(this.loadView(server), this.sim.nowMs, this.rng.admission);
+    if (decision.kind === 'refuse') {
+      this.refuse(server, i, arg, decision.retryAfterMs);
       return;
     }
     const p = server.pickProcess();
@@ -386,6 +394,48 @@ export class Fleet {
     if (doneMs + (c.pathLatencyMs[i] as number) >= (c.attemptStartMs[i] as number) + this.config.clients.connectTimeoutMs) server.wastedCpuMs += costMs;
     this.handshakeWait.record(cpu.lastWaitMs);
     this.sim.at(doneMs, this.onHandshakeDone, arg);
+  };
+
+  /** What the server knows about itself, for its admission policy. */
+  private loadView(server: SimServer): ServerLoadView {
+    return {
+      connections: server.connections,
+      handshaking: server.handshaking + server.ghosts,
+      maxConnections: server.spec.maxConnections,
+      cpuLoad: server.recentLoad,
+      queuedWork: server.queued(this.sim.nowMs),
+      memoryBytes: server.memoryBytes(),
+      memoryLimitBytes: server.spec.memory.limitBytes,
+    };
+  }
+
+  /** A refusal is work too: the process accepts, reads the upgrade and answers 503 with a retry hint. */
+  private refuse(server: SimServer, i: number, arg: number, retryAfterMs: number | null): void {
+    const c = this.clients.c;
+    this.counters.serverRefused++;
+    server.refusals++;
+    const cost = server.costs.refusal.sample(server.rng);
+    server.refusalCpuMs += cost;
+    const process = server.processes[server.refusals % server.processes.length] as CpuQueue;
+    const answeredMs = process.submit(this.sim.nowMs, cost) + (c.pathLatencyMs[i] as number);
+    c.retryAfterMs[i] = retryAfterMs ?? 0;
+    this.sim.at(answeredMs, this.onRefusedReply, arg);
+  }
+
+  /** Closes established connections above the shedding limit, in the shedder's order, over one interval. */
+  private readonly onShedCheck = (s: number): void => {
+    const server = this.servers[s] as SimServer;
+    const { limit, intervalMs } = server.spec.shedding;
+    this.sim.after(intervalMs, this.onShedCheck, s);
+    if (!server.up || limit === null || server.connections <= limit) return;
+    const c = this.clients.c;
+    const views = server
+      .heldClients(this.clients)
+      .filter((i) => c.established[i] === 1)
+      .map((i) => ({ id: i, openedAtMs: c.openedAtMs[i] as number, lastActivityMs: c.openedAtMs[i] as number }));
+    const chosen = server.shedder.select(views, server.connections - limit, this.sim.nowMs, this.rng.admission);
+    this.counters.shed += chosen.length;
+    for (const i of chosen) this.sim.after(this.rng.drain.next() * intervalMs, this.onDrainClose, packConn(i, c.epoch[i] as number));
   };
 
   /**
@@ -412,6 +462,7 @@ export class Fleet {
     }
     const server = this.servers[s] as SimServer;
     server.establish(this.clients, i);
+    c.openedAtMs[i] = this.sim.nowMs;
     if (server.memoryBytes() > server.spec.memory.limitBytes) {
       this.oom(server);
       return;

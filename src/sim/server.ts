@@ -1,4 +1,5 @@
 import type { Rng } from '../engine/index.js';
+import { admissions, instantiate, shedders, type Admission, type Shedder } from '../strategies/index.js';
 import { compileDistribution, type Distribution } from '../engine/index.js';
 import { CpuQueue } from './cpu.js';
 import type { ClientTable } from './clients.js';
@@ -18,7 +19,12 @@ export class SimServer {
   readonly processes: CpuQueue[];
   /** Connections (any state) per process, for descriptors. */
   readonly perProcess: Int32Array;
-  readonly costs: { handshake: Distribution; ping: Distribution; pong: Distribution; healthCheck: Distribution };
+  readonly costs: { handshake: Distribution; ping: Distribution; pong: Distribution; healthCheck: Distribution; refusal: Distribution };
+  /** Each server has its own policy instance: a token bucket's state is per server. */
+  readonly admission: Admission;
+  readonly shedder: Shedder;
+  /** CPU utilisation over the last report interval, as the server itself sees it. */
+  recentLoad = 0;
   private nextProcess = 0;
   handshakesDone = 0;
   refusals = 0;
@@ -52,7 +58,10 @@ export class SimServer {
       ping: compileDistribution(spec.pingCostMs),
       pong: compileDistribution(spec.pongCostMs),
       healthCheck: compileDistribution(spec.healthCheckCostMs),
+      refusal: compileDistribution(spec.refusalCostMs),
     };
+    this.admission = instantiate(admissions, spec.admission, 'server.admission');
+    this.shedder = instantiate(shedders, spec.shedding.strategy, 'server.shedding.strategy');
   }
 
   get cores(): number {

@@ -36,6 +36,7 @@ export function summarize(fleet: Fleet, timeseries: Table): Summary {
     ...fleet.handshakeWait.summarize('handshake.waitMs'),
     'handshake.wasted': k.handshakesWasted,
     'connections.dropped': k.drops,
+    'connections.shed': k.shed,
     'heartbeat.pings': k.pings,
     'heartbeat.timeouts': k.heartbeatTimeouts,
     'servers.up.final': up.length,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { backoffs, balancers, heartbeats } from '../../strategies/index.js';
+import { admissions, backoffs, balancers, heartbeats, shedders } from '../../strategies/index.js';
 import { durationMs } from './distribution.js';
 import { oneOf } from './one-of.js';
 import { strategyChoice } from './strategy.js';
@@ -52,6 +52,16 @@ export const serverFields = {
     })
     .strict(),
   restartAfterOomMs: nonNegativeMs.default(10_000).describe('supervisor restart delay after an OOM kill'),
+  admission: strategyChoice(admissions, 'admission policy').default('accept-all'),
+  refusalCostMs: durationMs.default(0.05).describe('CPU to refuse a connection (accept, parse, 503)'),
+  shedding: z
+    .object({
+      strategy: strategyChoice(shedders, 'shedding order').default('idle-first'),
+      limit: z.number().int().min(0).nullable().default(null).describe('close established connections above this count; null: never'),
+      intervalMs: positiveMs.default(1000),
+    })
+    .strict()
+    .prefault({}),
   dropAbandonedHandshakes: z.boolean().default(false).describe('skip queued handshakes whose client already gave up'),
   handshakeCostMs: durationMs.describe('CPU per WebSocket handshake (HTTP upgrade, plus TLS when used)'),
   pingCostMs: durationMs.describe('CPU to send one ping'),
