@@ -55,11 +55,14 @@ export async function runSweep(file: string, base: Experiment, options: RunComma
   const sweep = base.sweep;
   if (sweep === undefined) throw new TypeError('Expected an experiment with a sweep block');
   const variants = loadVariants(file, base, options);
-  for (const v of variants) for (const run of v.runs) run.result = runSimulation(toSimConfig(run.experiment));
-  const first = variants[0]?.runs[0]?.result;
-  const unknown = [...sweep.compare].filter((m) => first !== undefined && !(m in first.summary));
-  if (unknown.length > 0) {
-    throw new InputError(`✖ ${file} sweep.compare: unknown metric ${unknown.join(', ')}; expected summary metrics such as ${Object.keys(first?.summary ?? {}).slice(0, 12).join(', ')}, …`);
+  // The first run names the metrics, so a misspelt compare entry fails before the rest run.
+  let checked = false;
+  for (const v of variants) {
+    for (const run of v.runs) {
+      run.result = runSimulation(toSimConfig(run.experiment));
+      if (!checked) checkCompare(file, sweep.compare, run.result.summary);
+      checked = true;
+    }
   }
   const stats = variants.map((v) => summarizeVariant(v));
   const { commitFolder, runFiles, chartFiles, compareChart, seriesByVariantChart } = await import('../report/index.js');
@@ -87,6 +90,13 @@ export async function runSweep(file: string, base: Experiment, options: RunComma
   commitFolder(dir, files);
   if (options.json) process.stdout.write(JSON.stringify({ dir, summary: flatSummary(stats) }) + '\n');
   else if (!options.quiet) process.stdout.write(report(base, stats, dir));
+}
+
+function checkCompare(file: string, compare: readonly string[], summary: Summary): void {
+  const unknown = compare.filter((m) => !(m in summary));
+  if (unknown.length === 0) return;
+  const known = Object.keys(summary).join(', ');
+  throw new InputError(`✖ ${file} sweep.compare: unknown metric ${unknown.join(', ')}; expected one of: ${known}\nNothing was written.`);
 }
 
 interface VariantStats {

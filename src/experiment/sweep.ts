@@ -36,7 +36,9 @@ function describe(value: unknown): string {
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const keys = Object.keys(value);
-    if (keys.length === 1) return `${keys[0] ?? ''}(${JSON.stringify((value as Record<string, unknown>)[keys[0] ?? '']).replace(/[{}"]/g, '')})`;
+    const compact = (v: unknown): string => JSON.stringify(v).replace(/[{}"]/g, '');
+    if (keys.length === 1) return `${keys[0] ?? ''}(${compact((value as Record<string, unknown>)[keys[0] ?? ''])})`;
+    return compact(value);
   }
   return JSON.stringify(value);
 }

@@ -17,11 +17,11 @@ export function runSimulation(config: SimConfig): RunResult {
   const timeseries = startSampler(fleet, config.sampleIntervalMs);
   fleet.sim.run({ untilMs: config.durationMs });
   const summary = summarize(fleet, timeseries);
-  if (autoscaler !== null) {
-    summary['autoscaler.scaleOuts'] = autoscaler.scaleOuts;
-    summary['autoscaler.scaleIns'] = autoscaler.scaleIns;
-    summary['autoscaler.servers.peak'] = autoscaler.peakActive;
-    summary['autoscaler.servers.final'] = autoscaler.active().length;
-  }
+  // Always present, so variants with and without an autoscaler compare on the same metrics.
+  const fixed = config.servers.reduce((n, g) => n + g.count, 0);
+  summary['autoscaler.scaleOuts'] = autoscaler?.scaleOuts ?? 0;
+  summary['autoscaler.scaleIns'] = autoscaler?.scaleIns ?? 0;
+  summary['autoscaler.servers.peak'] = autoscaler?.peakActive ?? fixed;
+  summary['autoscaler.servers.final'] = autoscaler?.active().length ?? fixed;
   return { summary: finalizeSummary(summary), timeseries, events: fleet.events };
 }

@@ -51,7 +51,7 @@ export function summarize(fleet: Fleet, timeseries: Table): Summary {
     'heartbeat.deadPeerDetectionMs.mean': k.flaps > 0 ? k.deadPeerDetectionMs / k.flaps : 0,
     'servers.ghosts.final': fleet.servers.reduce((a, s) => a + s.ghosts, 0),
     'cpu.handshakeShare.peak': peakOf(timeseries, 'cpu.handshakeShare'),
-    'cpu.wastedShare': busyMs > 0 ? fleet.servers.reduce((a, s) => a + s.wastedCpuMs + s.refusalCpuMs, 0) / busyMs : 0,
+    'cpu.wastedShare': wastedShare(fleet),
     'events.processed': fleet.sim.eventsProcessed,
     ...recoveryMetrics(timeseries, fleet.events, endMs),
     ...scaleOutMetrics(timeseries, fleet.events, fleet.servers.map((s) => s.spec.weight), endMs),
@@ -77,4 +77,11 @@ export function coefficientOfVariation(values: readonly number[]): number {
 function peakOf(table: Table, column: string): number {
   const c = table.columns.indexOf(column);
   return c < 0 ? 0 : table.rows.reduce((m, r) => Math.max(m, r[c] as number), 0);
+}
+
+/** Share of connection-setup CPU (handshakes and refusals) spent on refused clients or on clients that had already given up. */
+function wastedShare(fleet: Fleet): number {
+  const wasted = fleet.servers.reduce((a, s) => a + s.wastedCpuMs + s.refusalCpuMs, 0);
+  const total = fleet.servers.reduce((a, s) => a + s.handshakeCpuMs + s.refusalCpuMs, 0);
+  return total > 0 ? wasted / total : 0;
 }

@@ -217,8 +217,9 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
           rebalanceShare: z.number().min(0).max(1).default(0).describe('share of connections above the mean to shed from fuller servers when one joins'),
         })
         .strict()
+        .nullable()
         .optional()
-        .describe('grow and shrink the fleet with load; new servers are of the last group type'),
+        .describe('grow and shrink the fleet with load; new servers are of the last group type; null: a fixed fleet'),
       sweep: z
         .object({
           grid: z

@@ -1,8 +1,11 @@
 import type { Backoff } from './types.js';
-import { limited } from './limits.js';
+import { retrying, type AttemptLimitOptions } from './limits.js';
+
+export interface ConstantOptions extends AttemptLimitOptions {
+  delayMs: number;
+}
 
 /** Retries after the same delay every time. */
-export function createConstant(options: { delayMs: number; maxAttempts: number }): Backoff {
-  const next = limited(options.maxAttempts, () => options.delayMs);
-  return { name: 'constant', next: (attempt) => next(attempt) };
+export function createConstant(options: ConstantOptions): Backoff {
+  return retrying('constant', options, () => options.delayMs);
 }

@@ -1,20 +1,13 @@
 import type { Backoff } from './types.js';
-import { exponentialCeilingMs } from './limits.js';
+import { exponentialCeilingMs, retrying, type AttemptLimitOptions } from './limits.js';
 
-export interface FullJitterOptions {
+export interface FullJitterOptions extends AttemptLimitOptions {
   baseMs: number;
   capMs: number;
-  maxAttempts: number;
 }
 
 /** Uniform in [0, min(cap, base × 2^(attempt−1))): AWS "full jitter". */
 export function createFullJitter(options: FullJitterOptions): Backoff {
-  const { baseMs, capMs, maxAttempts } = options;
-  return {
-    name: 'full-jitter',
-    next(attempt, _previousDelayMs, rng) {
-      if (maxAttempts > 0 && attempt > maxAttempts) return null;
-      return rng.next() * exponentialCeilingMs(attempt, baseMs, capMs);
-    },
-  };
+  const { baseMs, capMs } = options;
+  return retrying('full-jitter', options, (attempt, _previousDelayMs, rng) => rng.next() * exponentialCeilingMs(attempt, baseMs, capMs));
 }

@@ -1,14 +1,46 @@
 import { z } from 'zod';
+import type { Rng } from '../types.js';
+import type { Backoff } from './types.js';
 
-/** Options every backoff shares. */
+/** Options every backoff that retries shares. */
 export const attemptLimit = {
   /** Give up after this many retries; 0 retries forever. @default 0 */
   maxAttempts: z.number().int().min(0).default(0),
+  /** Wait at least a server refusal's retry-after (max of it and the strategy's own delay). @default true */
+  honourRetryAfter: z.boolean().default(true),
 };
 
-/** Wraps a delay rule with the give-up rule. */
-export function limited(maxAttempts: number, delay: (attempt: number) => number): (attempt: number) => number | null {
-  return (attempt) => (maxAttempts > 0 && attempt > maxAttempts ? null : delay(attempt));
+/** The parsed `attemptLimit` options. */
+export interface AttemptLimitOptions {
+  readonly maxAttempts: number;
+  readonly honourRetryAfter: boolean;
+}
+
+/** A strategy's own delay before retry `attempt`; it may draw from `rng`. */
+export type DelayRule = (attempt: number, previousDelayMs: number, rng: Rng) => number;
+
+/** The strategy's delay, raised to the server's retry-after when it is honoured. */
+export function atLeastRetryAfter(delayMs: number, retryAfterMs: number | undefined, honour: boolean): number {
+  if (retryAfterMs === undefined || !honour) return delayMs;
+  if (!Number.isFinite(retryAfterMs) || retryAfterMs < 0) {
+    throw new TypeError(`Expected retryAfterMs to be a finite number from 0 and up, got ${String(retryAfterMs)}`);
+  }
+  return Math.max(delayMs, retryAfterMs);
+}
+
+/**
+ * A backoff from its delay rule plus the rules every retrying strategy shares: give up after
+ * `maxAttempts` (before drawing), and wait at least the retry-after when honoured.
+ */
+export function retrying(name: string, options: AttemptLimitOptions, delay: DelayRule): Backoff {
+  const { maxAttempts, honourRetryAfter } = options;
+  return {
+    name,
+    next(attempt, previousDelayMs, rng, retryAfterMs) {
+      if (maxAttempts > 0 && attempt > maxAttempts) return null;
+      return atLeastRetryAfter(delay(attempt, previousDelayMs, rng), retryAfterMs, honourRetryAfter);
+    },
+  };
 }
 
 /** base × factor^(attempt−1), capped; the ceiling that jittered schedules draw under. */

@@ -1,0 +1,33 @@
+import type { Backoff } from './types.js';
+import { retrying, type AttemptLimitOptions } from './limits.js';
+
+export interface SocketIoOptions extends AttemptLimitOptions {
+  /** Manager `reconnectionDelay`: the first retry's nominal delay. */
+  reconnectionDelayMs: number;
+  /** Manager `reconnectionDelayMax`: the cap, applied after the jitter. */
+  reconnectionDelayMaxMs: number;
+  /** Manager `randomizationFactor` (backo2 `jitter`), in [0, 1]; 0 draws nothing. */
+  randomizationFactor: number;
+}
+
+/**
+ * The Socket.IO client (socket.io `packages/socket.io-client/lib/manager.ts`, `contrib/backo2.ts`
+ * `Backoff.duration()`): ms = delay × 2^(attempt−1); one draw r gives both the deviation
+ * ⌊r × factor × ms⌋ and its sign (even ⌊10r⌋ subtracts, odd adds); then min(ms, max), truncated.
+ *
+ * Two departures that change no result: backo2's `| 0` is `Math.trunc` (max is at most 2^31 − 1,
+ * where they agree), and ms is clamped at 10 × max before the jitter, because any ms from there
+ * on yields max (a deviation is under 0.9 × ms) and backo2's own ms overflows to NaN near attempt 1000.
+ */
+export function createSocketIo(options: SocketIoOptions): Backoff {
+  const { reconnectionDelayMs, reconnectionDelayMaxMs: maxMs, randomizationFactor: jitter } = options;
+  return retrying('socket.io', options, (attempt, _previousDelayMs, rng) => {
+    let ms = Math.min(reconnectionDelayMs * Math.pow(2, attempt - 1), 10 * maxMs);
+    if (jitter > 0) {
+      const rand = rng.next();
+      const deviation = Math.floor(rand * jitter * ms);
+      ms = (Math.floor(rand * 10) & 1) === 0 ? ms - deviation : ms + deviation;
+    }
+    return Math.trunc(Math.min(ms, maxMs));
+  });
+}
