@@ -1,47 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { RngStreams, type Rng } from '../../src/engine/rng.js';
 import { backoffs, instantiate, type Backoff, type BackoffName } from '../../src/strategies/index.js';
-
-type Options = Readonly<Record<string, unknown>>;
-
-/** The delay rule a backoff promises, as a function of the attempt number and its parsed options. */
-type Formula =
-  /** Always this delay (or null to give up). */
-  | { readonly kind: 'exact'; readonly delayMs: (attempt: number, o: Options) => number | null }
-  /** Uniform on [0, ceilingMs). */
-  | { readonly kind: 'uniform'; readonly ceilingMs: (attempt: number, o: Options) => number }
-  /** Not documented yet: only the generic checks run. */
-  | { readonly kind: 'unspecified' };
-
-interface BackoffExpectation {
-  readonly formula: Formula;
-  /** Option sets to check besides the defaults. */
-  readonly variants: readonly Options[];
-}
-
-const num = (o: Options, key: string): number => o[key] as number;
-const ceiling = (attempt: number, o: Options, factor: number): number =>
-  Math.min(num(o, 'capMs'), num(o, 'baseMs') * Math.pow(factor, attempt - 1));
-
-/** Per-strategy promises. A new backoff gets `fallback` until someone documents it here. */
-const expectations: Partial<Record<BackoffName, BackoffExpectation>> = {
-  none: { formula: { kind: 'exact', delayMs: () => null }, variants: [] },
-  immediate: { formula: { kind: 'exact', delayMs: () => 0 }, variants: [] },
-  constant: { formula: { kind: 'exact', delayMs: (_, o) => num(o, 'delayMs') }, variants: [{ delayMs: 0 }, { delayMs: 1234.5 }] },
-  exponential: {
-    formula: { kind: 'exact', delayMs: (n, o) => ceiling(n, o, num(o, 'factor')) },
-    variants: [{ baseMs: 250, capMs: 10_000, factor: 1.5 }, { baseMs: 100, capMs: 50, factor: 3 }, { factor: 1 }],
-  },
-  'full-jitter': {
-    formula: { kind: 'uniform', ceilingMs: (n, o) => ceiling(n, o, 2) },
-    variants: [{ baseMs: 100, capMs: 1000 }, { baseMs: 0.5, capMs: 7 }],
-  },
-};
-const fallback: BackoffExpectation = { formula: { kind: 'unspecified' }, variants: [] };
+import { expectations, fallback, type Options } from './backoff-expectations.js';
+import { cdfGap, dkwBound, ksUniform, mean, standardDeviation, upperBound, type Law, type RandomLaw } from './backoff-laws.js';
 
 const names = Object.keys(backoffs) as BackoffName[];
 
-/** Parsed options (defaults filled in), for the formulas. */
+/** Parsed options (defaults filled in), for the laws. */
 function parsed(name: BackoffName, options: Options): Options {
   return backoffs[name].options.parse(options) as Options;
 }
@@ -50,9 +15,9 @@ function create(name: string, options: Options = {}): Backoff {
   return instantiate(backoffs, { name, options }, 'reconnect');
 }
 
-/** Whether the strategy has a `maxAttempts` option. */
-function hasMaxAttempts(name: BackoffName): boolean {
-  return backoffs[name].options.safeParse({ maxAttempts: 3 }).success;
+/** Whether the strategy has the option `key` (checked by parsing a value for it alone). */
+function hasOption(name: BackoffName, key: string, value: unknown): boolean {
+  return backoffs[name].options.safeParse({ [key]: value }).success;
 }
 
 /** Runs attempts 1..count, feeding each delay back as the previous one, as the sim does. */
@@ -67,17 +32,7 @@ function schedule(backoff: Backoff, count: number, rng: Rng): (number | null)[] 
   return out;
 }
 
-/** Kolmogorov–Smirnov distance between the samples and the uniform distribution on [0, c). */
-function ksUniform(samples: readonly number[], c: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const n = sorted.length;
-  let d = 0;
-  sorted.forEach((x, i) => {
-    const f = x / c;
-    d = Math.max(d, (i + 1) / n - f, f - i / n);
-  });
-  return d;
-}
+const RETRY_AFTERS_MS = [0, 1, 999.5, 4000, 60_000, 3_600_000];
 
 describe.each(names)('backoff %s', (name) => {
   const expected = expectations[name] ?? fallback;
@@ -94,8 +49,8 @@ describe.each(names)('backoff %s', (name) => {
     }
   });
 
-  // Only strategies that retry have a retry limit; `none` gives up at once (checked by its formula).
-  if (hasMaxAttempts(name)) it('gives up exactly after maxAttempts retries', () => {
+  // Only strategies that retry have a retry limit; `none` gives up at once (checked by its law).
+  if (hasOption(name, 'maxAttempts', 3)) it('gives up exactly after maxAttempts retries', () => {
     const rng = new RngStreams(2).stream('backoff');
     for (const options of optionSets) {
       for (const maxAttempts of [1, 3, 8]) {
@@ -113,44 +68,109 @@ describe.each(names)('backoff %s', (name) => {
     expect(run()).toEqual(run());
   });
 
-  const formula = expected.formula;
-  if (formula.kind === 'exact') {
-    it.each(optionSets)('follows its formula exactly (options %o)', (options) => {
-      const o = parsed(name, options);
-      const rng = new RngStreams(3).stream('backoff');
-      const delays = schedule(create(name, options), 60, rng);
-      delays.forEach((delayMs, i) => { expect(delayMs, `attempt ${i + 1}`).toBe(formula.delayMs(i + 1, o)); });
-    });
-  }
+  // The same draws with and without a retry-after: honoured, the delay is max(own, retry-after);
+  // not honoured, it is unchanged. Giving up is never affected, and the hint consumes no draw.
+  const retryAfterCases = hasOption(name, 'honourRetryAfter', false) ? [true, false] : [undefined];
+  describe.each(retryAfterCases)('with a server retry-after (honourRetryAfter %s)', (honour) => {
+    const withHonour = (options: Options): Options => (honour === undefined ? options : { ...options, honourRetryAfter: honour });
 
-  if (formula.kind === 'uniform') {
-    // Kolmogorov–Smirnov at a 5 % family-wise level. 1.36/√n is the 5 % critical value for ONE test;
-    // applied to each of 8 attempts it rejects a perfect generator 34 % of the time (seed 4 fails it at
-    // attempt 4 on the raw alea stream alone). So: the pooled normalised draws at 1.36/√N, and each
-    // attempt at the Bonferroni value √(ln(2·8/0.05)/2) ≈ 1.70.
-    const attempts = 8;
-    const perAttemptK = Math.sqrt(Math.log((2 * attempts) / 0.05) / 2);
-    it.each(optionSets)('draws uniformly under its ceiling for attempts 1..8 (options %o)', (options) => {
-      const o = parsed(name, options);
-      const rng = new RngStreams(4).stream('backoff');
-      const backoff = create(name, options);
-      const n = 20_000;
-      const pooled: number[] = [];
-      for (let attempt = 1; attempt <= attempts; attempt++) {
-        const c = formula.ceilingMs(attempt, o);
-        const samples = Array.from({ length: n }, () => backoff.next(attempt, 0, rng));
-        expect(samples).not.toContain(null);
-        const xs = samples as number[];
-        const mean = xs.reduce((a, b) => a + b, 0) / n;
-        const standardError = c / Math.sqrt(12 * n);
-        const at = `attempt ${attempt}, ceiling ${c}`;
-        expect(Math.abs(mean - c / 2), `${at}: mean ${mean}`).toBeLessThan(3 * standardError);
-        expect(Math.min(...xs), at).toBeGreaterThanOrEqual(0);
-        expect(Math.max(...xs), at).toBeLessThan(c);
-        expect(ksUniform(xs, c), at).toBeLessThan(perAttemptK / Math.sqrt(n));
-        pooled.push(...xs.map((x) => x / c));
+    it.each(optionSets)('waits at least the retry-after when honoured, else its own delay (options %o)', (options) => {
+      for (const retryAfterMs of RETRY_AFTERS_MS) {
+        const plain = create(name, withHonour(options));
+        const hinted = create(name, withHonour(options));
+        const rngPlain = new RngStreams(5).stream('backoff');
+        const rngHinted = new RngStreams(5).stream('backoff');
+        let previousDelayMs = 0;
+        for (let attempt = 1; attempt <= 40; attempt++) {
+          const own = plain.next(attempt, previousDelayMs, rngPlain);
+          const got = hinted.next(attempt, previousDelayMs, rngHinted, retryAfterMs);
+          const at = `attempt ${attempt}, retry-after ${retryAfterMs}`;
+          if (own === null || honour === undefined) expect(got, at).toBe(own);
+          else if (honour) {
+            expect(got, at).toBe(Math.max(own, retryAfterMs));
+            expect(got, at).toBeGreaterThanOrEqual(retryAfterMs);
+          } else expect(got, at).toBe(own);
+          if (own !== null) previousDelayMs = own;
+        }
       }
-      expect(ksUniform(pooled, 1), 'pooled over attempts').toBeLessThan(1.36 / Math.sqrt(pooled.length));
     });
-  }
+
+    if (honour === true) it('rejects a retry-after that is negative or not finite', () => {
+      const backoff = create(name, withHonour({}));
+      const rng = new RngStreams(6).stream('backoff');
+      for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+        expect(() => backoff.next(1, 0, rng, bad), String(bad)).toThrow(TypeError);
+      }
+    });
+
+    if (honour === true) it('honours the retry-after by default', () => {
+      const rng = new RngStreams(6).stream('backoff');
+      expect(create(name).next(1, 0, rng, 7_200_000)).toBe(7_200_000);
+    });
+  });
+
+  const law = expected.law;
+  if (law === undefined) return;
+
+  const lawsOf = (o: Options, attempts: number): Law[] =>
+    Array.from({ length: attempts }, (_, i) => law(i + 1, expected.previousMs?.(i + 1, o) ?? 0, o));
+
+  it.each(optionSets)('follows its law exactly where it draws nothing (options %o)', (options) => {
+    const o = parsed(name, options);
+    const laws = lawsOf(o, 60);
+    if (laws.some((l) => l.kind === 'random')) return;
+    const delays = schedule(create(name, options), 60, new RngStreams(3).stream('backoff'));
+    delays.forEach((delayMs, i) => { expect(delayMs, `attempt ${i + 1}`).toBe((laws[i] as Law & { kind: 'exact' }).delayMs); });
+  });
+
+  // Each attempt's 20,000 draws against its law: the range, the mean (within 4 standard errors) and
+  // the whole distribution (DKW at 0.1 % per attempt, valid with atoms too). Draws of continuous
+  // laws are also pooled across attempts through F and checked as one uniform sample (KS, 5 %).
+  const attempts = 8;
+  const n = 20_000;
+  it.each(optionSets)('draws by its law for attempts 1..8 (options %o)', (options) => {
+    const o = parsed(name, options);
+    const laws = lawsOf(o, attempts);
+    if (laws.every((l) => l.kind === 'exact')) return;
+    const backoff = create(name, options);
+    const rng = new RngStreams(4).stream('backoff');
+    const pooled: number[] = [];
+    laws.forEach((l, i) => {
+      const attempt = i + 1;
+      const previousMs = expected.previousMs?.(attempt, o) ?? 0;
+      const samples = Array.from({ length: n }, () => backoff.next(attempt, previousMs, rng));
+      const at = `attempt ${attempt}, previous ${previousMs}`;
+      if (l.kind === 'exact') {
+        expect(new Set(samples), at).toEqual(new Set([l.delayMs]));
+        return;
+      }
+      expect(samples, at).not.toContain(null);
+      const xs = samples as number[];
+      checkDraws(xs, l, at);
+      if (l.continuous) pooled.push(...xs.map(l.cdf));
+    });
+    if (pooled.length > 0) expect(ksUniform(pooled), 'pooled over attempts').toBeLessThan(1.36 / Math.sqrt(pooled.length));
+  });
 });
+
+function checkDraws(xs: number[], l: RandomLaw, at: string): void {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const low = sorted[0] as number;
+  const high = sorted[sorted.length - 1] as number;
+  const range = `${at}: range ${low}..${high} vs ${l.lowMs}..${l.highMs}`;
+  if (l.lowIncluded) expect(low, range).toBeGreaterThanOrEqual(l.lowMs);
+  else expect(low, range).toBeGreaterThan(l.lowMs);
+  if (l.highIncluded) expect(high, range).toBeLessThanOrEqual(l.highMs);
+  else expect(high, range).toBeLessThan(l.highMs);
+  const m = mean(xs);
+  expect(Math.abs(m - l.meanMs), `${at}: mean ${m} vs ${l.meanMs}`).toBeLessThanOrEqual(4 * (standardDeviation(xs) / Math.sqrt(xs.length)));
+  expect(cdfGap(sorted, l), `${at}: distribution`).toBeLessThan(dkwBound(xs.length, 0.001));
+  // The top value's share, when it is large enough to count (a cap, or a discrete law's last value):
+  // binomial, so within 4.5 sd; this catches off-by-one ranges that shift the mean by too little.
+  const expectedAtHigh = l.highAtom * xs.length;
+  if (expectedAtHigh >= 20) {
+    const atHigh = xs.length - upperBound(sorted, l.highMs - 1e-9 * Math.max(1, l.highMs));
+    const sd = Math.sqrt(expectedAtHigh * (1 - l.highAtom));
+    expect(Math.abs(atHigh - expectedAtHigh), `${at}: ${atHigh} draws at ${l.highMs}, expected ${expectedAtHigh}`).toBeLessThanOrEqual(4.5 * sd);
+  }
+}

@@ -14,6 +14,6 @@ export function createEqualJitter(options: EqualJitterOptions): Backoff {
   const { baseMs, capMs } = options;
   return retrying('equal-jitter', options, (attempt, _previousDelayMs, rng) => {
     const halfMs = exponentialCeilingMs(attempt, baseMs, capMs) / 2;
-    return rng.next() * 2 * halfMs;
+    return halfMs + rng.next() * halfMs;
   });
 }
