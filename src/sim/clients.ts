@@ -58,6 +58,8 @@ function makeColumns(capacity: number) {
     retryAfterMs: new Float64Array(capacity),
     /** 1 while waiting in a balancer's queue for a free slot. */
     queued: new Uint8Array(capacity),
+    /** Until when the client's network is cut off (a partition); 0 when it is not. */
+    partitionedUntilMs: new Float64Array(capacity),
     /** When the current connection was established. */
     openedAtMs: new Float64Array(capacity),
     /** 1 once the server finished the handshake. */

@@ -101,6 +101,8 @@ export type FaultSpec =
   | { kind: 'hang'; server: number | 'random'; atMs: number; durationMs: number }
   /** `clients` extra clients arrive uniformly over `overMs` from `atMs`. */
   | { kind: 'flash-crowd'; clients: number; atMs: number; overMs: number }
+  /** A share of clients loses the network for `durationMs`: nothing they send or are sent gets through. */
+  | { kind: 'partition'; share: number; atMs: number; durationMs: number }
   /** A handshake dependency (auth, session store) gets slower: handshake CPU × `factor` for `durationMs`. */
   | { kind: 'slowdown'; atMs: number; durationMs: number; factor: number };
 

@@ -48,6 +48,11 @@ export function scheduleFaults(fleet: Fleet, faults: readonly FaultSpec[], rng: 
         fleet.addArrivals({ kind: 'ramp', clients: f.clients, startMs: f.atMs, overMs: f.overMs });
       });
     },
+    partition: (f) => {
+      fleet.sim.at(f.atMs, () => {
+        fleet.partition(f.share, f.durationMs, rng);
+      });
+    },
     slowdown: (f) => {
       fleet.sim.at(f.atMs, () => {
         fleet.log('fleet:slowdown', `handshakes × ${String(f.factor)}`);

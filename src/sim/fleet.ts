@@ -142,6 +142,8 @@ export class Fleet {
     c.queued[i] = 0;
     this.armClientTimer(i, this.sim.nowMs + this.config.clients.connectTimeoutMs);
     const balancer = this.balancers[Math.floor(this.rng.dns.next() * this.balancers.length)] as SimBalancer;
+    // A partitioned client's SYN goes nowhere; its connect timeout will fire.
+    if ((c.partitionedUntilMs[i] as number) > this.sim.nowMs) return;
     this.sim.after(c.clientLatencyMs[i] as number, balancer.receive, packConn(i, epoch));
   }
 
@@ -503,7 +505,7 @@ export class Fleet {
   private readonly onPongAtServer = (arg: number): void => {
     const i = this.current(arg);
     const c = this.clients.c;
-    if (i < 0 || c.established[i] !== 1) return;
+    if (i < 0 || c.established[i] !== 1 || (c.partitionedUntilMs[i] as number) > this.sim.nowMs) return;
     const server = this.servers[c.server[i] as number] as SimServer;
     const readMs = (server.processes[c.process[i] as number] as CpuQueue).submit(this.sim.nowMs, server.costs.pong.sample(server.rng));
     const timerMs = this.sim.timerAtMs(c.hbTimer[i] as number);
@@ -564,6 +566,23 @@ export class Fleet {
     this.toClient(i, this.clients.c.established[i] === 1 ? this.onClosedReply : this.onFailedReply);
     this.closeAtServer(i);
   };
+
+  /**
+   * Cuts a random `share` of the clients off the network for `durationMs`. Their pongs are lost, so
+   * server heartbeats close their connections; they notice at the same time (their own heartbeat)
+   * and their reconnect attempts time out until the partition heals.
+   */
+  partition(share: number, durationMs: number, rng: Rng): void {
+    const c = this.clients.c;
+    const untilMs = this.sim.nowMs + durationMs;
+    let cut = 0;
+    for (let i = 0; i < this.clients.count; i++) {
+      if (c.state[i] === ClientState.gone || rng.next() >= share) continue;
+      c.partitionedUntilMs[i] = untilMs;
+      cut++;
+    }
+    this.log('fleet:partition', `${String(cut)} clients for ${String(durationMs)} ms`);
+  }
 
   /** The process stops answering (SIGSTOP, a blocked event loop) for `durationMs`. */
   hang(server: SimServer, durationMs: number): void {

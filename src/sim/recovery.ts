@@ -1,7 +1,7 @@
 import type { RunEvent, Summary, Table } from '../metrics/index.js';
 
 /** Faults after which connected clients are expected to dip and come back. */
-const RECOVERY_FAULTS = new Set(['server:crash', 'server:oom', 'server:hang', 'server:drain']);
+const RECOVERY_FAULTS = new Set(['server:crash', 'server:oom', 'server:hang', 'server:drain', 'fleet:partition']);
 
 /**
  * Recovery after the first crash or OOM kill, read off the time series: the lowest share of the

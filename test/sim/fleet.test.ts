@@ -135,3 +135,25 @@ describe('dead peers', () => {
     expect(s['heartbeat.deadPeerDetectionMs.mean']).toBeLessThan(45_000 * 1.05);
   });
 });
+
+describe('a partition', () => {
+  it('cuts a share of clients off: their connections time out by heartbeat, and they come back when it heals', () => {
+    const result = runSimulation(
+      baseConfig({
+        durationMs: 200_000,
+        servers: servers(2),
+        network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 } },
+        clients: { arrivals: { kind: 'ramp', clients: 2000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 0 },
+        heartbeat: { name: 'ping-pong', options: { intervalMs: 10_000, timeoutMs: 5_000 } },
+        reconnect: { name: 'full-jitter', options: { baseMs: 1000, capMs: 10_000, maxAttempts: 0 } },
+        faults: [{ kind: 'partition', share: 0.3, atMs: 30_000, durationMs: 60_000 }],
+      }),
+    );
+    const s = result.summary;
+    // About 30 % of 2000 lose their connections to the heartbeat (binomial: 600 ± 3 sd ≈ 60).
+    expect(s['heartbeat.timeouts']).toBeGreaterThan(540);
+    expect(s['heartbeat.timeouts']).toBeLessThan(660);
+    expect(s['recovery.minConnectedShare']).toBeLessThan(0.75);
+    expect(s['clients.connected.final']).toBe(2000);
+  });
+});

@@ -152,6 +152,9 @@ const faultKinds = {
     .strict(),
   hang: z.object({ server: serverRef, atMs: nonNegativeMs, durationMs: positiveMs }).strict(),
   'flash-crowd': z.object({ clients: z.number().int().min(1).max(16_000_000), atMs: nonNegativeMs, overMs: positiveMs.default(1000) }).strict(),
+  partition: z
+    .object({ share: z.number().gt(0).max(1).describe('share of clients cut off'), atMs: nonNegativeMs, durationMs: positiveMs })
+    .strict(),
   slowdown: z
     .object({ atMs: nonNegativeMs, durationMs: positiveMs, factor: z.number().positive().describe('handshake CPU multiplier') })
     .strict(),
