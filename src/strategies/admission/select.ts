@@ -35,6 +35,7 @@ function sortedIndices(n: number, byOrder: (i: number, j: number) => number): nu
   return Array.from({ length: n }, (_, i) => i).sort(byOrder);
 }
 
+/** Swaps two heap slots. */
 function swap(items: number[], i: number, j: number): void {
   const t = items[i] as number;
   items[i] = items[j] as number;
