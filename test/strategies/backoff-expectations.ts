@@ -53,8 +53,9 @@ export const expectations: Partial<Record<BackoffName, BackoffExpectation>> = {
       const previous = n <= 1 ? base : Math.max(base, previousMs);
       return uniform(base, 3 * previous, num(o, 'capMs'));
     },
-    // 3 × previous runs from under the cap to far over it, so both the uniform part and the cap's atom are checked.
-    previousMs: (n, o) => num(o, 'baseMs') * ([0, 1, 2, 3, 5, 8, 15, 40][n - 1] ?? 1),
+    // 3 × previous runs from under the cap to far over it, so both the uniform part and the cap's atom are
+    // checked; the first retry is passed a large previous delay that it must ignore.
+    previousMs: (n, o) => num(o, 'baseMs') * ([40, 1, 2, 3, 5, 8, 15, 40][n - 1] ?? 1),
     variants: [{ baseMs: 100, capMs: 1000 }, { baseMs: 100, capMs: 50 }],
   },
   'socket.io': {
@@ -68,6 +69,8 @@ export const expectations: Partial<Record<BackoffName, BackoffExpectation>> = {
       { randomizationFactor: 0 },
       { randomizationFactor: 0.2 },
       { reconnectionDelayMs: 100, reconnectionDelayMaxMs: 10_000, randomizationFactor: 1 },
+      // Fractional milliseconds, so backo2's final truncation to whole ms shows.
+      { reconnectionDelayMs: 333.3, reconnectionDelayMaxMs: 4000.5 },
     ],
   },
   // randomInt(0, ceiling) is ⌊r × (ceiling + 1)⌋: the ceiling + 1 whole numbers 0..ceiling, equally likely.

@@ -19,7 +19,7 @@ export interface AttemptLimitOptions {
 /** A strategy's own delay before retry `attempt`; it may draw from `rng`. */
 export type DelayRule = (attempt: number, previousDelayMs: number, rng: Rng) => number;
 
-/** The strategy's delay, raised to the server's retry-after when it is honoured. */
+/** The strategy's delay, raised to the server's retry-after when it is honoured (and only then validated). */
 export function atLeastRetryAfter(delayMs: number, retryAfterMs: number | undefined, honour: boolean): number {
   if (retryAfterMs === undefined || !honour) return delayMs;
   if (!Number.isFinite(retryAfterMs) || retryAfterMs < 0) {

@@ -15,9 +15,10 @@ export interface SocketIoOptions extends AttemptLimitOptions {
  * `Backoff.duration()`): ms = delay × 2^(attempt−1); one draw r gives both the deviation
  * ⌊r × factor × ms⌋ and its sign (even ⌊10r⌋ subtracts, odd adds); then min(ms, max), truncated.
  *
- * Two departures that change no result: backo2's `| 0` is `Math.trunc` (max is at most 2^31 − 1,
- * where they agree), and ms is clamped at 10 × max before the jitter, because any ms from there
- * on yields max (a deviation is under 0.9 × ms) and backo2's own ms overflows to NaN near attempt 1000.
+ * Two departures: backo2's `| 0` is `Math.trunc` (identical, as max is at most 2^31 − 1), and ms
+ * is clamped at 10 × max before the jitter (identical, as from there on every draw yields max: a
+ * subtracted deviation is under 0.9 × ms). Only past attempt 1015, where backo2's ms overflows and
+ * its subtracting draws give Infinity − Infinity = NaN, which `| 0` makes 0 ms, do they differ.
  */
 export function createSocketIo(options: SocketIoOptions): Backoff {
   const { reconnectionDelayMs, reconnectionDelayMaxMs: maxMs, randomizationFactor: jitter } = options;
