@@ -1,5 +1,5 @@
 export { balancers, type Balancer, type BackendView, type BalancerName, type ConnectRequest, type PickContext } from './balance/index.js';
-export { backoffs, type Backoff, type BackoffName } from './backoff/index.js';
+export { backoffs, initialDelayMs, type Backoff, type BackoffName } from './backoff/index.js';
 export { heartbeats, HeartbeatPhase, keepTimer, type Heartbeat, type HeartbeatStep, type HeartbeatName } from './heartbeat/index.js';
 export { instantiate, entry, choiceOf, type Rng, type StrategyChoice, type StrategyEntry, type StrategySpec } from './types.js';
 export { admissions, shedders, excessOver, type Admission, type AdmissionDecision, type AdmissionName, type ConnectionView, type ServerLoadView, type Shedder, type ShedderName } from './admission/index.js';

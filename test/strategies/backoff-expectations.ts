@@ -58,7 +58,7 @@ export const expectations: Partial<Record<BackoffName, BackoffExpectation>> = {
     previousMs: (n, o) => num(o, 'baseMs') * ([40, 1, 2, 3, 5, 8, 15, 40][n - 1] ?? 1),
     variants: [{ baseMs: 100, capMs: 1000 }, { baseMs: 100, capMs: 50 }],
   },
-  'socket.io': {
+  'socket-io': {
     law: (n, _, o) => {
       const ms = num(o, 'reconnectionDelayMs') * Math.pow(2, n - 1);
       const jitter = num(o, 'randomizationFactor');

@@ -30,7 +30,7 @@ const meanTolerance = (xs: readonly number[]): number => 4 * (standardDeviation(
 
 describe('each preset names its source', () => {
   it.each([
-    ['socket.io', ['manager.ts', 'backo2.ts']],
+    ['socket-io', ['manager.ts', 'backo2.ts']],
     ['centrifuge-js', ['src/centrifuge.ts', 'src/utils.ts']],
     ['phoenix', ['socket.js']],
     ['ably', ['defaults.ts', 'utils.ts']],
@@ -40,7 +40,7 @@ describe('each preset names its source', () => {
 });
 
 describe('socket.io: 1000 ms × 2^n, ±50 % (one draw picks size and sign), cap 5000 ms, infinite attempts', () => {
-  const backoff = preset('socket.io');
+  const backoff = preset('socket-io');
 
   it.each([
     [1, 500, 1500],

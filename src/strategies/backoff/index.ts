@@ -52,7 +52,7 @@ export const backoffs = {
     z.object({ ...exponentialCeiling, ...attemptLimit }).strict(),
     createDecorrelatedJitter,
   ),
-  'socket.io': entry(
+  'socket-io': entry(
     'Socket.IO client: 1 s × 2^(n−1) ±50 % (one draw), cap 5 s, forever (socket.io-client lib/manager.ts, contrib/backo2.ts)',
     z
       .object({

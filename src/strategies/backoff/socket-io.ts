@@ -22,7 +22,7 @@ export interface SocketIoOptions extends AttemptLimitOptions {
  */
 export function createSocketIo(options: SocketIoOptions): Backoff {
   const { reconnectionDelayMs, reconnectionDelayMaxMs: maxMs, randomizationFactor: jitter } = options;
-  return retrying('socket.io', options, (attempt, _previousDelayMs, rng) => {
+  return retrying('socket-io', options, (attempt, _previousDelayMs, rng) => {
     let ms = Math.min(reconnectionDelayMs * Math.pow(2, attempt - 1), 10 * maxMs);
     if (jitter > 0) {
       const rand = rng.next();
