@@ -50,6 +50,7 @@ export function fleet100kConfig(): SimConfig {
       arrivals: { kind: 'ramp', clients: FLEET_CLIENTS, startMs: 0, overMs: 60_000 },
       sessionMs: null,
       connectTimeoutMs: 20_000,
+      initialSpreadMs: 0,
       flapsPerHour: 0,
     },
     balancer: balancer({ name: 'least-connections', options: {} }),

@@ -23,6 +23,7 @@ export function toSimConfig(e: Experiment): SimConfig {
       sessionMs: e.clients.sessionMs === 'forever' ? null : toDistributionSpec(e.clients.sessionMs),
       connectTimeoutMs: e.clients.connectTimeoutMs,
       flapsPerHour: e.clients.flapsPerHour,
+      initialSpreadMs: e.clients.initialSpreadMs,
     },
     balancer: {
       count: b.count,

@@ -114,6 +114,8 @@ export interface ClientSpec {
   connectTimeoutMs: number;
   /** Network drops per connected hour (Poisson); each forces a reconnect. */
   flapsPerHour: number;
+  /** The first connect waits uniform(0, spread) after arrival; 0 connects at once. */
+  initialSpreadMs: number;
 }
 
 export interface AutoscalerSpec {

@@ -1,5 +1,5 @@
 import { compileDistribution, RngStreams, Simulation, type Distribution, type Rng } from '../engine/index.js';
-import { backoffs, heartbeats, instantiate, type Backoff, type Heartbeat, type HeartbeatStep, type ServerLoadView } from '../strategies/index.js';
+import { backoffs, heartbeats, initialDelayMs, instantiate, type Backoff, type Heartbeat, type HeartbeatStep, type ServerLoadView } from '../strategies/index.js';
 import { LatencyRecorder, TimeWeighted, type RunEvent } from '../metrics/index.js';
 import type { ArrivalSpec, SimConfig } from './config.js';
 import { ClientState, ClientTable, connClient, connEpoch, packConn } from './clients.js';
@@ -127,7 +127,14 @@ export class Fleet {
     c.timer[i] = this.sim.createTimer(this.onClientTimer, i);
     this.present.add(this.sim.nowMs, 1);
     this.counters.arrivals++;
-    this.startAttempt(i);
+    // A first connect spread by a random initial delay (0: at once).
+    const spreadMs = initialDelayMs(this.config.clients.initialSpreadMs, this.rng.backoff);
+    if (spreadMs > 0) {
+      this.setState(i, ClientState.waiting);
+      this.armClientTimer(i, this.sim.nowMs + spreadMs);
+    } else {
+      this.startAttempt(i);
+    }
     this.scheduleNextArrival(k);
   };
 

@@ -53,7 +53,7 @@ export function baseConfig(overrides: Partial<SimConfig> = {}): SimConfig {
       arrivals: { kind: 'poisson', ratePerSec: 10, startMs: 0, stopMs: Infinity },
       sessionMs: { kind: 'exponential', mean: 10_000 },
       connectTimeoutMs: 1e9,
-      flapsPerHour: 0,
+      flapsPerHour: 0, initialSpreadMs: 0,
     },
     balancer: balancer(),
     heartbeat: { name: 'none', options: {} },

@@ -15,7 +15,7 @@ describe('the fleet model', () => {
       baseConfig({
         durationMs: 20_000,
         servers: servers(16),
-        clients: { arrivals: { kind: 'poisson', ratePerSec, startMs: 0, stopMs: Infinity }, sessionMs: null, connectTimeoutMs: 5000, flapsPerHour: 0 },
+        clients: { arrivals: { kind: 'poisson', ratePerSec, startMs: 0, stopMs: Infinity }, sessionMs: null, connectTimeoutMs: 5000, flapsPerHour: 0, initialSpreadMs: 0 },
         faults,
       });
     const few = crashes(fleet(50));
@@ -31,7 +31,7 @@ describe('the fleet model', () => {
       baseConfig({
         durationMs: 60_000,
         servers: servers(4),
-        clients: { arrivals: { kind: 'ramp', clients: 4000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 5000, flapsPerHour: 0 },
+        clients: { arrivals: { kind: 'ramp', clients: 4000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 5000, flapsPerHour: 0, initialSpreadMs: 0 },
         reconnect: { name: 'full-jitter', options: { baseMs: 500, capMs: 5000, maxAttempts: 0 } },
         faults: [{ kind: 'crash', server: 2, atMs: 20_000, restartAfterMs: 10_000 }],
       }),
@@ -55,7 +55,7 @@ describe('the fleet model', () => {
       baseConfig({
         durationMs: 30_000,
         servers: servers(2),
-        clients: { arrivals: { kind: 'ramp', clients: 200, startMs: 0, overMs: 1000 }, sessionMs: null, connectTimeoutMs: 5000, flapsPerHour: 0 },
+        clients: { arrivals: { kind: 'ramp', clients: 200, startMs: 0, overMs: 1000 }, sessionMs: null, connectTimeoutMs: 5000, flapsPerHour: 0, initialSpreadMs: 0 },
         faults: [{ kind: 'crash', server: 0, atMs: 10_000, restartAfterMs: null }],
       }),
     ).summary;
@@ -69,7 +69,7 @@ describe('the fleet model', () => {
         baseConfig({
           durationMs: 40_000,
           servers: servers(1, { handshakeCostMs: { kind: 'constant', value: handshakeMs } }),
-          clients: { arrivals: { kind: 'ramp', clients: 3000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 60_000, flapsPerHour: 0 },
+          clients: { arrivals: { kind: 'ramp', clients: 3000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 60_000, flapsPerHour: 0, initialSpreadMs: 0 },
           network: { clientLatencyMs: { kind: 'constant', value: 10 }, backendLatencyMs: { kind: 'constant', value: 0.2 } },
           heartbeat: { name: 'ping-pong', options: { intervalMs: 2000, timeoutMs: 1000 } },
           reconnect: { name: 'immediate', options: { maxAttempts: 0 } },
@@ -92,7 +92,7 @@ describe('regressions', () => {
         durationMs: 30_000,
         servers: servers(1, { handshakeCostMs: { kind: 'constant', value: 20 } }),
         network: { clientLatencyMs: { kind: 'constant', value: 5 }, backendLatencyMs: { kind: 'constant', value: 0.2 } },
-        clients: { arrivals: { kind: 'ramp', clients: 2000, startMs: 0, overMs: 5000 }, sessionMs: null, connectTimeoutMs: 2000, flapsPerHour: 0 },
+        clients: { arrivals: { kind: 'ramp', clients: 2000, startMs: 0, overMs: 5000 }, sessionMs: null, connectTimeoutMs: 2000, flapsPerHour: 0, initialSpreadMs: 0 },
         reconnect: { name: 'full-jitter', options: { baseMs: 1000, capMs: 10_000, maxAttempts: 0 } },
       }),
     );
@@ -115,7 +115,7 @@ describe('dead peers', () => {
         durationMs: 600_000,
         servers: servers(2),
         network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 } },
-        clients: { arrivals: { kind: 'ramp', clients: 2000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 30 },
+        clients: { arrivals: { kind: 'ramp', clients: 2000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 30, initialSpreadMs: 0 },
         heartbeat,
         reconnect: { name: 'full-jitter', options: { baseMs: 500, capMs: 5000, maxAttempts: 0 } },
       }),
@@ -143,7 +143,7 @@ describe('a partition', () => {
         durationMs: 200_000,
         servers: servers(2),
         network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 } },
-        clients: { arrivals: { kind: 'ramp', clients: 2000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 0 },
+        clients: { arrivals: { kind: 'ramp', clients: 2000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 0, initialSpreadMs: 0 },
         heartbeat: { name: 'ping-pong', options: { intervalMs: 10_000, timeoutMs: 5_000 } },
         reconnect: { name: 'full-jitter', options: { baseMs: 1000, capMs: 10_000, maxAttempts: 0 } },
         faults: [{ kind: 'partition', share: 0.3, atMs: 30_000, durationMs: 60_000 }],
@@ -155,5 +155,61 @@ describe('a partition', () => {
     expect(s['heartbeat.timeouts']).toBeLessThan(660);
     expect(s['recovery.minConnectedShare']).toBeLessThan(0.75);
     expect(s['clients.connected.final']).toBe(2000);
+  });
+});
+
+describe('the autoscaler', () => {
+  const growing = (rebalanceShare: number) =>
+    runSimulation(
+      baseConfig({
+        durationMs: 400_000,
+        sampleIntervalMs: 5000,
+        servers: servers(2),
+        network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 } },
+        clients: { arrivals: { kind: 'ramp', clients: 8000, startMs: 0, overMs: 60_000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 0, initialSpreadMs: 0 },
+        reconnect: { name: 'full-jitter', options: { baseMs: 500, capMs: 5000, maxAttempts: 0 } },
+        autoscaler: {
+          metric: 'connections',
+          target: 1000,
+          min: 2,
+          max: 10,
+          intervalMs: 15_000,
+          provisionMs: 30_000,
+          cooldownMs: 300_000,
+          drainMs: 10_000,
+          rebalanceShare,
+        },
+      }),
+    );
+
+  it('adds servers after the provisioning delay until connections per server meet the target', () => {
+    const s = growing(0).summary;
+    expect(s['autoscaler.servers.final']).toBe(8);
+    expect(s['autoscaler.scaleOuts']).toBeGreaterThan(0);
+    expect(s['clients.connected.final']).toBe(8000);
+  });
+
+  it('leaves long-lived connections where they are unless told to rebalance by shedding', () => {
+    const still = growing(0).summary;
+    const moved = growing(0.9).summary;
+    // All clients arrived before the new servers were up: without shedding nothing moves to them.
+    expect(still['servers.connections.imbalance']).toBeGreaterThan(3);
+    expect(moved['servers.connections.imbalance']).toBeLessThan(still['servers.connections.imbalance'] as number);
+    expect(moved['connections.dropped']).toBeGreaterThan(1000);
+  });
+
+  it('spreads first connects by the initial delay', () => {
+    const spread = runSimulation(
+      baseConfig({
+        durationMs: 20_000,
+        network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 } },
+        clients: { arrivals: { kind: 'ramp', clients: 1000, startMs: 0, overMs: 100 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 0, initialSpreadMs: 10_000 },
+      }),
+    );
+    const col = spread.timeseries.columns.indexOf('connect.attempts');
+    const perSecond = spread.timeseries.rows.slice(0, 10).map((r) => r[col] as number);
+    // 1000 clients spread over 10 s: about 100 attempts a second, not 1000 in the first.
+    expect(Math.max(...perSecond)).toBeLessThan(160);
+    expect(spread.summary['clients.connected.final']).toBe(1000);
   });
 });

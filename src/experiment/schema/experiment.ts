@@ -101,6 +101,7 @@ export const clientFields = {
   connectTimeoutMs: positiveMs.describe('an attempt without an answer by then fails'),
   reconnect: strategyChoice(backoffs, 'reconnect backoff'),
   sessionMs: z.union([z.literal('forever'), durationMs]).describe('time a client stays once connected'),
+  initialSpreadMs: z.number().min(0).default(0).describe('the first connect waits uniform(0, spread) after arrival'),
   flapsPerHour: z.number().min(0).default(0).describe('network drops per connected hour (mobile handovers); each forces a reconnect'),
   arrivals: oneOf(
     {
