@@ -76,6 +76,7 @@ export const charts: Record<string, ChartEntry> = {
           ['connect.succeeded', 'succeeded'],
           ['connect.refused', 'refused'],
           ['connect.failed', 'failed'],
+          ['connect.timeouts', 'timed out'],
           ['connections.dropped', 'dropped'],
         ]),
         seriesTitle: 'outcome',

@@ -14,6 +14,7 @@ const FLEET_COLUMNS = [
   'connect.succeeded',
   'connect.refused',
   'connect.failed',
+  'connect.timeouts',
   'connections.dropped',
   'heartbeat.timeouts',
   'servers.up',
@@ -26,7 +27,7 @@ const SERVER_COLUMNS = ['connections', 'cpu', 'queue', 'memoryBytes', 'handshake
 
 function fleetCounts(fleet: Fleet): number[] {
   const k = fleet.counters;
-  return [k.attempts, k.succeeded, k.refused, k.failed, k.drops, k.heartbeatTimeouts];
+  return [k.attempts, k.succeeded, k.refused, k.failed, k.timeouts, k.drops, k.heartbeatTimeouts];
 }
 
 const handshakeCpu = (fleet: Fleet): number => fleet.servers.reduce((a, s) => a + s.handshakeCpuMs, 0);
