@@ -41,3 +41,23 @@ export function rotatingLowest(): (backends: readonly BackendView[], score: Scor
     return best;
   };
 }
+
+/**
+ * Lays the eligible backends' weights end to end and returns the one under `pointOf(total)`,
+ * a point in [0, total); -1 when none is eligible. Random and hash picks share it.
+ */
+export function atWeightPoint(backends: readonly BackendView[], pointOf: (totalWeight: number) => number): number {
+  let total = 0;
+  for (const b of backends) if (isEligible(b)) total += b.weight;
+  if (total <= 0) return -1;
+  let point = pointOf(total);
+  let last = -1;
+  for (let i = 0; i < backends.length; i++) {
+    const b = backends[i] as BackendView;
+    if (!isEligible(b)) continue;
+    last = i;
+    point -= b.weight;
+    if (point < 0) return i;
+  }
+  return last;
+}

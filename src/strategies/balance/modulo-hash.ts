@@ -1,6 +1,6 @@
 import type { Balancer, BackendView } from './types.js';
 import { hashInt, keyOf, type ClientKey } from './hash.js';
-import { isEligible } from './lowest.js';
+import { atWeightPoint } from './lowest.js';
 
 export interface ModuloHashOptions {
   /** Hash the client id, or its IPv4 address (nginx ip_hash). @default 'client' */
@@ -18,20 +18,6 @@ export function createModuloHash(options: ModuloHashOptions): Balancer {
   const { key, addressPrefixBits } = options;
   return {
     name: 'hash',
-    pick(request, backends: readonly BackendView[]) {
-      let total = 0;
-      for (const b of backends) if (isEligible(b)) total += b.weight;
-      if (total <= 0) return -1;
-      let point = hashInt(keyOf(request, key, addressPrefixBits)) % total;
-      let last = -1;
-      for (let i = 0; i < backends.length; i++) {
-        const b = backends[i] as BackendView;
-        if (!isEligible(b)) continue;
-        last = i;
-        point -= b.weight;
-        if (point < 0) return i;
-      }
-      return last;
-    },
+    pick: (request, backends: readonly BackendView[]) => atWeightPoint(backends, (total) => hashInt(keyOf(request, key, addressPrefixBits)) % total),
   };
 }
