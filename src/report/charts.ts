@@ -122,26 +122,32 @@ function lineLayer(points: TimeSeriesPoint[], labels: string[], options: TimeSer
   };
 }
 
-/** Dashed rules with labels above the plot, where lines cannot hide them; right-half labels end at their rule. */
+/**
+ * Dashed rules with labels above the plot, where lines cannot hide them; right-half labels end at
+ * their rule, and successive labels alternate between two rows so neighbours do not overprint.
+ */
 function markerLayers(markers: Marker[], points: TimeSeriesPoint[]): VlLayer[] {
-  const values = markers.map((m) => ({ t: m.atMs / 1000, label: m.label }));
+  const values = [...markers]
+    .sort((a, b) => a.atMs - b.atMs)
+    .map((m, k) => ({ t: m.atMs / 1000, label: m.label, row: k % 2 }));
   const middle = midpoint([...points.map((p) => p.t), ...values.map((v) => v.t)]);
   const rule: VlLayer = {
     data: { values },
     mark: { type: 'rule', color: markerColor, strokeDash: [4, 3] },
     encoding: { x: xEncoding },
   };
-  const left = values.filter((v) => v.t <= middle);
-  const right = values.filter((v) => v.t > middle);
-  const texts = [markerText(left, 'left'), markerText(right, 'right')];
+  const texts = [0, 1].flatMap((row) => [
+    markerText(values.filter((v) => v.t <= middle && v.row === row), 'left', row),
+    markerText(values.filter((v) => v.t > middle && v.row === row), 'right', row),
+  ]);
   return [rule, ...texts.filter((layer): layer is VlLayer => layer !== undefined)];
 }
 
-function markerText(values: { t: number; label: string }[], align: 'left' | 'right'): VlLayer | undefined {
+function markerText(values: { t: number; label: string }[], align: 'left' | 'right', row: number): VlLayer | undefined {
   if (values.length === 0) return undefined;
   return {
     data: { values },
-    mark: { type: 'text', align, baseline: 'bottom', dy: -4, color: markerColor },
+    mark: { type: 'text', align, baseline: 'bottom', dy: -4 - 14 * row, color: markerColor },
     encoding: { x: xEncoding, y: { value: 0 }, text: { field: 'label', type: 'nominal' } },
   };
 }

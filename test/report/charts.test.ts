@@ -83,8 +83,17 @@ describe('timeSeriesChart', () => {
     const markers = [{ atMs: 10_000, label: 'early' }, { atMs: 55_000, label: 'late' }];
     const options = { ...serverChartOptions(2), markers };
     const json = JSON.stringify(timeSeriesChart(serverTable(2), options));
-    expect(json).toContain('{"data":{"values":[{"t":10,"label":"early"}]},"mark":{"type":"text","align":"left"');
-    expect(json).toContain('{"data":{"values":[{"t":55,"label":"late"}]},"mark":{"type":"text","align":"right"');
+    expect(json).toContain('{"data":{"values":[{"t":10,"label":"early","row":0}]},"mark":{"type":"text","align":"left"');
+    expect(json).toContain('{"data":{"values":[{"t":55,"label":"late","row":1}]},"mark":{"type":"text","align":"right"');
+  });
+
+  it('puts successive marker labels on alternating rows so neighbours do not overprint', () => {
+    const markers = [{ atMs: 30_000, label: 'crash' }, { atMs: 31_000, label: 'restart' }, { atMs: 32_000, label: 'again' }];
+    const json = JSON.stringify(timeSeriesChart(serverTable(2), { ...serverChartOptions(2), markers }));
+    expect(json).toContain('"label":"crash","row":0');
+    expect(json).toContain('"label":"restart","row":1');
+    expect(json).toContain('"label":"again","row":0');
+    expect(json).toContain('"dy":-18');
   });
 
   it('gives the same spec for the same input', () => {
