@@ -3,3 +3,4 @@ export { backoffs, initialDelayMs, type Backoff, type BackoffName } from './back
 export { heartbeats, HeartbeatPhase, keepTimer, type Heartbeat, type HeartbeatStep, type HeartbeatName } from './heartbeat/index.js';
 export { instantiate, entry, choiceOf, type Rng, type StrategyChoice, type StrategyEntry, type StrategySpec } from './types.js';
 export { admissions, shedders, excessOver, type Admission, type AdmissionDecision, type AdmissionName, type ConnectionView, type ServerLoadView, type Shedder, type ShedderName } from './admission/index.js';
+export { backpressures, slowConsumer, type Backpressure, type BackpressureDecision, type BackpressureName, type OutgoingMessage, type SendQueueView } from './backpressure/index.js';
