@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { entry, type StrategyEntry } from '../types.js';
+import type { Resume } from './types.js';
+import { createNoResume } from './none.js';
+import { createHistoryResume } from './history-replay.js';
+import { createSocketIoRecovery } from './socket-io-recovery.js';
+
+export type { Resume, ResumeDecision, HistoryView, HistorySince } from './types.js';
+export { ChannelHistory, type HistoryOptions } from './history.js';
+export { ChannelReceiver, Receivers, type Delivery, type ReceiverCounts } from './receiver.js';
+export { fresh, fromHistory } from './decisions.js';
+
+const maxReplay = z.number().int().min(0).nullable();
+
+/** Every resume strategy, by the name experiments use. Presets follow reference/PARAMETERS.md ("Resume and history"). */
+export const resumes = {
+  none: entry('never resume: a reconnecting client subscribes from now and loses what it missed', z.object({}).strict(), createNoResume),
+  history: entry(
+    'replay missed messages from history; a gap (oldest lost) if evicted or over maxReplay (null: no cap)',
+    z.object({ maxReplay: maxReplay.default(null) }).strict(),
+    (options): Resume => createHistoryResume(options),
+  ),
+  'socket-io-recovery': entry(
+    'all or nothing: replay if away ≤ 120 s and history holds every missed message, else fresh (Socket.IO)',
+    z.object({ maxDisconnectionDurationMs: z.number().min(0).default(120_000) }).strict(),
+    createSocketIoRecovery,
+  ),
+  centrifugo: entry(
+    'replay from history, at most 300 messages; a larger backlog is a gap (Centrifugo recovery limit)',
+    z.object({ maxReplay: maxReplay.default(300) }).strict(),
+    (options): Resume => createHistoryResume(options, 'centrifugo'),
+  ),
+} satisfies Record<string, StrategyEntry<Resume>>;
+
+export type ResumeName = keyof typeof resumes;

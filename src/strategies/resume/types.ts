@@ -1,0 +1,35 @@
+import type { HistoryView } from './history.js';
+
+export type { HistoryView, HistorySince } from './history.js';
+
+/**
+ * What a channel subscription does on reconnect. Every decision says the same three things, so an adapter
+ * and a receiver apply them alike: the `lost` serials right after the client's last serial are skipped,
+ * then `count` messages from `fromSerial` are replayed (always through the latest serial), then live
+ * messages follow from latestSerial + 1. So fromSerial = lastSerial + 1 + lost and fromSerial + count = latestSerial + 1.
+ */
+export type ResumeDecision =
+  /** History covers the outage: replay every missed message; nothing lost. */
+  | { readonly kind: 'replay'; readonly fromSerial: number; readonly count: number; readonly lost: 0 }
+  /**
+   * History does not cover the outage (evicted, or a backlog over the replay cap): the oldest `lost` missed
+   * messages are gone; the rest (`count`, possibly 0) are replayed.
+   */
+  | { readonly kind: 'gap'; readonly fromSerial: number; readonly count: number; readonly lost: number }
+  /** No resume: subscribe from now (fromSerial = latestSerial + 1, count 0); everything published while away is lost. */
+  | { readonly kind: 'fresh'; readonly fromSerial: number; readonly count: 0; readonly lost: number };
+
+/**
+ * Decides how a reconnecting client resumes one channel. Pure apart from advancing the history's eviction
+ * clock: the same inputs give the same decision, in the sim and on a real server.
+ */
+export interface Resume {
+  readonly name: string;
+  /**
+   * @param lastSerial the last serial the client received on the channel, or null if it never subscribed
+   * @param history the channel's history
+   * @param nowMs when the client reconnects
+   * @param disconnectedAtMs when the client's previous connection ended (for windows by time, like Socket.IO's)
+   */
+  onReconnect(lastSerial: number | null, history: HistoryView, nowMs: number, disconnectedAtMs: number): ResumeDecision;
+}
