@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { listProfiles, loadProfile, packageRoot, PROFILE_KINDS } from '../experiment/index.js';
-import { admissions, backoffs, backpressures, balancers, heartbeats, shedders, type StrategyEntry } from '../strategies/index.js';
+import { admissions, backoffs, backpressures, balancers, heartbeats, resumes, shedders, type StrategyEntry } from '../strategies/index.js';
 import { charts } from '../report/fleet-charts.js';
 import { InputError } from './errors.js';
 import { textTable } from './table.js';
@@ -44,6 +44,7 @@ const SECTIONS: Record<string, () => Row[]> = {
     ...strategyRows('admission', admissions),
     ...strategyRows('shedding', shedders),
     ...strategyRows('backpressure', backpressures),
+    ...strategyRows('resume', resumes),
   ],
   charts: () => Object.entries(charts).map(([name, c]) => ({ kind: 'chart', name, doc: c.doc })),
 };

@@ -93,7 +93,7 @@ describe('wsfleet list', () => {
       expect(row.doc.length).toBeGreaterThan(0);
     }
     expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(STRATEGIES));
-    expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(['balancer', 'reconnect', 'heartbeat', 'admission', 'shedding', 'backpressure']));
+    expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(['balancer', 'reconnect', 'heartbeat', 'admission', 'shedding', 'backpressure', 'resume']));
   });
 
   it('rejects an unknown section with exit 2 and lists the sections', () => {
