@@ -70,6 +70,13 @@ program
   .addHelpText('after', '\nExamples:\n  wsfleet list\n  wsfleet list strategies --json')
   .action(listCommand);
 
+/** Errors caused by the input or the paths given, not by wsfleet: no stack trace, exit 2. */
+function isUserFault(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  // A zero-delay loop comes from the experiment's numbers (zero latency, instant retries).
+  return code === 'SIM_ERR_ZENO' || (typeof code === 'string' && ['ENOENT', 'ENOTDIR', 'EACCES', 'EISDIR', 'EROFS', 'ENOSPC'].includes(code));
+}
+
 async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);
@@ -79,6 +86,9 @@ async function main(): Promise<void> {
       process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.input;
     } else if (error instanceof InputError) {
       process.stderr.write(error.message + '\n');
+      process.exitCode = EXIT.input;
+    } else if (isUserFault(error)) {
+      process.stderr.write(`✖ ${(error as Error).message}\n`);
       process.exitCode = EXIT.input;
     } else {
       process.stderr.write(`wsfleet: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

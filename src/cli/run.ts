@@ -6,6 +6,7 @@ import { chartNames } from '../report/fleet-charts.js';
 import type { Summary } from '../metrics/index.js';
 import { InputError } from './errors.js';
 import { runSweep } from './sweep.js';
+import { checkOutDir } from './out-dir.js';
 import { human, textTable } from './table.js';
 
 export interface RunCommandOptions {
@@ -43,6 +44,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   });
   if (!loaded.ok) throw new InputError(`${formatIssues(loaded.issues)}\nNothing was run or written.`);
   const { experiment } = loaded;
+  checkOutDir(options.out ?? join('results', `${experiment.name}-${String(experiment.seed)}`));
   if (experiment.sweep !== undefined) {
     await runSweep(file, experiment, options);
     return;

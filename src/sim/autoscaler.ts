@@ -92,7 +92,7 @@ export class Autoscaler {
     this.fleet.log('autoscaler:scale-in', `${String(victims.length)} server(s)`);
     for (const server of victims) {
       server.draining = true;
-      this.fleet.drain(server, this.spec.drainMs);
+      this.fleet.drain(server, this.spec.drainMs, 'autoscaler:drain');
       this.fleet.sim.after(this.spec.drainMs, () => {
         this.fleet.crash(server, 'stop');
         server.provisioned = false;

@@ -84,6 +84,7 @@ export class ClientTable {
   }
 
   add(): number {
+    if (this.count >= CLIENT_SPACE) throw new RangeError(`Expected at most ${String(CLIENT_SPACE)} clients in one run, got more`);
     if (this.count === this.c.state.length) this.c = growColumns(this.c, this.count * 2, MINUS_ONE);
     return this.count++;
   }

@@ -18,6 +18,8 @@ export class Counters {
   flaps = 0;
   /** Dead connections found by the server's heartbeat, and the total time they lingered. */
   deadPeersDetected = 0;
+  /** Connections left dead on a server by a silent drop. */
+  ghosts = 0;
   deadPeerDetectionMs = 0;
   heartbeatTimeouts = 0;
   pings = 0;

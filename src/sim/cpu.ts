@@ -59,11 +59,11 @@ export class CpuQueue {
    * The process stops (SIGSTOP) until `untilMs`: work submitted meanwhile waits for it. Work already
    * queued keeps the finish time it was given, an approximation that errs towards a milder stall.
    */
-  freeze(untilMs: number): void {
+  freeze(nowMs: number, untilMs: number): void {
     for (let c = 0; c < this.cores; c++) {
       const busy = this.busyUntilMs[c] as number;
       if (busy < untilMs) {
-        this.submittedCostMs += untilMs - Math.max(busy, 0);
+        this.submittedCostMs += untilMs - Math.max(busy, nowMs);
         this.busyUntilMs[c] = untilMs;
       }
     }

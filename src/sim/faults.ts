@@ -10,8 +10,10 @@ type Of<K extends FaultSpec['kind']> = Extract<FaultSpec, { kind: K }>;
  * stream, so the fault schedule does not move when the load changes.
  */
 export function scheduleFaults(fleet: Fleet, faults: readonly FaultSpec[], rng: Rng): void {
+  // Random targets and rolling restarts cover the servers that run, not an autoscaler's spares.
+  const provisioned = fleet.servers.filter((s) => s.provisioned);
   const target = (server: number | 'random'): SimServer =>
-    fleet.servers[server === 'random' ? randomInt(rng, fleet.servers.length) : server] as SimServer;
+    (server === 'random' ? provisioned[randomInt(rng, provisioned.length)] : fleet.servers[server]) as SimServer;
   const schedule: { [K in FaultSpec['kind']]: (f: Of<K>) => void } = {
     crash: (f) => {
       const server = target(f.server);
@@ -30,7 +32,7 @@ export function scheduleFaults(fleet: Fleet, faults: readonly FaultSpec[], rng: 
       });
     },
     'rolling-restart': (f) => {
-      fleet.servers.forEach((server, k) => {
+      provisioned.forEach((server, k) => {
         fleet.sim.at(f.atMs + k * (f.windowMs + f.restartAfterMs + f.pauseMs), () => {
           drainAndRestart(fleet, server, f.windowMs, f.restartAfterMs);
         });

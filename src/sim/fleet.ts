@@ -12,6 +12,7 @@ import { Counters } from './counters.js';
 /** Linux TCP keepalive: 7200 s idle, then 9 probes 75 s apart. */
 const TCP_KEEPALIVE_DETECT_MS = (7200 + 9 * 75) * 1000;
 const GHOST_SERVER_SPACE = 2 ** 20;
+const MAX_PROCESSES = 256;
 
 /** CPU to notice that a queued request's socket is already closed, and drop it. */
 const ABANDONED_CHECK_MS = 0.01;
@@ -176,10 +177,12 @@ export class Fleet {
     if (s >= 0) {
       // No FIN reaches the server: it holds a dead connection until its heartbeat notices.
       const deadAtMs = this.deadPeerDetectedAt(i);
-      this.closeAtServer(i);
+      const process = c.process[i] as number;
       const server = this.servers[s] as SimServer;
+      this.closeAtServer(i, true);
       server.ghosts++;
-      this.sim.at(deadAtMs, this.onGhostDetected, server.incarnation * GHOST_SERVER_SPACE + s);
+      this.sim.at(deadAtMs, this.onGhostDetected, (server.incarnation * MAX_PROCESSES + process) * GHOST_SERVER_SPACE + s);
+      this.counters.ghosts++;
       this.counters.deadPeerDetectionMs += deadAtMs - this.sim.nowMs;
     }
     c.epoch[i] = (c.epoch[i] as number) + 1;
@@ -206,8 +209,10 @@ export class Fleet {
 
   private readonly onGhostDetected = (arg: number): void => {
     const server = this.servers[arg % GHOST_SERVER_SPACE] as SimServer;
-    if (server.incarnation !== Math.floor(arg / GHOST_SERVER_SPACE)) return;
+    const high = Math.floor(arg / GHOST_SERVER_SPACE);
+    if (server.incarnation !== Math.floor(high / MAX_PROCESSES)) return;
     server.ghosts--;
+    server.releaseDescriptor(high % MAX_PROCESSES);
     this.counters.deadPeersDetected++;
   };
 
@@ -254,7 +259,9 @@ export class Fleet {
     const delayMs = hintMs > 0 ? this.backoff.next(retry, c.prevDelayMs[i] as number, this.rng.backoff, hintMs) : this.backoff.next(retry, c.prevDelayMs[i] as number, this.rng.backoff);
     if (delayMs === null) {
       this.setState(i, ClientState.gaveUp);
-      this.sim.clearTimer(c.timer[i] as number);
+      // A client that had a session still leaves when it ends; one that never connected stays, unserved.
+      if (c.deadlineMs[i] === Infinity) this.sim.clearTimer(c.timer[i] as number);
+      else this.armClientTimer(i, Infinity);
       this.counters.gaveUp++;
       return;
     }
@@ -519,10 +526,10 @@ export class Fleet {
     if (Number.isNaN(timerMs) || readMs < timerMs) this.applyHeartbeat(i, this.heartbeat.onPong(c.hbPhase[i] as never, readMs));
   };
 
-  /** Removes the connection from its server, stopping its heartbeat. */
-  private closeAtServer(i: number): void {
+  /** Removes the connection from its server, stopping its heartbeat; a dead peer's socket keeps its descriptor. */
+  private closeAtServer(i: number, keepDescriptor = false): void {
     const c = this.clients.c;
-    (this.servers[c.server[i] as number] as SimServer).remove(this.clients, i);
+    (this.servers[c.server[i] as number] as SimServer).remove(this.clients, i, keepDescriptor);
     if (c.hbTimer[i] !== -1) this.sim.clearTimer(c.hbTimer[i] as number);
     this.unroute(i);
   }
@@ -543,9 +550,9 @@ export class Fleet {
    * Graceful drain: the balancers stop sending new connections (weight 0) and the server closes
    * its connections spread evenly at random over `windowMs`; clients reconnect elsewhere by their backoff.
    */
-  drain(server: SimServer, windowMs: number): void {
+  drain(server: SimServer, windowMs: number, kind = 'server:drain'): void {
     if (!server.up) return;
-    this.log('server:drain', `server ${String(server.id)}`);
+    this.log(kind, `server ${String(server.id)}`);
     for (const b of this.balancers) b.setWeight(server.id, 0);
     for (const i of server.heldClients(this.clients)) {
       this.sim.after(this.rng.drain.next() * windowMs, this.onDrainClose, packConn(i, this.clients.c.epoch[i] as number));
@@ -595,7 +602,7 @@ export class Fleet {
   hang(server: SimServer, durationMs: number): void {
     if (!server.up) return;
     this.log('server:hang', `server ${String(server.id)}`);
-    for (const q of server.processes) q.freeze(this.sim.nowMs + durationMs);
+    for (const q of server.processes) q.freeze(this.sim.nowMs, this.sim.nowMs + durationMs);
     this.sim.after(durationMs, () => {
       this.log('server:resume', `server ${String(server.id)}`);
     });
@@ -612,7 +619,8 @@ export class Fleet {
   }
 
   restart(server: SimServer, kind = 'server:restart'): void {
-    if (server.up) return;
+    // A spare the autoscaler has not provisioned stays off whatever a fault schedule says.
+    if (server.up || !server.provisioned) return;
     server.up = true;
     this.log(kind, `server ${String(server.id)}`);
   }

@@ -4,22 +4,27 @@ import type { RunEvent, Summary, Table } from '../metrics/index.js';
 const RECOVERY_FAULTS = new Set(['server:crash', 'server:oom', 'server:hang', 'server:drain', 'fleet:partition']);
 
 /**
- * Recovery after the first crash or OOM kill, read off the time series: the lowest share of the
- * pre-fault connected count, and how long until 95 % and 99 % of it were connected again.
- * A fleet that never got back within the run reports the time to the end (a lower bound).
+ * Recovery after the first disruptive fault, read off the time series: the lowest share of the
+ * pre-fault connected count, and how long after the fault until 95 % and 99 % of it were connected
+ * again, searching from the trough (clients notice some faults late). A fleet that never got back
+ * within the run reports the time to the end (a lower bound); without a fault, or when connected
+ * clients never dropped below the share, the time is 0.
  */
 export function recoveryMetrics(table: Table, events: readonly RunEvent[], endMs: number): Summary {
+  const none = { 'recovery.minConnectedShare': 1, 'recovery.ms95': 0, 'recovery.ms99': 0 };
   const fault = events.find((e) => RECOVERY_FAULTS.has(e.kind));
   const t = table.columns.indexOf('timeMs');
   const col = table.columns.indexOf('clients.connected');
-  if (fault === undefined || t < 0 || col < 0) return {};
+  if (fault === undefined || t < 0 || col < 0) return none;
   const before = table.rows.filter((r) => (r[t] as number) <= fault.atMs).at(-1);
   const baseline = before?.[col] ?? 0;
-  if (baseline <= 0) return {};
+  if (baseline <= 0) return none;
   const after = table.rows.filter((r) => (r[t] as number) > fault.atMs);
   const timeTo = (share: number): number => {
-    const row = after.find((r) => (r[col] as number) >= share * baseline);
-    return (row?.[t] ?? endMs) - fault.atMs;
+    const dip = after.findIndex((r) => (r[col] as number) < share * baseline);
+    if (dip < 0) return 0;
+    const back = after.slice(dip).find((r) => (r[col] as number) >= share * baseline);
+    return (back?.[t] ?? endMs) - fault.atMs;
   };
   const lowest = after.reduce((m, r) => Math.min(m, r[col] as number), baseline);
   return {

@@ -3,7 +3,11 @@ import { ClientState } from './clients.js';
 import type { Fleet } from './fleet.js';
 import type { SimServer } from './server.js';
 
-/** Fleet-wide columns of timeseries.csv after timeMs; counts of events are per interval. */
+/**
+ * Fleet-wide columns of timeseries.csv after timeMs; counts of events are per interval.
+ * cpu.handshakeOffered is the handshake CPU submitted in the interval as a share of the fleet's cores:
+ * above 1, a backlog is forming.
+ */
 const FLEET_COLUMNS = [
   'clients.present',
   'clients.connected',
@@ -18,7 +22,7 @@ const FLEET_COLUMNS = [
   'connections.dropped',
   'heartbeat.timeouts',
   'servers.up',
-  'cpu.handshakeShare',
+  'cpu.handshakeOffered',
   'servers.ghosts',
 ] as const;
 

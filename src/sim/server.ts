@@ -113,22 +113,25 @@ export class SimServer {
     if (memory > this.peakMemoryBytes) this.peakMemoryBytes = memory;
   }
 
-  /** Removes a connection, in handshake or established. */
-  remove(clients: ClientTable, i: number): void {
+  /** Removes a connection, in handshake or established; with `keepDescriptor` its socket stays open (a dead peer). */
+  remove(clients: ClientTable, i: number, keepDescriptor = false): void {
     const { next, prev, server, established, process } = clients.c;
     const p = prev[i] as number;
     const n = next[i] as number;
     if (p >= 0) next[p] = n;
     else this.head = n;
     if (n >= 0) prev[n] = p;
-    const proc = process[i] as number;
-    this.perProcess[proc] = (this.perProcess[proc] as number) - 1;
+    if (!keepDescriptor) this.releaseDescriptor(process[i] as number);
     server[i] = -1;
     next[i] = -1;
     prev[i] = -1;
     if (established[i] === 1) this.connections--;
     else this.handshaking--;
     established[i] = 0;
+  }
+
+  releaseDescriptor(p: number): void {
+    this.perProcess[p] = (this.perProcess[p] as number) - 1;
   }
 
   /** The clients held here, copied so the caller may remove while iterating. */
@@ -142,6 +145,7 @@ export class SimServer {
   kill(nowMs: number): void {
     this.up = false;
     this.ghosts = 0;
+    this.perProcess.fill(0);
     this.incarnation++;
     for (const q of this.processes) q.reset(nowMs);
   }

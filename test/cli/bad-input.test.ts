@@ -326,3 +326,15 @@ describe('errors that come from a profile file in models/', () => {
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('wsfleet run --out', () => {
+  it('refuses to replace a folder that is not a wsfleet result folder, and leaves it untouched', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wsfleet-out-'));
+    writeFileSync(join(dir, 'NOTES.md'), 'mine');
+    const r = wsfleet(['run', join(repoRoot, 'experiments', 'reconnect-storm.yaml'), '--out', dir]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('not a wsfleet result folder');
+    expect(readdirSync(dir)).toEqual(['NOTES.md']);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -213,3 +213,51 @@ describe('the autoscaler', () => {
     expect(spread.summary['clients.connected.final']).toBe(1000);
   });
 });
+
+describe('regressions from review', () => {
+  const net: SimConfig['network'] = { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 } };
+
+  it('a dead connection keeps its file descriptor until the heartbeat finds it', () => {
+    const s = runSimulation(
+      baseConfig({
+        durationMs: 600_000,
+        servers: servers(1, { fileDescriptors: 600 }),
+        network: net,
+        clients: { arrivals: { kind: 'ramp', clients: 500, startMs: 0, overMs: 5000 }, sessionMs: null, connectTimeoutMs: 5000, flapsPerHour: 60, initialSpreadMs: 0 },
+        reconnect: { name: 'full-jitter', options: { baseMs: 500, capMs: 5000, maxAttempts: 0 } },
+      }),
+    ).summary;
+    // Without a heartbeat the dead sockets pile up and exhaust the descriptors.
+    expect(s['connect.descriptorsExhausted']).toBeGreaterThan(0);
+  });
+
+  it('a fault restart does not start a spare the autoscaler never provisioned', () => {
+    const result = runSimulation(
+      baseConfig({
+        durationMs: 60_000,
+        servers: servers(2),
+        network: net,
+        clients: { arrivals: { kind: 'ramp', clients: 200, startMs: 0, overMs: 5000 }, sessionMs: null, connectTimeoutMs: 5000, flapsPerHour: 0, initialSpreadMs: 0 },
+        autoscaler: { metric: 'connections', target: 1e9, min: 2, max: 8, intervalMs: 15_000, provisionMs: 30_000, cooldownMs: 1e9, drainMs: 10_000, rebalanceShare: 0 },
+        faults: [{ kind: 'rolling-restart', atMs: 10_000, windowMs: 1000, restartAfterMs: 1000, pauseMs: 1000 }],
+      }),
+    );
+    expect(result.summary['servers.up.final']).toBe(2);
+  });
+
+  it('measures recovery from the trough when clients notice a fault late (partition)', () => {
+    const s = runSimulation(
+      baseConfig({
+        durationMs: 200_000,
+        servers: servers(2),
+        network: net,
+        clients: { arrivals: { kind: 'ramp', clients: 2000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 0, initialSpreadMs: 0 },
+        heartbeat: { name: 'ping-pong', options: { intervalMs: 10_000, timeoutMs: 5_000 } },
+        reconnect: { name: 'full-jitter', options: { baseMs: 1000, capMs: 10_000, maxAttempts: 0 } },
+        faults: [{ kind: 'partition', share: 0.5, atMs: 30_000, durationMs: 30_000 }],
+      }),
+    ).summary;
+    // The heartbeat notices 5–15 s after the cut; the clients are back only after the partition heals at 60 s.
+    expect(s['recovery.ms95']).toBeGreaterThanOrEqual(30_000);
+  });
+});

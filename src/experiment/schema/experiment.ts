@@ -241,6 +241,10 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
     .superRefine(
       (e, ctx) => {
         // Runs even when other fields failed, so every problem is listed at once; hence the guards.
+        const rows = (e as { durationMs?: unknown }).durationMs as number / ((e as { sampleIntervalMs?: unknown }).sampleIntervalMs as number);
+        if (Number.isFinite(rows) && rows > 1_000_000) {
+          ctx.addIssue({ code: 'custom', path: ['sampleIntervalMs'], message: `expected at most 1,000,000 samples (durationMs / sampleIntervalMs), got ${String(Math.round(rows))}` });
+        }
         const fleet = (e as { fleet?: { servers?: unknown; groups?: unknown } }).fleet;
         const groups = Array.isArray(fleet?.groups) ? (fleet.groups as { servers?: unknown }[]) : [];
         const servers = groups.length > 0 ? groups.reduce((n, g) => n + (typeof g.servers === 'number' ? g.servers : 0), 0) : fleet?.servers;
