@@ -621,7 +621,7 @@ export class Fleet {
   restart(server: SimServer, kind = 'server:restart'): void {
     // A spare the autoscaler has not provisioned stays off whatever a fault schedule says.
     if (server.up || !server.provisioned) return;
-    server.up = true;
+    server.start(this.sim.nowMs);
     this.log(kind, `server ${String(server.id)}`);
   }
 }

@@ -48,7 +48,7 @@ export function startSampler(fleet: Fleet, intervalMs: number): Table {
   };
   let lastFleet = fleetCounts(fleet);
   let lastHandshakeCpu = 0;
-  const cores = fleet.servers.reduce((n, s) => n + s.cores, 0);
+
   let lastServers = fleet.servers.map((s) => serverCounts(s, 0));
   const sample = (): void => {
     const now = fleet.sim.nowMs;
@@ -62,7 +62,7 @@ export function startSampler(fleet: Fleet, intervalMs: number): Table {
       fleet.inState[ClientState.gaveUp] as number,
       ...counts.map((v, j) => v - (lastFleet[j] as number)),
       fleet.servers.reduce((n, s) => n + (s.up ? 1 : 0), 0),
-      (handshakeCpu(fleet) - lastHandshakeCpu) / (intervalMs * cores),
+      (handshakeCpu(fleet) - lastHandshakeCpu) / (intervalMs * fleet.servers.reduce((n, s) => n + (s.up ? s.cores : 0), 0) || 1),
       fleet.servers.reduce((a, s) => a + s.ghosts, 0),
     ];
     lastHandshakeCpu = handshakeCpu(fleet);

@@ -31,6 +31,9 @@ export class SimServer {
   peakMemoryBytes = 0;
   /** Dead connections the server still holds (the peer vanished without a FIN) until its heartbeat notices. */
   ghosts = 0;
+  /** Time spent running, for utilisation over the time a server existed (spares that never ran count nothing). */
+  private upSinceMs = 0;
+  private upTotalMs = 0;
   /** Bumped at every death, so events about an earlier life are ignored. */
   incarnation = 0;
   /** CPU spent on handshakes, and on handshakes whose client had given up by the time they finished. */
@@ -130,6 +133,17 @@ export class SimServer {
     established[i] = 0;
   }
 
+  /** The process starts (again) at `nowMs`. */
+  start(nowMs: number): void {
+    this.up = true;
+    this.upSinceMs = nowMs;
+  }
+
+  /** Milliseconds this server has been running up to `nowMs`. */
+  upMs(nowMs: number): number {
+    return this.upTotalMs + (this.up ? nowMs - this.upSinceMs : 0);
+  }
+
   releaseDescriptor(p: number): void {
     this.perProcess[p] = (this.perProcess[p] as number) - 1;
   }
@@ -143,6 +157,7 @@ export class SimServer {
 
   /** Process death: queued work is lost. */
   kill(nowMs: number): void {
+    if (this.up) this.upTotalMs += nowMs - this.upSinceMs;
     this.up = false;
     this.ghosts = 0;
     this.perProcess.fill(0);

@@ -10,7 +10,7 @@ export function summarize(fleet: Fleet, timeseries: Table): Summary {
   const upServers = fleet.servers.filter((s) => s.up);
   const up = upServers.map((s) => s.connections / s.spec.weight);
   const busyMs = fleet.servers.reduce((sum, s) => sum + s.busyMs(endMs), 0);
-  const coreMs = fleet.servers.reduce((sum, s) => sum + s.cores, 0) * endMs;
+  const coreMs = fleet.servers.reduce((sum, s) => sum + s.cores * s.upMs(endMs), 0);
   const presentArea = fleet.present.integral(endMs);
   return {
     'clients.arrived': k.arrivals,
@@ -43,7 +43,7 @@ export function summarize(fleet: Fleet, timeseries: Table): Summary {
     'servers.connections.imbalance': imbalance(up),
     'servers.connections.cv': coefficientOfVariation(up),
     'servers.cpu.utilization.mean': coreMs > 0 ? busyMs / coreMs : 0,
-    'servers.cpu.utilization.max': fleet.servers.reduce((m, s) => Math.max(m, endMs > 0 ? s.busyMs(endMs) / (s.cores * endMs) : 0), 0),
+    'servers.cpu.utilization.max': fleet.servers.reduce((m, s) => Math.max(m, s.upMs(endMs) > 0 ? s.busyMs(endMs) / (s.cores * s.upMs(endMs)) : 0), 0),
     'servers.memory.peakBytes': fleet.servers.reduce((m, s) => Math.max(m, s.peakMemoryBytes), 0),
     'servers.oomKills': k.oomKills,
     'balancer.cpu.utilization.mean': fleet.balancers.reduce((sum, b) => sum + b.cpu.busyMs(endMs), 0) / Math.max(1, endMs * fleet.balancers.reduce((n, b) => n + b.cpu.cores, 0)),

@@ -261,3 +261,20 @@ describe('regressions from review', () => {
     expect(s['recovery.ms95']).toBeGreaterThanOrEqual(30_000);
   });
 });
+
+describe('fleet CPU utilisation', () => {
+  it('averages over the time servers ran, so autoscaler spares that never started do not dilute it', () => {
+    const config = (max: number) =>
+      baseConfig({
+        durationMs: 60_000,
+        servers: servers(2, { handshakeCostMs: { kind: 'constant', value: 1 } }),
+        clients: { arrivals: { kind: 'poisson', ratePerSec: 500, startMs: 0, stopMs: Infinity }, sessionMs: { kind: 'exponential', mean: 1000 }, connectTimeoutMs: 1e9, flapsPerHour: 0, initialSpreadMs: 0 },
+        autoscaler: { metric: 'connections', target: 1e9, min: 2, max, intervalMs: 15_000, provisionMs: 30_000, cooldownMs: 1e9, drainMs: 10_000, rebalanceShare: 0 },
+      });
+    const fixed = runSimulation(config(2)).summary['servers.cpu.utilization.mean'] as number;
+    const withSpares = runSimulation(config(8)).summary['servers.cpu.utilization.mean'] as number;
+    // 500 handshakes/s of 1 ms over two cores: a quarter of each.
+    expect(fixed).toBeCloseTo(0.25, 1);
+    expect(withSpares).toBeCloseTo(fixed, 6);
+  });
+});
