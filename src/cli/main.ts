@@ -6,6 +6,7 @@ import { chartNames } from '../report/fleet-charts.js';
 import { EXIT, InputError } from './errors.js';
 import { runCommand } from './run.js';
 import { listCommand } from './list.js';
+import { explainCommand, newCommand } from './explain.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -76,6 +77,22 @@ function isUserFault(error: unknown): boolean {
   // A zero-delay loop comes from the experiment's numbers (zero latency, instant retries).
   return code === 'SIM_ERR_ZENO' || (typeof code === 'string' && ['ENOENT', 'ENOTDIR', 'EACCES', 'EISDIR', 'EROFS', 'ENOSPC'].includes(code));
 }
+
+program
+  .command('explain')
+  .description('print the experiment as it would run: every profile value and default filled in, with sources')
+  .argument('<file>', 'experiment YAML file')
+  .option('--set <path=value>', 'override a value inside the experiment (repeatable)', collect, [])
+  .addHelpText('after', '\nExample:\n  wsfleet explain experiments/reconnect-storm.yaml --set fleet.servers=20')
+  .action(explainCommand);
+
+program
+  .command('new')
+  .description('write a small, valid experiment to start from')
+  .argument('<name>', 'experiment name (lowercase letters, digits, dashes)')
+  .option('--dir <dir>', 'folder to write it in', 'experiments')
+  .addHelpText('after', '\nExample:\n  wsfleet new my-question && wsfleet run experiments/my-question.yaml')
+  .action(newCommand);
 
 async function main(): Promise<void> {
   try {

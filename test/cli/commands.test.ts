@@ -256,3 +256,25 @@ describe('wsfleet run --json on the flagship experiment', () => {
     for (const row of data) expect(row).toHaveLength(header.length);
   });
 });
+
+describe('wsfleet explain and new', () => {
+  it('explain prints the resolved experiment with the sources of the profiles it uses', () => {
+    const r = wsfleet(['explain', 'experiments/reconnect-storm.yaml', '--set', 'fleet.servers=20']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('#   node-ws-tls:');
+    expect(r.stdout).toContain('servers: 20');
+    expect(r.stdout).toContain('healthCheck:');
+  });
+
+  it('new writes an experiment that validates and runs, and refuses to overwrite it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wsfleet-new-'));
+    expect(wsfleet(['new', 'my-question', '--dir', dir]).status).toBe(0);
+    const run = wsfleet(['run', join(dir, 'my-question.yaml'), '--out', join(dir, 'out'), '--quiet', '--set', 'durationMs=30000']);
+    expect(run.status).toBe(0);
+    expect(existsSync(join(dir, 'out', 'summary.json'))).toBe(true);
+    const again = wsfleet(['new', 'my-question', '--dir', dir]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain('already exists');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

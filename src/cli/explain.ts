@@ -1,0 +1,50 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { formatIssues, loadExperiment, packageRoot, resolvedExperimentYaml } from '../experiment/index.js';
+import { chartNames } from '../report/fleet-charts.js';
+import { InputError } from './errors.js';
+
+/** Prints the experiment as it would run: every profile value and default filled in. */
+export function explainCommand(file: string, options: { set: string[] }): void {
+  const loaded = loadExperiment(file, { sets: options.set, chartNames: chartNames() });
+  if (!loaded.ok) throw new InputError(formatIssues(loaded.issues));
+  const sources = loaded.profiles.map((p) => `#   ${p.name}: ${p.description}\n${p.sources.map((s) => `#     - ${s}`).join('\n')}`);
+  process.stdout.write(`# Profiles used and where their numbers come from:\n${sources.join('\n')}\n${resolvedExperimentYaml(loaded.experiment)}`);
+}
+
+/** Writes a small, valid experiment to start from. */
+export function newCommand(name: string, options: { dir: string }): void {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new InputError(`✖ wsfleet new: expected a name of lowercase letters, digits and dashes, got '${name}'`);
+  const file = join(options.dir, `${name}.yaml`);
+  if (existsSync(file)) throw new InputError(`✖ wsfleet new: ${file} already exists; expected a new name`);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, template(name, relative(dirname(file), join(packageRoot(), 'schema', 'experiment.schema.json'))));
+  process.stdout.write(`Wrote ${file}. Run it with: wsfleet run ${file}\n`);
+}
+
+function template(name: string, schemaPath: string): string {
+  return `# yaml-language-server: $schema=${schemaPath}
+name: ${name}
+question: >-
+  What happens to a four-server fleet when one server crashes with 10,000 clients connected?
+lookAt: >-
+  connections-by-server: where the crashed server's clients go, and whether they come back.
+seed: 1
+durationMs: 120000
+fleet:
+  servers: 4
+  server: { profile: node-ws-tls }
+  network: { profile: broadband }
+balancer:
+  profile: haproxy
+  strategy: least-connections
+clients:
+  profile: browser
+  arrivals: { ramp: { clients: 10000, overMs: 30000 } }
+  sessionMs: forever
+heartbeat: { ping-pong: { intervalMs: 25000, timeoutMs: 20000 } }
+faults:
+  - crash: { server: 0, atMs: 60000, restartAfterMs: 20000 }
+charts: [connections-by-server, clients]
+`;
+}
