@@ -451,7 +451,7 @@ export class Fleet {
       .map((i) => ({ id: i, openedAtMs: c.openedAtMs[i] as number, lastActivityMs: c.openedAtMs[i] as number }));
     const chosen = server.shedder.select(views, server.connections - limit, this.sim.nowMs, this.rng.admission);
     this.counters.shed += chosen.length;
-    for (const i of chosen) this.sim.after(this.rng.drain.next() * intervalMs, this.onDrainClose, packConn(i, c.epoch[i] as number));
+    this.closeSpread(chosen, intervalMs);
   };
 
   /**
@@ -539,11 +539,7 @@ export class Fleet {
     if (!server.up) return;
     server.kill(this.sim.nowMs);
     if (kind === 'crash') this.log('server:crash', `server ${String(server.id)}`);
-    for (const i of server.heldClients(this.clients)) {
-      // An open connection is reset; a handshake in progress fails.
-      this.toClient(i, this.clients.c.established[i] === 1 ? this.onClosedReply : this.onFailedReply);
-      this.closeAtServer(i);
-    }
+    for (const i of server.heldClients(this.clients)) this.serverCloses(i);
   }
 
   /**
@@ -554,9 +550,7 @@ export class Fleet {
     if (!server.up) return;
     this.log(kind, `server ${String(server.id)}`);
     for (const b of this.balancers) b.setWeight(server.id, 0);
-    for (const i of server.heldClients(this.clients)) {
-      this.sim.after(this.rng.drain.next() * windowMs, this.onDrainClose, packConn(i, this.clients.c.epoch[i] as number));
-    }
+    this.closeSpread(server.heldClients(this.clients), windowMs);
   }
 
   /** The operator puts a drained server back into rotation. */
@@ -568,7 +562,12 @@ export class Fleet {
   shed(server: SimServer, count: number, windowMs: number): void {
     this.log('server:shed', `server ${String(server.id)}: ${String(count)}`);
     const held = server.heldClients(this.clients).filter((i) => this.clients.c.established[i] === 1);
-    for (const i of held.slice(0, count)) {
+    this.closeSpread(held.slice(0, count), windowMs);
+  }
+
+  /** The server closes each of these connections at a uniformly random moment within `windowMs`. */
+  private closeSpread(clients: readonly number[], windowMs: number): void {
+    for (const i of clients) {
       this.sim.after(this.rng.drain.next() * windowMs, this.onDrainClose, packConn(i, this.clients.c.epoch[i] as number));
     }
   }
@@ -577,9 +576,14 @@ export class Fleet {
     const i = this.current(arg);
     if (i < 0 || (this.clients.c.server[i] as number) < 0) return;
     this.counters.drained++;
+    this.serverCloses(i);
+  };
+
+  /** The server ends a connection: an open one is closed, a handshake in progress fails. */
+  private serverCloses(i: number): void {
     this.toClient(i, this.clients.c.established[i] === 1 ? this.onClosedReply : this.onFailedReply);
     this.closeAtServer(i);
-  };
+  }
 
   /**
    * Cuts a random `share` of the clients off the network for `durationMs`. Their pongs are lost, so
