@@ -16,6 +16,7 @@ export function runSimulation(config: SimConfig): RunResult {
   scheduleFaults(fleet, config.faults, new RngStreams(config.seed).stream('faults'));
   const timeseries = startSampler(fleet, config.sampleIntervalMs);
   fleet.sim.run({ untilMs: config.durationMs });
+  fleet.finishMessages();
   const summary = summarize(fleet, timeseries);
   // Always present, so variants with and without an autoscaler compare on the same metrics.
   const fixed = config.servers.reduce((n, g) => n + g.count, 0);
