@@ -10,7 +10,7 @@ import {
   type OutgoingMessage,
   type Resume,
 } from '../strategies/index.js';
-import { LatencyRecorder } from '../metrics/index.js';
+import { LogHistogram } from '../metrics/index.js';
 import type { MessagesSpec } from './config.js';
 import { CpuQueue } from './cpu.js';
 import { SendQueues } from './send-queues.js';
@@ -71,10 +71,11 @@ export class MessageCounters {
  */
 export class PubSub {
   readonly counters = new MessageCounters();
-  readonly latency = new LatencyRecorder();
-  readonly replayLatency = new LatencyRecorder();
-  /** Live latencies of the current sampling interval. */
-  intervalLatency = new LatencyRecorder();
+  /** Live publish-to-delivery latency over the run, up to the last sample (see `flushInterval`). */
+  readonly latency = new LogHistogram();
+  readonly replayLatency = new LogHistogram();
+  /** Live latencies of the current sampling interval; added to `latency` at each sample. */
+  readonly intervalLatency = new LogHistogram();
   readonly queues: SendQueues;
   readonly subs: Subscriptions;
   readonly shards: CpuQueue[];
@@ -265,9 +266,10 @@ export class PubSub {
     for (const server of this.fleet.servers) if (server.up) this.settleServer(server);
   }
 
-  /** Starts a new sampling interval for interval latency percentiles. */
-  resetInterval(): void {
-    this.intervalLatency = new LatencyRecorder();
+  /** Closes a sampling interval: its latencies join the run's. */
+  flushInterval(): void {
+    this.latency.add(this.intervalLatency);
+    this.intervalLatency.reset();
   }
 
   /** Messages waiting in broker shards' run queues. */
@@ -431,10 +433,16 @@ export class PubSub {
     const server = this.fleet.servers[Math.floor(target / MAX_PROCESSES)] as SimServer;
     if (server.up) {
       const now = this.fleet.sim.nowMs;
-      const slots = this.subs.list(target, m.channel(id));
+      const channel = m.channel(id);
+      const serial = m.serial(id);
+      const bytes = m.bytes(id);
+      const publishedAtMs = m.publishedAtMs(id);
+      const polling = this.fleet.clients.c.polling;
+      const slots = this.subs.list(target, channel);
+      const last = slots.length - 1;
       for (let k = 0; k < slots.length; k++) {
         const i = this.subs.clientOf(slots[k] as number);
-        this.write(i, m.channel(id), m.serial(id), m.bytes(id), m.publishedAtMs(id), now - (slots.length - 1 - k) * out, false, this.fleet.isPolling(i));
+        this.write(i, channel, serial, bytes, publishedAtMs, now - (last - k) * out, false, polling[i] === 1);
       }
       this.fleet.afterWrites(server);
     }
@@ -467,9 +475,9 @@ export class PubSub {
     const policy = this.policies[i];
     if (policy === undefined) return NaN;
     const q = this.queues;
-    this.settle(i, this.fleet.sim.nowMs);
-    this.fleet.noteData(i, writeMs);
     const before = q.queuedBytes(i);
+    if (q.queuedMessages(i) > 0) q.settle(i, this.fleet.sim.nowMs, policy.softLimitBytes, this.onDelivered);
+    this.fleet.noteData(i, writeMs);
     const msg = this.outgoing;
     msg.bytes = bytes;
     msg.key = this.keys[channel] as string;
@@ -494,12 +502,13 @@ export class PubSub {
       case 'disconnect':
         this.counters.policyDisconnects++;
         this.counters.offered++;
+        this.track(i, before);
         this.fleet.closeSlowConsumer(i);
         return NaN;
     }
     this.counters.offered++;
     q.markSlow(i, writeMs, policy.softLimitBytes);
-    this.track(i, before);
+    if (q.queuedBytes(i) !== before) this.track(i, before);
     if (hold) this.fleet.polling?.onData(i);
     return done;
   }
@@ -541,10 +550,7 @@ export class PubSub {
       this.subs.c.droppedFinal[slot] = (this.subs.c.droppedFinal[slot] as number) + explained;
     }
     if (replayed) this.replayLatency.record(doneAtMs - publishedAtMs);
-    else {
-      this.latency.record(doneAtMs - publishedAtMs);
-      this.intervalLatency.record(doneAtMs - publishedAtMs);
-    }
+    else this.intervalLatency.record(doneAtMs - publishedAtMs);
   };
 
   // ---- costs and bookkeeping ----

@@ -185,27 +185,20 @@ export class SendQueues {
 
   /** A read-only view of connection i's queue for a backpressure policy; valid until the next call. */
   view(i: number): SendQueueView {
-    this.viewed = i;
+    this.sendQueueView.i = i;
     return this.sendQueueView;
   }
 
-  private viewed = 0;
-  private readonly sendQueueView: SendQueueView = this.makeView();
+  private readonly sendQueueView = new QueueView(this);
 
-  /** One object for all views, reading whichever connection was last viewed. */
-  private makeView(): SendQueueView {
-    const view = { queuedBytesOf: (key: string) => this.queuedBytesOf(this.viewed, Number(key)) };
-    return Object.defineProperties(view, {
-      queuedBytes: { get: () => this.c.queued[this.viewed] as number },
-      queuedMessages: { get: () => this.c.count[this.viewed] as number },
-      oldestQueuedAtMs: {
-        get: () => {
-          const e = this.c.head[this.viewed] as number;
-          return e < 0 ? NaN : (this.publishedAtMs[e] as number);
-        },
-      },
-      slowSinceMs: { get: () => this.c.slowSince[this.viewed] as number },
-    }) as unknown as SendQueueView;
+  /** When the oldest queued message of connection i was published; NaN when empty. */
+  oldestAtMs(i: number): number {
+    const e = this.c.head[i] as number;
+    return e < 0 ? NaN : (this.publishedAtMs[e] as number);
+  }
+
+  slowSinceMs(i: number): number {
+    return this.c.slowSince[i] as number;
   }
 
   /** When a message of `bytes` written at `writeMs` is consumed, advancing the connection's two stages. */
@@ -261,5 +254,26 @@ export class SendQueues {
     this.doneAtMs = grow(this.doneAtMs);
     this.replayed = grow(this.replayed);
     this.next = grow(this.next);
+  }
+}
+
+/** One reusable view object: policies read the connection last passed to `view`. */
+class QueueView implements SendQueueView {
+  i = 0;
+  constructor(private readonly queues: SendQueues) {}
+  get queuedBytes(): number {
+    return this.queues.queuedBytes(this.i);
+  }
+  get queuedMessages(): number {
+    return this.queues.queuedMessages(this.i);
+  }
+  get oldestQueuedAtMs(): number {
+    return this.queues.oldestAtMs(this.i);
+  }
+  get slowSinceMs(): number {
+    return this.queues.slowSinceMs(this.i);
+  }
+  queuedBytesOf(key: string): number {
+    return this.queues.queuedBytesOf(this.i, Number(key));
   }
 }

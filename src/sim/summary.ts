@@ -95,6 +95,7 @@ function wastedShare(fleet: Fleet): number {
 function messageMetrics(fleet: Fleet, endMs: number, busyMs: number): Record<string, number> {
   const pubsub = fleet.pubsub;
   if (pubsub === null) return {};
+  pubsub.flushInterval();
   const m = pubsub.counters;
   const k = fleet.counters;
   const totals = pubsub.totals();
@@ -123,6 +124,7 @@ function messageMetrics(fleet: Fleet, endMs: number, busyMs: number): Record<str
     'connections.slowConsumersClosed': k.slowConsumersClosed,
     'sendBuffer.peakBytes': fleet.servers.reduce((a, s) => Math.max(a, s.peakSendBufferBytes), 0),
     'broker.deliveries': m.brokerDeliveries,
+    'broker.deliveriesPerSec': endMs > 0 ? (m.brokerDeliveries * 1000) / endMs : 0,
     'broker.uselessReads': m.uselessReads,
     'broker.utilization': endMs > 0 ? brokerBusy / (endMs * pubsub.shards.length) : 0,
     'frames.heartbeat': heartbeatFrames,
