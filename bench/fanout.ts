@@ -17,7 +17,7 @@ function engineFanout(): RunResult {
       durationMs: DURATION_MS,
       servers: servers(2),
       balancer: balancer({ name: 'least-connections', options: {} }),
-      network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 } },
+      network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 }, pathBufferBytes: 131_072 },
       clients: {
         arrivals: { kind: 'ramp', clients: SUBSCRIBERS, startMs: 0, overMs: 1000 },
         sessionMs: null,

@@ -93,7 +93,14 @@ export class Fleet {
     this.pubsub =
       config.messages === null
         ? null
-        : new PubSub(this, config.messages, streams.fork('messages'), compileDistribution(config.network.downlinkBytesPerSec), compileDistribution(config.clients.consumePerSec));
+        : new PubSub(
+            this,
+            config.messages,
+            streams.fork('messages'),
+            compileDistribution(config.network.downlinkBytesPerSec),
+            compileDistribution(config.clients.consumePerSec),
+            config.network.pathBufferBytes,
+          );
     this.polling = config.polling === null ? null : new LongPolling(this, config.polling, streams.stream('polling'));
     this.proxyIdleMs = config.balancer.idleTimeoutMs;
     this.serverIdleMs = config.messages?.idleTimeoutMs ?? Infinity;

@@ -49,6 +49,8 @@ export class MessageCounters {
   resumes = 0;
   resumeGaps = 0;
   clientPublishes = 0;
+  /** Wire bytes of data frames: written to clients (after delta encoding) and sent by clients (masked). */
+  dataBytes = 0;
   /** Distinct serials handed to client applications (duplicates excluded). */
   delivered = 0;
   /** At departure or at the end: serials published since the client's last one that it never got. */
@@ -105,6 +107,7 @@ export class PubSub {
     streams: RngStreams,
     downlinkBytesPerSec: Distribution,
     consumePerSec: Distribution,
+    private readonly pathBufferBytes: number,
   ) {
     this.fleet = fleet;
     this.rng = {
@@ -154,7 +157,7 @@ export class PubSub {
   /** The connection's handshake finished on server `s`, process `p`: subscribe, resuming where the client left off. */
   open(i: number, server: SimServer, p: number, oneWayMs: number, hold: boolean): void {
     const now = this.fleet.sim.nowMs;
-    this.queues.open(i, now, oneWayMs);
+    this.queues.open(i, now, oneWayMs, this.pathBufferBytes);
     this.policies[i] = instantiate(backpressures, this.spec.backpressure, 'messages.backpressure');
     this.livePos[i] = this.live.length;
     this.live.push(i);
@@ -330,8 +333,11 @@ export class PubSub {
     if (n > 0) {
       const i = this.live[Math.floor(this.rng.publish.next() * n)] as number;
       const channel = this.subs.channelOf(this.subs.slot(i, Math.floor(this.rng.publish.next() * this.subs.perClient)));
-      this.fleet.clientSends(i, channel, this.bytes.sample(this.rng.sizes));
+      const bytes = this.bytes.sample(this.rng.sizes);
+      this.fleet.clientSends(i, channel, bytes);
       this.counters.clientPublishes++;
+      // A client's frames are masked: 4 more bytes.
+      this.counters.dataBytes += frameBytes(bytes) + 4;
     }
     this.scheduleClientPublish();
   };
@@ -476,7 +482,7 @@ export class PubSub {
     if (policy === undefined) return NaN;
     const q = this.queues;
     const before = q.queuedBytes(i);
-    if (q.queuedMessages(i) > 0) q.settle(i, this.fleet.sim.nowMs, policy.softLimitBytes, this.onDelivered);
+    if (q.pending(i)) q.settle(i, this.fleet.sim.nowMs, policy.softLimitBytes, this.onDelivered);
     this.fleet.noteData(i, writeMs);
     const msg = this.outgoing;
     msg.bytes = bytes;
@@ -485,16 +491,19 @@ export class PubSub {
     let done = NaN;
     switch (decision.kind) {
       case 'enqueue':
+        this.counters.dataBytes += frameBytes(decision.bytes);
         done = q.push(i, channel, serial, decision.bytes, publishedAtMs, writeMs, replayed, hold);
         break;
       case 'drop-newest':
         this.dropped(i, channel);
         break;
       case 'drop-oldest':
+        this.counters.dataBytes += frameBytes(bytes);
         q.dropOldest(i, decision.count, writeMs, this.onPolicyDrop);
         done = q.push(i, channel, serial, bytes, publishedAtMs, writeMs, replayed, hold);
         break;
       case 'conflate':
+        this.counters.dataBytes += frameBytes(bytes);
         if (!q.replace(i, channel, serial, bytes, publishedAtMs, writeMs, this.onConflated)) {
           done = q.push(i, channel, serial, bytes, publishedAtMs, writeMs, replayed, hold);
         }
@@ -564,13 +573,14 @@ export class PubSub {
   }
 
   /** Receiver totals over every subscription, and the share of subscribed clients that lost anything. */
-  totals(): { delivered: number; duplicates: number; outOfOrder: number; lost: number; clientsWithLoss: number; subscribers: number } {
+  totals(): { delivered: number; duplicates: number; outOfOrder: number; lost: number; clientsWithLoss: number; subscribers: number; maxLostPerClient: number } {
     let delivered = 0;
     let duplicates = 0;
     let outOfOrder = 0;
     let lost = 0;
     let clientsWithLoss = 0;
     let subscribers = 0;
+    let maxLostPerClient = 0;
     const per = this.subs.perClient;
     for (let i = 0; i * per < this.receivers.length; i++) {
       let clientLost = 0;
@@ -589,9 +599,10 @@ export class PubSub {
       }
       if (any) subscribers++;
       if (clientLost > 0) clientsWithLoss++;
+      if (clientLost > maxLostPerClient) maxLostPerClient = clientLost;
     }
     // Receivers count every skipped serial as lost; those the policy dropped are reported as dropped.
-    return { delivered, duplicates, outOfOrder, lost: lost - this.counters.droppedFinal + this.counters.lostAtEnd, clientsWithLoss, subscribers };
+    return { delivered, duplicates, outOfOrder, lost: lost - this.counters.droppedFinal + this.counters.lostAtEnd, clientsWithLoss, subscribers, maxLostPerClient };
   }
 }
 
@@ -607,4 +618,9 @@ export function zipfCdf(n: number, s: number): Float64Array {
   }
   cdf[n - 1] = 1;
   return cdf;
+}
+
+/** A WebSocket frame's size on the wire from the server: 2, 4 or 10 bytes of header, then the payload. */
+export function frameBytes(payload: number): number {
+  return payload + (payload < 126 ? 2 : payload < 65_536 ? 4 : 10);
 }

@@ -116,6 +116,8 @@ function messageMetrics(fleet: Fleet, endMs: number, busyMs: number): Record<str
     'messages.outOfOrder': totals.outOfOrder,
     'messages.inFlight': m.inFlight,
     'messages.lost.clientsShare': totals.subscribers > 0 ? totals.clientsWithLoss / totals.subscribers : 0,
+    'messages.lost.perClient.mean': totals.subscribers > 0 ? totals.lost / totals.subscribers : 0,
+    'messages.lost.perClient.max': totals.maxLostPerClient,
     'messages.resumes': m.resumes,
     'messages.resumeGaps': m.resumeGaps,
     'messages.discardedOnClose': m.discardedOnClose,
@@ -129,6 +131,9 @@ function messageMetrics(fleet: Fleet, endMs: number, busyMs: number): Record<str
     'broker.utilization': endMs > 0 ? brokerBusy / (endMs * pubsub.shards.length) : 0,
     'frames.heartbeat': heartbeatFrames,
     'frames.data': dataFrames,
+    // An empty ping from the server is a 2-byte frame; the client's pong is masked: 6 bytes.
+    'frames.heartbeatBytes': k.pings * 2 + k.pongs * 6,
+    'frames.dataBytes': m.dataBytes,
     'heartbeat.framesPerDataFrame': heartbeatFrames / Math.max(1, dataFrames),
     'cpu.messagesShare': busyMs > 0 ? pubsub.cpuMs / busyMs : 0,
     'cpu.heartbeatShare': busyMs > 0 ? heartbeatCpu / busyMs : 0,
