@@ -8,3 +8,5 @@ export { experimentJsonSchema } from './json-schema.js';
 export { resolvedExperimentYaml } from './resolved.js';
 export { expandGrid, replicationSeed, variantFolder, type Variant, type SweepSpec } from './sweep.js';
 export type { SetFlag } from './overrides.js';
+export { toRealConfig, simStreamKey, type RealOptions, type ToRealResult } from './to-real.js';
+export { runRealExperiment } from './real-run.js';

@@ -1,0 +1,38 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { realCommand } from './real.js';
+
+interface Parsers {
+  collect: (value: string, previous: string[]) => string[];
+  seedArg: (value: string) => number;
+}
+
+function swarmsArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 8) throw new InvalidArgumentError(`expected an integer from 1 to 8, got '${value}'`);
+  return n;
+}
+
+/** `wsfleet real`, `calibrate` and `validate`: the commands that run real sockets on 127.0.0.1. */
+export function registerRealCommands(program: Command, { collect, seedArg }: Parsers): void {
+  program
+    .command('real')
+    .description('run an experiment on real sockets on 127.0.0.1 (ws servers, a balancing proxy, client swarms) and write its result folder')
+    .argument('<file>', 'experiment YAML file')
+    .option('--out <dir>', 'result folder (default: results/<name>-<seed>-real)')
+    .option('--seed <n>', 'override the experiment seed', seedArg)
+    .option('--set <path=value>', 'override a value inside the experiment (repeatable)', collect, [])
+    .option('--redis <url>', 'broker hub on Redis (a loopback URL such as redis://127.0.0.1:6379); default: embedded hub')
+    .option('--swarms <n>', 'client swarm processes (1–8)', swarmsArg)
+    .option('--json', 'print {dir, summary} as JSON instead of a table')
+    .option('--quiet', 'print nothing on success')
+    .addHelpText(
+      'after',
+      `
+Runs are bounded: at most 20,000 clients and 15 minutes; only loopback addresses.
+Every process it starts is in its process group and is gone when it ends (also on Ctrl-C).
+Examples:
+  wsfleet real experiments/validation/balancer-distribution.yaml
+  wsfleet real experiments/validation/crash-recovery.yaml --set clients.reconnect=immediate --out /tmp/real`,
+    )
+    .action(realCommand);
+}

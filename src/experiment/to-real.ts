@@ -1,0 +1,107 @@
+import seedrandom from 'seedrandom';
+import { REAL_LIMITS, type RealConfig, type RealFault, type RealServerSpec } from '../real/index.js';
+import { createArrivals } from '../sim/arrivals.js';
+import type { InputIssue } from './issues.js';
+import type { Experiment } from './schema/experiment.js';
+import { onlyEntry } from './schema/one-of.js';
+import { toSimConfig } from './to-sim.js';
+
+export interface RealOptions {
+  /** Client swarm processes. @default 2 */
+  swarms?: number;
+  redisUrl?: string | null;
+}
+
+export type ToRealResult = { ok: true; config: RealConfig } | { ok: false; issues: InputIssue[] };
+
+/**
+ * The key of one of the sim's RNG streams (engine/rng.ts: `${seed}/${fork/…/name}`), so the real
+ * adapters draw the same numbers where both worlds make the same decision (arrivals, picks, fault targets).
+ */
+export function simStreamKey(seed: number, ...path: string[]): string {
+  return `${String(seed)}/${path.join('/')}`;
+}
+
+/**
+ * Translates a validated experiment into a real run, or lists what real mode cannot do with it (by path).
+ * Network latencies are loopback's whatever the profile says; CPU costs are the machine's.
+ */
+export function toRealConfig(e: Experiment, source: string, options: RealOptions = {}): ToRealResult {
+  const sim = toSimConfig(e);
+  const issues: InputIssue[] = [];
+  const issue = (path: (string | number)[], message: string): void => {
+    issues.push({ source, path, message });
+  };
+  if (e.durationMs > REAL_LIMITS.maxDurationMs) issue(['durationMs'], `expected at most ${String(REAL_LIMITS.maxDurationMs)} ms in real mode, got ${String(e.durationMs)}`);
+  if (sim.balancer.count !== 1) issue(['balancer', 'count'], `expected 1 in real mode (one proxy), got ${String(sim.balancer.count)}`);
+  if (sim.autoscaler !== null) issue(['autoscaling'], 'expected no autoscaling in real mode (a fixed fleet)');
+  if (sim.clients.sessionMs !== null) issue(['clients', 'sessionMs'], 'expected forever in real mode (clients that stay)');
+  const servers: RealServerSpec[] = sim.servers.flatMap((g) =>
+    Array.from({ length: g.count }, () => ({
+      maxConnections: g.spec.maxConnections,
+      weight: g.spec.weight,
+      admission: g.spec.admission,
+      shedding: g.spec.shedding,
+      memoryLimitBytes: g.spec.memory.limitBytes,
+    })),
+  );
+  if (servers.length > REAL_LIMITS.maxServers) issue(['fleet', 'servers'], `expected at most ${String(REAL_LIMITS.maxServers)} servers in real mode, got ${String(servers.length)}`);
+  if (sim.servers.some((g) => g.spec.processes !== 1)) issue(['fleet', 'server', 'processes'], 'expected 1 in real mode (one Node process per server)');
+  const arrivals = createArrivals(sim.clients.arrivals, { next: seedrandom.alea(simStreamKey(e.seed, 'arrivals')) });
+  const arrivalsMs: number[] = [];
+  for (let t = arrivals.next(0); t < e.durationMs && arrivalsMs.length <= REAL_LIMITS.maxClients; t = arrivals.next(t)) arrivalsMs.push(t);
+  if (arrivalsMs.length > REAL_LIMITS.maxClients) {
+    issue(['clients', 'arrivals'], `expected at most ${String(REAL_LIMITS.maxClients)} clients in real mode (each holds descriptors and ports on this machine), got more`);
+  }
+  const faults = toRealFaults(e, servers.length, issue);
+  if (issues.length > 0) return { ok: false, issues };
+  return {
+    ok: true,
+    config: {
+      seed: e.seed,
+      durationMs: e.durationMs,
+      sampleIntervalMs: e.sampleIntervalMs,
+      servers,
+      balancer: {
+        strategy: sim.balancer.strategy,
+        healthCheck: sim.balancer.healthCheck,
+        reportIntervalMs: sim.balancer.reportIntervalMs,
+        connectTimeoutMs: sim.balancer.connectTimeoutMs,
+        maxConnections: sim.balancer.maxConnections,
+        pickRngKey: simStreamKey(e.seed, 'balancer', '0', 'pick'),
+      },
+      heartbeat: sim.heartbeat,
+      reconnect: sim.reconnect,
+      clients: {
+        arrivalsMs,
+        connectTimeoutMs: sim.clients.connectTimeoutMs,
+        initialSpreadMs: sim.clients.initialSpreadMs,
+        flapsPerHour: sim.clients.flapsPerHour,
+      },
+      faults,
+      swarms: Math.max(1, Math.min(REAL_LIMITS.maxSwarms, options.swarms ?? 2)),
+      redisUrl: options.redisUrl ?? null,
+    },
+  };
+}
+
+/** Crash, hang, drain and rolling restarts; random targets drawn as the sim draws them (its `faults` stream). */
+function toRealFaults(e: Experiment, servers: number, issue: (path: (string | number)[], message: string) => void): RealFault[] {
+  const rng = seedrandom.alea(simStreamKey(e.seed, 'faults'));
+  const target = (server: number | 'random'): number => (server === 'random' ? Math.floor(rng() * servers) : server);
+  return e.faults.flatMap((f, k): RealFault[] => {
+    const [kind, p] = onlyEntry(f);
+    const spec = p as Record<string, unknown>;
+    if (kind === 'crash') return [{ kind, server: target(spec.server as number | 'random'), atMs: spec.atMs as number, restartAfterMs: spec.restartAfterMs as number | null }];
+    if (kind === 'hang') return [{ kind, server: target(spec.server as number | 'random'), atMs: spec.atMs as number, durationMs: spec.durationMs as number }];
+    if (kind === 'drain') {
+      return [{ kind, server: target(spec.server as number | 'random'), atMs: spec.atMs as number, windowMs: spec.windowMs as number, restartAfterMs: spec.restartAfterMs as number | null }];
+    }
+    if (kind === 'rolling-restart') {
+      const { atMs, windowMs, restartAfterMs, pauseMs } = spec as { atMs: number; windowMs: number; restartAfterMs: number; pauseMs: number };
+      return Array.from({ length: servers }, (_, s) => ({ kind: 'drain' as const, server: s, atMs: atMs + s * (windowMs + restartAfterMs + pauseMs), windowMs, restartAfterMs }));
+    }
+    issue(['faults', k, kind], `expected crash, hang, drain or rolling-restart in real mode, got ${kind}`);
+    return [];
+  });
+}

@@ -1,0 +1,3 @@
+export { runReal, type RealRunResult } from './runner.js';
+export { REAL_LIMITS, isLoopback, type RealConfig, type RealFault, type RealServerSpec, type RealBalancerSpec, type RealClientsSpec, type RealHealthCheck } from './config.js';
+export { CHILD_NOFILE } from './children.js';

@@ -1,0 +1,195 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { admissions, heartbeats, instantiate, shedders, type Admission, type Heartbeat, type Rng, type Shedder } from '../strategies/index.js';
+import { runClock, seededRng } from './clock.js';
+import { HeartbeatDriver } from './heartbeat-adapter.js';
+import type { ServerCommand, ServerEvent, ServerSample } from './protocol.js';
+
+type Init = Extract<ServerCommand, { type: 'init' }>;
+
+interface Conn {
+  ws: WebSocket;
+  key: string;
+  openedAtMs: number;
+  lastActivityMs: number;
+  heartbeat: HeartbeatDriver;
+}
+
+/** The ws server of one real server process: admission, heartbeat and shedding strategies on real sockets. */
+export class RealServer {
+  private readonly conns = new Map<number, Conn>();
+  private nextId = 0;
+  private handshaking = 0;
+  private readonly counts = { handshakes: 0, refusals: 0, pings: 0, heartbeatTimeouts: 0, shed: 0, drained: 0 };
+  private deadPeers: ServerSample['deadPeers'] = [];
+  private readonly admission: Admission;
+  private readonly shedder: Shedder;
+  private readonly heartbeat: Heartbeat;
+  private readonly rng: { admission: Rng; drain: Rng };
+  private readonly nowMs: () => number;
+  private readonly http = createServer((req, res) => {
+    res.writeHead(req.url === '/health' ? 200 : 426, { 'content-type': 'text/plain' }).end(req.url === '/health' ? 'ok' : 'upgrade required');
+  });
+  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
+  private recentLoad = 0;
+  private lastCpuMs = 0;
+
+  constructor(
+    private readonly init: Init,
+    private readonly send: (event: ServerEvent) => void,
+  ) {
+    this.nowMs = runClock(init.startEpochMs);
+    this.admission = instantiate(admissions, init.spec.admission, 'admission');
+    this.shedder = instantiate(shedders, init.spec.shedding.strategy, 'shedding');
+    this.heartbeat = instantiate(heartbeats, init.heartbeat, 'heartbeat');
+    const key = `${String(init.seed)}/real/server-${String(init.id)}/${String(process.pid)}`;
+    this.rng = { admission: seededRng(`${key}/admission`), drain: seededRng(`${key}/drain`) };
+    this.http.on('upgrade', this.onUpgrade);
+    this.wss.on('headers', (headers) => headers.push(`x-wsfleet-server: ${String(init.id)}`));
+  }
+
+  listen(): void {
+    // A restarted server asks for its old port; if another socket took it, the OS picks one.
+    this.http.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE' || this.init.port === 0) throw error;
+      this.http.listen({ port: 0, host: '127.0.0.1', backlog: 4096 });
+    });
+    this.http.listen({ port: this.init.port, host: '127.0.0.1', backlog: 4096 });
+    this.http.once('listening', () => {
+      const address = this.http.address();
+      this.send({ type: 'listening', port: typeof address === 'object' && address !== null ? address.port : 0 });
+    });
+    setInterval(this.report, this.init.reportIntervalMs).unref();
+    const { limit, intervalMs } = this.init.spec.shedding;
+    if (limit !== null) setInterval(this.shedCheck, intervalMs).unref();
+  }
+
+  command(message: ServerCommand): void {
+    if (message.type === 'sample') this.send({ type: 'sample', sample: this.sample() });
+    else if (message.type === 'drain') this.closeSpread([...this.conns.keys()], message.windowMs, 'drained');
+  }
+
+  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => undefined);
+    const now = this.nowMs();
+    const { maxConnections } = this.init.spec;
+    if (this.conns.size + this.handshaking >= maxConnections) {
+      this.refuse(socket, null);
+      return;
+    }
+    const decision = this.admission.admit(this.loadView(), now, this.rng.admission);
+    if (decision.kind === 'refuse') {
+      this.refuse(socket, decision.retryAfterMs);
+      return;
+    }
+    this.handshaking++;
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.handshaking--;
+      this.counts.handshakes++;
+      this.onConnection(ws, new URL(req.url ?? '/', 'http://127.0.0.1').searchParams);
+    });
+  };
+
+  /** HTTP 503 with Retry-After in whole seconds (RFC 9110) and the exact hint in ms. */
+  private refuse(socket: Duplex, retryAfterMs: number | null): void {
+    this.counts.refusals++;
+    const hint = retryAfterMs === null ? '' : `Retry-After: ${String(Math.ceil(retryAfterMs / 1000))}\r\nx-retry-after-ms: ${String(Math.round(retryAfterMs))}\r\n`;
+    socket.end(`HTTP/1.1 503 Service Unavailable\r\n${hint}Connection: close\r\nContent-Length: 0\r\n\r\n`);
+  }
+
+  private loadView() {
+    return {
+      connections: this.conns.size,
+      handshaking: this.handshaking,
+      maxConnections: this.init.spec.maxConnections,
+      cpuLoad: this.recentLoad,
+      // Node runs one handshake at a time: upgrades accepted and not yet finished are the queue.
+      queuedWork: this.handshaking,
+      memoryBytes: process.memoryUsage.rss(),
+      memoryLimitBytes: this.init.spec.memoryLimitBytes,
+    };
+  }
+
+  private onConnection(ws: WebSocket, query: URLSearchParams): void {
+    const id = this.nextId++;
+    const now = this.nowMs();
+    const key = `${query.get('c') ?? '?'}:${query.get('a') ?? '?'}`;
+    const heartbeat = new HeartbeatDriver(this.heartbeat, this.nowMs, {
+      ping: () => {
+        this.counts.pings++;
+        ws.ping();
+      },
+      terminate: () => {
+        this.counts.heartbeatTimeouts++;
+        this.deadPeers.push({ key, atMs: this.nowMs() });
+        ws.terminate();
+      },
+    });
+    const conn: Conn = { ws, key, openedAtMs: now, lastActivityMs: now, heartbeat };
+    this.conns.set(id, conn);
+    ws.on('pong', () => {
+      conn.lastActivityMs = this.nowMs();
+      heartbeat.pong();
+    });
+    ws.on('message', () => {
+      conn.lastActivityMs = this.nowMs();
+    });
+    ws.on('error', () => undefined);
+    ws.on('close', () => {
+      heartbeat.stop();
+      this.conns.delete(id);
+    });
+    heartbeat.open();
+  }
+
+  /** CPU and memory reach the proxy every reportIntervalMs, through the parent. */
+  private readonly report = (): void => {
+    const cpuMs = cpuTimeMs();
+    this.recentLoad = (cpuMs - this.lastCpuMs) / this.init.reportIntervalMs;
+    this.lastCpuMs = cpuMs;
+    const memoryLoad = process.memoryUsage.rss() / this.init.spec.memoryLimitBytes;
+    this.send({ type: 'report', load: this.recentLoad, memoryLoad, atMs: this.nowMs() });
+  };
+
+  private readonly shedCheck = (): void => {
+    const { limit, intervalMs } = this.init.spec.shedding;
+    if (limit === null || this.conns.size <= limit) return;
+    const views = [...this.conns].map(([id, c]) => ({ id, openedAtMs: c.openedAtMs, lastActivityMs: c.lastActivityMs }));
+    const chosen = this.shedder.select(views, this.conns.size - limit, this.nowMs(), this.rng.admission);
+    this.closeSpread(chosen, intervalMs, 'shed');
+  };
+
+  /** Closes each connection at a uniformly random moment within `windowMs` (1001 going away). */
+  private closeSpread(ids: readonly number[], windowMs: number, count: 'shed' | 'drained'): void {
+    for (const id of ids) {
+      setTimeout(() => {
+        const conn = this.conns.get(id);
+        if (conn === undefined) return;
+        this.counts[count]++;
+        conn.heartbeat.stop();
+        this.conns.delete(id);
+        conn.ws.close(1001, count);
+      }, this.rng.drain.next() * windowMs);
+    }
+  }
+
+  private sample(): ServerSample {
+    const deadPeers = this.deadPeers;
+    this.deadPeers = [];
+    return {
+      connections: this.conns.size,
+      handshaking: this.handshaking,
+      cpuMs: cpuTimeMs(),
+      memoryBytes: process.memoryUsage.rss(),
+      ...this.counts,
+      deadPeers,
+    };
+  }
+}
+
+/** CPU time of this process (user + system), ms. */
+export function cpuTimeMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
