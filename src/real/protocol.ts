@@ -59,6 +59,7 @@ export interface ProxySample {
 /** Parent → server. */
 export type ServerCommand =
   | { type: 'init'; id: number; spec: RealServerSpec; heartbeat: StrategyChoice; reportIntervalMs: number; seed: number; startEpochMs: number; port: number; hubPort: number | null; redisUrl: string | null }
+  | { type: 'clock'; startEpochMs: number }
   | { type: 'sample' }
   | { type: 'drain'; windowMs: number };
 
@@ -79,6 +80,7 @@ export type ProxyCommand =
   | { type: 'report'; server: number; load: number; memoryLoad: number; atMs: number }
   | { type: 'backend'; server: number; port: number }
   | { type: 'weight'; server: number; weight: number }
+  | { type: 'clock'; startEpochMs: number }
   | { type: 'sample' };
 
 /** Proxy → parent. */

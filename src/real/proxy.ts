@@ -22,7 +22,7 @@ export class RealProxy {
   private readonly health: HealthBelief[];
   private readonly strategy: Balancer;
   private readonly rng: { pick: Rng; health: Rng };
-  private readonly nowMs: () => number;
+  private nowMs: () => number;
   private open = 0;
   private refused = 0;
   private upstreamFailed = 0;
@@ -72,6 +72,7 @@ export class RealProxy {
       view.reportedMemoryLoad = message.memoryLoad;
       view.reportedAtMs = message.atMs;
     } else if (message.type === 'backend') this.ports[message.server] = message.port;
+    else if (message.type === 'clock') this.nowMs = runClock(message.startEpochMs);
     else if (message.type === 'weight') {
       const view = this.views[message.server];
       if (view !== undefined) view.weight = message.weight;
@@ -82,7 +83,7 @@ export class RealProxy {
     const view = this.views[s] as View;
     const spec = this.init.spec.healthCheck;
     setTimeout(() => { this.check(s); }, spec.intervalMs).unref();
-    void checkOnce(this.ports[s] as number, spec, this.nowMs).then((latencyMs) => {
+    void checkOnce(this.ports[s] as number, spec, () => this.nowMs()).then((latencyMs) => {
       if (latencyMs !== null) view.reportedLatencyMs = latencyMs;
       const belief = this.health[s] as HealthBelief;
       if (!belief.record(latencyMs !== null)) return;

@@ -65,8 +65,9 @@ class RealRun {
   private readonly swarms: ChildProcess[] = [];
   private readonly events: RunEvent[] = [];
   private readonly picks: [number, number][] = [];
-  private readonly startEpochMs: number;
-  private readonly nowMs: () => number;
+  /** Epoch ms of time 0: provisional during setup, fixed once every process is ready. */
+  private startEpochMs = epochMs();
+  private nowMs: () => number = runClock(this.startEpochMs);
   private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -75,17 +76,19 @@ class RealRun {
     private readonly log: (line: string) => void,
   ) {
     this.servers = config.servers.map(() => ({ child: null, port: 0, up: false, hung: false, last: null }));
-    // Setup (forks, listens) happens before time 0; clients arrive from then on.
-    this.startEpochMs = epochMs() + 2000 + 200 * (config.servers.length + config.swarms);
-    this.nowMs = runClock(this.startEpochMs);
   }
 
   async run(): Promise<RealRunResult> {
     await Promise.all(this.config.servers.map((_, s) => this.startServer(s, 0)));
     await this.startProxy();
     await this.startSwarms();
-    if (this.nowMs() > 0) this.event('real:late-start', `setup ended ${String(Math.round(this.nowMs()))} ms after time 0`);
-    else await sleep(-this.nowMs());
+    // Time 0 is now, in every process: clients arrive from then on.
+    this.startEpochMs = epochMs() + 50;
+    this.nowMs = runClock(this.startEpochMs);
+    for (const slot of this.servers) this.send(slot.child, { type: 'clock', startEpochMs: this.startEpochMs });
+    this.send(this.proxy, { type: 'clock', startEpochMs: this.startEpochMs });
+    for (const swarm of this.swarms) this.send(swarm, { type: 'start', startEpochMs: this.startEpochMs });
+    await sleep(-this.nowMs());
     this.log(`real: ${String(this.config.servers.length)} servers, ${String(this.config.clients.arrivalsMs.length)} clients, ${String(this.config.durationMs / 1000)} s`);
     for (const fault of this.config.faults) this.schedule(fault.atMs, () => { this.fault(fault); });
     const sampler = new RealSampler(this.config);
@@ -171,7 +174,6 @@ class RealRun {
         });
         const ready = await nextMessage(child, (m) => ((m as SwarmEvent).type === 'ready' ? true : null), SETUP_TIMEOUT_MS);
         if (ready === null) throw new Error(`client swarm ${String(k)} did not start within ${String(SETUP_TIMEOUT_MS)} ms`);
-        this.send(child, { type: 'start', startEpochMs: this.startEpochMs });
       }),
     );
   }

@@ -27,7 +27,7 @@ export class RealServer {
   private readonly shedder: Shedder;
   private readonly heartbeat: Heartbeat;
   private readonly rng: { admission: Rng; drain: Rng };
-  private readonly nowMs: () => number;
+  private nowMs: () => number;
   private readonly http = createServer((req, res) => {
     res.writeHead(req.url === '/health' ? 200 : 426, { 'content-type': 'text/plain' }).end(req.url === '/health' ? 'ok' : 'upgrade required');
   });
@@ -67,6 +67,7 @@ export class RealServer {
 
   command(message: ServerCommand): void {
     if (message.type === 'sample') this.send({ type: 'sample', sample: this.sample() });
+    else if (message.type === 'clock') this.nowMs = runClock(message.startEpochMs);
     else if (message.type === 'drain') this.closeSpread([...this.conns.keys()], message.windowMs, 'drained');
   }
 
@@ -115,7 +116,7 @@ export class RealServer {
     const id = this.nextId++;
     const now = this.nowMs();
     const key = `${query.get('c') ?? '?'}:${query.get('a') ?? '?'}`;
-    const heartbeat = new HeartbeatDriver(this.heartbeat, this.nowMs, {
+    const heartbeat = new HeartbeatDriver(this.heartbeat, () => this.nowMs(), {
       ping: () => {
         this.counts.pings++;
         ws.ping();
