@@ -1,9 +1,16 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { realCommand } from './real.js';
+import { calibrateCommand } from './calibrate.js';
 
 interface Parsers {
   collect: (value: string, previous: string[]) => string[];
   seedArg: (value: string) => number;
+}
+
+function connectionsArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 100 || n > 10_000) throw new InvalidArgumentError(`expected an integer from 100 to 10000, got '${value}'`);
+  return n;
 }
 
 function swarmsArg(value: string): number {
@@ -35,4 +42,12 @@ Examples:
   wsfleet real experiments/validation/crash-recovery.yaml --set clients.reconnect=immediate --out /tmp/real`,
     )
     .action(realCommand);
+
+  program
+    .command('calibrate')
+    .description("measure this machine's costs for the bundled server (handshake, ping, per-message CPU, memory per connection) and write a server profile")
+    .option('--out <file>', 'profile to write (default: models/servers/node-ws-calibrated.yaml)')
+    .option('--connections <n>', 'connections to open for the measurements (100–10000)', connectionsArg)
+    .addHelpText('after', '\nExample:\n  wsfleet calibrate --out models/servers/node-ws-calibrated.yaml')
+    .action(calibrateCommand);
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { formatIssues, loadExperiment, resolvedExperimentYaml, runRealExperiment, toRealConfig, type Experiment } from '../experiment/index.js';
-import { isLoopback, type RealConfig } from '../real/index.js';
+import { isLoopback, type RealConfig } from '../experiment/index.js';
 import { chartNames } from '../report/fleet-charts.js';
 import { InputError } from './errors.js';
 import { checkOutDir } from './out-dir.js';

@@ -10,3 +10,5 @@ export { expandGrid, replicationSeed, variantFolder, type Variant, type SweepSpe
 export type { SetFlag } from './overrides.js';
 export { toRealConfig, simStreamKey, type RealOptions, type ToRealResult } from './to-real.js';
 export { runRealExperiment } from './real-run.js';
+export { calibrate, calibratedProfileYaml, type Calibration } from './calibration.js';
+export { isLoopback, REAL_LIMITS, type RealConfig } from '../real/index.js';

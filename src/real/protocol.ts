@@ -61,13 +61,16 @@ export type ServerCommand =
   | { type: 'init'; id: number; spec: RealServerSpec; heartbeat: StrategyChoice; reportIntervalMs: number; seed: number; startEpochMs: number; port: number; hubPort: number | null; redisUrl: string | null }
   | { type: 'clock'; startEpochMs: number }
   | { type: 'sample' }
-  | { type: 'drain'; windowMs: number };
+  | { type: 'drain'; windowMs: number }
+  /** Sends `messages` messages of `bytes` bytes to every connection (calibration). */
+  | { type: 'broadcast'; messages: number; bytes: number };
 
 /** Server → parent. */
 export type ServerEvent =
   | { type: 'listening'; port: number }
   | { type: 'report'; load: number; memoryLoad: number; atMs: number }
-  | { type: 'sample'; sample: ServerSample };
+  | { type: 'sample'; sample: ServerSample }
+  | { type: 'broadcast-done'; sends: number };
 
 export interface BackendAddress {
   port: number;

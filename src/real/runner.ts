@@ -1,12 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RunEvent, RunResult } from '../metrics/index.js';
 import { Children, kill, nextMessage } from './children.js';
 import { epochMs, runClock } from './clock.js';
 import type { RealConfig, RealFault } from './config.js';
 import type { ProxyCommand, ProxyEvent, ProxySample, ServerCommand, ServerEvent, ServerSample, SwarmCommand, SwarmEvent, SwarmSample } from './protocol.js';
 import { RealSampler } from './sampler.js';
+import { childFile } from './files.js';
 import { realSummary } from './summary.js';
 
 /** A real run's result: the shared schema, plus the proxy's decisions for differential tests. */
@@ -15,11 +14,6 @@ export interface RealRunResult extends RunResult {
   picks: [number, number][];
 }
 
-/** Compiled child entry points; from the TypeScript sources (tests) they are looked up in dist/. */
-function childFile(name: string): string {
-  const here = fileURLToPath(import.meta.url);
-  return here.endsWith('.ts') ? join(dirname(here), '..', '..', 'dist', 'src', 'real', `${name}.js`) : join(dirname(here), `${name}.js`);
-}
 
 const SETUP_TIMEOUT_MS = 20_000;
 const SAMPLE_TIMEOUT_MS = 400;

@@ -69,6 +69,7 @@ export class RealServer {
     if (message.type === 'sample') this.send({ type: 'sample', sample: this.sample() });
     else if (message.type === 'clock') this.nowMs = runClock(message.startEpochMs);
     else if (message.type === 'drain') this.closeSpread([...this.conns.keys()], message.windowMs, 'drained');
+    else if (message.type === 'broadcast') this.broadcast(message.messages, message.bytes);
   }
 
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -173,6 +174,19 @@ export class RealServer {
         conn.ws.close(1001, count);
       }, this.rng.drain.next() * windowMs);
     }
+  }
+
+  /** Sends each message to every open connection, one `send` per recipient, as a fan-out does. */
+  private broadcast(messages: number, bytes: number): void {
+    const payload = Buffer.alloc(bytes, 120);
+    let sends = 0;
+    for (let m = 0; m < messages; m++) {
+      for (const conn of this.conns.values()) {
+        conn.ws.send(payload);
+        sends++;
+      }
+    }
+    this.send({ type: 'broadcast-done', sends });
   }
 
   private sample(): ServerSample {
