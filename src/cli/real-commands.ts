@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { realCommand } from './real.js';
 import { calibrateCommand } from './calibrate.js';
+import { validateCommand } from './validate.js';
 
 interface Parsers {
   collect: (value: string, previous: string[]) => string[];
@@ -50,4 +51,18 @@ Examples:
     .option('--connections <n>', 'connections to open for the measurements (100–10000)', connectionsArg)
     .addHelpText('after', '\nExample:\n  wsfleet calibrate --out models/servers/node-ws-calibrated.yaml')
     .action(calibrateCommand);
+
+  program
+    .command('validate')
+    .description('run an experiment in the sim and on real sockets; write validation.csv (metric, sim, real, relative_error) and a side-by-side chart')
+    .argument('<file>', 'experiment YAML file (use a calibrated server profile: wsfleet calibrate)')
+    .option('--out <dir>', 'result folder (default: results/<name>-<seed>-validation)')
+    .option('--seed <n>', 'override the experiment seed', seedArg)
+    .option('--set <path=value>', 'override a value inside the experiment (repeatable)', collect, [])
+    .option('--metric <name>', 'summary metric to compare (repeatable; default: a standard set)', collect, [])
+    .option('--swarms <n>', 'client swarm processes (1–8)', swarmsArg)
+    .option('--json', 'print {dir, rows, missing} as JSON')
+    .option('--quiet', 'print nothing on success')
+    .addHelpText('after', '\nExample:\n  wsfleet validate experiments/validation/crash-recovery.yaml --metric recovery.ms95 --metric connect.attempts')
+    .action(validateCommand);
 }

@@ -12,3 +12,4 @@ export { toRealConfig, simStreamKey, type RealOptions, type ToRealResult } from 
 export { runRealExperiment } from './real-run.js';
 export { calibrate, calibratedProfileYaml, type Calibration } from './calibration.js';
 export { isLoopback, REAL_LIMITS, type RealConfig } from '../real/index.js';
+export { compareSummaries, relativeError, DEFAULT_VALIDATION_METRICS, type MetricComparison } from './validate.js';

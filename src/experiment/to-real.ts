@@ -33,7 +33,6 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
     issues.push({ source, path, message });
   };
   if (e.durationMs > REAL_LIMITS.maxDurationMs) issue(['durationMs'], `expected at most ${String(REAL_LIMITS.maxDurationMs)} ms in real mode, got ${String(e.durationMs)}`);
-  if (sim.balancer.count !== 1) issue(['balancer', 'count'], `expected 1 in real mode (one proxy), got ${String(sim.balancer.count)}`);
   if (sim.autoscaler !== null) issue(['autoscaling'], 'expected no autoscaling in real mode (a fixed fleet)');
   if (sim.clients.sessionMs !== null) issue(['clients', 'sessionMs'], 'expected forever in real mode (clients that stay)');
   const servers: RealServerSpec[] = sim.servers.flatMap((g) =>
@@ -45,6 +44,7 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
       memoryLimitBytes: g.spec.memory.limitBytes,
     })),
   );
+  if (sim.balancer.count > REAL_LIMITS.maxProxies) issue(['balancer', 'count'], `expected at most ${String(REAL_LIMITS.maxProxies)} proxies in real mode, got ${String(sim.balancer.count)}`);
   if (servers.length > REAL_LIMITS.maxServers) issue(['fleet', 'servers'], `expected at most ${String(REAL_LIMITS.maxServers)} servers in real mode, got ${String(servers.length)}`);
   if (sim.servers.some((g) => g.spec.processes !== 1)) issue(['fleet', 'server', 'processes'], 'expected 1 in real mode (one Node process per server)');
   const arrivals = createArrivals(sim.clients.arrivals, { next: seedrandom.alea(simStreamKey(e.seed, 'arrivals')) });
@@ -68,7 +68,8 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
         reportIntervalMs: sim.balancer.reportIntervalMs,
         connectTimeoutMs: sim.balancer.connectTimeoutMs,
         maxConnections: sim.balancer.maxConnections,
-        pickRngKey: simStreamKey(e.seed, 'balancer', '0', 'pick'),
+        count: sim.balancer.count,
+        pickRngKeys: Array.from({ length: sim.balancer.count }, (_, b) => simStreamKey(e.seed, 'balancer', String(b), 'pick')),
       },
       heartbeat: sim.heartbeat,
       reconnect: sim.reconnect,

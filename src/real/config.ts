@@ -29,8 +29,10 @@ export interface RealBalancerSpec {
   connectTimeoutMs: number;
   /** Proxied connections at once; beyond it the proxy answers 503. */
   maxConnections: number;
-  /** Seed key of the pick stream; the experiment layer sets the sim's key so both worlds draw alike. */
-  pickRngKey: string;
+  /** Proxy processes; each client picks one per attempt (DNS round-robin), each proxy has its own view and picks. */
+  count: number;
+  /** Seed key of each proxy's pick stream; the experiment layer sets the sim's keys so both worlds draw alike. */
+  pickRngKeys: string[];
 }
 
 export interface RealClientsSpec {
@@ -77,6 +79,7 @@ export const REAL_LIMITS = {
   maxDurationMs: 15 * 60_000,
   maxServers: 32,
   maxSwarms: 8,
+  maxProxies: 8,
 } as const;
 
 /** Whether `host` is a loopback address; real mode binds and connects nowhere else. */

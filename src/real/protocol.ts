@@ -79,7 +79,7 @@ export interface BackendAddress {
 
 /** Parent → proxy. */
 export type ProxyCommand =
-  | { type: 'init'; spec: RealBalancerSpec; backends: BackendAddress[]; startEpochMs: number }
+  | { type: 'init'; spec: RealBalancerSpec; index: number; backends: BackendAddress[]; startEpochMs: number }
   | { type: 'report'; server: number; load: number; memoryLoad: number; atMs: number }
   | { type: 'backend'; server: number; port: number }
   | { type: 'weight'; server: number; weight: number }
@@ -98,7 +98,7 @@ export type SwarmCommand =
       clients: RealClientsSpec;
       reconnect: StrategyChoice;
       heartbeat: StrategyChoice;
-      proxyPort: number;
+      proxyPorts: number[];
       seed: number;
       servers: number;
     }

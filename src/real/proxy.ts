@@ -38,7 +38,8 @@ export class RealProxy {
   ) {
     this.nowMs = runClock(init.startEpochMs);
     this.strategy = instantiate(balancers, init.spec.strategy, 'balancer.strategy');
-    this.rng = { pick: seededRng(init.spec.pickRngKey), health: seededRng(`${init.spec.pickRngKey}/health`) };
+    const key = init.spec.pickRngKeys[init.index] ?? `${String(init.index)}/pick`;
+    this.rng = { pick: seededRng(key), health: seededRng(`${key}/health`) };
     this.ports = init.backends.map((b) => b.port);
     this.views = init.backends.map((b, id) => ({
       id,

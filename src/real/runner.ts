@@ -4,7 +4,7 @@ import { Children, kill, nextMessage } from './children.js';
 import { epochMs, runClock } from './clock.js';
 import type { RealConfig, RealFault } from './config.js';
 import type { ProxyCommand, ProxyEvent, ProxySample, ServerCommand, ServerEvent, ServerSample, SwarmCommand, SwarmEvent, SwarmSample } from './protocol.js';
-import { RealSampler } from './sampler.js';
+import { RealSampler, type Gathered } from './sampler.js';
 import { childFile } from './files.js';
 import { realSummary } from './summary.js';
 
@@ -55,7 +55,8 @@ export async function runReal(config: RealConfig, log: (line: string) => void = 
 
 class RealRun {
   private readonly servers: ServerSlot[];
-  private proxy: ChildProcess | null = null;
+  private readonly proxies: ChildProcess[] = [];
+  private proxyPorts: number[] = [];
   private readonly swarms: ChildProcess[] = [];
   private readonly events: RunEvent[] = [];
   private readonly picks: [number, number][] = [];
@@ -80,7 +81,7 @@ class RealRun {
     this.startEpochMs = epochMs() + 50;
     this.nowMs = runClock(this.startEpochMs);
     for (const slot of this.servers) this.send(slot.child, { type: 'clock', startEpochMs: this.startEpochMs });
-    this.send(this.proxy, { type: 'clock', startEpochMs: this.startEpochMs });
+    this.toProxies({ type: 'clock', startEpochMs: this.startEpochMs });
     for (const swarm of this.swarms) this.send(swarm, { type: 'start', startEpochMs: this.startEpochMs });
     await sleep(-this.nowMs());
     this.log(`real: ${String(this.config.servers.length)} servers, ${String(this.config.clients.arrivalsMs.length)} clients, ${String(this.config.durationMs / 1000)} s`);
@@ -114,7 +115,7 @@ class RealRun {
     const child = this.children.start(childFile('server-main'));
     slot.child = child;
     child.on('message', (message: ServerEvent) => {
-      if (message.type === 'report' && slot.child === child) this.send(this.proxy, { type: 'report', server: s, load: message.load, memoryLoad: message.memoryLoad, atMs: message.atMs });
+      if (message.type === 'report' && slot.child === child) this.toProxies({ type: 'report', server: s, load: message.load, memoryLoad: message.memoryLoad, atMs: message.atMs });
     });
     this.send(child, {
       type: 'init',
@@ -136,16 +137,22 @@ class RealRun {
   }
 
   private async startProxy(): Promise<void> {
-    const child = this.children.start(childFile('proxy-main'));
-    this.proxy = child;
     const backends = this.servers.map((slot, s) => ({ port: slot.port, weight: (this.config.servers[s] as RealConfig['servers'][number]).weight }));
-    this.send(child, { type: 'init', spec: this.config.balancer, backends, startEpochMs: this.startEpochMs });
-    const port = await nextMessage(child, (m) => ((m as ProxyEvent).type === 'listening' ? (m as { port: number }).port : null), SETUP_TIMEOUT_MS);
-    if (port === null) throw new Error(`the proxy did not start listening within ${String(SETUP_TIMEOUT_MS)} ms`);
-    this.proxyPort = port;
+    this.proxyPorts = await Promise.all(
+      Array.from({ length: this.config.balancer.count }, async (_, index) => {
+        const child = this.children.start(childFile('proxy-main'));
+        this.proxies[index] = child;
+        this.send(child, { type: 'init', spec: this.config.balancer, index, backends, startEpochMs: this.startEpochMs });
+        const port = await nextMessage(child, (m) => ((m as ProxyEvent).type === 'listening' ? (m as { port: number }).port : null), SETUP_TIMEOUT_MS);
+        if (port === null) throw new Error(`proxy ${String(index)} did not start listening within ${String(SETUP_TIMEOUT_MS)} ms`);
+        return port;
+      }),
+    );
   }
 
-  private proxyPort = 0;
+  private toProxies(message: ProxyCommand): void {
+    for (const proxy of this.proxies) this.send(proxy, message);
+  }
 
   private async startSwarms(): Promise<void> {
     const n = this.config.clients.arrivalsMs.length;
@@ -162,7 +169,7 @@ class RealRun {
           clients: this.config.clients,
           reconnect: this.config.reconnect,
           heartbeat: this.config.heartbeat,
-          proxyPort: this.proxyPort,
+          proxyPorts: this.proxyPorts,
           seed: this.config.seed,
           servers: this.servers.length,
         });
@@ -173,27 +180,30 @@ class RealRun {
   }
 
   /** Asks every process for its counters at once; a stopped or dead one keeps its last answer. */
-  private async sampleAll(): Promise<{ servers: (ServerSample | null)[]; up: boolean[]; swarms: (SwarmSample | null)[]; proxy: ProxySample | null }> {
+  private async sampleAll(): Promise<Gathered> {
     const ask = <T>(child: ChildProcess | null, message: ServerCommand | ProxyCommand | SwarmCommand): Promise<T | null> => {
       if (child === null || !child.connected) return Promise.resolve(null);
       const reply = nextMessage(child, (m) => ((m as { type: string }).type === 'sample' ? (m as { sample: T }).sample : null), SAMPLE_TIMEOUT_MS);
       this.send(child, message);
       return reply;
     };
-    const [servers, swarms, proxy] = await Promise.all([
+    const [servers, swarms, proxies] = await Promise.all([
       Promise.all(this.servers.map((slot) => (slot.up && !slot.hung ? ask<ServerSample>(slot.child, { type: 'sample' }) : Promise.resolve(null)))),
       Promise.all(this.swarms.map((child) => ask<SwarmSample>(child, { type: 'sample' }))),
-      ask<ProxySample>(this.proxy, { type: 'sample' }),
+      Promise.all(this.proxies.map((child) => ask<ProxySample>(child, { type: 'sample' }))),
     ]);
     servers.forEach((sample, s) => {
       const slot = this.servers[s] as ServerSlot;
       if (sample !== null) slot.last = sample;
     });
-    if (proxy !== null) {
+    proxies.forEach((proxy, b) => {
+      if (proxy === null) return;
       this.picks.push(...proxy.picks);
-      for (const flip of proxy.flips) this.events.push({ atMs: flip.atMs, kind: flip.healthy ? 'balancer:mark-up' : 'balancer:mark-down', detail: `server ${String(flip.server)} (balancer 0)` });
-    }
-    return { servers: this.servers.map((slot) => (slot.up ? slot.last : null)), up: this.servers.map((slot) => slot.up), swarms, proxy };
+      for (const flip of proxy.flips) {
+        this.events.push({ atMs: flip.atMs, kind: flip.healthy ? 'balancer:mark-up' : 'balancer:mark-down', detail: `server ${String(flip.server)} (balancer ${String(b)})` });
+      }
+    });
+    return { servers: this.servers.map((slot) => (slot.up ? slot.last : null)), up: this.servers.map((slot) => slot.up), swarms, proxies };
   }
 
   private fault(fault: RealFault): void {
@@ -218,7 +228,7 @@ class RealRun {
       });
     } else {
       this.event('server:drain', detail);
-      this.send(this.proxy, { type: 'weight', server: fault.server, weight: 0 });
+      this.toProxies({ type: 'weight', server: fault.server, weight: 0 });
       this.send(child, { type: 'drain', windowMs: fault.windowMs });
       const { restartAfterMs } = fault;
       if (restartAfterMs === null) return;
@@ -226,7 +236,7 @@ class RealRun {
         this.stopServer(fault.server, 'server:stop');
         this.schedule(fault.atMs + fault.windowMs + restartAfterMs, () => {
           void this.restart(fault.server).then(() => {
-            this.send(this.proxy, { type: 'weight', server: fault.server, weight: (this.config.servers[fault.server] as RealConfig['servers'][number]).weight });
+            this.toProxies({ type: 'weight', server: fault.server, weight: (this.config.servers[fault.server] as RealConfig['servers'][number]).weight });
           });
         });
       });
@@ -247,7 +257,7 @@ class RealRun {
   private async restart(s: number): Promise<void> {
     const slot = this.servers[s] as ServerSlot;
     await this.startServer(s, slot.port).catch(() => this.startServer(s, 0));
-    this.send(this.proxy, { type: 'backend', server: s, port: slot.port });
+    this.toProxies({ type: 'backend', server: s, port: slot.port });
     this.event('server:restart', `server ${String(s)}`);
   }
 }

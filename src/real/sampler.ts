@@ -27,7 +27,7 @@ export interface Gathered {
   servers: (ServerSample | null)[];
   up: boolean[];
   swarms: (SwarmSample | null)[];
-  proxy: ProxySample | null;
+  proxies: (ProxySample | null)[];
 }
 
 type SwarmTotals = Omit<SwarmSample, 'latenciesMs' | 'flapped' | 'connectedByServer'>;
@@ -40,14 +40,18 @@ export class RealSampler {
   readonly table: Table;
   readonly latency = new LatencyRecorder();
   readonly flapped = new Map<string, number>();
-  readonly deadPeers: { key: string; atMs: number }[] = [];
+  /** Dead-peer detections: the server's heartbeat closed a connection whose client had flapped; ms from flap to close. */
+  readonly detectionsMs: number[] = [];
+  /** Heartbeat closes of connections whose client had not flapped (a stopped or slow peer), as the sim counts heartbeat.timeouts. */
+  liveTimeouts = 0;
   swarms: (SwarmSample | null)[] = [];
   /** Per server: counters of the process now running, and totals carried over from earlier ones (crashes). */
   readonly serverLast: (ServerSample | null)[];
   readonly serverCarried: { cpuMs: number; handshakes: number; refusals: number; pings: number; heartbeatTimeouts: number; shed: number; drained: number }[];
   readonly serverUpMs: number[];
   peakMemoryBytes = 0;
-  proxy: ProxySample | null = null;
+  /** Each proxy's latest answer. */
+  proxies: (ProxySample | null)[] = [];
   private lastFleet: number[] = [];
   private lastServerCounts: number[][];
   private lastTimeMs = 0;
@@ -82,7 +86,7 @@ export class RealSampler {
       for (const v of s.latenciesMs) this.latency.record(v);
       for (const f of s.flapped) this.flapped.set(f.key, f.atMs);
     }
-    if (g.proxy !== null) this.proxy = g.proxy;
+    this.proxies = g.proxies.map((p, b) => p ?? this.proxies[b] ?? null);
     g.servers.forEach((sample, s) => {
       const last = this.serverLast[s] ?? null;
       // A new process (restart) starts its counters at 0: carry the old one's totals.
@@ -93,15 +97,18 @@ export class RealSampler {
       }
       if (sample !== null) {
         this.serverLast[s] = sample;
-        this.deadPeers.push(...sample.deadPeers);
+        for (const d of sample.deadPeers) {
+          const flappedAtMs = this.flapped.get(d.key);
+          if (flappedAtMs === undefined) this.liveTimeouts++;
+          else this.detectionsMs.push(d.atMs - flappedAtMs);
+        }
         sample.deadPeers = [];
         this.peakMemoryBytes = Math.max(this.peakMemoryBytes, sample.memoryBytes);
       }
       if (g.up[s] === true) this.serverUpMs[s] = (this.serverUpMs[s] ?? 0) + (timeMs - this.lastTimeMs);
     });
     const t = this.totals();
-    const serverTimeouts = g.servers.reduce((a, _, s) => a + this.serverTotal(s, 'heartbeatTimeouts'), 0);
-    const fleetCounts = [t.attempts, t.succeeded, t.refused, t.failed, t.timeouts, t.drops, serverTimeouts];
+    const fleetCounts = [t.attempts, t.succeeded, t.refused, t.failed, t.timeouts, t.drops, this.liveTimeouts];
     const intervalMs = timeMs - this.lastTimeMs;
     const row = [
       timeMs,

@@ -17,11 +17,7 @@ export function realSummary(config: RealConfig, sampler: RealSampler, _events: r
   const total = (key: Parameters<RealSampler['serverTotal']>[1]): number => ids.reduce((a, s) => a + sampler.serverTotal(s, key), 0);
   const cpuShares = ids.map((s) => ((sampler.serverUpMs[s] ?? 0) > 0 ? sampler.serverTotal(s, 'cpuMs') / (sampler.serverUpMs[s] ?? 1) : 0));
   const upMs = sampler.serverUpMs.reduce((a, b) => a + b, 0);
-  const detections = sampler.deadPeers.flatMap((d) => {
-    const flappedAtMs = sampler.flapped.get(d.key);
-    return flappedAtMs === undefined ? [] : [d.atMs - flappedAtMs];
-  });
-  const proxy = sampler.proxy;
+  const detections = sampler.detectionsMs;
   return finalizeSummary({
     'clients.arrived': config.clients.arrivalsMs.filter((a) => a < endMs).length,
     'clients.departed': 0,
@@ -34,7 +30,7 @@ export function realSummary(config: RealConfig, sampler: RealSampler, _events: r
     'connect.succeeded': t.succeeded,
     'connect.refused': t.refused,
     'connect.refused.server': total('refusals'),
-    'connect.refused.balancer': proxy?.refused ?? 0,
+    'connect.refused.balancer': sampler.proxies.reduce((a, p) => a + (p?.refused ?? 0), 0),
     'clients.moved': t.moved,
     'connect.failed': t.failed,
     'connect.timeouts': t.timeouts,
@@ -44,7 +40,7 @@ export function realSummary(config: RealConfig, sampler: RealSampler, _events: r
     'connections.dropped': t.drops,
     'connections.shed': total('shed'),
     'heartbeat.pings': total('pings'),
-    'heartbeat.timeouts': total('heartbeatTimeouts'),
+    'heartbeat.timeouts': sampler.liveTimeouts,
     'heartbeat.clientTimeouts': t.silenceTimeouts,
     'servers.up.final': upIds.length,
     'servers.connections.imbalance': imbalance(perWeight),

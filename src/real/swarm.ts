@@ -29,7 +29,7 @@ const ignore = (): void => undefined;
 export class Swarm {
   private readonly clients: Client[];
   private readonly backoff: Backoff;
-  private readonly rng: { backoff: Rng; flaps: Rng };
+  private readonly rng: { backoff: Rng; flaps: Rng; dns: Rng };
   private readonly silenceMs: number;
   private readonly ghosts = new Set<WebSocket>();
   private nowMs: () => number = () => 0;
@@ -45,7 +45,7 @@ export class Swarm {
   constructor(private readonly init: Init) {
     this.backoff = instantiate(backoffs, init.reconnect, 'clients.reconnect');
     const key = `${String(init.seed)}/real/swarm-${String(init.swarm)}`;
-    this.rng = { backoff: seededRng(`${key}/backoff`), flaps: seededRng(`${key}/flaps`) };
+    this.rng = { backoff: seededRng(`${key}/backoff`), flaps: seededRng(`${key}/flaps`), dns: seededRng(`${key}/dns`) };
     this.silenceMs = silenceLimitMs(instantiate(heartbeats, init.heartbeat, 'heartbeat'));
     this.clients = init.clientIds.map((id) => ({
       id,
@@ -96,7 +96,10 @@ export class Swarm {
     c.attemptStartMs = this.nowMs();
     c.server = -1;
     this.k.attempts++;
-    const ws = new WebSocket(`ws://127.0.0.1:${String(this.init.proxyPort)}/?c=${String(c.id)}&a=${String(attempt)}`, { perMessageDeflate: false });
+    // One proxy per attempt, as DNS round-robin spreads clients over a balancer tier.
+    const ports = this.init.proxyPorts;
+    const port = ports.length === 1 ? (ports[0] as number) : (ports[Math.floor(this.rng.dns.next() * ports.length)] as number);
+    const ws = new WebSocket(`ws://127.0.0.1:${String(port)}/?c=${String(c.id)}&a=${String(attempt)}`, { perMessageDeflate: false });
     c.ws = ws;
     const mine = (): boolean => c.attempt === attempt && c.ws === ws;
     c.timer = setTimeout(() => {
