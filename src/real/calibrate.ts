@@ -54,8 +54,8 @@ class Probe {
       seed: 1,
       startEpochMs: epochMs(),
       port: 0,
-      hubPort: null,
-      redisUrl: null,
+      broker: null,
+      messages: null,
     };
     child.send(init);
     const port = await nextMessage(child, (m) => ((m as ServerEvent).type === 'listening' ? (m as { port: number }).port : null), 20_000);

@@ -31,7 +31,8 @@ export class Children {
     const { soft, child: nofile } = this.limits;
     const [command, args] =
       nofile > soft ? ['/bin/sh', ['-c', `ulimit -n ${String(nofile)} && exec "$0" "$1"`, process.execPath, file]] : [process.execPath, [file]];
-    const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // Structured clone over IPC, so Infinity and NaN cross as themselves.
+    const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
     child.on('error', () => undefined);
     this.track(child);
     return child;

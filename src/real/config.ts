@@ -54,6 +54,23 @@ export type RealFault =
   /** Weight 0 at the proxy, connections closed over `windowMs`; then stopped and restarted after `restartAfterMs`. */
   | { kind: 'drain'; server: number; atMs: number; windowMs: number; restartAfterMs: number | null };
 
+/** Pub/sub load: a publisher feeds channels through the broker; each client subscribes to one channel. */
+export interface RealMessagesSpec {
+  channels: number;
+  /** Messages per second over all channels, published round-robin over them. */
+  publishRatePerSec: number;
+  bytes: number;
+  /** Per-connection send policy on each server, fed by ws bufferedAmount and the server's own queue. */
+  backpressure: StrategyChoice;
+  resume: StrategyChoice;
+  /** The hub's history per channel: at most this many messages, for at most this long (Infinity: no bound). */
+  historyMessages: number;
+  historyTtlMs: number;
+  /** Share of clients that read slowly: their socket is read for 5 ms every `slowReadEveryMs`. */
+  slowShare: number;
+  slowReadEveryMs: number;
+}
+
 /** Everything a real run needs, plain data so it crosses process boundaries. */
 export interface RealConfig {
   seed: number;
@@ -69,6 +86,8 @@ export interface RealConfig {
   swarms: number;
   /** The broker hub: embedded (default) or a Redis URL on a loopback address. */
   redisUrl: string | null;
+  /** Pub/sub load through the broker; null: connections only. */
+  messages: RealMessagesSpec | null;
 }
 
 /** Bounds of a real run; the CLI refuses anything above them. */

@@ -1,4 +1,4 @@
 export { runReal, type RealRunResult } from './runner.js';
-export { REAL_LIMITS, isLoopback, type RealConfig, type RealFault, type RealServerSpec, type RealBalancerSpec, type RealClientsSpec, type RealHealthCheck } from './config.js';
+export { REAL_LIMITS, isLoopback, type RealConfig, type RealFault, type RealServerSpec, type RealBalancerSpec, type RealClientsSpec, type RealHealthCheck, type RealMessagesSpec } from './config.js';
 export { CHILD_NOFILE } from './children.js';
 export { calibrate, type Calibration, type CalibrateOptions } from './calibrate.js';

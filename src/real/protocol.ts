@@ -1,5 +1,6 @@
 import type { StrategyChoice } from '../strategies/index.js';
-import type { RealBalancerSpec, RealClientsSpec, RealServerSpec } from './config.js';
+import type { RealBalancerSpec, RealClientsSpec, RealMessagesSpec, RealServerSpec } from './config.js';
+import type { BrokerAddress } from './broker.js';
 
 /** Cumulative counters of one server process, sent when the parent samples. */
 export interface ServerSample {
@@ -14,6 +15,9 @@ export interface ServerSample {
   heartbeatTimeouts: number;
   shed: number;
   drained: number;
+  messagesSent: number;
+  messagesDropped: number;
+  slowDisconnects: number;
   /** Connections the heartbeat closed since the last sample: `client:attempt` keys and when. */
   deadPeers: { key: string; atMs: number }[];
 }
@@ -44,6 +48,8 @@ export interface SwarmSample {
   flapped: { key: string; atMs: number }[];
   /** Connected clients per server id, from the server's answer header. */
   connectedByServer: number[];
+  /** Pub/sub as the clients' receivers count it (ChannelReceiver): delivered, duplicates, out of order, lost. */
+  messages: { delivered: number; duplicates: number; outOfOrder: number; lost: number };
 }
 
 export interface ProxySample {
@@ -58,7 +64,18 @@ export interface ProxySample {
 
 /** Parent → server. */
 export type ServerCommand =
-  | { type: 'init'; id: number; spec: RealServerSpec; heartbeat: StrategyChoice; reportIntervalMs: number; seed: number; startEpochMs: number; port: number; hubPort: number | null; redisUrl: string | null }
+  | {
+      type: 'init';
+      id: number;
+      spec: RealServerSpec;
+      heartbeat: StrategyChoice;
+      reportIntervalMs: number;
+      seed: number;
+      startEpochMs: number;
+      port: number;
+      broker: BrokerAddress | null;
+      messages: RealMessagesSpec | null;
+    }
   | { type: 'clock'; startEpochMs: number }
   | { type: 'sample' }
   | { type: 'drain'; windowMs: number }
@@ -98,6 +115,7 @@ export type SwarmCommand =
       clients: RealClientsSpec;
       reconnect: StrategyChoice;
       heartbeat: StrategyChoice;
+      messages: RealMessagesSpec | null;
       proxyPorts: number[];
       seed: number;
       servers: number;

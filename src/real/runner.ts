@@ -6,6 +6,8 @@ import type { RealConfig, RealFault } from './config.js';
 import type { ProxyCommand, ProxyEvent, ProxySample, ServerCommand, ServerEvent, ServerSample, SwarmCommand, SwarmEvent, SwarmSample } from './protocol.js';
 import { RealSampler, type Gathered } from './sampler.js';
 import { childFile } from './files.js';
+import type { BrokerAddress } from './broker.js';
+import { Publisher } from './publisher.js';
 import { realSummary } from './summary.js';
 
 /** A real run's result: the shared schema, plus the proxy's decisions for differential tests. */
@@ -74,6 +76,7 @@ class RealRun {
   }
 
   async run(): Promise<RealRunResult> {
+    await this.startBroker();
     await Promise.all(this.config.servers.map((_, s) => this.startServer(s, 0)));
     await this.startProxy();
     await this.startSwarms();
@@ -86,6 +89,7 @@ class RealRun {
     await sleep(-this.nowMs());
     this.log(`real: ${String(this.config.servers.length)} servers, ${String(this.config.clients.arrivalsMs.length)} clients, ${String(this.config.durationMs / 1000)} s`);
     for (const fault of this.config.faults) this.schedule(fault.atMs, () => { this.fault(fault); });
+    this.startPublisher();
     const sampler = new RealSampler(this.config);
     const { durationMs, sampleIntervalMs } = this.config;
     for (let k = 1; k * sampleIntervalMs <= durationMs; k++) {
@@ -93,8 +97,10 @@ class RealRun {
       sampler.row(k * sampleIntervalMs, await this.sampleAll());
     }
     for (const t of this.timers) clearTimeout(t);
+    if (this.publishTimer !== null) clearInterval(this.publishTimer);
+    await this.publisher?.close();
     for (const swarm of this.swarms) this.send(swarm, { type: 'stop' });
-    const summary = realSummary(this.config, sampler, this.events, durationMs);
+    const summary = realSummary(this.config, sampler, this.events, durationMs, this.published);
     return { summary, timeseries: sampler.table, events: this.events, picks: this.picks };
   }
 
@@ -126,8 +132,8 @@ class RealRun {
       seed: this.config.seed,
       startEpochMs: this.startEpochMs,
       port,
-      hubPort: null,
-      redisUrl: this.config.redisUrl,
+      broker: this.broker,
+      messages: this.config.messages,
     });
     const listening = await nextMessage(child, (m) => ((m as ServerEvent).type === 'listening' ? (m as { port: number }).port : null), SETUP_TIMEOUT_MS);
     if (listening === null) throw new Error(`server ${String(s)} did not start listening within ${String(SETUP_TIMEOUT_MS)} ms`);
@@ -150,6 +156,42 @@ class RealRun {
     );
   }
 
+  private broker: BrokerAddress | null = null;
+  private publisher: Publisher | null = null;
+  private publishTimer: NodeJS.Timeout | null = null;
+  private published = 0;
+
+  /** The embedded hub in its own process, or Redis; nothing without messages. */
+  private async startBroker(): Promise<void> {
+    const messages = this.config.messages;
+    if (messages === null) return;
+    if (this.config.redisUrl !== null) {
+      this.broker = { kind: 'redis', url: this.config.redisUrl, prefix: `wsfleet:${String(process.pid)}:${String(Math.round(epochMs()))}:` };
+      return;
+    }
+    const child = this.children.start(childFile('hub-main'));
+    child.send({ type: 'init', spec: messages, startEpochMs: this.startEpochMs });
+    const port = await nextMessage(child, (m) => ((m as { type: string }).type === 'listening' ? (m as { port: number }).port : null), SETUP_TIMEOUT_MS);
+    if (port === null) throw new Error(`the broker hub did not start listening within ${String(SETUP_TIMEOUT_MS)} ms`);
+    this.broker = { kind: 'hub', port };
+    this.hub = child;
+  }
+
+  private hub: ChildProcess | null = null;
+
+  /** Publishes round-robin over the channels at the configured rate, through the same broker seam as the servers. */
+  private startPublisher(): void {
+    const messages = this.config.messages;
+    if (messages === null || this.broker === null) return;
+    this.publisher = new Publisher(this.broker, messages);
+    const everyMs = Math.max(1, 1000 / messages.publishRatePerSec);
+    const started = this.nowMs();
+    this.publishTimer = setInterval(() => {
+      const due = Math.floor((this.nowMs() - started) / everyMs);
+      while (this.published < due) this.publisher?.publish(`ch${String(this.published++ % messages.channels)}`);
+    }, Math.max(5, everyMs));
+  }
+
   private toProxies(message: ProxyCommand): void {
     for (const proxy of this.proxies) this.send(proxy, message);
   }
@@ -169,6 +211,7 @@ class RealRun {
           clients: this.config.clients,
           reconnect: this.config.reconnect,
           heartbeat: this.config.heartbeat,
+          messages: this.config.messages,
           proxyPorts: this.proxyPorts,
           seed: this.config.seed,
           servers: this.servers.length,

@@ -30,7 +30,7 @@ export interface Gathered {
   proxies: (ProxySample | null)[];
 }
 
-type SwarmTotals = Omit<SwarmSample, 'latenciesMs' | 'flapped' | 'connectedByServer'>;
+type SwarmTotals = Omit<SwarmSample, 'latenciesMs' | 'flapped' | 'connectedByServer' | 'messages'>;
 
 /**
  * Turns gathered counters into one wide row per interval and keeps the running totals the summary needs.
@@ -47,7 +47,7 @@ export class RealSampler {
   swarms: (SwarmSample | null)[] = [];
   /** Per server: counters of the process now running, and totals carried over from earlier ones (crashes). */
   readonly serverLast: (ServerSample | null)[];
-  readonly serverCarried: { cpuMs: number; handshakes: number; refusals: number; pings: number; heartbeatTimeouts: number; shed: number; drained: number }[];
+  readonly serverCarried: { cpuMs: number; handshakes: number; refusals: number; pings: number; heartbeatTimeouts: number; shed: number; drained: number; messagesSent: number; messagesDropped: number; slowDisconnects: number }[];
   readonly serverUpMs: number[];
   peakMemoryBytes = 0;
   /** Each proxy's latest answer. */
@@ -60,7 +60,7 @@ export class RealSampler {
     const n = config.servers.length;
     this.table = { columns: ['timeMs', ...FLEET_COLUMNS, ...Array.from({ length: n }, (_, s) => SERVER_COLUMNS.map((k) => `server.${String(s)}.${k}`)).flat()], rows: [] };
     this.serverLast = Array.from({ length: n }, () => null);
-    this.serverCarried = Array.from({ length: n }, () => ({ cpuMs: 0, handshakes: 0, refusals: 0, pings: 0, heartbeatTimeouts: 0, shed: 0, drained: 0 }));
+    this.serverCarried = Array.from({ length: n }, () => ({ cpuMs: 0, handshakes: 0, refusals: 0, pings: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, messagesSent: 0, messagesDropped: 0, slowDisconnects: 0 }));
     this.serverUpMs = new Array<number>(n).fill(0);
     this.lastServerCounts = Array.from({ length: n }, () => [0, 0, 0]);
   }
@@ -71,6 +71,16 @@ export class RealSampler {
     const keys: (keyof SwarmTotals)[] = ['present', 'connected', 'connecting', 'waiting', 'gaveUp', 'attempts', 'succeeded', 'refused', 'failed', 'timeouts', 'drops', 'flaps', 'moved', 'silenceTimeouts', 'connectedArea', 'presentArea'];
     const out = Object.fromEntries(keys.map((k) => [k, sum(k)])) as unknown as SwarmTotals;
     out.attemptsMax = this.swarms.reduce((m, s) => Math.max(m, s?.attemptsMax ?? 0), 0);
+    return out;
+  }
+
+  /** The clients' receiver counts, summed over the swarms. */
+  messageTotals(): SwarmSample['messages'] {
+    const out = { delivered: 0, duplicates: 0, outOfOrder: 0, lost: 0 };
+    for (const s of this.swarms) {
+      if (s === null) continue;
+      for (const key of Object.keys(out) as (keyof typeof out)[]) out[key] += s.messages[key];
+    }
     return out;
   }
 

@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { admissions, heartbeats, instantiate, shedders, type Admission, type Heartbeat, type Rng, type Shedder } from '../strategies/index.js';
+import { admissions, backpressures, heartbeats, instantiate, resumes, shedders, type Admission, type Heartbeat, type Rng, type Shedder } from '../strategies/index.js';
 import { runClock, seededRng } from './clock.js';
 import { HeartbeatDriver } from './heartbeat-adapter.js';
+import { HubBroker, RedisBroker, type BrokerClient } from './broker.js';
+import { Outbox } from './outbox.js';
 import type { ServerCommand, ServerEvent, ServerSample } from './protocol.js';
 
 type Init = Extract<ServerCommand, { type: 'init' }>;
@@ -14,6 +16,12 @@ interface Conn {
   openedAtMs: number;
   lastActivityMs: number;
   heartbeat: HeartbeatDriver;
+  /** Pub/sub: the subscribed channel, its send queue, and live messages held while the resume is decided. */
+  channel: string | null;
+  outbox: Outbox | null;
+  pending: [number, number][] | null;
+  /** Live messages below this serial were already replayed or lost by the resume decision. */
+  nextSerial: number;
 }
 
 /** The ws server of one real server process: admission, heartbeat and shedding strategies on real sockets. */
@@ -21,7 +29,9 @@ export class RealServer {
   private readonly conns = new Map<number, Conn>();
   private nextId = 0;
   private handshaking = 0;
-  private readonly counts = { handshakes: 0, refusals: 0, pings: 0, heartbeatTimeouts: 0, shed: 0, drained: 0 };
+  private readonly counts = { handshakes: 0, refusals: 0, pings: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, messagesSent: 0, messagesDropped: 0, slowDisconnects: 0 };
+  private readonly subscribers = new Map<string, Set<Conn>>();
+  private readonly broker: BrokerClient | null;
   private deadPeers: ServerSample['deadPeers'] = [];
   private readonly admission: Admission;
   private readonly shedder: Shedder;
@@ -47,6 +57,13 @@ export class RealServer {
     this.rng = { admission: seededRng(`${key}/admission`), drain: seededRng(`${key}/drain`) };
     this.http.on('upgrade', this.onUpgrade);
     this.wss.on('headers', (headers) => headers.push(`x-wsfleet-server: ${String(init.id)}`));
+    this.broker = connectBroker(init, () => this.nowMs());
+    this.broker?.onMessage((channel, serial, bytes) => {
+      for (const conn of this.subscribers.get(channel) ?? []) {
+        if (conn.pending !== null) conn.pending.push([serial, bytes]);
+        else if (serial >= conn.nextSerial) conn.outbox?.send(serial, bytes, channel);
+      }
+    });
   }
 
   listen(): void {
@@ -128,21 +145,54 @@ export class RealServer {
         ws.terminate();
       },
     });
-    const conn: Conn = { ws, key, openedAtMs: now, lastActivityMs: now, heartbeat };
+    const conn: Conn = { ws, key, openedAtMs: now, lastActivityMs: now, heartbeat, channel: null, outbox: null, pending: null, nextSerial: 0 };
     this.conns.set(id, conn);
     ws.on('pong', () => {
       conn.lastActivityMs = this.nowMs();
       heartbeat.pong();
     });
-    ws.on('message', () => {
+    ws.on('message', (data: Buffer) => {
       conn.lastActivityMs = this.nowMs();
+      this.subscribe(conn, data.toString());
     });
     ws.on('error', () => undefined);
     ws.on('close', () => {
       heartbeat.stop();
       this.conns.delete(id);
+      if (conn.channel !== null) this.subscribers.get(conn.channel)?.delete(conn);
     });
     heartbeat.open();
+  }
+
+  /**
+   * A client's subscription `{ sub, last, away }`: the broker's resume decision goes to the client first,
+   * then the replayed serials, then live messages (held meanwhile, replayed ones skipped).
+   */
+  private subscribe(conn: Conn, text: string): void {
+    const messages = this.init.messages;
+    if (this.broker === null || messages === null || conn.channel !== null) return;
+    const request = JSON.parse(text) as { sub: string; last: number | null; away: number };
+    const policy = instantiate(backpressures, messages.backpressure, 'messages.backpressure');
+    conn.channel = request.sub;
+    conn.pending = [];
+    conn.outbox = new Outbox(conn.ws, policy, () => this.nowMs(), this.rng.admission, (code, reason) => {
+      this.counts.slowDisconnects++;
+      conn.ws.close(code, reason);
+      setTimeout(() => { conn.ws.terminate(); }, 1000).unref();
+    }, this.counts);
+    let set = this.subscribers.get(request.sub);
+    if (set === undefined) this.subscribers.set(request.sub, (set = new Set()));
+    set.add(conn);
+    void this.broker.resume(request.sub, request.last, request.away).then((decision) => {
+      if (conn.ws.readyState !== conn.ws.OPEN) return;
+      conn.ws.send(JSON.stringify({ resume: decision }));
+      const outbox = conn.outbox as Outbox;
+      for (let serial = decision.fromSerial; serial < decision.fromSerial + decision.count; serial++) outbox.send(serial, messages.bytes, request.sub);
+      const next = decision.fromSerial + decision.count;
+      conn.nextSerial = next;
+      for (const [serial, bytes] of conn.pending ?? []) if (serial >= next) outbox.send(serial, bytes, request.sub);
+      conn.pending = null;
+    });
   }
 
   /** CPU and memory reach the proxy every reportIntervalMs, through the parent. */
@@ -207,4 +257,11 @@ export class RealServer {
 export function cpuTimeMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
+}
+
+/** The broker seam this server publishes and subscribes through, if the run has messages. */
+function connectBroker(init: Init, nowMs: () => number): BrokerClient | null {
+  if (init.broker === null || init.messages === null) return null;
+  if (init.broker.kind === 'hub') return new HubBroker(init.broker.port);
+  return new RedisBroker(init.broker.url, init.broker.prefix, instantiate(resumes, init.messages.resume, 'messages.resume'), nowMs);
 }

@@ -6,7 +6,7 @@ import type { RealSampler } from './sampler.js';
  * The run's summary under the sim's metric names, for what real sockets can measure. Left out:
  * handshake.waitMs (no view into the kernel's accept queue), events.processed, cpu.wastedShare.
  */
-export function realSummary(config: RealConfig, sampler: RealSampler, _events: readonly RunEvent[], endMs: number): Summary {
+export function realSummary(config: RealConfig, sampler: RealSampler, _events: readonly RunEvent[], endMs: number, published: number): Summary {
   const t = sampler.totals();
   const n = config.servers.length;
   const ids = Array.from({ length: n }, (_, s) => s);
@@ -51,6 +51,7 @@ export function realSummary(config: RealConfig, sampler: RealSampler, _events: r
     'clients.flaps': t.flaps,
     'heartbeat.deadPeerDetectionMs.mean': detections.length > 0 ? detections.reduce((a, b) => a + b, 0) / detections.length : 0,
     'heartbeat.deadPeersDetected': detections.length,
+    ...(config.messages === null ? {} : messageMetrics(sampler, published, total)),
   });
 }
 
@@ -64,4 +65,19 @@ function coefficientOfVariation(values: readonly number[]): number {
   const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, n);
   if (mean === 0) return 0;
   return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / n) / mean;
+}
+
+/** Pub/sub as the clients' receivers counted it, and what the servers' backpressure did. */
+function messageMetrics(sampler: RealSampler, published: number, total: (key: 'messagesSent' | 'messagesDropped' | 'slowDisconnects') => number): Summary {
+  const m = sampler.messageTotals();
+  return {
+    'messages.published': published,
+    'messages.delivered': m.delivered,
+    'messages.lost': m.lost,
+    'messages.duplicates': m.duplicates,
+    'messages.outOfOrder': m.outOfOrder,
+    'messages.sent': total('messagesSent'),
+    'messages.dropped': total('messagesDropped'),
+    'connections.slowDisconnects': total('slowDisconnects'),
+  };
 }

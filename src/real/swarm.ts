@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { backoffs, heartbeats, initialDelayMs, instantiate, type Backoff, type Rng } from '../strategies/index.js';
+import { backoffs, ChannelReceiver, heartbeats, initialDelayMs, instantiate, type Backoff, type ResumeDecision, type Rng } from '../strategies/index.js';
 import { runClock, seededRng } from './clock.js';
 import { silenceLimitMs } from './heartbeat-adapter.js';
 import type { SwarmCommand, SwarmSample } from './protocol.js';
@@ -21,6 +21,11 @@ interface Client {
   attemptStartMs: number;
   server: number;
   lastServer: number;
+  /** Pub/sub: the channel's receiver (dedup by serial, lost and out-of-order counts), when the connection last ended, a slow reader's timer. */
+  receiver: ChannelReceiver | null;
+  disconnectedAtMs: number;
+  slow: boolean;
+  reader: NodeJS.Timeout | null;
 }
 
 const ignore = (): void => undefined;
@@ -29,7 +34,7 @@ const ignore = (): void => undefined;
 export class Swarm {
   private readonly clients: Client[];
   private readonly backoff: Backoff;
-  private readonly rng: { backoff: Rng; flaps: Rng; dns: Rng };
+  private readonly rng: { backoff: Rng; flaps: Rng; dns: Rng; slow: Rng };
   private readonly silenceMs: number;
   private readonly ghosts = new Set<WebSocket>();
   private nowMs: () => number = () => 0;
@@ -45,7 +50,7 @@ export class Swarm {
   constructor(private readonly init: Init) {
     this.backoff = instantiate(backoffs, init.reconnect, 'clients.reconnect');
     const key = `${String(init.seed)}/real/swarm-${String(init.swarm)}`;
-    this.rng = { backoff: seededRng(`${key}/backoff`), flaps: seededRng(`${key}/flaps`), dns: seededRng(`${key}/dns`) };
+    this.rng = { backoff: seededRng(`${key}/backoff`), flaps: seededRng(`${key}/flaps`), dns: seededRng(`${key}/dns`), slow: seededRng(`${key}/slow`) };
     this.silenceMs = silenceLimitMs(instantiate(heartbeats, init.heartbeat, 'heartbeat'));
     this.clients = init.clientIds.map((id) => ({
       id,
@@ -59,6 +64,10 @@ export class Swarm {
       attemptStartMs: 0,
       server: -1,
       lastServer: -1,
+      receiver: init.messages === null ? null : new ChannelReceiver(),
+      disconnectedAtMs: 0,
+      slow: init.messages !== null && this.rng.slow.next() < init.messages.slowShare,
+      reader: null,
     }));
   }
 
@@ -130,6 +139,9 @@ export class Swarm {
     ws.on('ping', () => {
       if (mine()) this.armWatchdog(c);
     });
+    ws.on('message', (data: Buffer) => {
+      if (mine()) this.received(c, data.toString());
+    });
   }
 
   private opened(c: Client): void {
@@ -144,6 +156,7 @@ export class Swarm {
     c.lastServer = c.server;
     this.latencies.push(this.nowMs() - c.attemptStartMs);
     this.armWatchdog(c);
+    this.subscribe(c);
     const perHour = this.init.clients.flapsPerHour;
     if (perHour > 0) {
       const inMs = -(3_600_000 / perHour) * Math.log(1 - this.rng.flaps.next());
@@ -151,6 +164,30 @@ export class Swarm {
         this.flap(c);
       }, inMs);
     }
+  }
+
+  /** Subscribes to the client's channel from its last serial; a slow reader then reads 5 ms per interval. */
+  private subscribe(c: Client): void {
+    const messages = this.init.messages;
+    const ws = c.ws;
+    if (messages === null || c.receiver === null || ws === null) return;
+    ws.send(JSON.stringify({ sub: `ch${String(c.id % messages.channels)}`, last: c.receiver.lastSerial, away: c.disconnectedAtMs }));
+    if (!c.slow) return;
+    ws.pause();
+    c.reader = setInterval(() => {
+      ws.resume();
+      setTimeout(() => {
+        if (c.ws === ws) ws.pause();
+      }, 5);
+    }, messages.slowReadEveryMs);
+  }
+
+  /** A resume decision (JSON) or a message that starts with its serial. */
+  private received(c: Client, text: string): void {
+    const receiver = c.receiver;
+    if (receiver === null) return;
+    if (text.startsWith('{')) receiver.resume((JSON.parse(text) as { resume: ResumeDecision }).resume);
+    else receiver.receive(Number.parseInt(text, 10));
   }
 
   /** No ping within the heartbeat's detection span: the server is dead to this client. */
@@ -191,6 +228,7 @@ export class Swarm {
 
   private leaveConnected(c: Client): void {
     this.clearTimers(c);
+    c.disconnectedAtMs = this.nowMs();
     this.area();
     this.connected--;
   }
@@ -225,6 +263,8 @@ export class Swarm {
   }
 
   private clearTimers(c: Client): void {
+    if (c.reader !== null) clearInterval(c.reader);
+    c.reader = null;
     if (c.timer !== null) clearTimeout(c.timer);
     if (c.watchdog !== null) clearTimeout(c.watchdog);
     c.timer = null;
@@ -260,6 +300,20 @@ export class Swarm {
       latenciesMs: latencies,
       flapped,
       connectedByServer,
+      messages: this.receiverTotals(),
     };
+  }
+
+  private receiverTotals(): SwarmSample['messages'] {
+    const out = { delivered: 0, duplicates: 0, outOfOrder: 0, lost: 0 };
+    for (const c of this.clients) {
+      if (c.receiver === null) continue;
+      const k = c.receiver.counts;
+      out.delivered += k.delivered;
+      out.duplicates += k.duplicates;
+      out.outOfOrder += k.outOfOrder;
+      out.lost += k.lost;
+    }
+    return out;
   }
 }
