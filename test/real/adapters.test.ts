@@ -26,11 +26,11 @@ describe('strategies through the real adapters', () => {
   it('heartbeat: clients of a SIGSTOPped server time out its pings and move to the other server', async () => {
     const result = await runRealData(
       smallExperiment({
-        durationMs: 8000,
+        durationMs: 6000,
         heartbeat: { 'ping-pong': { intervalMs: 500, timeoutMs: 500 } },
         balancer: { strategy: 'round-robin', healthCheck: { mode: 'http', intervalMs: 300, timeoutMs: 200, fall: 2, rise: 2 } },
         clients: { arrivals: { ramp: { clients: 40, overMs: 500 } }, reconnect: { constant: { delayMs: 300 } } },
-        faults: [{ hang: { server: 0, atMs: 2000, durationMs: 60_000 } }],
+        faults: [{ hang: { server: 0, atMs: 1500, durationMs: 60_000 } }],
       }),
     );
     const s = result.summary;
@@ -45,7 +45,7 @@ describe('strategies through the real adapters', () => {
   it('shedding: connections above the limit are closed in the shedder order and reconnect elsewhere', async () => {
     const result = await runRealData(
       smallExperiment({
-        durationMs: 5000,
+        durationMs: 3500,
         fleet: {
           servers: 2,
           server: { profile: 'node-ws-plain', shedding: { strategy: 'newest-first', limit: 8, intervalMs: 300 } },
