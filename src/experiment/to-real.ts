@@ -1,10 +1,14 @@
 import seedrandom from 'seedrandom';
-import { REAL_LIMITS, type RealConfig, type RealFault, type RealServerSpec } from '../real/index.js';
+import { REAL_LIMITS, type RealConfig, type RealFault, type RealMessagesSpec, type RealServerSpec } from '../real/index.js';
+import { compileDistribution } from '../engine/index.js';
 import { createArrivals } from '../sim/arrivals.js';
+import { toQuantitySpec } from './schema/distribution.js';
 import type { InputIssue } from './issues.js';
 import type { Experiment } from './schema/experiment.js';
 import { onlyEntry } from './schema/one-of.js';
 import { toSimConfig } from './to-sim.js';
+import { toStrategyChoice } from './schema/strategy.js';
+import { backpressures, resumes } from '../strategies/index.js';
 
 export interface RealOptions {
   /** Client swarm processes. @default 2 */
@@ -54,6 +58,7 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
     issue(['clients', 'arrivals'], `expected at most ${String(REAL_LIMITS.maxClients)} clients in real mode (each holds descriptors and ports on this machine), got more`);
   }
   const faults = toRealFaults(e, servers.length, issue);
+  const messages = toRealMessages(e, arrivalsMs.length, issue);
   if (issues.length > 0) return { ok: false, issues };
   return {
     ok: true,
@@ -82,6 +87,7 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
       faults,
       swarms: Math.max(1, Math.min(REAL_LIMITS.maxSwarms, options.swarms ?? 2)),
       redisUrl: options.redisUrl ?? null,
+      messages,
     },
   };
 }
@@ -105,4 +111,41 @@ function toRealFaults(e: Experiment, servers: number, issue: (path: (string | nu
     issue(['faults', k, kind], `expected crash, hang, drain or rolling-restart in real mode, got ${kind}`);
     return [];
   });
+}
+
+/**
+ * The messages section on real sockets: backend publishes at a steady rate on channels drawn by popularity,
+ * one channel per client drawn the same way, each client's consumption rate drawn from its distribution.
+ */
+function toRealMessages(e: Experiment, clients: number, issue: (path: (string | number)[], message: string) => void): RealMessagesSpec | null {
+  if (e.polling !== null) issue(['polling'], 'expected null in real mode (WebSocket clients only)');
+  const m = e.messages;
+  if (m === null) return null;
+  if (m.subscriptionsPerClient !== 1) issue(['messages', 'subscriptionsPerClient'], `expected 1 in real mode, got ${String(m.subscriptionsPerClient)}`);
+  if (m.clientPerSec > 0) issue(['messages', 'clientPerSec'], `expected 0 in real mode (backend publishes only), got ${String(m.clientPerSec)}`);
+  if (m.idleTimeoutMs !== 'never') issue(['messages', 'idleTimeoutMs'], 'expected never in real mode');
+  if (typeof m.bytes !== 'number') issue(['messages', 'bytes'], 'expected a constant size (a number) in real mode');
+  if (m.backendPerSec <= 0) issue(['messages', 'backendPerSec'], 'expected backend publishes (> 0 per second) in real mode');
+  const weights = Array.from({ length: m.channels }, (_, c) => 1 / (c + 1) ** m.popularityExponent);
+  const total = weights.reduce((a, b) => a + b, 0);
+  let sum = 0;
+  const cdf = weights.map((w) => (sum += w / total));
+  const pick = seedrandom.alea(simStreamKey(e.seed, 'real', 'channels'));
+  const consume = compileDistribution(toQuantitySpec(e.clients.consumePerSec));
+  const consumeRng = { next: seedrandom.alea(simStreamKey(e.seed, 'real', 'consume')) };
+  return {
+    channels: m.channels,
+    popularityExponent: m.popularityExponent,
+    publishRatePerSec: m.backendPerSec,
+    bytes: typeof m.bytes === 'number' ? m.bytes : 0,
+    channelOf: Array.from({ length: clients }, () => {
+      const u = pick();
+      return Math.max(0, cdf.findIndex((p) => p > u));
+    }),
+    consumePerSec: Array.from({ length: clients }, () => consume.sample(consumeRng)),
+    backpressure: toStrategyChoice(backpressures, m.backpressure),
+    resume: toStrategyChoice(resumes, m.resume),
+    historyMessages: m.history.maxMessages === 'unbounded' ? Infinity : m.history.maxMessages,
+    historyTtlMs: m.history.ttlMs === 'forever' ? Infinity : m.history.ttlMs,
+  };
 }

@@ -57,18 +57,21 @@ export type RealFault =
 /** Pub/sub load: a publisher feeds channels through the broker; each client subscribes to one channel. */
 export interface RealMessagesSpec {
   channels: number;
-  /** Messages per second over all channels, published round-robin over them. */
+  /** Zipf exponent of channel popularity for the publisher's choice of channel (0: uniform). */
+  popularityExponent: number;
+  /** Messages per second over all channels, at a steady pace. */
   publishRatePerSec: number;
   bytes: number;
+  /** Each client's channel (index: client id). */
+  channelOf: number[];
+  /** Messages per second each client's application processes (index: client id); a slow one stops reading its socket meanwhile. */
+  consumePerSec: number[];
   /** Per-connection send policy on each server, fed by ws bufferedAmount and the server's own queue. */
   backpressure: StrategyChoice;
   resume: StrategyChoice;
   /** The hub's history per channel: at most this many messages, for at most this long (Infinity: no bound). */
   historyMessages: number;
   historyTtlMs: number;
-  /** Share of clients that read slowly: their socket is read for 5 ms every `slowReadEveryMs`. */
-  slowShare: number;
-  slowReadEveryMs: number;
 }
 
 /** Everything a real run needs, plain data so it crosses process boundaries. */

@@ -17,6 +17,7 @@ export interface ServerSample {
   drained: number;
   messagesSent: number;
   messagesDropped: number;
+  messagesReplayed: number;
   slowDisconnects: number;
   /** Connections the heartbeat closed since the last sample: `client:attempt` keys and when. */
   deadPeers: { key: string; atMs: number }[];

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { RunEvent, RunResult } from '../metrics/index.js';
 import { Children, kill, nextMessage } from './children.js';
-import { epochMs, runClock } from './clock.js';
+import { epochMs, runClock, seededRng } from './clock.js';
 import type { RealConfig, RealFault } from './config.js';
 import type { ProxyCommand, ProxyEvent, ProxySample, ServerCommand, ServerEvent, ServerSample, SwarmCommand, SwarmEvent, SwarmSample } from './protocol.js';
 import { RealSampler, type Gathered } from './sampler.js';
@@ -183,12 +183,13 @@ class RealRun {
   private startPublisher(): void {
     const messages = this.config.messages;
     if (messages === null || this.broker === null) return;
-    this.publisher = new Publisher(this.broker, messages);
+    const publisher = new Publisher(this.broker, messages, seededRng(`${String(this.config.seed)}/real/publisher`));
+    this.publisher = publisher;
     const everyMs = Math.max(1, 1000 / messages.publishRatePerSec);
     const started = this.nowMs();
     this.publishTimer = setInterval(() => {
       const due = Math.floor((this.nowMs() - started) / everyMs);
-      while (this.published < due) this.publisher?.publish(`ch${String(this.published++ % messages.channels)}`);
+      for (; this.published < due; this.published++) publisher.publish();
     }, Math.max(5, everyMs));
   }
 

@@ -47,7 +47,7 @@ export class RealSampler {
   swarms: (SwarmSample | null)[] = [];
   /** Per server: counters of the process now running, and totals carried over from earlier ones (crashes). */
   readonly serverLast: (ServerSample | null)[];
-  readonly serverCarried: { cpuMs: number; handshakes: number; refusals: number; pings: number; heartbeatTimeouts: number; shed: number; drained: number; messagesSent: number; messagesDropped: number; slowDisconnects: number }[];
+  readonly serverCarried: { cpuMs: number; handshakes: number; refusals: number; pings: number; heartbeatTimeouts: number; shed: number; drained: number; messagesSent: number; messagesDropped: number; messagesReplayed: number; slowDisconnects: number }[];
   readonly serverUpMs: number[];
   peakMemoryBytes = 0;
   /** Each proxy's latest answer. */
@@ -60,7 +60,7 @@ export class RealSampler {
     const n = config.servers.length;
     this.table = { columns: ['timeMs', ...FLEET_COLUMNS, ...Array.from({ length: n }, (_, s) => SERVER_COLUMNS.map((k) => `server.${String(s)}.${k}`)).flat()], rows: [] };
     this.serverLast = Array.from({ length: n }, () => null);
-    this.serverCarried = Array.from({ length: n }, () => ({ cpuMs: 0, handshakes: 0, refusals: 0, pings: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, messagesSent: 0, messagesDropped: 0, slowDisconnects: 0 }));
+    this.serverCarried = Array.from({ length: n }, () => ({ cpuMs: 0, handshakes: 0, refusals: 0, pings: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, messagesSent: 0, messagesDropped: 0, messagesReplayed: 0, slowDisconnects: 0 }));
     this.serverUpMs = new Array<number>(n).fill(0);
     this.lastServerCounts = Array.from({ length: n }, () => [0, 0, 0]);
   }

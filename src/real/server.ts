@@ -29,7 +29,7 @@ export class RealServer {
   private readonly conns = new Map<number, Conn>();
   private nextId = 0;
   private handshaking = 0;
-  private readonly counts = { handshakes: 0, refusals: 0, pings: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, messagesSent: 0, messagesDropped: 0, slowDisconnects: 0 };
+  private readonly counts = { handshakes: 0, refusals: 0, pings: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, messagesSent: 0, messagesDropped: 0, messagesReplayed: 0, slowDisconnects: 0 };
   private readonly subscribers = new Map<string, Set<Conn>>();
   private readonly broker: BrokerClient | null;
   private deadPeers: ServerSample['deadPeers'] = [];
@@ -186,6 +186,7 @@ export class RealServer {
     void this.broker.resume(request.sub, request.last, request.away).then((decision) => {
       if (conn.ws.readyState !== conn.ws.OPEN) return;
       conn.ws.send(JSON.stringify({ resume: decision }));
+      this.counts.messagesReplayed += decision.count;
       const outbox = conn.outbox as Outbox;
       for (let serial = decision.fromSerial; serial < decision.fromSerial + decision.count; serial++) outbox.send(serial, messages.bytes, request.sub);
       const next = decision.fromSerial + decision.count;

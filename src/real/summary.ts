@@ -68,7 +68,7 @@ function coefficientOfVariation(values: readonly number[]): number {
 }
 
 /** Pub/sub as the clients' receivers counted it, and what the servers' backpressure did. */
-function messageMetrics(sampler: RealSampler, published: number, total: (key: 'messagesSent' | 'messagesDropped' | 'slowDisconnects') => number): Summary {
+function messageMetrics(sampler: RealSampler, published: number, total: (key: 'messagesSent' | 'messagesDropped' | 'messagesReplayed' | 'slowDisconnects') => number): Summary {
   const m = sampler.messageTotals();
   return {
     'messages.published': published,
@@ -78,6 +78,7 @@ function messageMetrics(sampler: RealSampler, published: number, total: (key: 'm
     'messages.outOfOrder': m.outOfOrder,
     'messages.sent': total('messagesSent'),
     'messages.dropped': total('messagesDropped'),
-    'connections.slowDisconnects': total('slowDisconnects'),
+    'messages.replayed': total('messagesReplayed'),
+    'connections.slowConsumersClosed': total('slowDisconnects'),
   };
 }

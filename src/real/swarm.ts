@@ -21,10 +21,11 @@ interface Client {
   attemptStartMs: number;
   server: number;
   lastServer: number;
-  /** Pub/sub: the channel's receiver (dedup by serial, lost and out-of-order counts), when the connection last ended, a slow reader's timer. */
+  /** Pub/sub: the channel's receiver (dedup by serial, lost and out-of-order counts), when the connection last ended. */
   receiver: ChannelReceiver | null;
   disconnectedAtMs: number;
-  slow: boolean;
+  /** The application is busy with received messages until then; the socket is not read meanwhile. */
+  appBusyUntilMs: number;
   reader: NodeJS.Timeout | null;
 }
 
@@ -34,7 +35,7 @@ const ignore = (): void => undefined;
 export class Swarm {
   private readonly clients: Client[];
   private readonly backoff: Backoff;
-  private readonly rng: { backoff: Rng; flaps: Rng; dns: Rng; slow: Rng };
+  private readonly rng: { backoff: Rng; flaps: Rng; dns: Rng };
   private readonly silenceMs: number;
   private readonly ghosts = new Set<WebSocket>();
   private nowMs: () => number = () => 0;
@@ -50,7 +51,7 @@ export class Swarm {
   constructor(private readonly init: Init) {
     this.backoff = instantiate(backoffs, init.reconnect, 'clients.reconnect');
     const key = `${String(init.seed)}/real/swarm-${String(init.swarm)}`;
-    this.rng = { backoff: seededRng(`${key}/backoff`), flaps: seededRng(`${key}/flaps`), dns: seededRng(`${key}/dns`), slow: seededRng(`${key}/slow`) };
+    this.rng = { backoff: seededRng(`${key}/backoff`), flaps: seededRng(`${key}/flaps`), dns: seededRng(`${key}/dns`) };
     this.silenceMs = silenceLimitMs(instantiate(heartbeats, init.heartbeat, 'heartbeat'));
     this.clients = init.clientIds.map((id) => ({
       id,
@@ -66,7 +67,7 @@ export class Swarm {
       lastServer: -1,
       receiver: init.messages === null ? null : new ChannelReceiver(),
       disconnectedAtMs: 0,
-      slow: init.messages !== null && this.rng.slow.next() < init.messages.slowShare,
+      appBusyUntilMs: 0,
       reader: null,
     }));
   }
@@ -166,28 +167,38 @@ export class Swarm {
     }
   }
 
-  /** Subscribes to the client's channel from its last serial; a slow reader then reads 5 ms per interval. */
+  /** Subscribes to the client's channel from its last serial. */
   private subscribe(c: Client): void {
     const messages = this.init.messages;
     const ws = c.ws;
     if (messages === null || c.receiver === null || ws === null) return;
-    ws.send(JSON.stringify({ sub: `ch${String(c.id % messages.channels)}`, last: c.receiver.lastSerial, away: c.disconnectedAtMs }));
-    if (!c.slow) return;
-    ws.pause();
-    c.reader = setInterval(() => {
-      ws.resume();
-      setTimeout(() => {
-        if (c.ws === ws) ws.pause();
-      }, 5);
-    }, messages.slowReadEveryMs);
+    ws.send(JSON.stringify({ sub: `ch${String(messages.channelOf[c.id] ?? 0)}`, last: c.receiver.lastSerial, away: c.disconnectedAtMs }));
   }
 
-  /** A resume decision (JSON) or a message that starts with its serial. */
+  /**
+   * A resume decision (JSON) or a message that starts with its serial. Each message keeps the application busy
+   * for 1 / consumePerSec; while it is more than 20 ms behind, the socket is not read, so the kernel buffers and
+   * then the server's send queue fill, as with a slow consumer.
+   */
   private received(c: Client, text: string): void {
     const receiver = c.receiver;
-    if (receiver === null) return;
-    if (text.startsWith('{')) receiver.resume((JSON.parse(text) as { resume: ResumeDecision }).resume);
-    else receiver.receive(Number.parseInt(text, 10));
+    const messages = this.init.messages;
+    if (receiver === null || messages === null) return;
+    if (text.startsWith('{')) {
+      receiver.resume((JSON.parse(text) as { resume: ResumeDecision }).resume);
+      return;
+    }
+    receiver.receive(Number.parseInt(text, 10));
+    const now = this.nowMs();
+    c.appBusyUntilMs = Math.max(now, c.appBusyUntilMs) + 1000 / (messages.consumePerSec[c.id] ?? Infinity);
+    const behindMs = c.appBusyUntilMs - now;
+    const ws = c.ws;
+    if (behindMs <= 20 || ws === null || c.reader !== null) return;
+    ws.pause();
+    c.reader = setTimeout(() => {
+      c.reader = null;
+      if (c.ws === ws) ws.resume();
+    }, behindMs);
   }
 
   /** No ping within the heartbeat's detection span: the server is dead to this client. */
@@ -263,7 +274,7 @@ export class Swarm {
   }
 
   private clearTimers(c: Client): void {
-    if (c.reader !== null) clearInterval(c.reader);
+    if (c.reader !== null) clearTimeout(c.reader);
     c.reader = null;
     if (c.timer !== null) clearTimeout(c.timer);
     if (c.watchdog !== null) clearTimeout(c.watchdog);
