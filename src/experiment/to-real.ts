@@ -126,23 +126,32 @@ function toRealMessages(e: Experiment, clients: number, issue: (path: (string | 
   if (m.idleTimeoutMs !== 'never') issue(['messages', 'idleTimeoutMs'], 'expected never in real mode');
   if (typeof m.bytes !== 'number') issue(['messages', 'bytes'], 'expected a constant size (a number) in real mode');
   if (m.backendPerSec <= 0) issue(['messages', 'backendPerSec'], 'expected backend publishes (> 0 per second) in real mode');
+  // The sim's draws, in its order: per client a channel from messages/channels, then its downlink and its
+  // consumption rate from messages/clients; so both worlds have the same channels and the same slow clients.
   const weights = Array.from({ length: m.channels }, (_, c) => 1 / (c + 1) ** m.popularityExponent);
   const total = weights.reduce((a, b) => a + b, 0);
   let sum = 0;
   const cdf = weights.map((w) => (sum += w / total));
-  const pick = seedrandom.alea(simStreamKey(e.seed, 'real', 'channels'));
+  cdf[cdf.length - 1] = 1;
+  const channelRng = seedrandom.alea(simStreamKey(e.seed, 'messages', 'channels'));
+  const clientRng = { next: seedrandom.alea(simStreamKey(e.seed, 'messages', 'clients')) };
+  const downlink = compileDistribution(toQuantitySpec(e.fleet.network.downlinkBytesPerSec));
   const consume = compileDistribution(toQuantitySpec(e.clients.consumePerSec));
-  const consumeRng = { next: seedrandom.alea(simStreamKey(e.seed, 'real', 'consume')) };
+  const channelOf: number[] = [];
+  const consumePerSec: number[] = [];
+  for (let i = 0; i < clients; i++) {
+    const u = channelRng();
+    channelOf.push(Math.max(0, cdf.findIndex((p) => p > u)));
+    downlink.sample(clientRng);
+    consumePerSec.push(consume.sample(clientRng));
+  }
   return {
     channels: m.channels,
     popularityExponent: m.popularityExponent,
     publishRatePerSec: m.backendPerSec,
     bytes: typeof m.bytes === 'number' ? m.bytes : 0,
-    channelOf: Array.from({ length: clients }, () => {
-      const u = pick();
-      return Math.max(0, cdf.findIndex((p) => p > u));
-    }),
-    consumePerSec: Array.from({ length: clients }, () => consume.sample(consumeRng)),
+    channelOf,
+    consumePerSec,
     backpressure: toStrategyChoice(backpressures, m.backpressure),
     resume: toStrategyChoice(resumes, m.resume),
     historyMessages: m.history.maxMessages === 'unbounded' ? Infinity : m.history.maxMessages,

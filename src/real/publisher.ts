@@ -19,6 +19,7 @@ export class Publisher {
     const total = weights.reduce((a, b) => a + b, 0);
     let sum = 0;
     this.cdf = weights.map((w) => (sum += w / total));
+    this.cdf[this.cdf.length - 1] = 1;
   }
 
   /** One message on a channel drawn by popularity. */
