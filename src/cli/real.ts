@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { formatIssues, loadExperiment, resolvedExperimentYaml, runRealExperiment, toRealConfig, type Experiment } from '../experiment/index.js';
+import { formatIssues, loadExperiment, RedisBroker, resolvedExperimentYaml, runRealExperiment, toRealConfig, type Experiment } from '../experiment/index.js';
 import { isLoopback, type RealConfig } from '../experiment/index.js';
 import { chartNames } from '../report/fleet-charts.js';
 import { InputError } from './errors.js';
@@ -55,8 +55,17 @@ export function loadRealExperiment(file: string, options: RealCommandOptions): {
   return { experiment, config: mapped.config };
 }
 
+/** A Redis that does not answer is a mistake in the command line: exit 2 before anything starts. */
+export async function checkRedisReachable(config: RealConfig): Promise<void> {
+  if (config.redisUrl === null || config.messages === null) return;
+  if (!(await RedisBroker.reachable(config.redisUrl))) {
+    throw new InputError(`✖ --redis ${config.redisUrl}: expected a Redis answering PING there; none did within 2 s\nNothing was run or written.`);
+  }
+}
+
 export async function realCommand(file: string, options: RealCommandOptions): Promise<void> {
   const { experiment, config } = loadRealExperiment(file, options);
+  await checkRedisReachable(config);
   const dir = options.out ?? join('results', `${experiment.name}-${String(experiment.seed)}-real`);
   checkOutDir(dir);
   const started = performance.now();

@@ -4,7 +4,7 @@ import { compareSummaries, DEFAULT_VALIDATION_METRICS, resolvedExperimentYaml, r
 import { runSimulation } from '../sim/index.js';
 import { InputError } from './errors.js';
 import { checkOutDir } from './out-dir.js';
-import { loadRealExperiment, type RealCommandOptions } from './real.js';
+import { checkRedisReachable, loadRealExperiment, type RealCommandOptions } from './real.js';
 import { human, textTable } from './table.js';
 
 export interface ValidateCommandOptions extends RealCommandOptions {
@@ -17,6 +17,7 @@ export interface ValidateCommandOptions extends RealCommandOptions {
  */
 export async function validateCommand(file: string, options: ValidateCommandOptions): Promise<void> {
   const { experiment, config } = loadRealExperiment(file, options);
+  await checkRedisReachable(config);
   const metrics = options.metric.length > 0 ? options.metric : [...DEFAULT_VALIDATION_METRICS];
   const dir = options.out ?? join('results', `${experiment.name}-${String(experiment.seed)}-validation`);
   checkOutDir(dir);

@@ -122,6 +122,21 @@ export class RedisBroker implements BrokerClient {
     return this.resumeStrategy.onReconnect(lastSerial, view, this.nowMs(), disconnectedAtMs);
   }
 
+  /** Whether a Redis answers PING at `url` within `timeoutMs`. */
+  static async reachable(url: string, timeoutMs = 2000): Promise<boolean> {
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.ping();
+      return true;
+    } catch {
+      return false;
+    } finally {
+      client.disconnect();
+    }
+  }
+
   /** Deletes this run's keys (the serial counters under the prefix). */
   async removeKeys(): Promise<void> {
     const keys = await this.pub.keys(`${this.prefix}*`);

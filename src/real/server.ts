@@ -183,17 +183,23 @@ export class RealServer {
     let set = this.subscribers.get(request.sub);
     if (set === undefined) this.subscribers.set(request.sub, (set = new Set()));
     set.add(conn);
-    void this.broker.resume(request.sub, request.last, request.away).then((decision) => {
-      if (conn.ws.readyState !== conn.ws.OPEN) return;
-      conn.ws.send(JSON.stringify({ resume: decision }));
-      this.counts.messagesReplayed += decision.count;
-      const outbox = conn.outbox as Outbox;
-      for (let serial = decision.fromSerial; serial < decision.fromSerial + decision.count; serial++) outbox.send(serial, messages.bytes, request.sub);
-      const next = decision.fromSerial + decision.count;
-      conn.nextSerial = next;
-      for (const [serial, bytes] of conn.pending ?? []) if (serial >= next) outbox.send(serial, bytes, request.sub);
-      conn.pending = null;
-    });
+    void this.broker.resume(request.sub, request.last, request.away).then(
+      (decision) => {
+        if (conn.ws.readyState !== conn.ws.OPEN) return;
+        conn.ws.send(JSON.stringify({ resume: decision }));
+        this.counts.messagesReplayed += decision.count;
+        const outbox = conn.outbox as Outbox;
+        for (let serial = decision.fromSerial; serial < decision.fromSerial + decision.count; serial++) outbox.send(serial, messages.bytes, request.sub);
+        const next = decision.fromSerial + decision.count;
+        conn.nextSerial = next;
+        for (const [serial, bytes] of conn.pending ?? []) if (serial >= next) outbox.send(serial, bytes, request.sub);
+        conn.pending = null;
+      },
+      // The broker could not decide (Redis gone): the client reconnects and asks again.
+      () => {
+        conn.ws.close(1011, 'broker unavailable');
+      },
+    );
   }
 
   /** CPU and memory reach the proxy every reportIntervalMs, through the parent. */

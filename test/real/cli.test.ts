@@ -11,6 +11,7 @@ describe('wsfleet real refuses what it cannot run, with exit 2 and nothing writt
     ['client publishes (backend publishes only)', smallExperiment({ messages: { channels: 2, backendPerSec: 1, clientPerSec: 0.5 } }), [], /messages\.clientPerSec: expected 0 in real mode/],
     ['a run longer than the cap', smallExperiment({ durationMs: 3_600_000 }), [], /durationMs: expected at most 900000 ms in real mode/],
     ['a Redis URL off this machine', smallExperiment({}), ['--redis', 'redis://10.0.0.5:6379'], /--redis redis:\/\/10\.0\.0\.5:6379: expected a loopback address/],
+    ['a Redis that does not answer', smallExperiment({ messages: { channels: 1, backendPerSec: 1 } }), ['--redis', 'redis://127.0.0.1:1'], /--redis redis:\/\/127\.0\.0\.1:1: expected a Redis answering PING there/],
     ['a malformed Redis URL', smallExperiment({}), ['--redis', 'localhost:6379'], /--redis localhost:6379: expected a URL such as redis:\/\/127\.0\.0\.1:6379/],
   ];
   for (const [what, data, flags, message] of cases) {
