@@ -247,7 +247,7 @@ class RealRun {
         this.events.push({ atMs: flip.atMs, kind: flip.healthy ? 'balancer:mark-up' : 'balancer:mark-down', detail: `server ${String(flip.server)} (balancer ${String(b)})` });
       }
     });
-    return { servers: this.servers.map((slot) => (slot.up ? slot.last : null)), up: this.servers.map((slot) => slot.up), swarms, proxies };
+    return { servers: this.servers.map((slot) => (slot.up ? slot.last : null)), up: this.servers.map((slot) => slot.up), swarms, proxies, published: this.published };
   }
 
   private fault(fault: RealFault): void {

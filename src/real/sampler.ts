@@ -19,6 +19,9 @@ const FLEET_COLUMNS = [
   'servers.up',
 ] as const;
 
+/** Pub/sub columns, per interval, when the run has messages: published by the backend, delivered to clients, dropped by backpressure. */
+const MESSAGE_COLUMNS = ['messages.published', 'messages.delivered', 'messages.dropped'] as const;
+
 /** Per-server columns `server.<id>.<name>`, as in the sim; handshakes and refusals are per interval. */
 const SERVER_COLUMNS = ['connections', 'cpu', 'queue', 'memoryBytes', 'handshakes', 'refusals', 'up'] as const;
 
@@ -28,6 +31,8 @@ export interface Gathered {
   up: boolean[];
   swarms: (SwarmSample | null)[];
   proxies: (ProxySample | null)[];
+  /** Messages the run's publisher has sent so far. */
+  published: number;
 }
 
 type SwarmTotals = Omit<SwarmSample, 'latenciesMs' | 'flapped' | 'connectedByServer' | 'messages'>;
@@ -55,10 +60,14 @@ export class RealSampler {
   private lastFleet: number[] = [];
   private lastServerCounts: number[][];
   private lastTimeMs = 0;
+  private lastMessages = [0, 0, 0];
+  private readonly withMessages: boolean;
 
   constructor(config: RealConfig) {
     const n = config.servers.length;
-    this.table = { columns: ['timeMs', ...FLEET_COLUMNS, ...Array.from({ length: n }, (_, s) => SERVER_COLUMNS.map((k) => `server.${String(s)}.${k}`)).flat()], rows: [] };
+    this.withMessages = config.messages !== null;
+    const messageColumns = this.withMessages ? MESSAGE_COLUMNS : [];
+    this.table = { columns: ['timeMs', ...FLEET_COLUMNS, ...messageColumns, ...Array.from({ length: n }, (_, s) => SERVER_COLUMNS.map((k) => `server.${String(s)}.${k}`)).flat()], rows: [] };
     this.serverLast = Array.from({ length: n }, () => null);
     this.serverCarried = Array.from({ length: n }, () => ({ cpuMs: 0, handshakes: 0, refusals: 0, pings: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, messagesSent: 0, messagesDropped: 0, messagesReplayed: 0, slowDisconnects: 0 }));
     this.serverUpMs = new Array<number>(n).fill(0);
@@ -130,6 +139,12 @@ export class RealSampler {
       ...fleetCounts.map((v, j) => v - (this.lastFleet[j] ?? 0)),
       g.up.filter(Boolean).length,
     ];
+    if (this.withMessages) {
+      const dropped = g.servers.reduce((a, _, s) => a + this.serverTotal(s, 'messagesDropped'), 0);
+      const counts = [g.published, this.messageTotals().delivered, dropped];
+      row.push(...counts.map((v, j) => v - (this.lastMessages[j] ?? 0)));
+      this.lastMessages = counts;
+    }
     g.servers.forEach((sample, s) => {
       const counts = [this.serverTotal(s, 'cpuMs'), this.serverTotal(s, 'handshakes'), this.serverTotal(s, 'refusals')];
       const [cpu, handshakes, refusals] = counts.map((v, j) => v - ((this.lastServerCounts[s] as number[])[j] as number)) as [number, number, number];
