@@ -7,6 +7,7 @@ import { EXIT, InputError } from './errors.js';
 import { runCommand } from './run.js';
 import { listCommand } from './list.js';
 import { explainCommand, newCommand } from './explain.js';
+import { registerRealCommands } from './real-commands.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -93,6 +94,8 @@ program
   .option('--dir <dir>', 'folder to write it in', 'experiments')
   .addHelpText('after', '\nExample:\n  wsfleet new my-question && wsfleet run experiments/my-question.yaml')
   .action(newCommand);
+
+registerRealCommands(program, { collect, seedArg });
 
 async function main(): Promise<void> {
   try {

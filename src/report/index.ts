@@ -4,3 +4,4 @@ export { compareChart, seriesByVariantChart, type VariantValue } from './sweep-c
 export { renderSvg, renderPng } from './render.js';
 export { writeResultFolder, commitFolder, runFiles, chartFiles, tableCsv, summaryCsv, cell, type ResultFolder, type FolderFiles } from './write.js';
 export type { VlSpec, Table } from './types.js';
+export { validationChart, type ValidationRow } from './validation-chart.js';
