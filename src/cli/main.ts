@@ -5,6 +5,8 @@ import { experimentJsonSchema, packageVersion } from '../experiment/index.js';
 import { chartNames } from '../report/fleet-charts.js';
 import { EXIT, InputError } from './errors.js';
 import { runCommand } from './run.js';
+import { mergeCommand } from './merge.js';
+import type { Shard } from './sweep.js';
 import { listCommand } from './list.js';
 import { explainCommand, newCommand } from './explain.js';
 
@@ -16,6 +18,22 @@ function seedArg(value: string): number {
     throw new InvalidArgumentError(`expected an integer from 0 to 4294967295, got '${value}'`);
   }
   return n;
+}
+
+function jobsArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 256) throw new InvalidArgumentError(`expected a whole number of worker threads from 1 to 256, got '${value}'`);
+  return n;
+}
+
+function shardArg(value: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (m === null || count < 1 || index < 1 || index > count || count > 100_000) {
+    throw new InvalidArgumentError(`expected K/N with 1 <= K <= N, e.g. 2/8, got '${value}'`);
+  }
+  return { index, count };
 }
 
 const program = new Command('wsfleet')
@@ -40,17 +58,43 @@ program
   .option('--out <dir>', 'result folder (default: results/<name>-<seed>)')
   .option('--seed <n>', 'override the experiment seed', seedArg)
   .option('--set <path=value>', 'override a value inside the experiment, e.g. fleet.servers=20 (repeatable)', collect, [])
+  .option('--jobs <n>', 'worker threads for a sweep (default: one per core)', jobsArg)
+  .option('--shard <k/n>', "run only slice K of N of a sweep's runs, into a shard folder for `wsfleet merge`", shardArg)
   .option('--json', 'print {dir, summary} as JSON instead of a table')
+  .option('--quiet', 'print nothing on success (no progress either)')
+  .addHelpText(
+    'after',
+    `
+Progress goes to stderr: a bar on a terminal, one line per finished run otherwise. Ctrl-C stops a
+sweep and keeps every finished run in the result folder's runs/.
+
+Examples:
+  wsfleet run experiments/reconnect-storm.yaml
+  wsfleet run experiments/reconnect-storm.yaml --seed 7 --out /tmp/storm
+  wsfleet run experiments/reconnect-storm.yaml --set fleet.servers=20 --set 'clients.reconnect=immediate'
+  wsfleet run experiments/backoff-sweep.yaml --jobs 2
+  wsfleet run experiments/backoff-sweep.yaml --shard 1/4 --out shards/1   # then: wsfleet merge shards/* --out all`,
+  )
+  .action(runCommand);
+
+program
+  .command('merge')
+  .description("join a sweep's shard folders into the folder an unsharded run writes, byte for byte")
+  .argument('<dirs...>', 'shard folders written by `wsfleet run --shard K/N`')
+  .requiredOption('--out <dir>', 'result folder to write')
+  .option('--json', 'print {dir, runs, summary} as JSON')
   .option('--quiet', 'print nothing on success')
   .addHelpText(
     'after',
     `
+Every run of the sweep must be in exactly one of the folders (or identical where repeated), and all
+folders must come from the same experiment, flags and seed.
+
 Examples:
-  wsfleet run experiments/reconnect-storm.yaml
-  wsfleet run experiments/reconnect-storm.yaml --seed 7 --out /tmp/storm
-  wsfleet run experiments/reconnect-storm.yaml --set fleet.servers=20 --set 'clients.reconnect=immediate'`,
+  wsfleet merge results/backoff-sweep-23-shard-1-of-2 results/backoff-sweep-23-shard-2-of-2 --out results/backoff-sweep
+  wsfleet merge shards/* --out merged --json`,
   )
-  .action(runCommand);
+  .action(mergeCommand);
 
 program
   .command('schema')

@@ -5,7 +5,8 @@ import { runSimulation } from '../sim/index.js';
 import { chartNames } from '../report/fleet-charts.js';
 import type { Summary } from '../metrics/index.js';
 import { InputError } from './errors.js';
-import { runSweep } from './sweep.js';
+import { runSweep, sweepDir, type Shard } from './sweep.js';
+import { Progress } from './progress.js';
 import { checkOutDir } from './out-dir.js';
 import { human, textTable } from './table.js';
 
@@ -15,6 +16,10 @@ export interface RunCommandOptions {
   set: string[];
   json?: boolean;
   quiet?: boolean;
+  /** Worker threads for sweeps. @default one per core */
+  jobs?: number;
+  /** Run only this slice of a sweep's runs. */
+  shard?: Shard;
 }
 
 /** The metrics printed after a run, with their labels. */
@@ -44,13 +49,22 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   });
   if (!loaded.ok) throw new InputError(`${formatIssues(loaded.issues)}\nNothing was run or written.`);
   const { experiment } = loaded;
-  checkOutDir(options.out ?? join('results', `${experiment.name}-${String(experiment.seed)}`));
+  checkOutDir(sweepDir(experiment, options.out, options.shard));
+  if (options.shard !== undefined && experiment.sweep === undefined) {
+    throw new InputError(`✖ --shard ${String(options.shard.index)}/${String(options.shard.count)}: ${file} has no sweep block; expected a sweep to split\nNothing was run or written.`);
+  }
   if (experiment.sweep !== undefined) {
     await runSweep(file, experiment, options);
     return;
   }
   const started = performance.now();
-  const result = runSimulation(toSimConfig(experiment));
+  const progress = new Progress(1, experiment.durationMs, { quiet: options.quiet === true || options.json === true });
+  const result = runSimulation(toSimConfig(experiment), {
+    onProgress: (nowMs) => {
+      progress.update(0, nowMs);
+    },
+  });
+  progress.finish();
   const wallMs = performance.now() - started;
   const dir = options.out ?? join('results', `${experiment.name}-${String(experiment.seed)}`);
   // The renderer (vega, resvg) loads only when there is something to draw.

@@ -2,3 +2,4 @@ export { LatencyRecorder } from './latency.js';
 export { TimeWeighted } from './time-weighted.js';
 export { meanCi, tQuantile95, type MeanCi } from './stats.js';
 export { finalizeSummary, roundMetric, type RunEvent, type RunResult, type Summary, type Table } from './result.js';
+export { decodeRunRecord, encodeRunRecord, roundCell, roundTable, runRecordName, type RunRecord } from './run-record.js';

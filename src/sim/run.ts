@@ -7,15 +7,23 @@ import { startSampler } from './sampler.js';
 import { summarize } from './summary.js';
 import { Autoscaler } from './autoscaler.js';
 
+/** Options of {@link runSimulation}. */
+export interface RunSimulationOptions {
+  /** Called with the virtual time every `progressEveryMs` of virtual time. */
+  onProgress?: (nowMs: number) => void;
+  /** Virtual time between progress calls, in ms. @default durationMs / 100 */
+  progressEveryMs?: number;
+}
+
 /** Runs one simulated experiment to its end and returns the result in the shared schema. */
-export function runSimulation(config: SimConfig): RunResult {
+export function runSimulation(config: SimConfig, options: RunSimulationOptions = {}): RunResult {
   const fleet = new Fleet(config);
   const autoscaler = config.autoscaler === null ? null : new Autoscaler(fleet, config.autoscaler);
   autoscaler?.start(config.servers.reduce((n, g) => n + g.count, 0));
   fleet.start();
   scheduleFaults(fleet, config.faults, new RngStreams(config.seed).stream('faults'));
   const timeseries = startSampler(fleet, config.sampleIntervalMs);
-  fleet.sim.run({ untilMs: config.durationMs });
+  runInSteps(fleet, config.durationMs, options);
   const summary = summarize(fleet, timeseries);
   // Always present, so variants with and without an autoscaler compare on the same metrics.
   const fixed = config.servers.reduce((n, g) => n + g.count, 0);
@@ -24,4 +32,20 @@ export function runSimulation(config: SimConfig): RunResult {
   summary['autoscaler.servers.peak'] = autoscaler?.peakActive ?? fixed;
   summary['autoscaler.servers.final'] = autoscaler?.active().length ?? fixed;
   return { summary: finalizeSummary(summary), timeseries, events: fleet.events };
+}
+
+/** Runs to the end in slices; no code runs between slices, so the result is the same as one run. */
+function runInSteps(fleet: Fleet, durationMs: number, options: RunSimulationOptions): void {
+  const { onProgress } = options;
+  if (onProgress === undefined) {
+    fleet.sim.run({ untilMs: durationMs });
+    return;
+  }
+  const stepMs = Math.max(options.progressEveryMs ?? durationMs / 100, durationMs / 10_000);
+  for (let untilMs = stepMs; untilMs < durationMs; untilMs += stepMs) {
+    fleet.sim.run({ untilMs });
+    onProgress(untilMs);
+  }
+  fleet.sim.run({ untilMs: durationMs });
+  onProgress(durationMs);
 }
