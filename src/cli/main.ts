@@ -6,6 +6,7 @@ import { chartNames } from '../report/fleet-charts.js';
 import { EXIT, InputError } from './errors.js';
 import { runCommand } from './run.js';
 import { mergeCommand } from './merge.js';
+import { reportCommand } from './report.js';
 import type { Shard } from './sweep.js';
 import { listCommand } from './list.js';
 import { explainCommand, newCommand } from './explain.js';
@@ -76,6 +77,24 @@ Examples:
   wsfleet run experiments/backoff-sweep.yaml --shard 1/4 --out shards/1   # then: wsfleet merge shards/* --out all`,
   )
   .action(runCommand);
+
+program
+  .command('report')
+  .description('redraw the charts and report.html of a result folder from its files, without running anything')
+  .argument('<dir>', 'a result folder written by `wsfleet run` or `wsfleet merge`')
+  .option('--json', 'print {dir, report, charts} as JSON')
+  .option('--quiet', 'print nothing on success')
+  .addHelpText(
+    'after',
+    `
+Useful after upgrading wsfleet or changing an experiment's charts: the folder's runs, time series and
+summary are read, never recomputed. A folder redrawn without changes is byte-identical.
+
+Examples:
+  wsfleet report results/reconnect-storm-42
+  wsfleet report results/backoff-sweep-23 --json`,
+  )
+  .action(reportCommand);
 
 program
   .command('merge')

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { variantFolder, type Experiment } from '../experiment/index.js';
 import { decodeRunRecord, meanCi, type MeanCi, type RunRecord, type Summary } from '../metrics/index.js';
-import type { FolderFiles } from '../report/index.js';
+import type { FolderFiles, HtmlTable } from '../report/index.js';
+import { humanCi } from '../report/format.js';
 import { InputError } from './errors.js';
 
 /** A variant's label and its metrics over replications. */
@@ -68,7 +69,7 @@ export async function assembleSweep(base: Experiment, baseYaml: string, runs: Re
   const names = [...runs.keys()].sort();
   const records = names.map((n) => (runs.get(n) as { record: RunRecord }).record);
   const stats = variantStats(records);
-  const { runFiles, chartFiles, compareChart, seriesByVariantChart } = await import('../report/index.js');
+  const { runFiles, chartFiles, compareChart, seriesByVariantChart, withReport } = await import('../report/index.js');
   const files: FolderFiles = { 'experiment.resolved.yaml': baseYaml };
   for (const name of names) files[`runs/${name}`] = (runs.get(name) as { text: string }).text;
   const firsts = records.filter((r) => r.replication === 0 && r.timeseries !== undefined);
@@ -90,7 +91,18 @@ export async function assembleSweep(base: Experiment, baseYaml: string, runs: Re
     const series = firsts.map((r) => ({ variant: r.label, table: r.timeseries ?? { columns: [], rows: [] } }));
     Object.assign(files, await chartFiles(`series-${column}`, seriesByVariantChart(column, series)));
   }
-  return files;
+  const subtitle = `sweep · ${String(stats.length)} variants × ${String(sweep.replications)} replications · seed ${String(base.seed)} · mean ± 95 % confidence interval`;
+  return withReport(files, subtitle, sweepTables(base, stats));
+}
+
+/** The headline metrics by variant, then every metric by variant number. */
+function sweepTables(base: Experiment, stats: readonly VariantStats[]): HtmlTable[] {
+  const headline = base.sweep?.compare.length ? base.sweep.compare : ['availability', 'connect.latencyMs.p99'];
+  const metrics = Object.keys(stats[0]?.metrics ?? {});
+  return [
+    { caption: 'Compared metrics by variant (summary.csv)', header: ['variant', ...headline], rows: stats.map((s, k) => [`${String(k + 1)}. ${s.label}`, ...headline.map((m) => humanCi(s.metrics[m]))]) },
+    { caption: 'Every metric by variant number', header: ['metric', ...stats.map((_, k) => String(k + 1))], rows: metrics.map((m) => [m, ...stats.map((s) => humanCi(s.metrics[m]))]) },
+  ];
 }
 
 function sweepCsv(records: readonly RunRecord[]): string {

@@ -10,12 +10,13 @@ import {
   type Experiment,
   type InputIssue,
 } from '../experiment/index.js';
-import { encodeRunRecord, roundCell, roundTable, runRecordName, type MeanCi, type RunRecord, type RunResult, type Summary } from '../metrics/index.js';
+import { encodeRunRecord, roundCell, roundTable, runRecordName, type RunRecord, type RunResult, type Summary } from '../metrics/index.js';
 import { chartNames } from '../report/fleet-charts.js';
 import { InputError } from './errors.js';
 import { Progress } from './progress.js';
 import { assembleSweep, flatSummary, readRunRecords, type VariantStats, variantStats } from './sweep-folder.js';
-import { human, textTable } from './table.js';
+import { textTable } from './table.js';
+import { humanCi } from '../report/format.js';
 import type { RunCommandOptions } from './run.js';
 
 /** One run of a sweep: a variant at one replication. */
@@ -189,11 +190,6 @@ function checkCompare(file: string, compare: readonly string[], summary: Summary
 function report(base: Experiment, stats: VariantStats[], dir: string): string {
   const metrics = base.sweep?.compare.length ? base.sweep.compare : ['availability', 'connect.latencyMs.p99'];
   const header = ['variant', ...metrics];
-  const rows = stats.map((s) => [s.label, ...metrics.map((m) => formatCi(s.metrics[m]))]);
+  const rows = stats.map((s) => [s.label, ...metrics.map((m) => humanCi(s.metrics[m]))]);
   return `${base.name}: ${String(stats.length)} variants × ${String(base.sweep?.replications ?? 1)} replications\n\n${textTable([header, ...rows])}\n\nResults in ${dir}/ (summary.csv, sweep.csv, runs/, variants/, charts/)\n`;
-}
-
-function formatCi(c: MeanCi | undefined): string {
-  if (c === undefined) return '-';
-  return c.n > 1 ? `${human(c.mean)} ± ${human(c.ci95)}` : human(c.mean);
 }

@@ -1,7 +1,10 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import type { RunResult, Summary, Table } from '../metrics/index.js';
+import { roundCell, roundTable, type RunResult, type Summary, type Table } from '../metrics/index.js';
+import { parse } from 'yaml';
+import { human } from './format.js';
+import { reportHtml, type HtmlTable } from './html.js';
 import { charts } from './fleet-charts.js';
 import { renderPng, renderSvg } from './render.js';
 import type { VlSpec } from './types.js';
@@ -32,8 +35,13 @@ export async function chartFiles(name: string, spec: VlSpec): Promise<FolderFile
   };
 }
 
-/** The files of one run: resolved experiment, time series, summary, events and the named charts. */
-export async function runFiles(resolvedYaml: string, result: RunResult, chartList: readonly string[]): Promise<FolderFiles> {
+/**
+ * The files of one run: resolved experiment, time series, summary, events and the named charts.
+ * Charts are drawn from the values as rounded in the CSV files, so `wsfleet report` redraws them
+ * from those files byte for byte.
+ */
+export async function runFiles(resolvedYaml: string, raw: RunResult, chartList: readonly string[]): Promise<FolderFiles> {
+  const result: RunResult = { summary: raw.summary, timeseries: roundTable(raw.timeseries), events: raw.events.map((e) => ({ ...e, atMs: roundCell(e.atMs) })) };
   const files: FolderFiles = {
     'experiment.resolved.yaml': resolvedYaml,
     'timeseries.csv': tableCsv(result.timeseries),
@@ -77,8 +85,34 @@ export interface ResultFolder {
   charts: string[];
 }
 
+/** The specs of the folder's top-level charts, in the order they were added. */
+function chartSpecs(files: FolderFiles): { name: string; spec: VlSpec }[] {
+  return Object.entries(files).flatMap(([path, content]) => {
+    const m = /^charts\/(.+)\.vl\.json$/.exec(path);
+    return m ? [{ name: m[1] as string, spec: JSON.parse(String(content)) as VlSpec }] : [];
+  });
+}
+
+/** Adds report.html, drawn from the folder's resolved experiment and chart specs, with the given tables. */
+export function withReport(files: FolderFiles, subtitle: string, tables: HtmlTable[]): FolderFiles {
+  const resolvedYaml = String(files['experiment.resolved.yaml'] ?? '');
+  return { ...files, 'report.html': reportHtml({ resolvedYaml, subtitle, tables, charts: chartSpecs(files) }) };
+}
+
+/** The summary of one run as a page table. */
+export function summaryTable(summary: Summary): HtmlTable {
+  return { caption: 'Summary (summary.csv)', header: ['metric', 'value'], rows: Object.entries(summary).map(([k, v]) => [k, human(v)]) };
+}
+
+/** A single run's folder files with report.html. */
+export async function singleRunFiles(resolvedYaml: string, result: RunResult, chartList: readonly string[], extraTables: HtmlTable[] = []): Promise<FolderFiles> {
+  const e = (parse(resolvedYaml) ?? {}) as { seed?: number; durationMs?: number };
+  const subtitle = `one run · seed ${String(e.seed)} · ${human((e.durationMs ?? 0) / 1000)} s of virtual time`;
+  return withReport(await runFiles(resolvedYaml, result, chartList), subtitle, [summaryTable(result.summary), ...extraTables]);
+}
+
 /** Writes a single run's folder. */
 export async function writeResultFolder(dir: string, resolvedYaml: string, result: RunResult, chartList: readonly string[]): Promise<ResultFolder> {
-  const files = commitFolder(dir, await runFiles(resolvedYaml, result, chartList));
+  const files = commitFolder(dir, await singleRunFiles(resolvedYaml, result, chartList));
   return { dir, files, charts: chartList.map((n) => join(dir, 'charts', `${n}.png`)) };
 }

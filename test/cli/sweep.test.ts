@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliPath, listFiles, repoRoot, STACK_LINE, wsfleet } from './cli.js';
+import { cliPath, listFiles, repoRoot, SMALL_STORM, STACK_LINE, wsfleet } from './cli.js';
 
 const SWEEP = 'test/cli/fixtures/small-sweep.yaml';
 let work: string;
@@ -84,6 +84,40 @@ describe('--shard K/N and merge', () => {
     const r = wsfleet(['run', SWEEP, '--shard', value, '--out', dir('bad-shard')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/expected K\/N/);
+  });
+});
+
+describe('wsfleet report', () => {
+  it('redraws a sweep folder from its run records, byte for byte', () => {
+    cpSync(dir('jobs-1'), dir('redrawn'), { recursive: true });
+    rmSync(join(dir('redrawn'), 'report.html'));
+    rmSync(join(dir('redrawn'), 'charts'), { recursive: true });
+    const r = wsfleet(['report', dir('redrawn')]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Redrew 3 charts and report\.html/);
+    expect(compareFolders(dir('jobs-1'), dir('redrawn')).different).toEqual([]);
+  });
+
+  it('redraws a single run from its CSV and JSON files, byte for byte', () => {
+    runOk(['run', 'experiments/reconnect-storm.yaml', ...SMALL_STORM, '--out', dir('single'), '--quiet']);
+    cpSync(dir('single'), dir('single-redrawn'), { recursive: true });
+    rmSync(join(dir('single-redrawn'), 'charts'), { recursive: true });
+    const r = wsfleet(['report', dir('single-redrawn'), '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { charts: string[] }).charts.length).toBeGreaterThan(0);
+    expect(compareFolders(dir('single'), dir('single-redrawn')).different).toEqual([]);
+  });
+
+  it('refuses a shard folder and a folder that is not a result, writing nothing', () => {
+    const shard = wsfleet(['report', dir('shard-1')]);
+    expect(shard.status).toBe(2);
+    expect(shard.stderr).toMatch(/join shards first with wsfleet merge/);
+    expect(existsSync(join(dir('shard-1'), 'report.html'))).toBe(false);
+    mkdirSync(dir('empty'));
+    const empty = wsfleet(['report', dir('empty')]);
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toMatch(/expected a wsfleet result or shard folder/);
+    expect(empty.stderr).not.toMatch(STACK_LINE);
   });
 });
 
