@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { RunEvent, Summary, Table } from '../metrics/index.js';
+import type { CdfPoint, RunEvent, RunResult, Summary, Table } from '../metrics/index.js';
 import { InputError } from './errors.js';
 import { loadResolved } from './merge.js';
 import { assembleSweep, readRunRecords } from './sweep-folder.js';
@@ -16,6 +16,14 @@ function readFile(dir: string, name: string): string {
 export function parseTimeseries(text: string): Table {
   const [columns = [], ...rows] = parse(text) as string[][];
   return { columns, rows: rows.map((r) => r.map(Number)) };
+}
+
+function parseDistributions(text: string): Record<string, CdfPoint[]> {
+  const out: Record<string, CdfPoint[]> = {};
+  for (const row of parse(text, { columns: true }) as { metric: string; percentile: string; valueMs: string }[]) {
+    (out[row.metric] ??= []).push({ percentile: Number(row.percentile), valueMs: Number(row.valueMs) });
+  }
+  return out;
 }
 
 function parseEvents(text: string): RunEvent[] {
@@ -33,11 +41,12 @@ export async function reportCommand(dir: string, options: { json?: boolean; quie
     }
     files = await assembleSweep(experiment, yaml, readRunRecords(dir));
   } else {
-    const result = {
+    const result: RunResult = {
       summary: JSON.parse(readFile(dir, 'summary.json')) as Summary,
       timeseries: parseTimeseries(readFile(dir, 'timeseries.csv')),
       events: parseEvents(readFile(dir, 'events.csv')),
     };
+    if (existsSync(join(dir, 'distributions.csv'))) result.distributions = parseDistributions(readFile(dir, 'distributions.csv'));
     files = await singleRunFiles(yaml, result, experiment.charts);
   }
   const written = commitFolder(dir, files);

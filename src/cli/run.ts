@@ -5,6 +5,7 @@ import { runSimulation } from '../sim/index.js';
 import { chartNames } from '../report/fleet-charts.js';
 import type { Summary } from '../metrics/index.js';
 import { InputError } from './errors.js';
+import { checkChartsBeforeRun, checkNamesAgainstResult } from './chart-checks.js';
 import { runSweep, sweepDir, type Shard } from './sweep.js';
 import { Progress } from './progress.js';
 import { checkOutDir } from './out-dir.js';
@@ -53,6 +54,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   if (options.shard !== undefined && experiment.sweep === undefined) {
     throw new InputError(`✖ --shard ${String(options.shard.index)}/${String(options.shard.count)}: ${file} has no sweep block; expected a sweep to split\nNothing was run or written.`);
   }
+  checkChartsBeforeRun(file, experiment);
   if (experiment.sweep !== undefined) {
     await runSweep(file, experiment, options);
     return;
@@ -65,6 +67,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     },
   });
   progress.finish();
+  checkNamesAgainstResult(file, experiment, result);
   const wallMs = performance.now() - started;
   const dir = options.out ?? join('results', `${experiment.name}-${String(experiment.seed)}`);
   // The renderer (vega, resvg) loads only when there is something to draw.

@@ -9,14 +9,15 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { variantFolder, type Experiment } from '../experiment/index.js';
-import { decodeRunRecord, meanCi, type MeanCi, type RunRecord, type Summary } from '../metrics/index.js';
+import { expandGrid, variantFolder, type Experiment } from '../experiment/index.js';
+import { decodeRunRecord, meanCi, type MeanCi, type RunRecord, type RunResult, type Summary } from '../metrics/index.js';
 import type { FolderFiles, HtmlTable } from '../report/index.js';
 import { humanCi } from '../report/format.js';
 import { InputError } from './errors.js';
 
 /** A variant's label and its metrics over replications. */
 export interface VariantStats {
+  variant: number;
   label: string;
   metrics: Record<string, MeanCi>;
 }
@@ -46,7 +47,7 @@ export function variantStats(records: readonly RunRecord[]): VariantStats[] {
     .map((v) => {
       const runs = (byVariant.get(v) ?? []).sort((a, b) => a.replication - b.replication);
       const keys = Object.keys(runs[0]?.summary ?? {});
-      return { label: runs[0]?.label ?? '', metrics: Object.fromEntries(keys.map((k) => [k, meanCi(runs.map((r) => r.summary[k] ?? Number.NaN))])) };
+      return { variant: v, label: runs[0]?.label ?? '', metrics: Object.fromEntries(keys.map((k) => [k, meanCi(runs.map((r) => r.summary[k] ?? Number.NaN))])) };
     });
 }
 
@@ -69,12 +70,12 @@ export async function assembleSweep(base: Experiment, baseYaml: string, runs: Re
   const names = [...runs.keys()].sort();
   const records = names.map((n) => (runs.get(n) as { record: RunRecord }).record);
   const stats = variantStats(records);
-  const { runFiles, chartFiles, compareChart, seriesByVariantChart, withReport } = await import('../report/index.js');
+  const { runFiles, chartFiles, compareChart, seriesByVariantChart, sweepCharts, withReport } = await import('../report/index.js');
   const files: FolderFiles = { 'experiment.resolved.yaml': baseYaml };
   for (const name of names) files[`runs/${name}`] = (runs.get(name) as { text: string }).text;
   const firsts = records.filter((r) => r.replication === 0 && r.timeseries !== undefined);
   for (const r of firsts) {
-    const own = await runFiles(r.resolvedYaml ?? '', { summary: r.summary, timeseries: r.timeseries ?? { columns: [], rows: [] }, events: r.events ?? [] }, base.charts);
+    const own = await runFiles(r.resolvedYaml ?? '', recordResult(r), base.charts);
     const folder = variantFolder({ index: r.variant, label: r.label, overrides: [] });
     for (const [name, content] of Object.entries(own)) files[`variants/${folder}/${name}`] = content;
   }
@@ -91,6 +92,13 @@ export async function assembleSweep(base: Experiment, baseYaml: string, runs: Re
     const series = firsts.map((r) => ({ variant: r.label, table: r.timeseries ?? { columns: [], rows: [] } }));
     Object.assign(files, await chartFiles(`series-${column}`, seriesByVariantChart(column, series)));
   }
+  const grid = expandGrid(sweep.grid);
+  const variants = stats.map((s) => {
+    const first = firsts.find((r) => r.variant === s.variant);
+    const values = Object.fromEntries((grid[s.variant]?.overrides ?? []).map((o) => [o.path.join('.'), o.value]));
+    return { label: s.label, values, metrics: s.metrics, first: first && recordResult(first) };
+  });
+  for (const { name, spec } of sweepCharts(base.charts, variants)) Object.assign(files, await chartFiles(name, spec));
   const subtitle = `sweep · ${String(stats.length)} variants × ${String(sweep.replications)} replications · seed ${String(base.seed)} · mean ± 95 % confidence interval`;
   return withReport(files, subtitle, sweepTables(base, stats));
 }
@@ -103,6 +111,12 @@ function sweepTables(base: Experiment, stats: readonly VariantStats[]): HtmlTabl
     { caption: 'Compared metrics by variant (summary.csv)', header: ['variant', ...headline], rows: stats.map((s, k) => [`${String(k + 1)}. ${s.label}`, ...headline.map((m) => humanCi(s.metrics[m]))]) },
     { caption: 'Every metric by variant number', header: ['metric', ...stats.map((_, k) => String(k + 1))], rows: metrics.map((m) => [m, ...stats.map((s) => humanCi(s.metrics[m]))]) },
   ];
+}
+
+/** The run a record keeps (first replications only). */
+function recordResult(r: RunRecord): RunResult {
+  const result: RunResult = { summary: r.summary, timeseries: r.timeseries ?? { columns: [], rows: [] }, events: r.events ?? [] };
+  return r.distributions === undefined ? result : { ...result, distributions: r.distributions };
 }
 
 function sweepCsv(records: readonly RunRecord[]): string {

@@ -10,9 +10,10 @@ import {
   type Experiment,
   type InputIssue,
 } from '../experiment/index.js';
-import { encodeRunRecord, roundCell, roundTable, runRecordName, type RunRecord, type RunResult, type Summary } from '../metrics/index.js';
+import { encodeRunRecord, roundResult, runRecordName, type RunRecord, type RunResult } from '../metrics/index.js';
 import { chartNames } from '../report/fleet-charts.js';
 import { InputError } from './errors.js';
+import { checkNamesAgainstResult } from './chart-checks.js';
 import { Progress } from './progress.js';
 import { assembleSweep, flatSummary, readRunRecords, type VariantStats, variantStats } from './sweep-folder.js';
 import { textTable } from './table.js';
@@ -65,15 +66,11 @@ function dedupe(issues: InputIssue[]): InputIssue[] {
 }
 
 /** What a finished run keeps: the summary always, the full run for the first replication. */
-function toRecord(task: SweepTask, result: RunResult): RunRecord {
-  const record: RunRecord = { variant: task.variant, label: task.label, replication: task.replication, seed: task.seed, summary: result.summary };
+function toRecord(task: SweepTask, raw: RunResult): RunRecord {
+  const record: RunRecord = { variant: task.variant, label: task.label, replication: task.replication, seed: task.seed, summary: raw.summary };
   if (task.replication > 0) return record;
-  return {
-    ...record,
-    resolvedYaml: resolvedExperimentYaml(task.experiment),
-    timeseries: roundTable(result.timeseries),
-    events: result.events.map((e) => ({ ...e, atMs: roundCell(e.atMs) })),
-  };
+  const { timeseries, events, distributions } = roundResult(raw);
+  return { ...record, resolvedYaml: resolvedExperimentYaml(task.experiment), timeseries, events, ...(distributions === undefined ? {} : { distributions }) };
 }
 
 /** The default folder of a sweep, or of one shard of it. */
@@ -116,7 +113,7 @@ export async function runSweep(file: string, base: Experiment, options: RunComma
         },
         onDone: (id, result) => {
           const task = tasks[id] as SweepTask;
-          if (finished === 0) checkCompare(file, sweep.compare, result.summary);
+          if (finished === 0) checkNamesAgainstResult(file, base, result);
           writeFileSync(join(work, 'runs', runRecordName(task.variant, task.replication)), encodeRunRecord(toRecord(task, result)));
           finished++;
           progress.done(id, `${task.label} #${String(task.replication + 1)}`);
@@ -178,13 +175,6 @@ function reportShard(dir: string, options: RunCommandOptions, finished: number):
     return;
   }
   process.stdout.write(`Shard ${String(options.shard?.index)}/${String(options.shard?.count)}: ${String(finished)} runs in ${dir}/runs/. Join all shards with: wsfleet merge DIR... --out DIR\n`);
-}
-
-function checkCompare(file: string, compare: readonly string[], summary: Summary): void {
-  const unknown = compare.filter((m) => !(m in summary));
-  if (unknown.length === 0) return;
-  const known = Object.keys(summary).join(', ');
-  throw new InputError(`✖ ${file} sweep.compare: unknown metric ${unknown.join(', ')}; expected one of: ${known}\nNothing was written.`);
 }
 
 function report(base: Experiment, stats: VariantStats[], dir: string): string {

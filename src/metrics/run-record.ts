@@ -1,4 +1,4 @@
-import type { RunEvent, Summary, Table } from './result.js';
+import type { CdfPoint, RunEvent, RunResult, Summary, Table } from './result.js';
 
 /**
  * One finished run of a sweep, as stored in `runs/*.json` of a result or shard folder. Folders are
@@ -15,6 +15,7 @@ export interface RunRecord {
   resolvedYaml?: string;
   timeseries?: Table;
   events?: RunEvent[];
+  distributions?: Record<string, CdfPoint[]>;
 }
 
 /** The file name of a run record: variant and replication, zero-padded so names sort in run order. */
@@ -30,6 +31,16 @@ export function roundCell(v: number): number {
 /** A table with every cell rounded by {@link roundCell}. */
 export function roundTable(table: Table): Table {
   return { columns: table.columns, rows: table.rows.map((r) => r.map(roundCell)) };
+}
+
+/** A result with every number as its CSV file holds it. */
+export function roundResult(raw: RunResult): RunResult {
+  const result: RunResult = { summary: raw.summary, timeseries: roundTable(raw.timeseries), events: raw.events.map((e) => ({ ...e, atMs: roundCell(e.atMs) })) };
+  if (raw.distributions === undefined) return result;
+  const distributions = Object.fromEntries(
+    Object.entries(raw.distributions).map(([m, points]) => [m, points.map((p) => ({ percentile: p.percentile, valueMs: roundCell(p.valueMs) }))]),
+  );
+  return { ...result, distributions };
 }
 
 /** JSON text of a record; non-finite numbers become null and read back as NaN. */

@@ -9,7 +9,7 @@ export interface ChartEntry {
 }
 
 /** Columns `server.<id>.<metric>` of the time series, as one series per server. */
-function perServer(result: RunResult, metric: string): SeriesOptions[] {
+export function perServer(result: RunResult, metric: string): SeriesOptions[] {
   const pattern = new RegExp(`^server\\.(\\d+)\\.${metric}$`);
   return result.timeseries.columns.flatMap((column) => {
     const m = pattern.exec(column);
@@ -18,7 +18,7 @@ function perServer(result: RunResult, metric: string): SeriesOptions[] {
 }
 
 /** Faults and health-check flips as labelled rules. */
-function markers(result: RunResult): Marker[] {
+export function markers(result: RunResult): Marker[] {
   return result.events
     .filter((e) => e.kind.startsWith('server:'))
     .map((e) => ({ atMs: e.atMs, label: `${e.kind.slice('server:'.length)} ${e.detail}` }));

@@ -1,11 +1,11 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { roundCell, roundTable, type RunResult, type Summary, type Table } from '../metrics/index.js';
+import { roundResult, type CdfPoint, type RunResult, type Summary, type Table } from '../metrics/index.js';
 import { parse } from 'yaml';
 import { human } from './format.js';
 import { reportHtml, type HtmlTable } from './html.js';
-import { charts } from './fleet-charts.js';
+import { runCharts, type ChartRequest } from './chart-requests.js';
 import { renderPng, renderSvg } from './render.js';
 import type { VlSpec } from './types.js';
 
@@ -40,8 +40,8 @@ export async function chartFiles(name: string, spec: VlSpec): Promise<FolderFile
  * Charts are drawn from the values as rounded in the CSV files, so `wsfleet report` redraws them
  * from those files byte for byte.
  */
-export async function runFiles(resolvedYaml: string, raw: RunResult, chartList: readonly string[]): Promise<FolderFiles> {
-  const result: RunResult = { summary: raw.summary, timeseries: roundTable(raw.timeseries), events: raw.events.map((e) => ({ ...e, atMs: roundCell(e.atMs) })) };
+export async function runFiles(resolvedYaml: string, raw: RunResult, chartList: readonly ChartRequest[]): Promise<FolderFiles> {
+  const result = roundResult(raw);
   const files: FolderFiles = {
     'experiment.resolved.yaml': resolvedYaml,
     'timeseries.csv': tableCsv(result.timeseries),
@@ -49,12 +49,14 @@ export async function runFiles(resolvedYaml: string, raw: RunResult, chartList: 
     'summary.csv': summaryCsv(result.summary),
     'events.csv': stringify([['atMs', 'kind', 'detail'], ...result.events.map((e) => [cell(e.atMs), e.kind, e.detail])]),
   };
-  for (const name of chartList) {
-    const entry = charts[name];
-    if (entry === undefined) throw new TypeError(`Expected a chart name from ${Object.keys(charts).join(', ')}, got ${name}`);
-    Object.assign(files, await chartFiles(name, entry.build(result)));
-  }
+  if (result.distributions !== undefined) files['distributions.csv'] = distributionsCsv(result.distributions);
+  for (const { name, spec } of runCharts(chartList, result)) Object.assign(files, await chartFiles(name, spec));
   return files;
+}
+
+/** distributions.csv: one row per metric and percentile. */
+export function distributionsCsv(distributions: Record<string, CdfPoint[]>): string {
+  return stringify([['metric', 'percentile', 'valueMs'], ...Object.entries(distributions).flatMap(([m, points]) => points.map((p) => [m, cell(p.percentile), cell(p.valueMs)]))]);
 }
 
 /**
@@ -105,14 +107,14 @@ export function summaryTable(summary: Summary): HtmlTable {
 }
 
 /** A single run's folder files with report.html. */
-export async function singleRunFiles(resolvedYaml: string, result: RunResult, chartList: readonly string[], extraTables: HtmlTable[] = []): Promise<FolderFiles> {
+export async function singleRunFiles(resolvedYaml: string, result: RunResult, chartList: readonly ChartRequest[], extraTables: HtmlTable[] = []): Promise<FolderFiles> {
   const e = (parse(resolvedYaml) ?? {}) as { seed?: number; durationMs?: number };
   const subtitle = `one run · seed ${String(e.seed)} · ${human((e.durationMs ?? 0) / 1000)} s of virtual time`;
   return withReport(await runFiles(resolvedYaml, result, chartList), subtitle, [summaryTable(result.summary), ...extraTables]);
 }
 
 /** Writes a single run's folder. */
-export async function writeResultFolder(dir: string, resolvedYaml: string, result: RunResult, chartList: readonly string[]): Promise<ResultFolder> {
+export async function writeResultFolder(dir: string, resolvedYaml: string, result: RunResult, chartList: readonly ChartRequest[]): Promise<ResultFolder> {
   const files = commitFolder(dir, await singleRunFiles(resolvedYaml, result, chartList));
-  return { dir, files, charts: chartList.map((n) => join(dir, 'charts', `${n}.png`)) };
+  return { dir, files, charts: files.filter((f) => /^charts\/[^/]+\.png$/.test(f)).map((f) => join(dir, f)) };
 }

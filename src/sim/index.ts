@@ -1,2 +1,3 @@
-export { runSimulation, type RunSimulationOptions } from './run.js';
+export { runSimulation, DISTRIBUTION_METRICS, type RunSimulationOptions } from './run.js';
 export type { SimConfig, AutoscalerSpec, ServerSpec, ServerGroupSpec, BalancerSpec, MemorySpec, NetworkSpec, ClientSpec, ArrivalSpec, FaultSpec, HealthCheckSpec } from './config.js';
+export { FLEET_COLUMNS, SERVER_COLUMNS } from './sampler.js';

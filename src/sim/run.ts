@@ -1,11 +1,15 @@
 import { RngStreams } from '../engine/index.js';
-import { finalizeSummary, type RunResult } from '../metrics/index.js';
+import { finalizeSummary, type CdfPoint, type RunResult } from '../metrics/index.js';
 import type { SimConfig } from './config.js';
 import { Fleet } from './fleet.js';
 import { scheduleFaults } from './faults.js';
 import { startSampler } from './sampler.js';
 import { summarize } from './summary.js';
 import { Autoscaler } from './autoscaler.js';
+
+/** Latency distributions a run reports (RunResult.distributions), by summary prefix. */
+export const DISTRIBUTION_METRICS = ['connect.latencyMs', 'handshake.waitMs'] as const;
+export type DistributionMetric = (typeof DISTRIBUTION_METRICS)[number];
 
 /** Options of {@link runSimulation}. */
 export interface RunSimulationOptions {
@@ -31,7 +35,8 @@ export function runSimulation(config: SimConfig, options: RunSimulationOptions =
   summary['autoscaler.scaleIns'] = autoscaler?.scaleIns ?? 0;
   summary['autoscaler.servers.peak'] = autoscaler?.peakActive ?? fixed;
   summary['autoscaler.servers.final'] = autoscaler?.active().length ?? fixed;
-  return { summary: finalizeSummary(summary), timeseries, events: fleet.events };
+  const distributions: Record<DistributionMetric, CdfPoint[]> = { 'connect.latencyMs': fleet.connectLatency.cdf(), 'handshake.waitMs': fleet.handshakeWait.cdf() };
+  return { summary: finalizeSummary(summary), timeseries, events: fleet.events, distributions };
 }
 
 /** Runs to the end in slices; no code runs between slices, so the result is the same as one run. */

@@ -8,7 +8,7 @@ import type { SimServer } from './server.js';
  * cpu.handshakeOffered is the handshake CPU submitted in the interval as a share of the fleet's cores:
  * above 1, a backlog is forming.
  */
-const FLEET_COLUMNS = [
+export const FLEET_COLUMNS = [
   'clients.present',
   'clients.connected',
   'clients.connecting',
@@ -27,7 +27,7 @@ const FLEET_COLUMNS = [
 ] as const;
 
 /** Per-server columns `server.<id>.<name>`; handshakes and refusals are per interval. */
-const SERVER_COLUMNS = ['connections', 'cpu', 'queue', 'memoryBytes', 'handshakes', 'refusals', 'up'] as const;
+export const SERVER_COLUMNS = ['connections', 'cpu', 'queue', 'memoryBytes', 'handshakes', 'refusals', 'up'] as const;
 
 function fleetCounts(fleet: Fleet): number[] {
   const k = fleet.counters;

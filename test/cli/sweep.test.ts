@@ -36,7 +36,7 @@ describe('a sweep on worker threads', () => {
   it('writes byte-identical folders with one and with two jobs, charts and run records included', () => {
     const { files, different } = compareFolders(dir('jobs-1'), dir('jobs-2'));
     expect(different).toEqual([]);
-    expect(files.filter((f) => f.startsWith('runs/'))).toHaveLength(6);
+    expect(files.filter((f) => f.startsWith('runs/'))).toHaveLength(12);
     expect(files).toContain('charts/compare-availability.png');
     expect(files).toContain('sweep.csv');
   });
@@ -60,7 +60,7 @@ describe('--shard K/N and merge', () => {
   it('refuses to merge an incomplete set, naming the missing runs, and writes nothing', () => {
     const r = wsfleet(['merge', dir('shard-1'), dir('shard-2'), '--out', dir('incomplete')]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/missing 2 of 6 runs: v0001-r0002\.json, v0002-r0000\.json/);
+    expect(r.stderr).toMatch(/missing 6 of 12 runs: v0001-r0002\.json, v0002-r0000\.json/);
     expect(r.stderr).not.toMatch(STACK_LINE);
     expect(existsSync(dir('incomplete'))).toBe(false);
   });
@@ -87,6 +87,28 @@ describe('--shard K/N and merge', () => {
   });
 });
 
+describe('charts: entries checked before anything is written', () => {
+  it.each([
+    [['--set', 'charts.1={ sweep-curve: { metric: availability, x: fleet.cores } }'], /charts\.1\.sweep-curve\.x: expected a sweep\.grid path/],
+    [['--set', 'charts.1={ sweep-curve: { metric: recovery.fast, x: fleet.servers } }'], /charts\.1\.sweep-curve\.metric: unknown metric recovery\.fast/],
+    [['--set', 'charts.1.by-variant.column=clients.happy'], /charts\.1\.by-variant\.column: unknown time-series column clients\.happy/],
+    [['--set', 'charts.1.by-server.metric=joy'], /charts\.1/],
+  ])('%j', (flags, message) => {
+    const out = dir(`bad-chart-${String(flags[1]?.length)}-${String(flags[1]?.charCodeAt(10))}`);
+    const r = wsfleet(['run', SWEEP, '--set', 'charts=[clients]', ...flags, '--out', out]);
+    expect(r.status, r.stdout).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(STACK_LINE);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses a sweep curve in an experiment without a sweep', () => {
+    const r = wsfleet(['run', 'experiments/reconnect-storm.yaml', '--set', 'charts=[{ sweep-curve: { metric: availability, x: seed } }]', '--out', dir('curve-no-sweep')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/charts\.0\.sweep-curve: expected a sweep block/);
+  });
+});
+
 describe('wsfleet report', () => {
   it('redraws a sweep folder from its run records, byte for byte', () => {
     cpSync(dir('jobs-1'), dir('redrawn'), { recursive: true });
@@ -94,7 +116,7 @@ describe('wsfleet report', () => {
     rmSync(join(dir('redrawn'), 'charts'), { recursive: true });
     const r = wsfleet(['report', dir('redrawn')]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/Redrew 3 charts and report\.html/);
+    expect(r.stdout).toMatch(/Redrew 7 charts and report\.html/);
     expect(compareFolders(dir('jobs-1'), dir('redrawn')).different).toEqual([]);
   });
 
@@ -124,7 +146,7 @@ describe('wsfleet report', () => {
 describe('Ctrl-C during a sweep', () => {
   it('stops, keeps every finished run on disk and says what it kept', async () => {
     const out = dir('interrupted');
-    const child = spawn(process.execPath, [cliPath, 'run', SWEEP, '--set', 'sweep.replications=500', '--jobs', '1', '--out', out], { cwd: repoRoot });
+    const child = spawn(process.execPath, [cliPath, 'run', SWEEP, '--set', 'sweep.replications=250', '--jobs', '1', '--out', out], { cwd: repoRoot });
     let stderr = '';
     let signalled = false;
     child.stderr.on('data', (chunk: Buffer) => {

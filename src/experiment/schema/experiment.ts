@@ -3,6 +3,7 @@ import { admissions, backoffs, balancers, heartbeats, shedders } from '../../str
 import { durationMs } from './distribution.js';
 import { oneOf } from './one-of.js';
 import { strategyChoice } from './strategy.js';
+import { chartEntry } from './charts.js';
 
 /** Names of the profiles in models/, by kind; they become enums in the JSON Schema. */
 export interface ProfileNames {
@@ -169,7 +170,6 @@ function section<T extends Record<string, z.ZodType>>(fields: T, forEditor: bool
 }
 
 export function buildExperimentSchema(profiles: ProfileNames, chartNames: readonly string[], forEditor = false) {
-  const chart = chartNames.length > 0 ? z.enum(chartNames as [string, ...string[]]) : z.string();
   return z
     .object({
       $schema: z.string().optional(),
@@ -207,7 +207,7 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
       heartbeat: strategyChoice(heartbeats, 'heartbeat').default('ping-pong'),
       clients: z.object({ profile: profileRef(profiles.clients), ...section(clientFields, forEditor) }).strict(),
       faults: z.array(oneOf(faultKinds, 'a scheduled fault')).default([]),
-      charts: z.array(chart).default([]).describe('charts to draw, by name (wsfleet list charts)'),
+      charts: z.array(chartEntry(chartNames)).default([]).describe('charts to draw: a name (wsfleet list charts) or { kind: options }'),
       autoscaling: z
         .object({
           metric: z.enum(['connections', 'cpu']).default('cpu').describe('mean over active servers, compared with target'),
