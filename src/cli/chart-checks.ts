@@ -16,8 +16,8 @@ export function checkChartsBeforeRun(file: string, e: Experiment): void {
   e.charts.forEach((c, k) => {
     if (typeof c === 'string' || c['sweep-curve'] === undefined) return;
     const grid = Object.keys(e.sweep?.grid ?? {});
-    if (e.sweep === undefined) problems.push({ path: `charts.${String(k)}.sweep-curve`, message: 'expected a sweep block; a sweep curve plots variants' });
-    else if (!grid.includes(c['sweep-curve'].x)) problems.push({ path: `charts.${String(k)}.sweep-curve.x`, message: `expected a sweep.grid path (${grid.join(', ')}), got '${c['sweep-curve'].x}'` });
+    if (e.sweep === undefined) problems.push({ path: `charts[${String(k)}].sweep-curve`, message: 'expected a sweep block; a sweep curve plots variants' });
+    else if (!grid.includes(c['sweep-curve'].x)) problems.push({ path: `charts[${String(k)}].sweep-curve.x`, message: `expected a sweep.grid path (${grid.join(', ')}), got '${c['sweep-curve'].x}'` });
   });
   if (problems.length > 0) fail(file, problems, 'Nothing was run or written.');
 }
@@ -34,15 +34,15 @@ export function checkNamesAgainstResult(file: string, e: Experiment, result: Run
     if (!columns.includes(name)) problems.push({ path, message: `unknown time-series column ${name}; expected one of: ${oneOfList(columns)}` });
   };
   e.sweep?.compare.forEach((m, k) => {
-    metric(`sweep.compare.${String(k)}`, m);
+    metric(`sweep.compare[${String(k)}]`, m);
   });
   e.sweep?.compareSeries.forEach((c, k) => {
-    column(`sweep.compareSeries.${String(k)}`, c);
+    column(`sweep.compareSeries[${String(k)}]`, c);
   });
   e.charts.forEach((c, k) => {
     if (typeof c === 'string') return;
-    if (c['by-variant'] !== undefined) column(`charts.${String(k)}.by-variant.column`, c['by-variant'].column);
-    if (c['sweep-curve'] !== undefined) metric(`charts.${String(k)}.sweep-curve.metric`, c['sweep-curve'].metric);
+    if (c['by-variant'] !== undefined) column(`charts[${String(k)}].by-variant.column`, c['by-variant'].column);
+    if (c['sweep-curve'] !== undefined) metric(`charts[${String(k)}].sweep-curve.metric`, c['sweep-curve'].metric);
   });
   if (problems.length > 0) fail(file, problems, 'Nothing was written.');
 }

@@ -42,7 +42,7 @@ export async function reportCommand(dir: string, options: { json?: boolean; quie
     files = await assembleSweep(experiment, yaml, readRunRecords(dir));
   } else {
     const result: RunResult = {
-      summary: JSON.parse(readFile(dir, 'summary.json')) as Summary,
+      summary: JSON.parse(readFile(dir, 'summary.json'), (_k, v: unknown) => (v === null ? Number.NaN : v)) as Summary,
       timeseries: parseTimeseries(readFile(dir, 'timeseries.csv')),
       events: parseEvents(readFile(dir, 'events.csv')),
     };

@@ -1,7 +1,6 @@
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { formatIssues, loadExperiment, resolvedExperimentYaml, toSimConfig } from '../experiment/index.js';
-import { runSimulation } from '../sim/index.js';
+import { formatIssues, loadExperiment, resolvedExperimentYaml, runExperiment } from '../experiment/index.js';
 import { chartNames } from '../report/fleet-charts.js';
 import type { Summary } from '../metrics/index.js';
 import { InputError } from './errors.js';
@@ -61,7 +60,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   }
   const started = performance.now();
   const progress = new Progress(1, experiment.durationMs, { quiet: options.quiet === true || options.json === true });
-  const result = runSimulation(toSimConfig(experiment), {
+  const result = runExperiment(experiment, {
     onProgress: (nowMs) => {
       progress.update(0, nowMs);
     },
@@ -83,6 +82,11 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
 
 function report(name: string, durationMs: number, wallMs: number, summary: Summary, dir: string, charts: string[]): string {
   const rows = HEADLINE.filter(([key]) => key in summary).map(([key, label]) => [label, human(summary[key] as number)]);
+  const alerts = Object.keys(summary).flatMap((k) => /^alerts\.([^.]+)\.firstFiredMs$/.exec(k)?.[1] ?? []);
+  for (const rule of alerts) {
+    const first = summary[`alerts.${rule}.firstFiredMs`] as number;
+    rows.push([`alert ${rule} first fired (s)`, Number.isNaN(first) ? 'never' : human(first / 1000)]);
+  }
   const lines = [
     `${name}: simulated ${human(durationMs / 1000)} s in ${human(wallMs / 1000)} s of wall time`,
     '',

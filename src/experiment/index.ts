@@ -9,3 +9,4 @@ export { resolvedExperimentYaml } from './resolved.js';
 export { expandGrid, replicationSeed, variantFolder, type Variant, type SweepSpec } from './sweep.js';
 export type { SetFlag } from './overrides.js';
 export { runPool, defaultJobs, WorkerRunError, type RunPoolOptions, type WorkerReply } from './pool.js';
+export { runExperiment, faultMarks } from './run.js';

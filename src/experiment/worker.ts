@@ -3,9 +3,8 @@
  * progress (virtual time) and the result back.
  */
 import { parentPort } from 'node:worker_threads';
-import { runSimulation } from '../sim/index.js';
 import type { Experiment } from './schema/experiment.js';
-import { toSimConfig } from './to-sim.js';
+import { runExperiment } from './run.js';
 import type { WorkerReply } from './pool.js';
 
 const port = parentPort;
@@ -16,7 +15,7 @@ port.on('message', (task: { id: number; experiment: Experiment }) => {
     port.postMessage(reply);
   };
   try {
-    const result = runSimulation(toSimConfig(task.experiment), {
+    const result = runExperiment(task.experiment, {
       onProgress: (nowMs) => {
         post({ kind: 'progress', id: task.id, nowMs });
       },

@@ -19,9 +19,18 @@ export function perServer(result: RunResult, metric: string): SeriesOptions[] {
 
 /** Faults and health-check flips as labelled rules. */
 export function markers(result: RunResult): Marker[] {
-  return result.events
+  const faults = result.events
     .filter((e) => e.kind.startsWith('server:'))
     .map((e) => ({ atMs: e.atMs, label: `${e.kind.slice('server:'.length)} ${e.detail}` }));
+  // Each rule's first firing only: a per-server rule can fire on every server.
+  const seen = new Set<string>();
+  const alerts = result.events.flatMap((e) => {
+    const rule = e.detail.split(' (')[0] ?? e.detail;
+    if (e.kind !== 'alert:fired' || seen.has(rule)) return [];
+    seen.add(rule);
+    return [{ atMs: e.atMs, label: `alert ${e.detail}`, tone: 'alert' as const }];
+  });
+  return [...faults, ...alerts];
 }
 
 const fleetSeries = (pairs: [string, string][]): SeriesOptions[] => pairs.map(([column, label]) => ({ column, label }));

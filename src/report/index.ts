@@ -2,7 +2,7 @@ export { charts, chartNames, type ChartEntry } from './fleet-charts.js';
 export { timeSeriesChart, tidyTimeSeries, type TimeSeriesChartOptions, type SeriesOptions, type Marker } from './charts.js';
 export { compareChart, seriesByVariantChart, type VariantValue } from './sweep-charts.js';
 export { renderSvg, renderPng } from './render.js';
-export { writeResultFolder, commitFolder, runFiles, distributionsCsv, singleRunFiles, withReport, summaryTable, chartFiles, tableCsv, summaryCsv, cell, type ResultFolder, type FolderFiles } from './write.js';
+export { writeResultFolder, commitFolder, runFiles, distributionsCsv, singleRunFiles, withReport, summaryTable, alertTable, chartFiles, tableCsv, summaryCsv, cell, type ResultFolder, type FolderFiles } from './write.js';
 export type { VlSpec, Table } from './types.js';
 export { reportHtml, type HtmlTable, type ReportInput } from './html.js';
 export { human, humanCi } from './format.js';

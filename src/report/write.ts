@@ -106,11 +106,25 @@ export function summaryTable(summary: Summary): HtmlTable {
   return { caption: 'Summary (summary.csv)', header: ['metric', 'value'], rows: Object.entries(summary).map(([k, v]) => [k, human(v)]) };
 }
 
+/** Alert rules of a run, from its `alerts.<rule>.*` metrics: firings, first firing and detection after each fault. */
+export function alertTable(summary: Summary): HtmlTable | undefined {
+  const rules = [...new Set(Object.keys(summary).flatMap((k) => /^alerts\.([^.]+)\.firings$/.exec(k)?.[1] ?? []))];
+  if (rules.length === 0) return undefined;
+  const faults = [...new Set(Object.keys(summary).flatMap((k) => /^alerts\.[^.]+\.detectMs\.(fault\d+)$/.exec(k)?.[1] ?? []))];
+  const seconds = (ms: number | undefined): string => (ms === undefined || Number.isNaN(ms) ? 'never' : `${human(ms / 1000)} s`);
+  return {
+    caption: 'Alerts: first firing, and time to detect after each fault (– or never: did not fire)',
+    header: ['rule', 'firings', 'first fired', ...faults.map((f) => `detect ${f.replace('fault', 'fault ')}`)],
+    rows: rules.map((r) => [r, human(summary[`alerts.${r}.firings`] ?? 0), seconds(summary[`alerts.${r}.firstFiredMs`]), ...faults.map((f) => seconds(summary[`alerts.${r}.detectMs.${f}`]))]),
+  };
+}
+
 /** A single run's folder files with report.html. */
 export async function singleRunFiles(resolvedYaml: string, result: RunResult, chartList: readonly ChartRequest[], extraTables: HtmlTable[] = []): Promise<FolderFiles> {
   const e = (parse(resolvedYaml) ?? {}) as { seed?: number; durationMs?: number };
   const subtitle = `one run · seed ${String(e.seed)} · ${human((e.durationMs ?? 0) / 1000)} s of virtual time`;
-  return withReport(await runFiles(resolvedYaml, result, chartList), subtitle, [summaryTable(result.summary), ...extraTables]);
+  const alerts = alertTable(result.summary);
+  return withReport(await runFiles(resolvedYaml, result, chartList), subtitle, [...(alerts ? [alerts] : []), summaryTable(result.summary), ...extraTables]);
 }
 
 /** Writes a single run's folder. */

@@ -89,9 +89,9 @@ describe('--shard K/N and merge', () => {
 
 describe('charts: entries checked before anything is written', () => {
   it.each([
-    [['--set', 'charts.1={ sweep-curve: { metric: availability, x: fleet.cores } }'], /charts\.1\.sweep-curve\.x: expected a sweep\.grid path/],
-    [['--set', 'charts.1={ sweep-curve: { metric: recovery.fast, x: fleet.servers } }'], /charts\.1\.sweep-curve\.metric: unknown metric recovery\.fast/],
-    [['--set', 'charts.1.by-variant.column=clients.happy'], /charts\.1\.by-variant\.column: unknown time-series column clients\.happy/],
+    [['--set', 'charts.1={ sweep-curve: { metric: availability, x: fleet.cores } }'], /charts\[1\]\.sweep-curve\.x: expected a sweep\.grid path/],
+    [['--set', 'charts.1={ sweep-curve: { metric: recovery.fast, x: fleet.servers } }'], /charts\[1\]\.sweep-curve\.metric: unknown metric recovery\.fast/],
+    [['--set', 'charts.1.by-variant.column=clients.happy'], /charts\[1\]\.by-variant\.column: unknown time-series column clients\.happy/],
     [['--set', 'charts.1.by-server.metric=joy'], /charts\.1/],
   ])('%j', (flags, message) => {
     const out = dir(`bad-chart-${String(flags[1]?.length)}-${String(flags[1]?.charCodeAt(10))}`);
@@ -105,7 +105,7 @@ describe('charts: entries checked before anything is written', () => {
   it('refuses a sweep curve in an experiment without a sweep', () => {
     const r = wsfleet(['run', 'experiments/reconnect-storm.yaml', '--set', 'charts=[{ sweep-curve: { metric: availability, x: seed } }]', '--out', dir('curve-no-sweep')]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/charts\.0\.sweep-curve: expected a sweep block/);
+    expect(r.stderr).toMatch(/charts\[0\]\.sweep-curve: expected a sweep block/);
   });
 });
 

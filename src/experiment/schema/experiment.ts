@@ -4,6 +4,7 @@ import { durationMs } from './distribution.js';
 import { oneOf } from './one-of.js';
 import { strategyChoice } from './strategy.js';
 import { chartEntry } from './charts.js';
+import { alertRules } from './alerts.js';
 
 /** Names of the profiles in models/, by kind; they become enums in the JSON Schema. */
 export interface ProfileNames {
@@ -207,6 +208,7 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
       heartbeat: strategyChoice(heartbeats, 'heartbeat').default('ping-pong'),
       clients: z.object({ profile: profileRef(profiles.clients), ...section(clientFields, forEditor) }).strict(),
       faults: z.array(oneOf(faultKinds, 'a scheduled fault')).default([]),
+      alerts: alertRules,
       charts: z.array(chartEntry(chartNames)).default([]).describe('charts to draw: a name (wsfleet list charts) or { kind: options }'),
       autoscaling: z
         .object({
