@@ -44,6 +44,7 @@ export function fleet100kConfig(): SimConfig {
     network: {
       clientLatencyMs: { kind: 'lognormal', mean: 20, std: 12 },
       backendLatencyMs: { kind: 'uniform', min: 0.1, max: 0.3 },
+      downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 },
     },
     // models/clients/browser.yaml: 20 s connect timeout, full-jitter reconnects, sessions forever.
     clients: {
@@ -51,6 +52,7 @@ export function fleet100kConfig(): SimConfig {
       sessionMs: null,
       connectTimeoutMs: 20_000,
       initialSpreadMs: 0,
+      consumePerSec: { kind: 'constant', value: 1000 },
       flapsPerHour: 0,
     },
     balancer: balancer({ name: 'least-connections', options: {} }),

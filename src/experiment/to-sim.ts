@@ -1,7 +1,7 @@
-import type { FaultSpec, ServerGroupSpec, ServerSpec, SimConfig } from '../sim/index.js';
-import { admissions, backoffs, balancers, heartbeats, shedders } from '../strategies/index.js';
+import type { FaultSpec, MessagesSpec, ServerGroupSpec, ServerSpec, SimConfig } from '../sim/index.js';
+import { admissions, backoffs, backpressures, balancers, heartbeats, resumes, shedders } from '../strategies/index.js';
 import type { Experiment } from './schema/experiment.js';
-import { toDistributionSpec } from './schema/distribution.js';
+import { toDistributionSpec, toQuantitySpec } from './schema/distribution.js';
 import { onlyEntry } from './schema/one-of.js';
 import { toStrategyChoice } from './schema/strategy.js';
 
@@ -17,6 +17,7 @@ export function toSimConfig(e: Experiment): SimConfig {
     network: {
       clientLatencyMs: toDistributionSpec(network.clientLatencyMs),
       backendLatencyMs: toDistributionSpec(network.backendLatencyMs),
+      downlinkBytesPerSec: toQuantitySpec(network.downlinkBytesPerSec),
     },
     clients: {
       arrivals: toArrivals(e.clients.arrivals),
@@ -24,6 +25,7 @@ export function toSimConfig(e: Experiment): SimConfig {
       connectTimeoutMs: e.clients.connectTimeoutMs,
       flapsPerHour: e.clients.flapsPerHour,
       initialSpreadMs: e.clients.initialSpreadMs,
+      consumePerSec: toQuantitySpec(e.clients.consumePerSec),
     },
     balancer: {
       count: b.count,
@@ -36,11 +38,28 @@ export function toSimConfig(e: Experiment): SimConfig {
       portsPerBackend: b.portsPerBackend,
       cpuPerConnectionMs: toDistributionSpec(b.cpuPerConnectionMs),
       cores: b.cores,
+      idleTimeoutMs: b.idleTimeoutMs === 'never' ? Infinity : b.idleTimeoutMs,
     },
     heartbeat: toStrategyChoice(heartbeats, e.heartbeat),
     reconnect: toStrategyChoice(backoffs, e.clients.reconnect),
     faults: e.faults.map(toFault),
     autoscaler: e.autoscaling ?? null,
+    messages: e.messages === null ? null : toMessages(e.messages),
+    polling: e.polling,
+  };
+}
+
+function toMessages(m: NonNullable<Experiment['messages']>): MessagesSpec {
+  return {
+    ...m,
+    bytes: toDistributionSpec(m.bytes),
+    backpressure: toStrategyChoice(backpressures, m.backpressure),
+    resume: toStrategyChoice(resumes, m.resume),
+    history: {
+      maxMessages: m.history.maxMessages === 'unbounded' ? Infinity : m.history.maxMessages,
+      ttlMs: m.history.ttlMs === 'forever' ? Infinity : m.history.ttlMs,
+    },
+    idleTimeoutMs: m.idleTimeoutMs === 'never' ? Infinity : m.idleTimeoutMs,
   };
 }
 
@@ -79,6 +98,11 @@ function toServerSpec(s: ServerFields): ServerSpec {
     pingCostMs: toDistributionSpec(s.pingCostMs),
     pongCostMs: toDistributionSpec(s.pongCostMs),
     healthCheckCostMs: toDistributionSpec(s.healthCheckCostMs),
+    messageInCostMs: toDistributionSpec(s.messageInCostMs),
+    messageReadCostMs: toDistributionSpec(s.messageReadCostMs),
+    messageOutCostMs: toDistributionSpec(s.messageOutCostMs),
+    pollRequestCostMs: toDistributionSpec(s.pollRequestCostMs),
+    pollSessionBytes: s.pollSessionBytes,
   };
 }
 

@@ -35,6 +35,8 @@ export class SimBalancer {
   private waitingHead = 0;
   private readonly checkTimers: number[];
   private readonly checkSentMs: Float64Array;
+  /** With a polling farm: the farm's views and the rest, each with its own strategy instance. */
+  private readonly split: { farm: MutableBackendView[]; rest: MutableBackendView[]; farmStrategy: Balancer } | null;
 
   constructor(
     readonly id: number,
@@ -60,6 +62,32 @@ export class SimBalancer {
     this.health = fleet.servers.map(() => new HealthState(spec.healthCheck));
     this.checkTimers = fleet.servers.map((s) => fleet.sim.createTimer(this.onCheck, s.id));
     this.checkSentMs = new Float64Array(fleet.servers.length);
+    const farm = fleet.config.polling?.farm ?? null;
+    this.split =
+      farm === null
+        ? null
+        : {
+            farm: this.views.filter((v) => fleet.servers[v.id]?.group === farm),
+            rest: this.views.filter((v) => fleet.servers[v.id]?.group !== farm),
+            farmStrategy: instantiate(balancers, spec.strategy, 'balancer.strategy'),
+          };
+  }
+
+  /** The backend for client i's request by the strategy (polling clients within their farm, if any), or -1. */
+  pick(i: number): number {
+    const request = { clientId: i, clientAddress: i };
+    const context = { nowMs: this.fleet.sim.nowMs, rng: this.rng.pick };
+    if (this.split === null) return this.strategy.pick(request, this.views, context);
+    const polling = this.fleet.isPolling(i);
+    const views = polling ? this.split.farm : this.split.rest;
+    const k = (polling ? this.split.farmStrategy : this.strategy).pick(request, views, context);
+    return k < 0 ? -1 : (views[k] as MutableBackendView).id;
+  }
+
+  /** A long-poll request: balancer CPU, then a pick; returns the backend and when it is forwarded. */
+  routeRequest(i: number): { backend: number; atMs: number } {
+    const atMs = this.cpu.submit(this.fleet.sim.nowMs, this.cpuCost.sample(this.rng.cpu));
+    return { backend: this.pick(i), atMs };
   }
 
   /** Starts health checks, spread over the first interval as HAProxy spreads them. */
@@ -105,8 +133,7 @@ export class SimBalancer {
   private readonly onAccepted = (arg: number): void => {
     const i = this.fleet.current(arg);
     if (i < 0) return;
-    const sim = this.fleet.sim;
-    const pick = this.strategy.pick({ clientId: i, clientAddress: i }, this.views, { nowMs: sim.nowMs, rng: this.rng.pick });
+    const pick = this.pick(i);
     const view = pick >= 0 ? this.views[pick] : undefined;
     if (view === undefined || view.openConnections >= this.spec.portsPerBackend) {
       if (view !== undefined) this.fleet.counters.portsExhausted++;

@@ -69,10 +69,16 @@ function makeColumns(capacity: number) {
     prev: new Int32Array(capacity),
     hbTimer: new Int32Array(capacity),
     hbPhase: new Uint8Array(capacity),
+    /** Last frame either way (pings included), for the proxy's idle timeout; last data frame, for the server's. */
+    lastFrameMs: new Float64Array(capacity),
+    lastDataMs: new Float64Array(capacity),
+    idleTimer: new Int32Array(capacity),
+    /** 1 for a long-polling client. */
+    polling: new Uint8Array(capacity),
   };
 }
 
-const MINUS_ONE = { timer: -1, routed: -1, server: -1, next: -1, prev: -1, hbTimer: -1, balancer: -1, lastServer: -1 } as const;
+const MINUS_ONE = { timer: -1, routed: -1, server: -1, next: -1, prev: -1, hbTimer: -1, idleTimer: -1, balancer: -1, lastServer: -1 } as const;
 
 /** Per-client and per-connection state as typed-array columns (a client has at most one connection). */
 export class ClientTable {

@@ -42,6 +42,16 @@ export interface ServerSpec {
   pongCostMs: DistributionSpec;
   /** CPU to answer one balancer health check. */
   healthCheckCostMs: DistributionSpec;
+  /** CPU to read one message a client publishes (frame, parse, hand to the broker). */
+  messageInCostMs: DistributionSpec;
+  /** CPU for one process to read one message from the broker, whether or not it has subscribers for it. */
+  messageReadCostMs: DistributionSpec;
+  /** CPU per recipient of a message: frame and write to one socket. */
+  messageOutCostMs: DistributionSpec;
+  /** CPU per long-poll HTTP request (parse, session lookup, response headers). */
+  pollRequestCostMs: DistributionSpec;
+  /** Memory of a long-polling session on top of perConnectionBytes (buffers, request objects). */
+  pollSessionBytes: number;
 }
 
 export interface ServerGroupSpec {
@@ -55,6 +65,8 @@ export interface NetworkSpec {
   clientLatencyMs: DistributionSpec;
   /** One way, balancer to server. */
   backendLatencyMs: DistributionSpec;
+  /** Downlink bandwidth of a client's path, drawn once per client. */
+  downlinkBytesPerSec: DistributionSpec;
 }
 
 export interface HealthCheckSpec {
@@ -76,6 +88,8 @@ export interface BalancerSpec {
   healthCheck: HealthCheckSpec;
   /** How often servers' load and memory reach the balancer; decisions in between use stale numbers. */
   reportIntervalMs: number;
+  /** A proxied connection with no frame either way for this long is closed by the proxy (nginx proxy_read_timeout 60 s); Infinity for never. */
+  idleTimeoutMs: number;
   /** How long the balancer waits for a dead backend before answering 503. */
   connectTimeoutMs: number;
   /** Proxied connections per balancer (HAProxy maxconn); beyond it requests queue or get 503. */
@@ -116,6 +130,72 @@ export interface ClientSpec {
   flapsPerHour: number;
   /** The first connect waits uniform(0, spread) after arrival; 0 connects at once. */
   initialSpreadMs: number;
+  /** Messages per second the client application processes, drawn once per client (a slow consumer has few). */
+  consumePerSec: DistributionSpec;
+}
+
+/** Where a published message goes after the broker. */
+export type BrokerTargets =
+  /** Every server reads every message (Socket.IO's Redis adapter: every node subscribes to every broadcast). */
+  | 'every-server'
+  /** Only servers holding a subscriber of the channel (sharded or per-channel subscriptions). */
+  | 'subscribed';
+
+export interface BrokerSpec {
+  targets: BrokerTargets;
+  /** Broker shards, one core each; a channel lives on shard (channel mod shards). */
+  shards: number;
+  /** Broker CPU per published message. */
+  publishCostMs: number;
+  /** Broker CPU per server a message is sent to. */
+  deliveryCostMs: number;
+  /** One-way latency server ↔ broker. */
+  latencyMs: number;
+}
+
+/** Channels, publishers, the broker and the per-connection delivery policies. */
+export interface MessagesSpec {
+  channels: number;
+  /** Zipf exponent of channel popularity (0: uniform; 1: a few hot channels and a long tail). */
+  popularityExponent: number;
+  subscriptionsPerClient: number;
+  bytes: DistributionSpec;
+  /** Publishes per second from application backends straight to the broker, on channels by popularity. */
+  backendPerSec: number;
+  /** Publishes per second per connected client (chat), on one of its channels. */
+  clientPerSec: number;
+  broker: BrokerSpec;
+  /** One instance per connection. */
+  backpressure: StrategyChoice;
+  resume: StrategyChoice;
+  /** Per-channel history the broker keeps for resume. */
+  history: { maxMessages: number; ttlMs: number };
+  /** Close a connection with no data frame either way for this long (server idle timeout); Infinity for never. */
+  idleTimeoutMs: number;
+  /**
+   * batched: one CPU job per message per server process, deliveries settled without events (fast);
+   * per-recipient: one CPU job and one delivery event per recipient (the reference it is tested against).
+   */
+  fanout: 'batched' | 'per-recipient';
+}
+
+/** Clients that cannot use WebSocket and long-poll instead (Engine.IO polling). */
+export interface PollingSpec {
+  /** Share of clients on long polling. */
+  share: number;
+  /** The server holds an empty poll this long before answering (Engine.IO pingInterval 25 s). */
+  holdMs: number;
+  /** A session with no poll for this long is closed by the server (Engine.IO pingInterval + pingTimeout). */
+  sessionTimeoutMs: number;
+  /**
+   * local: the session lives on one server; a poll routed elsewhere fails with 400 "Session ID unknown".
+   * shared: any server finds the session in a shared store, one lookup away.
+   */
+  sessions: 'local' | 'shared';
+  /** Round trip to the shared session store for a poll that lands on another server. */
+  sharedLookupMs: number;
+  /** Server group that serves polling clients (a separate farm); null: the whole fleet. */
+  farm: string | null;
 }
 
 export interface AutoscalerSpec {
@@ -150,4 +230,8 @@ export interface SimConfig {
   faults: FaultSpec[];
   /** Null: a fixed fleet. Else the fleet grows up to `max` servers of the last group's type. */
   autoscaler: AutoscalerSpec | null;
+  /** Null: connections carry no messages (only handshakes and heartbeats). */
+  messages: MessagesSpec | null;
+  /** Null: every client uses WebSocket. */
+  polling: PollingSpec | null;
 }

@@ -23,6 +23,13 @@ export class Counters {
   deadPeerDetectionMs = 0;
   heartbeatTimeouts = 0;
   pings = 0;
+  /** Pongs that reached a server. */
+  pongs = 0;
+  /** Connections closed for idleness by the proxy (no frame either way) or by the server (no data frame). */
+  idleClosedProxy = 0;
+  idleClosedServer = 0;
+  /** Connections the backpressure policy closed as slow consumers. */
+  slowConsumersClosed = 0;
   /** Successful connects of clients that had been on another server before. */
   moved = 0;
   /** Balancer refusals because no source port was left towards the picked backend. */

@@ -8,6 +8,8 @@ import type { CpuQueue } from './cpu.js';
 import { SimBalancer } from './balancer.js';
 import { createArrivals, type ArrivalProcess } from './arrivals.js';
 import { Counters } from './counters.js';
+import { PubSub } from './pubsub.js';
+import { LongPolling } from './polling.js';
 
 /** Linux TCP keepalive: 7200 s idle, then 9 probes 75 s apart. */
 const TCP_KEEPALIVE_DETECT_MS = (7200 + 9 * 75) * 1000;
@@ -38,6 +40,13 @@ export class Fleet {
   readonly backendLatency: Distribution;
   /** Clients in each state, kept as transitions happen. */
   readonly inState = new Int32Array(8);
+  /** Channels, broker, send queues and resume; null when the experiment has no messages. */
+  readonly pubsub: PubSub | null;
+  /** The long-polling transport; null when every client uses WebSocket. */
+  readonly polling: LongPolling | null;
+  /** Idle timeouts: the proxy's (any frame) and the server's (data frames); Infinity when off. */
+  private readonly proxyIdleMs: number;
+  private readonly serverIdleMs: number;
 
   private readonly heartbeat: Heartbeat;
   private readonly backoff: Backoff;
@@ -81,6 +90,13 @@ export class Fleet {
       (_, id) => new SimBalancer(id, this, config.balancer, balancerStreams.fork(String(id))),
     );
     this.lastReportBusyMs = this.servers.map(() => 0);
+    this.pubsub =
+      config.messages === null
+        ? null
+        : new PubSub(this, config.messages, streams.fork('messages'), compileDistribution(config.network.downlinkBytesPerSec), compileDistribution(config.clients.consumePerSec));
+    this.polling = config.polling === null ? null : new LongPolling(this, config.polling, streams.stream('polling'));
+    this.proxyIdleMs = config.balancer.idleTimeoutMs;
+    this.serverIdleMs = config.messages?.idleTimeoutMs ?? Infinity;
   }
 
   /** Schedules arrivals, health checks and load reports; the runner drives the clock. */
@@ -91,6 +107,20 @@ export class Fleet {
     }
     for (const b of this.balancers) b.start(this.rng.health);
     this.sim.after(this.config.balancer.reportIntervalMs, this.onReport);
+    this.pubsub?.start();
+  }
+
+  /** At the end of the run: every client still here settles what it consumed; the rest is in flight. */
+  finishMessages(): void {
+    const pubsub = this.pubsub;
+    if (pubsub === null) return;
+    const c = this.clients.c;
+    for (let i = 0; i < this.clients.count; i++) {
+      const state = c.state[i];
+      if (state === ClientState.gone) continue;
+      if (c.established[i] === 1) pubsub.settle(i, this.sim.nowMs);
+      pubsub.finish(i, state === ClientState.connected ? 'connected' : state === ClientState.gaveUp ? 'gave-up' : 'disconnected');
+    }
   }
 
   private setState(i: number, state: number): void {
@@ -126,6 +156,8 @@ export class Fleet {
     c.deadlineMs[i] = Infinity;
     c.clientLatencyMs[i] = this.clientLatency.sample(this.rng.network);
     c.timer[i] = this.sim.createTimer(this.onClientTimer, i);
+    this.pubsub?.addClient(i);
+    c.polling[i] = this.polling?.assign(i) === true ? 1 : 0;
     this.present.add(this.sim.nowMs, 1);
     this.counters.arrivals++;
     // A first connect spread by a random initial delay (0: at once).
@@ -170,13 +202,19 @@ export class Fleet {
 
   /** The client's network drops (a mobile handover, a tunnel): its connection is gone and it reconnects. */
   private flap(i: number): void {
-    const c = this.clients.c;
     this.counters.flaps++;
+    this.abandonConnection(i, this.deadPeerDetectedAt(i));
+  }
+
+  /**
+   * The client loses its connection without the server knowing (a network drop, or a long-poll session it
+   * gave up on): the server holds it until `deadAtMs`, and the client reconnects by its backoff.
+   */
+  private abandonConnection(i: number, deadAtMs: number): void {
+    const c = this.clients.c;
     this.connected.add(this.sim.nowMs, -1);
     const s = c.server[i] as number;
     if (s >= 0) {
-      // No FIN reaches the server: it holds a dead connection until its heartbeat notices.
-      const deadAtMs = this.deadPeerDetectedAt(i);
       const process = c.process[i] as number;
       const server = this.servers[s] as SimServer;
       this.closeAtServer(i, true);
@@ -196,6 +234,7 @@ export class Fleet {
    */
   private deadPeerDetectedAt(i: number): number {
     const c = this.clients.c;
+    if (this.polling !== null && c.polling[i] === 1) return this.sim.nowMs + this.polling.spec.sessionTimeoutMs;
     let phase = c.hbPhase[i] as never;
     let atMs = this.sim.timerAtMs(c.hbTimer[i] as number);
     for (let step = 0; step < 16 && Number.isFinite(atMs); step++) {
@@ -244,6 +283,9 @@ export class Fleet {
     c.timer[i] = -1;
     if (c.hbTimer[i] !== -1) this.sim.releaseTimer(c.hbTimer[i] as number);
     c.hbTimer[i] = -1;
+    if (c.idleTimer[i] !== -1) this.sim.releaseTimer(c.idleTimer[i] as number);
+    c.idleTimer[i] = -1;
+    this.pubsub?.finish(i, 'connected');
     this.present.add(now, -1);
     this.counters.departures++;
   }
@@ -293,6 +335,7 @@ export class Fleet {
     const flapMs = this.nextFlapMs();
     if (Math.min(flapMs, c.deadlineMs[i] as number) === Infinity) this.sim.clearTimer(c.timer[i] as number);
     else this.armClientTimer(i, flapMs);
+    if (c.polling[i] === 1) this.polling?.start(i);
   };
 
   private readonly onRefusedReply = (arg: number): void => {
@@ -483,9 +526,115 @@ export class Fleet {
       this.oom(server);
       return;
     }
-    if (c.hbTimer[i] === -1) c.hbTimer[i] = this.sim.createTimer(this.onHeartbeatTimer, i);
-    this.applyHeartbeat(i, this.heartbeat.open(this.sim.nowMs));
+    // A long-polling session has no WebSocket heartbeat: the poll cycle and its timeout serve.
+    if (c.polling[i] === 1) server.pollSessions++;
+    else {
+      if (c.hbTimer[i] === -1) c.hbTimer[i] = this.sim.createTimer(this.onHeartbeatTimer, i);
+      this.applyHeartbeat(i, this.heartbeat.open(this.sim.nowMs));
+    }
+    c.lastFrameMs[i] = this.sim.nowMs;
+    c.lastDataMs[i] = this.sim.nowMs;
+    this.armIdle(i);
+    this.pubsub?.open(i, server, c.process[i] as number, c.pathLatencyMs[i] as number, c.polling[i] === 1);
     this.toClient(i, this.onConnectedReply);
+  };
+
+  // ---- frames and idle timeouts ----
+
+  /** A data frame either way at `atMs`. */
+  noteData(i: number, atMs: number): void {
+    const c = this.clients.c;
+    if (atMs > (c.lastDataMs[i] as number)) c.lastDataMs[i] = atMs;
+    if (atMs > (c.lastFrameMs[i] as number)) c.lastFrameMs[i] = atMs;
+  }
+
+  private noteFrame(i: number, atMs: number): void {
+    const c = this.clients.c;
+    if (atMs > (c.lastFrameMs[i] as number)) c.lastFrameMs[i] = atMs;
+  }
+
+  /** When the connection would be closed for idleness if nothing more crossed it. */
+  private idleDeadline(i: number): number {
+    const c = this.clients.c;
+    if (this.polling !== null && c.polling[i] === 1) return this.polling.deadlineMs(i, c.lastFrameMs[i] as number);
+    return Math.min((c.lastFrameMs[i] as number) + this.proxyIdleMs, (c.lastDataMs[i] as number) + this.serverIdleMs);
+  }
+
+  /** One lazy timer per connection: activity only writes a column, the timer re-arms when it fires early. */
+  private armIdle(i: number): void {
+    const deadline = this.idleDeadline(i);
+    if (deadline === Infinity) return;
+    const c = this.clients.c;
+    if (c.idleTimer[i] === -1) c.idleTimer[i] = this.sim.createTimer(this.onIdleTimer, i);
+    this.sim.setTimer(c.idleTimer[i] as number, deadline);
+  }
+
+  private readonly onIdleTimer = (i: number): void => {
+    const c = this.clients.c;
+    if (c.established[i] !== 1) return;
+    const deadline = this.idleDeadline(i);
+    if (this.sim.nowMs < deadline) {
+      this.sim.setTimer(c.idleTimer[i] as number, deadline);
+      return;
+    }
+    // The proxy's timeout is on any frame; the server's on data only; a long-poll session's on polls.
+    if (c.polling[i] === 1 && this.polling !== null) this.polling.counters.sessionTimeouts++;
+    else if ((c.lastFrameMs[i] as number) + this.proxyIdleMs <= this.sim.nowMs) this.counters.idleClosedProxy++;
+    else this.counters.idleClosedServer++;
+    this.serverCloses(i);
+  };
+
+  /** A poll reached the session's server at `atMs`. */
+  notePoll(i: number, atMs: number): void {
+    this.noteFrame(i, atMs);
+  }
+
+  /** A poll failed (no server, or "Session ID unknown"): the client gives up the session; its server keeps it for `lingerMs`. */
+  pollFailed(i: number, lingerMs: number): void {
+    if (this.clients.c.state[i] !== ClientState.connected) return;
+    this.counters.drops++;
+    this.abandonConnection(i, this.sim.nowMs + lingerMs);
+  }
+
+  /** Whether client i long-polls. */
+  isPolling(i: number): boolean {
+    return this.clients.c.polling[i] === 1;
+  }
+
+  /** The backpressure policy closes a slow consumer (WebSocket close 3008). */
+  closeSlowConsumer(i: number): void {
+    this.counters.slowConsumersClosed++;
+    this.serverCloses(i);
+  }
+
+  /** After writes to a server's send queues: memory over the limit kills it, as for connections. */
+  afterWrites(server: SimServer): void {
+    if (!server.up || server.memoryBytes() <= server.spec.memory.limitBytes) return;
+    // The running total still holds consumed messages until their connection settles; count exactly first.
+    this.pubsub?.settleServer(server);
+    if (server.memoryBytes() > server.spec.memory.limitBytes) this.oom(server);
+  }
+
+  /** Client i sends a message on `channel`; it reaches its server one path latency later. */
+  clientSends(i: number, channel: number, bytes: number): void {
+    const c = this.clients.c;
+    this.noteData(i, this.sim.nowMs);
+    // A partitioned client's frames go nowhere.
+    if ((c.partitionedUntilMs[i] as number) > this.sim.nowMs) return;
+    this.clientMessages.set(packConn(i, c.epoch[i] as number), [channel, bytes]);
+    this.sim.after(c.pathLatencyMs[i] as number, this.onClientMessage, packConn(i, c.epoch[i] as number));
+  }
+
+  /** Messages on their way from a client to its server, by packed connection. */
+  private readonly clientMessages = new Map<number, [number, number]>();
+
+  private readonly onClientMessage = (arg: number): void => {
+    const message = this.clientMessages.get(arg);
+    this.clientMessages.delete(arg);
+    const i = this.current(arg);
+    if (i < 0 || message === undefined || this.clients.c.established[i] !== 1) return;
+    const c = this.clients.c;
+    this.pubsub?.fromClient(this.servers[c.server[i] as number] as SimServer, c.process[i] as number, message[0], message[1], c.polling[i] === 1);
   };
 
   private readonly onHeartbeatTimer = (i: number): void => {
@@ -507,7 +656,10 @@ export class Fleet {
       // The ping leaves when a core has sent it; the pong is back one round trip later.
       this.counters.pings++;
       const server = this.servers[c.server[i] as number] as SimServer;
-      const sentMs = (server.processes[c.process[i] as number] as CpuQueue).submit(this.sim.nowMs, server.costs.ping.sample(server.rng));
+      const cost = server.costs.ping.sample(server.rng);
+      server.heartbeatCpuMs += cost;
+      const sentMs = (server.processes[c.process[i] as number] as CpuQueue).submit(this.sim.nowMs, cost);
+      this.noteFrame(i, sentMs);
       this.sim.at(sentMs + 2 * (c.pathLatencyMs[i] as number), this.onPongAtServer, packConn(i, c.epoch[i] as number));
     }
   }
@@ -521,7 +673,11 @@ export class Fleet {
     const c = this.clients.c;
     if (i < 0 || c.established[i] !== 1 || (c.partitionedUntilMs[i] as number) > this.sim.nowMs) return;
     const server = this.servers[c.server[i] as number] as SimServer;
-    const readMs = (server.processes[c.process[i] as number] as CpuQueue).submit(this.sim.nowMs, server.costs.pong.sample(server.rng));
+    const cost = server.costs.pong.sample(server.rng);
+    server.heartbeatCpuMs += cost;
+    this.counters.pongs++;
+    this.noteFrame(i, this.sim.nowMs);
+    const readMs = (server.processes[c.process[i] as number] as CpuQueue).submit(this.sim.nowMs, cost);
     const timerMs = this.sim.timerAtMs(c.hbTimer[i] as number);
     if (Number.isNaN(timerMs) || readMs < timerMs) this.applyHeartbeat(i, this.heartbeat.onPong(c.hbPhase[i] as never, readMs));
   };
@@ -529,8 +685,17 @@ export class Fleet {
   /** Removes the connection from its server, stopping its heartbeat; a dead peer's socket keeps its descriptor. */
   private closeAtServer(i: number, keepDescriptor = false): void {
     const c = this.clients.c;
-    (this.servers[c.server[i] as number] as SimServer).remove(this.clients, i, keepDescriptor);
+    const server = this.servers[c.server[i] as number] as SimServer;
+    if (c.established[i] === 1) {
+      this.pubsub?.close(i);
+      if (c.polling[i] === 1) {
+        this.polling?.close(i);
+        if (server.up) server.pollSessions--;
+      }
+    }
+    server.remove(this.clients, i, keepDescriptor);
     if (c.hbTimer[i] !== -1) this.sim.clearTimer(c.hbTimer[i] as number);
+    if (c.idleTimer[i] !== -1) this.sim.clearTimer(c.idleTimer[i] as number);
     this.unroute(i);
   }
 
@@ -580,7 +745,7 @@ export class Fleet {
   };
 
   /** The server ends a connection: an open one is closed, a handshake in progress fails. */
-  private serverCloses(i: number): void {
+  serverCloses(i: number): void {
     this.toClient(i, this.clients.c.established[i] === 1 ? this.onClosedReply : this.onFailedReply);
     this.closeAtServer(i);
   }

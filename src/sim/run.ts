@@ -21,6 +21,11 @@ export interface RunSimulationOptions {
 
 /** Runs one simulated experiment to its end and returns the result in the shared schema. */
 export function runSimulation(config: SimConfig, options: RunSimulationOptions = {}): RunResult {
+  return simulate(config, options).result;
+}
+
+/** Runs one experiment and returns the fleet too, for tests that look inside. */
+export function simulate(config: SimConfig, options: RunSimulationOptions = {}): { fleet: Fleet; result: RunResult } {
   const fleet = new Fleet(config);
   const autoscaler = config.autoscaler === null ? null : new Autoscaler(fleet, config.autoscaler);
   autoscaler?.start(config.servers.reduce((n, g) => n + g.count, 0));
@@ -28,6 +33,7 @@ export function runSimulation(config: SimConfig, options: RunSimulationOptions =
   scheduleFaults(fleet, config.faults, new RngStreams(config.seed).stream('faults'));
   const timeseries = startSampler(fleet, config.sampleIntervalMs);
   runInSteps(fleet, config.durationMs, options);
+  fleet.finishMessages();
   const summary = summarize(fleet, timeseries);
   // Always present, so variants with and without an autoscaler compare on the same metrics.
   const fixed = config.servers.reduce((n, g) => n + g.count, 0);
@@ -36,7 +42,7 @@ export function runSimulation(config: SimConfig, options: RunSimulationOptions =
   summary['autoscaler.servers.peak'] = autoscaler?.peakActive ?? fixed;
   summary['autoscaler.servers.final'] = autoscaler?.active().length ?? fixed;
   const distributions: Record<DistributionMetric, CdfPoint[]> = { 'connect.latencyMs': fleet.connectLatency.cdf(), 'handshake.waitMs': fleet.handshakeWait.cdf() };
-  return { summary: finalizeSummary(summary), timeseries, events: fleet.events, distributions };
+  return { fleet, result: { summary: finalizeSummary(summary), timeseries, events: fleet.events, distributions } };
 }
 
 /** Runs to the end in slices; no code runs between slices, so the result is the same as one run. */

@@ -29,6 +29,28 @@ export const FLEET_COLUMNS = [
 /** Per-server columns `server.<id>.<name>`; handshakes and refusals are per interval. */
 export const SERVER_COLUMNS = ['connections', 'cpu', 'queue', 'memoryBytes', 'handshakes', 'refusals', 'up'] as const;
 
+/** Extra fleet columns when the experiment has messages; counts are per interval, latency percentiles of the interval's deliveries. */
+const MESSAGE_COLUMNS = [
+  'messages.published',
+  'messages.delivered',
+  'messages.dropped',
+  'messages.latencyP50Ms',
+  'messages.latencyP99Ms',
+  'sendBuffer.bytes',
+  'broker.queue',
+  'frames.heartbeat',
+  'frames.data',
+  'cpu.messages',
+  'cpu.heartbeat',
+] as const;
+
+function messageCounts(fleet: Fleet): number[] {
+  const m = fleet.pubsub?.counters;
+  const k = fleet.counters;
+  const serverCpu = fleet.servers.reduce((a, s) => a + s.heartbeatCpuMs, 0);
+  return [m?.published ?? 0, m?.delivered ?? 0, m?.policyDrops ?? 0, k.pings + k.pongs, (m?.offered ?? 0) + (m?.clientPublishes ?? 0), fleet.pubsub?.cpuMs ?? 0, serverCpu];
+}
+
 function fleetCounts(fleet: Fleet): number[] {
   const k = fleet.counters;
   return [k.attempts, k.succeeded, k.refused, k.failed, k.timeouts, k.drops, k.heartbeatTimeouts];
@@ -43,9 +65,17 @@ function serverCounts(s: SimServer, nowMs: number): number[] {
 /** Samples the fleet every `intervalMs` into one wide table row. */
 export function startSampler(fleet: Fleet, intervalMs: number): Table {
   const table: Table = {
-    columns: ['timeMs', ...FLEET_COLUMNS, ...fleet.servers.flatMap((s) => SERVER_COLUMNS.map((k) => `server.${String(s.id)}.${k}`))],
+    columns: [
+      'timeMs',
+      ...FLEET_COLUMNS,
+      ...(fleet.pubsub === null ? [] : MESSAGE_COLUMNS),
+      ...(fleet.polling === null ? [] : ['polling.requests', 'polling.sessionUnknown', 'polling.sessions']),
+      ...fleet.servers.flatMap((s) => [...SERVER_COLUMNS, ...(fleet.pubsub === null ? [] : ['sendBufferBytes'])].map((k) => `server.${String(s.id)}.${k}`)),
+    ],
     rows: [],
   };
+  let lastMessages = messageCounts(fleet);
+  let lastPolls = [0, 0];
   let lastFleet = fleetCounts(fleet);
   let lastHandshakeCpu = 0;
 
@@ -66,10 +96,32 @@ export function startSampler(fleet: Fleet, intervalMs: number): Table {
       fleet.servers.reduce((a, s) => a + s.ghosts, 0),
     ];
     lastHandshakeCpu = handshakeCpu(fleet);
+    const pubsub = fleet.pubsub;
+    if (pubsub !== null) {
+      pubsub.settleAll();
+      const counts = messageCounts(fleet);
+      const d = counts.map((v, j) => v - (lastMessages[j] as number));
+      const cores = intervalMs * fleet.servers.reduce((n, s) => n + (s.up ? s.cores : 0), 0) || 1;
+      const latency = pubsub.intervalLatency;
+      row.push(d[0] as number, d[1] as number, d[2] as number, latency.percentileMs(50), latency.percentileMs(99));
+      row.push(pubsub.queues.totalBytes, pubsub.brokerQueued(now), d[3] as number, d[4] as number, (d[5] as number) / cores, (d[6] as number) / cores);
+      pubsub.resetInterval();
+      lastMessages = counts;
+    }
+    const polling = fleet.polling;
+    if (polling !== null) {
+      const polls = [polling.counters.requests, polling.counters.sessionUnknown];
+      row.push((polls[0] as number) - (lastPolls[0] as number), (polls[1] as number) - (lastPolls[1] as number), fleet.servers.reduce((n, s) => n + s.pollSessions, 0));
+      lastPolls = polls;
+    }
     const servers = fleet.servers.map((s) => serverCounts(s, now));
     for (const s of fleet.servers) {
       const [busy, handshakes, refusals] = (servers[s.id] as number[]).map((v, j) => v - ((lastServers[s.id] as number[])[j] as number));
       row.push(s.connections, (busy as number) / (intervalMs * s.cores), s.queued(now), s.memoryBytes(), handshakes as number, refusals as number, s.up ? 1 : 0);
+      if (pubsub !== null) {
+        row.push(s.sendBufferBytes);
+        if (s.sendBufferBytes > s.peakSendBufferBytes) s.peakSendBufferBytes = s.sendBufferBytes;
+      }
     }
     table.rows.push(row);
     lastFleet = counts;

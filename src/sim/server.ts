@@ -19,7 +19,17 @@ export class SimServer {
   readonly processes: CpuQueue[];
   /** Connections (any state) per process, for descriptors. */
   readonly perProcess: Int32Array;
-  readonly costs: { handshake: Distribution; ping: Distribution; pong: Distribution; healthCheck: Distribution; refusal: Distribution };
+  readonly costs: {
+    handshake: Distribution;
+    ping: Distribution;
+    pong: Distribution;
+    healthCheck: Distribution;
+    refusal: Distribution;
+    messageIn: Distribution;
+    messageRead: Distribution;
+    messageOut: Distribution;
+    pollRequest: Distribution;
+  };
   /** Each server has its own policy instance: a token bucket's state is per server. */
   readonly admission: Admission;
   readonly shedder: Shedder;
@@ -41,10 +51,18 @@ export class SimServer {
   wastedCpuMs = 0;
   /** CPU spent refusing connections (accept, parse, 503). */
   refusalCpuMs = 0;
+  /** CPU spent on pings and pongs. */
+  heartbeatCpuMs = 0;
   /** False while the autoscaler has not provisioned this server. */
   provisioned = true;
   /** True while being drained for scale-in. */
   draining = false;
+  /** Bytes in this server's send queues (written, not yet consumed by clients). */
+  sendBufferBytes = 0;
+  /** Largest sendBufferBytes seen at a sample. */
+  peakSendBufferBytes = 0;
+  /** Long-polling sessions held here; each costs pollSessionBytes more than a WebSocket. */
+  pollSessions = 0;
   /** Multiplies handshake CPU while a dependency of the handshake (auth, session store) is slow. */
   handshakeSlowdown = 1;
 
@@ -62,6 +80,10 @@ export class SimServer {
       pong: compileDistribution(spec.pongCostMs),
       healthCheck: compileDistribution(spec.healthCheckCostMs),
       refusal: compileDistribution(spec.refusalCostMs),
+      messageIn: compileDistribution(spec.messageInCostMs),
+      messageRead: compileDistribution(spec.messageReadCostMs),
+      messageOut: compileDistribution(spec.messageOutCostMs),
+      pollRequest: compileDistribution(spec.pollRequestCostMs),
     };
     this.admission = instantiate(admissions, spec.admission, 'server.admission');
     this.shedder = instantiate(shedders, spec.shedding.strategy, 'server.shedding.strategy');
@@ -73,7 +95,8 @@ export class SimServer {
 
   memoryBytes(): number {
     const held = this.connections + this.handshaking + this.ghosts;
-    return this.up ? this.spec.memory.baseBytes * this.spec.processes + held * this.spec.memory.perConnectionBytes : 0;
+    if (!this.up) return 0;
+    return this.spec.memory.baseBytes * this.spec.processes + held * this.spec.memory.perConnectionBytes + this.sendBufferBytes + this.pollSessions * this.spec.pollSessionBytes;
   }
 
   /** The process the next connection goes to (cluster round-robin), or -1 when it has no descriptor left. */
@@ -160,6 +183,8 @@ export class SimServer {
     if (this.up) this.upTotalMs += nowMs - this.upSinceMs;
     this.up = false;
     this.ghosts = 0;
+    this.sendBufferBytes = 0;
+    this.pollSessions = 0;
     this.perProcess.fill(0);
     this.incarnation++;
     for (const q of this.processes) q.reset(nowMs);

@@ -38,6 +38,9 @@ export function summarize(fleet: Fleet, timeseries: Table): Summary {
     'connections.dropped': k.drops,
     'connections.shed': k.shed,
     'heartbeat.pings': k.pings,
+    'heartbeat.pongs': k.pongs,
+    'connections.idleClosed.proxy': k.idleClosedProxy,
+    'connections.idleClosed.server': k.idleClosedServer,
     'heartbeat.timeouts': k.heartbeatTimeouts,
     'servers.up.final': up.length,
     'servers.connections.imbalance': imbalance(up),
@@ -53,6 +56,8 @@ export function summarize(fleet: Fleet, timeseries: Table): Summary {
     'cpu.handshakeOffered.peak': peakOf(timeseries, 'cpu.handshakeOffered'),
     'cpu.wastedShare': wastedShare(fleet),
     'events.processed': fleet.sim.eventsProcessed,
+    ...messageMetrics(fleet, endMs, busyMs),
+    ...pollingMetrics(fleet, endMs, busyMs),
     ...recoveryMetrics(timeseries, fleet.events, endMs),
     ...scaleOutMetrics(timeseries, fleet.events, fleet.servers.map((s) => s.spec.weight), endMs),
   };
@@ -84,4 +89,67 @@ function wastedShare(fleet: Fleet): number {
   const wasted = fleet.servers.reduce((a, s) => a + s.wastedCpuMs + s.refusalCpuMs, 0);
   const total = fleet.servers.reduce((a, s) => a + s.handshakeCpuMs + s.refusalCpuMs, 0);
   return total > 0 ? wasted / total : 0;
+}
+
+/** Message outcomes, latency, buffers, broker and heartbeat overhead; empty without messages. */
+function messageMetrics(fleet: Fleet, endMs: number, busyMs: number): Record<string, number> {
+  const pubsub = fleet.pubsub;
+  if (pubsub === null) return {};
+  const m = pubsub.counters;
+  const k = fleet.counters;
+  const totals = pubsub.totals();
+  const dataFrames = m.offered + m.clientPublishes;
+  const heartbeatFrames = k.pings + k.pongs;
+  const heartbeatCpu = fleet.servers.reduce((a, s) => a + s.heartbeatCpuMs, 0);
+  const brokerBusy = pubsub.shards.reduce((a, q) => a + q.busyMs(endMs), 0);
+  return {
+    'messages.published': m.published,
+    'messages.publishedPerSec': endMs > 0 ? (m.published * 1000) / endMs : 0,
+    'messages.fromClients': m.clientPublishes,
+    'messages.delivered': totals.delivered,
+    'messages.replayed': m.replayed,
+    'messages.dropped': m.droppedFinal + m.droppedPending,
+    'messages.conflated': m.conflated,
+    'messages.lost': totals.lost,
+    'messages.duplicates': totals.duplicates,
+    'messages.outOfOrder': totals.outOfOrder,
+    'messages.inFlight': m.inFlight,
+    'messages.lost.clientsShare': totals.subscribers > 0 ? totals.clientsWithLoss / totals.subscribers : 0,
+    'messages.resumes': m.resumes,
+    'messages.resumeGaps': m.resumeGaps,
+    'messages.discardedOnClose': m.discardedOnClose,
+    ...pubsub.latency.summarize('messages.latencyMs'),
+    ...pubsub.replayLatency.summarize('messages.replayLatencyMs'),
+    'connections.slowConsumersClosed': k.slowConsumersClosed,
+    'sendBuffer.peakBytes': fleet.servers.reduce((a, s) => Math.max(a, s.peakSendBufferBytes), 0),
+    'broker.deliveries': m.brokerDeliveries,
+    'broker.uselessReads': m.uselessReads,
+    'broker.utilization': endMs > 0 ? brokerBusy / (endMs * pubsub.shards.length) : 0,
+    'frames.heartbeat': heartbeatFrames,
+    'frames.data': dataFrames,
+    'heartbeat.framesPerDataFrame': heartbeatFrames / Math.max(1, dataFrames),
+    'cpu.messagesShare': busyMs > 0 ? pubsub.cpuMs / busyMs : 0,
+    'cpu.heartbeatShare': busyMs > 0 ? heartbeatCpu / busyMs : 0,
+  };
+}
+
+/** The long-polling fallback's requests, failures and CPU; empty when every client uses WebSocket. */
+function pollingMetrics(fleet: Fleet, endMs: number, busyMs: number): Record<string, number> {
+  const polling = fleet.polling;
+  if (polling === null) return {};
+  const k = polling.counters;
+  const c = fleet.clients.c;
+  let clients = 0;
+  for (let i = 0; i < fleet.clients.count; i++) clients += c.polling[i] as number;
+  return {
+    'polling.clients': clients,
+    'polling.requests': k.requests,
+    'polling.requestsPerSec': endMs > 0 ? (k.requests * 1000) / endMs : 0,
+    'polling.sessionUnknown': k.sessionUnknown,
+    'polling.sharedLookups': k.sharedLookups,
+    'polling.sessionTimeouts': k.sessionTimeouts,
+    'polling.answeredWithData': k.answeredWithData,
+    'polling.answeredEmpty': k.answeredEmpty,
+    'cpu.pollingShare': busyMs > 0 ? k.cpuMs / busyMs : 0,
+  };
 }

@@ -4,4 +4,4 @@ export { heartbeats, HeartbeatPhase, keepTimer, type Heartbeat, type HeartbeatSt
 export { instantiate, entry, choiceOf, type Rng, type StrategyChoice, type StrategyEntry, type StrategySpec } from './types.js';
 export { admissions, shedders, excessOver, type Admission, type AdmissionDecision, type AdmissionName, type ConnectionView, type ServerLoadView, type Shedder, type ShedderName } from './admission/index.js';
 export { backpressures, slowConsumer, type Backpressure, type BackpressureDecision, type BackpressureName, type OutgoingMessage, type SendQueueView } from './backpressure/index.js';
-export { resumes, ChannelHistory, ChannelReceiver, Receivers, type Resume, type ResumeDecision, type ResumeName, type HistoryView } from './resume/index.js';
+export { resumes, ChannelHistory, ChannelReceiver, Receivers, fresh, fromHistory, type Resume, type ResumeDecision, type ResumeName, type HistoryView } from './resume/index.js';

@@ -1,4 +1,4 @@
-import type { BalancerSpec, ServerGroupSpec, ServerSpec, SimConfig } from '../../src/sim/index.js';
+import type { BalancerSpec, MessagesSpec, ServerGroupSpec, ServerSpec, SimConfig } from '../../src/sim/index.js';
 import type { StrategyChoice } from '../../src/strategies/index.js';
 
 /** A quick server: one process, one core, generous limits, tiny constant costs. */
@@ -18,6 +18,11 @@ export const serverSpec = (overrides: Partial<ServerSpec> = {}): ServerSpec => (
   pingCostMs: { kind: 'constant', value: 0.01 },
   pongCostMs: { kind: 'constant', value: 0.01 },
   healthCheckCostMs: { kind: 'constant', value: 0.01 },
+  messageInCostMs: { kind: 'constant', value: 0.02 },
+  messageReadCostMs: { kind: 'constant', value: 0.01 },
+  messageOutCostMs: { kind: 'constant', value: 0.005 },
+  pollRequestCostMs: { kind: 'constant', value: 0.1 },
+  pollSessionBytes: 20_000,
   ...overrides,
 });
 
@@ -38,6 +43,7 @@ export const balancer = (strategy: StrategyChoice = { name: 'round-robin', optio
   portsPerBackend: 10_000_000,
   cpuPerConnectionMs: { kind: 'constant', value: 0 },
   cores: 1,
+  idleTimeoutMs: Infinity,
   ...overrides,
 });
 
@@ -48,18 +54,43 @@ export function baseConfig(overrides: Partial<SimConfig> = {}): SimConfig {
     durationMs: 60_000,
     sampleIntervalMs: 1000,
     servers: servers(1),
-    network: { clientLatencyMs: { kind: 'constant', value: 0 }, backendLatencyMs: { kind: 'constant', value: 0 } },
+    network: {
+      clientLatencyMs: { kind: 'constant', value: 0 },
+      backendLatencyMs: { kind: 'constant', value: 0 },
+      downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 },
+    },
     clients: {
       arrivals: { kind: 'poisson', ratePerSec: 10, startMs: 0, stopMs: Infinity },
       sessionMs: { kind: 'exponential', mean: 10_000 },
       connectTimeoutMs: 1e9,
-      flapsPerHour: 0, initialSpreadMs: 0,
+      flapsPerHour: 0,
+      initialSpreadMs: 0,
+      consumePerSec: { kind: 'constant', value: 1000 },
     },
     balancer: balancer(),
     heartbeat: { name: 'none', options: {} },
     reconnect: { name: 'none', options: {} },
     faults: [],
     autoscaler: null,
+    messages: null,
+    polling: null,
     ...overrides,
   };
 }
+
+/** A messages section: one channel, no publishers; tests set what they study. */
+export const messages = (overrides: Partial<MessagesSpec> = {}): MessagesSpec => ({
+  channels: 1,
+  popularityExponent: 1,
+  subscriptionsPerClient: 1,
+  bytes: { kind: 'constant', value: 200 },
+  backendPerSec: 0,
+  clientPerSec: 0,
+  broker: { targets: 'every-server', shards: 1, publishCostMs: 0.01, deliveryCostMs: 0.002, latencyMs: 0.25 },
+  backpressure: { name: 'unbounded', options: {} },
+  resume: { name: 'none', options: {} },
+  history: { maxMessages: 100, ttlMs: 300_000 },
+  idleTimeoutMs: Infinity,
+  fanout: 'batched',
+  ...overrides,
+});

@@ -15,7 +15,7 @@ describe('the fleet model', () => {
       baseConfig({
         durationMs: 20_000,
         servers: servers(16),
-        clients: { arrivals: { kind: 'poisson', ratePerSec, startMs: 0, stopMs: Infinity }, sessionMs: null, connectTimeoutMs: 5000, flapsPerHour: 0, initialSpreadMs: 0 },
+        clients: { arrivals: { kind: 'poisson', ratePerSec, startMs: 0, stopMs: Infinity }, sessionMs: null, connectTimeoutMs: 5000, flapsPerHour: 0, initialSpreadMs: 0, consumePerSec: { kind: 'constant', value: 1000 } },
         faults,
       });
     const few = crashes(fleet(50));
@@ -31,7 +31,7 @@ describe('the fleet model', () => {
       baseConfig({
         durationMs: 60_000,
         servers: servers(4),
-        clients: { arrivals: { kind: 'ramp', clients: 4000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 5000, flapsPerHour: 0, initialSpreadMs: 0 },
+        clients: { arrivals: { kind: 'ramp', clients: 4000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 5000, flapsPerHour: 0, initialSpreadMs: 0, consumePerSec: { kind: 'constant', value: 1000 } },
         reconnect: { name: 'full-jitter', options: { baseMs: 500, capMs: 5000, maxAttempts: 0 } },
         faults: [{ kind: 'crash', server: 2, atMs: 20_000, restartAfterMs: 10_000 }],
       }),
@@ -55,7 +55,7 @@ describe('the fleet model', () => {
       baseConfig({
         durationMs: 30_000,
         servers: servers(2),
-        clients: { arrivals: { kind: 'ramp', clients: 200, startMs: 0, overMs: 1000 }, sessionMs: null, connectTimeoutMs: 5000, flapsPerHour: 0, initialSpreadMs: 0 },
+        clients: { arrivals: { kind: 'ramp', clients: 200, startMs: 0, overMs: 1000 }, sessionMs: null, connectTimeoutMs: 5000, flapsPerHour: 0, initialSpreadMs: 0, consumePerSec: { kind: 'constant', value: 1000 } },
         faults: [{ kind: 'crash', server: 0, atMs: 10_000, restartAfterMs: null }],
       }),
     ).summary;
@@ -69,8 +69,8 @@ describe('the fleet model', () => {
         baseConfig({
           durationMs: 40_000,
           servers: servers(1, { handshakeCostMs: { kind: 'constant', value: handshakeMs } }),
-          clients: { arrivals: { kind: 'ramp', clients: 3000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 60_000, flapsPerHour: 0, initialSpreadMs: 0 },
-          network: { clientLatencyMs: { kind: 'constant', value: 10 }, backendLatencyMs: { kind: 'constant', value: 0.2 } },
+          clients: { arrivals: { kind: 'ramp', clients: 3000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 60_000, flapsPerHour: 0, initialSpreadMs: 0, consumePerSec: { kind: 'constant', value: 1000 } },
+          network: { clientLatencyMs: { kind: 'constant', value: 10 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 } },
           heartbeat: { name: 'ping-pong', options: { intervalMs: 2000, timeoutMs: 1000 } },
           reconnect: { name: 'immediate', options: { maxAttempts: 0 } },
         }),
@@ -91,8 +91,8 @@ describe('regressions', () => {
       baseConfig({
         durationMs: 30_000,
         servers: servers(1, { handshakeCostMs: { kind: 'constant', value: 20 } }),
-        network: { clientLatencyMs: { kind: 'constant', value: 5 }, backendLatencyMs: { kind: 'constant', value: 0.2 } },
-        clients: { arrivals: { kind: 'ramp', clients: 2000, startMs: 0, overMs: 5000 }, sessionMs: null, connectTimeoutMs: 2000, flapsPerHour: 0, initialSpreadMs: 0 },
+        network: { clientLatencyMs: { kind: 'constant', value: 5 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 } },
+        clients: { arrivals: { kind: 'ramp', clients: 2000, startMs: 0, overMs: 5000 }, sessionMs: null, connectTimeoutMs: 2000, flapsPerHour: 0, initialSpreadMs: 0, consumePerSec: { kind: 'constant', value: 1000 } },
         reconnect: { name: 'full-jitter', options: { baseMs: 1000, capMs: 10_000, maxAttempts: 0 } },
       }),
     );
@@ -114,8 +114,8 @@ describe('dead peers', () => {
       baseConfig({
         durationMs: 600_000,
         servers: servers(2),
-        network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 } },
-        clients: { arrivals: { kind: 'ramp', clients: 2000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 30, initialSpreadMs: 0 },
+        network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 } },
+        clients: { arrivals: { kind: 'ramp', clients: 2000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 30, initialSpreadMs: 0, consumePerSec: { kind: 'constant', value: 1000 } },
         heartbeat,
         reconnect: { name: 'full-jitter', options: { baseMs: 500, capMs: 5000, maxAttempts: 0 } },
       }),
@@ -142,8 +142,8 @@ describe('a partition', () => {
       baseConfig({
         durationMs: 200_000,
         servers: servers(2),
-        network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 } },
-        clients: { arrivals: { kind: 'ramp', clients: 2000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 0, initialSpreadMs: 0 },
+        network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 } },
+        clients: { arrivals: { kind: 'ramp', clients: 2000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 0, initialSpreadMs: 0, consumePerSec: { kind: 'constant', value: 1000 } },
         heartbeat: { name: 'ping-pong', options: { intervalMs: 10_000, timeoutMs: 5_000 } },
         reconnect: { name: 'full-jitter', options: { baseMs: 1000, capMs: 10_000, maxAttempts: 0 } },
         faults: [{ kind: 'partition', share: 0.3, atMs: 30_000, durationMs: 60_000 }],
@@ -165,8 +165,8 @@ describe('the autoscaler', () => {
         durationMs: 400_000,
         sampleIntervalMs: 5000,
         servers: servers(2),
-        network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 } },
-        clients: { arrivals: { kind: 'ramp', clients: 8000, startMs: 0, overMs: 60_000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 0, initialSpreadMs: 0 },
+        network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 } },
+        clients: { arrivals: { kind: 'ramp', clients: 8000, startMs: 0, overMs: 60_000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 0, initialSpreadMs: 0, consumePerSec: { kind: 'constant', value: 1000 } },
         reconnect: { name: 'full-jitter', options: { baseMs: 500, capMs: 5000, maxAttempts: 0 } },
         autoscaler: {
           metric: 'connections',
@@ -202,8 +202,8 @@ describe('the autoscaler', () => {
     const spread = runSimulation(
       baseConfig({
         durationMs: 20_000,
-        network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 } },
-        clients: { arrivals: { kind: 'ramp', clients: 1000, startMs: 0, overMs: 100 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 0, initialSpreadMs: 10_000 },
+        network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 } },
+        clients: { arrivals: { kind: 'ramp', clients: 1000, startMs: 0, overMs: 100 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 0, initialSpreadMs: 10_000, consumePerSec: { kind: 'constant', value: 1000 } },
       }),
     );
     const col = spread.timeseries.columns.indexOf('connect.attempts');
@@ -215,7 +215,7 @@ describe('the autoscaler', () => {
 });
 
 describe('regressions from review', () => {
-  const net: SimConfig['network'] = { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 } };
+  const net: SimConfig['network'] = { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 } };
 
   it('a dead connection keeps its file descriptor until the heartbeat finds it', () => {
     const s = runSimulation(
@@ -223,7 +223,7 @@ describe('regressions from review', () => {
         durationMs: 600_000,
         servers: servers(1, { fileDescriptors: 600 }),
         network: net,
-        clients: { arrivals: { kind: 'ramp', clients: 500, startMs: 0, overMs: 5000 }, sessionMs: null, connectTimeoutMs: 5000, flapsPerHour: 60, initialSpreadMs: 0 },
+        clients: { arrivals: { kind: 'ramp', clients: 500, startMs: 0, overMs: 5000 }, sessionMs: null, connectTimeoutMs: 5000, flapsPerHour: 60, initialSpreadMs: 0, consumePerSec: { kind: 'constant', value: 1000 } },
         reconnect: { name: 'full-jitter', options: { baseMs: 500, capMs: 5000, maxAttempts: 0 } },
       }),
     ).summary;
@@ -237,7 +237,7 @@ describe('regressions from review', () => {
         durationMs: 60_000,
         servers: servers(2),
         network: net,
-        clients: { arrivals: { kind: 'ramp', clients: 200, startMs: 0, overMs: 5000 }, sessionMs: null, connectTimeoutMs: 5000, flapsPerHour: 0, initialSpreadMs: 0 },
+        clients: { arrivals: { kind: 'ramp', clients: 200, startMs: 0, overMs: 5000 }, sessionMs: null, connectTimeoutMs: 5000, flapsPerHour: 0, initialSpreadMs: 0, consumePerSec: { kind: 'constant', value: 1000 } },
         autoscaler: { metric: 'connections', target: 1e9, min: 2, max: 8, intervalMs: 15_000, provisionMs: 30_000, cooldownMs: 1e9, drainMs: 10_000, rebalanceShare: 0 },
         faults: [{ kind: 'rolling-restart', atMs: 10_000, windowMs: 1000, restartAfterMs: 1000, pauseMs: 1000 }],
       }),
@@ -251,7 +251,7 @@ describe('regressions from review', () => {
         durationMs: 200_000,
         servers: servers(2),
         network: net,
-        clients: { arrivals: { kind: 'ramp', clients: 2000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 0, initialSpreadMs: 0 },
+        clients: { arrivals: { kind: 'ramp', clients: 2000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 0, initialSpreadMs: 0, consumePerSec: { kind: 'constant', value: 1000 } },
         heartbeat: { name: 'ping-pong', options: { intervalMs: 10_000, timeoutMs: 5_000 } },
         reconnect: { name: 'full-jitter', options: { baseMs: 1000, capMs: 10_000, maxAttempts: 0 } },
         faults: [{ kind: 'partition', share: 0.5, atMs: 30_000, durationMs: 30_000 }],
@@ -268,7 +268,7 @@ describe('fleet CPU utilisation', () => {
       baseConfig({
         durationMs: 60_000,
         servers: servers(2, { handshakeCostMs: { kind: 'constant', value: 1 } }),
-        clients: { arrivals: { kind: 'poisson', ratePerSec: 500, startMs: 0, stopMs: Infinity }, sessionMs: { kind: 'exponential', mean: 1000 }, connectTimeoutMs: 1e9, flapsPerHour: 0, initialSpreadMs: 0 },
+        clients: { arrivals: { kind: 'poisson', ratePerSec: 500, startMs: 0, stopMs: Infinity }, sessionMs: { kind: 'exponential', mean: 1000 }, connectTimeoutMs: 1e9, flapsPerHour: 0, initialSpreadMs: 0, consumePerSec: { kind: 'constant', value: 1000 } },
         autoscaler: { metric: 'connections', target: 1e9, min: 2, max, intervalMs: 15_000, provisionMs: 30_000, cooldownMs: 1e9, drainMs: 10_000, rebalanceShare: 0 },
       });
     const fixed = runSimulation(config(2)).summary['servers.cpu.utilization.mean'] as number;

@@ -67,3 +67,37 @@ export function toDistributionSpec(value: DurationMs): DistributionSpec {
     }
   }
 }
+
+const positive = z.number().positive();
+
+/** A distribution of a positive quantity (a rate, a size): a plain number is a constant. */
+export const positiveQuantity = (unit: string) =>
+  z.union([
+    positive,
+    oneOf(
+      {
+        uniform: z
+          .object({ min: positive, max: positive })
+          .strict()
+          .refine((u) => u.max >= u.min, { error: 'expected max >= min', path: ['max'] }),
+        lognormal: z.object({ mean: positive, std: z.number().min(0) }).strict(),
+        empirical: z
+          .object({ values: z.array(positive).min(1), weights: z.array(z.number().min(0)).optional() })
+          .strict()
+          .refine((e) => e.weights === undefined || e.weights.length === e.values.length, { error: 'expected one weight per value', path: ['weights'] })
+          .refine((e) => e.weights === undefined || e.weights.some((w) => w > 0), { error: 'expected at least one positive weight', path: ['weights'] }),
+      },
+      `a distribution of ${unit}: a number, or { uniform: { min, max } }, { lognormal: { mean, std } }, { empirical: { values, weights } }`,
+    ),
+  ]);
+export type PositiveQuantity = z.output<ReturnType<typeof positiveQuantity>>;
+
+/** The engine's form of a validated positive quantity. */
+export function toQuantitySpec(value: PositiveQuantity): DistributionSpec {
+  if (typeof value === 'number') return { kind: 'constant', value };
+  const [kind, p] = onlyEntry(value);
+  if (kind === 'uniform') return { kind, min: (p as { min: number }).min, max: (p as { max: number }).max };
+  if (kind === 'lognormal') return { kind, mean: (p as { mean: number }).mean, std: (p as { std: number }).std };
+  const e = p as { values: number[]; weights?: number[] };
+  return e.weights === undefined ? { kind: 'empirical', values: e.values } : { kind: 'empirical', values: e.values, weights: e.weights };
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { admissions, backoffs, balancers, heartbeats, shedders } from '../../strategies/index.js';
-import { durationMs } from './distribution.js';
+import { admissions, backoffs, backpressures, balancers, heartbeats, resumes, shedders } from '../../strategies/index.js';
+import { durationMs, positiveQuantity } from './distribution.js';
 import { oneOf } from './one-of.js';
 import { strategyChoice } from './strategy.js';
 import { chartEntry } from './charts.js';
@@ -69,6 +69,11 @@ export const serverFields = {
   pingCostMs: durationMs.describe('CPU to send one ping'),
   pongCostMs: durationMs.describe('CPU to read one pong'),
   healthCheckCostMs: durationMs.default(0.05).describe('CPU to answer one balancer health check'),
+  messageInCostMs: durationMs.default(0.02).describe('CPU to read one message a client publishes (frame, parse, hand to the broker)'),
+  messageReadCostMs: durationMs.default(0.01).describe('CPU for a process to read one message from the broker, with or without local subscribers'),
+  messageOutCostMs: durationMs.default(0.006).describe('CPU per recipient of a message: frame and write to one socket'),
+  pollRequestCostMs: durationMs.default(0.15).describe('CPU per long-poll HTTP request (parse, session lookup, response)'),
+  pollSessionBytes: bytes.default(20_480).describe('memory of a long-polling session on top of perConnectionBytes'),
 };
 
 export const balancerFields = {
@@ -92,11 +97,16 @@ export const balancerFields = {
   portsPerBackend: z.number().int().min(1).describe('source ports per backend address (ephemeral range)'),
   cpuPerConnectionMs: durationMs.describe('balancer CPU per new connection'),
   cores: z.number().int().min(1).max(256).default(1),
+  idleTimeoutMs: z
+    .union([positiveMs, z.literal('never')])
+    .default('never')
+    .describe('close a proxied connection with no frame either way for this long (nginx proxy_read_timeout 60 s, AWS ALB 60 s)'),
 };
 
 export const networkFields = {
   clientLatencyMs: durationMs.describe('one-way latency client ↔ balancer, drawn once per client'),
   backendLatencyMs: durationMs.describe('one-way latency balancer ↔ server, drawn per connection'),
+  downlinkBytesPerSec: positiveQuantity('bytes per second').default(1_250_000).describe('downlink bandwidth of a client, drawn once per client (10 Mbit/s)'),
 };
 
 export const clientFields = {
@@ -105,6 +115,9 @@ export const clientFields = {
   sessionMs: z.union([z.literal('forever'), durationMs]).describe('time a client stays once connected'),
   initialSpreadMs: z.number().min(0).default(0).describe('the first connect waits uniform(0, spread) after arrival'),
   flapsPerHour: z.number().min(0).default(0).describe('network drops per connected hour (mobile handovers); each forces a reconnect'),
+  consumePerSec: positiveQuantity('messages per second')
+    .default(1000)
+    .describe('messages per second the client application processes, drawn once per client; slow consumers have few'),
   arrivals: oneOf(
     {
       poisson: z
@@ -163,6 +176,63 @@ const faultKinds = {
     .strict(),
 };
 
+/** Channels, publishers, broker and the per-connection delivery policies. */
+const messagesSection = z
+  .object({
+    channels: z.number().int().min(1).max(1_000_000).default(1),
+    popularityExponent: z.number().min(0).default(1).describe('Zipf exponent of channel popularity: 0 uniform, 1 a few hot channels and a long tail'),
+    subscriptionsPerClient: z.number().int().min(1).max(16).default(1).describe('channels each client subscribes to, drawn by popularity'),
+    bytes: durationMs.default(200).describe('message payload size in bytes (a distribution, same syntax as durations)'),
+    backendPerSec: z.number().min(0).default(0).describe('publishes per second from application backends straight to the broker'),
+    clientPerSec: z.number().min(0).default(0).describe('publishes per second per connected client (chat), on one of its channels'),
+    broker: z
+      .object({
+        targets: z
+          .enum(['every-server', 'subscribed'])
+          .default('every-server')
+          .describe('every-server: each server reads each message (Socket.IO Redis adapter); subscribed: only servers with subscribers'),
+        shards: z.number().int().min(1).max(1024).default(1).describe('broker shards, one core each; channel c lives on shard c mod shards'),
+        publishCostMs: z.number().min(0).default(0.01).describe('broker CPU per published message (Redis PUBLISH: about 100k/s per core)'),
+        deliveryCostMs: z.number().min(0).default(0.002).describe('broker CPU per server a message is sent to'),
+        latencyMs: z.number().min(0).default(0.25).describe('one-way latency server ↔ broker'),
+      })
+      .strict()
+      .prefault({}),
+    backpressure: strategyChoice(backpressures, 'backpressure policy, one per connection').default('unbounded'),
+    resume: strategyChoice(resumes, 'resume on reconnect').default('none'),
+    history: z
+      .object({
+        maxMessages: z.union([z.number().int().min(0), z.literal('unbounded')]).default(100).describe('messages kept per channel (Centrifugo history_size)'),
+        ttlMs: z.union([positiveMs, z.literal('forever')]).default(300_000).describe('how long a message is kept (Centrifugo history_ttl)'),
+      })
+      .strict()
+      .prefault({}),
+    idleTimeoutMs: z
+      .union([positiveMs, z.literal('never')])
+      .default('never')
+      .describe('the server closes a connection with no data frame either way for this long (pings do not count)'),
+    fanout: z
+      .enum(['batched', 'per-recipient'])
+      .default('batched')
+      .describe('batched: one CPU job per message per server process (fast); per-recipient: one job and one event per recipient (reference)'),
+  })
+  .strict();
+
+/** Long-polling clients (the fallback transport). */
+const pollingSection = z
+  .object({
+    share: z.number().min(0).max(1).describe('share of clients that cannot use WebSocket and long-poll'),
+    holdMs: positiveMs.default(25_000).describe('the server holds an empty poll this long (Engine.IO pingInterval)'),
+    sessionTimeoutMs: positiveMs.default(45_000).describe('a session with no poll for this long is closed (pingInterval + pingTimeout)'),
+    sessions: z
+      .enum(['local', 'shared'])
+      .default('local')
+      .describe('local: a poll on another server fails with 400 "Session ID unknown"; shared: any server finds the session in a store'),
+    sharedLookupMs: z.number().min(0).default(1).describe('round trip to the shared session store'),
+    farm: z.string().nullable().default(null).describe('server group serving polling clients (a separate farm); null: the whole fleet'),
+  })
+  .strict();
+
 /** The whole experiment file; built per profile catalogue so editors can complete profile names. */
 /** Section fields; for editors every field is optional, because a profile may supply it. */
 function section<T extends Record<string, z.ZodType>>(fields: T, forEditor: boolean): T {
@@ -208,6 +278,8 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
       heartbeat: strategyChoice(heartbeats, 'heartbeat').default('ping-pong'),
       clients: z.object({ profile: profileRef(profiles.clients), ...section(clientFields, forEditor) }).strict(),
       faults: z.array(oneOf(faultKinds, 'a scheduled fault')).default([]),
+      messages: messagesSection.nullable().default(null).describe('channels, publishers, broker, backpressure and resume; null: no messages'),
+      polling: pollingSection.nullable().default(null).describe('clients on the long-polling fallback; null: all on WebSocket'),
       alerts: alertRules,
       charts: z.array(chartEntry(chartNames)).default([]).describe('charts to draw: a name (wsfleet list charts) or { kind: options }'),
       autoscaling: z
@@ -248,7 +320,24 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
           ctx.addIssue({ code: 'custom', path: ['sampleIntervalMs'], message: `expected at most 1,000,000 samples (durationMs / sampleIntervalMs), got ${String(Math.round(rows))}` });
         }
         const fleet = (e as { fleet?: { servers?: unknown; groups?: unknown } }).fleet;
-        const groups = Array.isArray(fleet?.groups) ? (fleet.groups as { servers?: unknown }[]) : [];
+        const groups = Array.isArray(fleet?.groups) ? (fleet.groups as { servers?: unknown; name?: unknown }[]) : [];
+        const messages = (e as { messages?: { channels?: unknown; subscriptionsPerClient?: unknown } | null }).messages;
+        if (typeof messages?.channels === 'number' && typeof messages.subscriptionsPerClient === 'number' && messages.subscriptionsPerClient > messages.channels) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['messages', 'subscriptionsPerClient'],
+            message: `expected at most one subscription per channel (channels: ${String(messages.channels)}), got ${String(messages.subscriptionsPerClient)}`,
+          });
+        }
+        const farm = (e as { polling?: { farm?: unknown } | null }).polling?.farm;
+        if (typeof farm === 'string' && !groups.some((g) => g.name === farm)) {
+          const names = groups.map((g) => String(g.name)).join(', ');
+          ctx.addIssue({
+            code: 'custom',
+            path: ['polling', 'farm'],
+            message: `expected the name of a server group in fleet.groups${names === '' ? ' (there are none: use fleet.groups)' : ` (${names})`}, got '${farm}'`,
+          });
+        }
         const servers = groups.length > 0 ? groups.reduce((n, g) => n + (typeof g.servers === 'number' ? g.servers : 0), 0) : fleet?.servers;
         const faults = (e as { faults?: unknown }).faults;
         if (typeof servers !== 'number' || !Array.isArray(faults)) return;

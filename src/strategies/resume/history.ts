@@ -115,6 +115,14 @@ export class ChannelHistory implements HistoryView {
     return this.#times[(this.#head + offset) % this.#times.length] as number;
   }
 
+  /** The size of `serial`, if it is still held at `nowMs`; null otherwise. */
+  bytesOf(serial: number, nowMs: number): number | null {
+    this.#advance(nowMs);
+    const offset = serial - (this.#latest - this.#size + 1);
+    if (!Number.isInteger(offset) || offset < 0 || offset >= this.#size) return null;
+    return this.#bytes[(this.#head + offset) % this.#bytes.length] as number;
+  }
+
   #advance(nowMs: number): void {
     if (!Number.isFinite(nowMs)) throw new TypeError(`Expected nowMs to be finite, got ${nowMs}`);
     if (nowMs < this.#nowMs) throw new TypeError(`Expected time not to go backwards: ${nowMs} < ${this.#nowMs}`);

@@ -1,0 +1,184 @@
+import type { Rng } from '../engine/index.js';
+import type { PollingSpec } from './config.js';
+import type { CpuQueue } from './cpu.js';
+import { packConn } from './clients.js';
+import type { Fleet } from './fleet.js';
+import type { SimBalancer } from './balancer.js';
+import type { SimServer } from './server.js';
+
+/** What happened to long-poll requests, over the run. */
+export class PollingCounters {
+  requests = 0;
+  /** Polls routed to a server that does not hold the session: HTTP 400 "Session ID unknown". */
+  sessionUnknown = 0;
+  /** Polls served by another server through the shared session store. */
+  sharedLookups = 0;
+  /** Polls answered with data, and empty polls answered at the hold timeout. */
+  answeredWithData = 0;
+  answeredEmpty = 0;
+  /** Sessions the server closed because no poll came in time. */
+  sessionTimeouts = 0;
+  /** CPU on poll requests. */
+  cpuMs = 0;
+}
+
+/**
+ * The long-polling transport (Engine.IO polling). A session is opened by a handshake like a WebSocket;
+ * then the client keeps one poll outstanding: each poll is a new HTTP request, balanced anew, which
+ * the session's server holds until it has data or `holdMs` passes. A poll balanced to another server
+ * fails with 400 "Session ID unknown" unless sessions are shared; the client then opens a new
+ * session by its reconnect backoff, and the orphaned one lingers until its timeout.
+ */
+export class LongPolling {
+  readonly counters = new PollingCounters();
+  /** Per client: 1 while a poll is held at the server, and since when. */
+  private held = new Uint8Array(1024);
+  private heldSinceMs = new Float64Array(1024);
+
+  constructor(
+    private readonly fleet: Fleet,
+    readonly spec: PollingSpec,
+    private readonly rng: Rng,
+  ) {}
+
+  /** Whether a new client long-polls. */
+  assign(i: number): boolean {
+    if (i >= this.held.length) {
+      const held = new Uint8Array(this.held.length * 2);
+      held.set(this.held);
+      this.held = held;
+      const since = new Float64Array(this.heldSinceMs.length * 2);
+      since.set(this.heldSinceMs);
+      this.heldSinceMs = since;
+    }
+    return this.rng.next() < this.spec.share;
+  }
+
+  /** When the session's server gives up on it if nothing more comes: a held poll keeps it alive until answered. */
+  deadlineMs(i: number, lastPollMs: number): number {
+    return (this.held[i] === 1 ? (this.heldSinceMs[i] as number) + this.spec.holdMs : lastPollMs) + this.spec.sessionTimeoutMs;
+  }
+
+  /** The session is open (the client has its handshake answer): poll. */
+  readonly start = (i: number): void => {
+    this.held[i] = 0;
+    this.sendPoll(i);
+  };
+
+  /** The client sends its next poll through a balancer, which balances it like any request. */
+  private sendPoll(i: number): void {
+    const fleet = this.fleet;
+    const c = fleet.clients.c;
+    if ((c.partitionedUntilMs[i] as number) > fleet.sim.nowMs) return;
+    fleet.sim.after(c.clientLatencyMs[i] as number, this.onPollAtBalancer, packConn(i, c.epoch[i] as number));
+  }
+
+  private readonly onPollAtBalancer = (arg: number): void => {
+    const fleet = this.fleet;
+    const i = fleet.current(arg);
+    if (i < 0) return;
+    const balancer = fleet.balancers[Math.floor(this.rng.next() * fleet.balancers.length)] as SimBalancer;
+    const { backend, atMs } = balancer.routeRequest(i);
+    this.counters.requests++;
+    if (backend < 0) {
+      fleet.sim.at(atMs + (fleet.clients.c.clientLatencyMs[i] as number), this.onPollFailed, arg);
+      return;
+    }
+    this.target.set(arg, backend);
+    fleet.sim.at(atMs + fleet.backendLatency.sample(this.rng), this.onPollAtServer, arg);
+  };
+
+  /** The backend each poll in flight was balanced to, by packed connection. */
+  private readonly target = new Map<number, number>();
+
+  private readonly onPollAtServer = (arg: number): void => {
+    const fleet = this.fleet;
+    const backend = this.target.get(arg) ?? -1;
+    this.target.delete(arg);
+    const i = fleet.current(arg);
+    if (i < 0) return;
+    const c = fleet.clients.c;
+    const server = fleet.servers[backend] as SimServer;
+    const home = c.server[i] as number;
+    if (!server.up || home < 0) {
+      fleet.sim.after(c.pathLatencyMs[i] as number, this.onPollFailed, arg);
+      return;
+    }
+    const shared = backend !== home && this.spec.sessions === 'shared';
+    const process = (backend === home ? server.processes[c.process[i] as number] : server.processes[Math.floor(this.rng.next() * server.processes.length)]) as CpuQueue;
+    const cost = server.costs.pollRequest.sample(server.rng);
+    this.counters.cpuMs += cost;
+    const servedMs = process.submit(fleet.sim.nowMs, cost) + (shared ? this.spec.sharedLookupMs : 0);
+    if (backend !== home && !shared) {
+      this.counters.sessionUnknown++;
+      fleet.sim.at(servedMs + (c.pathLatencyMs[i] as number), this.onSessionUnknown, arg);
+      return;
+    }
+    if (shared) this.counters.sharedLookups++;
+    fleet.notePoll(i, fleet.sim.nowMs);
+    fleet.sim.at(servedMs, this.onPollServed, arg);
+  };
+
+  /** The session's server has the poll: answer with what is queued, or hold it. */
+  private readonly onPollServed = (arg: number): void => {
+    const fleet = this.fleet;
+    const i = fleet.current(arg);
+    if (i < 0 || fleet.clients.c.established[i] !== 1) return;
+    const now = fleet.sim.nowMs;
+    if (fleet.pubsub !== null && fleet.pubsub.release(i, now) > 0) {
+      this.answered(i, true);
+      return;
+    }
+    this.held[i] = 1;
+    this.heldSinceMs[i] = now;
+    fleet.sim.after(this.spec.holdMs, this.onHoldTimeout, arg);
+  };
+
+  /** Data for a client whose poll is held: the server answers it now. */
+  onData(i: number): void {
+    if (this.held[i] !== 1) return;
+    const now = this.fleet.sim.nowMs;
+    this.fleet.pubsub?.release(i, now);
+    this.held[i] = 0;
+    this.answered(i, true);
+  }
+
+  private readonly onHoldTimeout = (arg: number): void => {
+    const i = this.fleet.current(arg);
+    if (i < 0 || this.held[i] !== 1 || (this.heldSinceMs[i] as number) + this.spec.holdMs > this.fleet.sim.nowMs) return;
+    this.held[i] = 0;
+    this.answered(i, false);
+  };
+
+  /** The response reaches the client one path latency later, and it polls again at once. */
+  private answered(i: number, withData: boolean): void {
+    const fleet = this.fleet;
+    const c = fleet.clients.c;
+    if (withData) this.counters.answeredWithData++;
+    else this.counters.answeredEmpty++;
+    fleet.notePoll(i, fleet.sim.nowMs);
+    fleet.sim.after(c.pathLatencyMs[i] as number, this.onResponse, packConn(i, c.epoch[i] as number));
+  }
+
+  private readonly onResponse = (arg: number): void => {
+    const i = this.fleet.current(arg);
+    if (i >= 0 && this.fleet.clients.c.established[i] === 1) this.sendPoll(i);
+  };
+
+  /** 400 "Session ID unknown": the client drops its session and opens a new one by its backoff. */
+  private readonly onSessionUnknown = (arg: number): void => {
+    const i = this.fleet.current(arg);
+    if (i >= 0) this.fleet.pollFailed(i, this.spec.sessionTimeoutMs);
+  };
+
+  /** No server answered the poll (down, or no backend): the session is gone for the client. */
+  private readonly onPollFailed = (arg: number): void => {
+    const i = this.fleet.current(arg);
+    if (i >= 0) this.fleet.pollFailed(i, this.spec.sessionTimeoutMs);
+  };
+
+  /** The session ended. */
+  close(i: number): void {
+    this.held[i] = 0;
+  }
+}
