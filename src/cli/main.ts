@@ -27,6 +27,12 @@ function jobsArg(value: string): number {
   return n;
 }
 
+function scaleArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d*\.?\d+$/.test(value) || !(n > 0) || n > 1000) throw new InvalidArgumentError(`expected a number above 0 and at most 1000, e.g. 0.1, got '${value}'`);
+  return n;
+}
+
 function shardArg(value: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(value);
   const index = Number(m?.[1]);
@@ -47,9 +53,14 @@ const program = new Command('wsfleet')
     `
 Examples:
   wsfleet run experiments/reconnect-storm.yaml      run the flagship experiment
+  wsfleet run experiments/backoff-sweep.yaml --jobs 2
+  wsfleet report results/reconnect-storm-42         redraw charts and report.html
+  wsfleet merge shards/* --out results/sweep        join --shard K/N folders
   wsfleet list                                      experiments, profiles, strategies, charts
   wsfleet schema --out schema/experiment.schema.json
-Exit codes: 0 done, 2 invalid input (nothing written), 1 internal error.`,
+--json on run, merge, report, list, explain and new prints machine-readable output.
+Colour (the progress bar only) follows NO_COLOR.
+Exit codes: 0 done, 2 invalid input (nothing written), 1 internal error, 130 interrupted (finished runs kept).`,
   );
 
 program
@@ -59,6 +70,7 @@ program
   .option('--out <dir>', 'result folder (default: results/<name>-<seed>)')
   .option('--seed <n>', 'override the experiment seed', seedArg)
   .option('--set <path=value>', 'override a value inside the experiment, e.g. fleet.servers=20 (repeatable)', collect, [])
+  .option('--scale <f>', 'multiply client counts and arrival rates by F (capacities and times stay): for smoke tests', scaleArg)
   .option('--jobs <n>', 'worker threads for a sweep (default: one per core)', jobsArg)
   .option('--shard <k/n>', "run only slice K of N of a sweep's runs, into a shard folder for `wsfleet merge`", shardArg)
   .option('--json', 'print {dir, summary} as JSON instead of a table')
@@ -74,6 +86,7 @@ Examples:
   wsfleet run experiments/reconnect-storm.yaml --seed 7 --out /tmp/storm
   wsfleet run experiments/reconnect-storm.yaml --set fleet.servers=20 --set 'clients.reconnect=immediate'
   wsfleet run experiments/backoff-sweep.yaml --jobs 2
+  wsfleet run experiments/backoff-sweep.yaml --scale 0.05 --set sweep.replications=1   # a quick smoke run
   wsfleet run experiments/backoff-sweep.yaml --shard 1/4 --out shards/1   # then: wsfleet merge shards/* --out all`,
   )
   .action(runCommand);
@@ -146,7 +159,9 @@ program
   .description('print the experiment as it would run: every profile value and default filled in, with sources')
   .argument('<file>', 'experiment YAML file')
   .option('--set <path=value>', 'override a value inside the experiment (repeatable)', collect, [])
-  .addHelpText('after', '\nExample:\n  wsfleet explain experiments/reconnect-storm.yaml --set fleet.servers=20')
+  .option('--scale <f>', 'multiply client counts and arrival rates by F, as `wsfleet run --scale` does', scaleArg)
+  .option('--json', 'print {experiment, profiles} as JSON instead of YAML')
+  .addHelpText('after', '\nExamples:\n  wsfleet explain experiments/reconnect-storm.yaml --set fleet.servers=20\n  wsfleet explain experiments/reconnect-storm.yaml --json')
   .action(explainCommand);
 
 program
@@ -154,6 +169,7 @@ program
   .description('write a small, valid experiment to start from')
   .argument('<name>', 'experiment name (lowercase letters, digits, dashes)')
   .option('--dir <dir>', 'folder to write it in', 'experiments')
+  .option('--json', 'print {file} as JSON')
   .addHelpText('after', '\nExample:\n  wsfleet new my-question && wsfleet run experiments/my-question.yaml')
   .action(newCommand);
 

@@ -20,6 +20,8 @@ export interface RunCommandOptions {
   jobs?: number;
   /** Run only this slice of a sweep's runs. */
   shard?: Shard;
+  /** Multiplies client counts and arrival rates. */
+  scale?: number;
 }
 
 /** The metrics printed after a run, with their labels. */
@@ -45,6 +47,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const loaded = loadExperiment(file, {
     sets: options.set,
     chartNames: chartNames(),
+    ...(options.scale === undefined ? {} : { scale: options.scale }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
   if (!loaded.ok) throw new InputError(`${formatIssues(loaded.issues)}\nNothing was run or written.`);

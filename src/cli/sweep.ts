@@ -36,14 +36,14 @@ export interface Shard {
 }
 
 /** Every variant × replication, loaded first so a bad grid value fails before any work; replications vary fastest. */
-export function planSweep(file: string, base: Experiment, sets: readonly string[]): SweepTask[] {
+export function planSweep(file: string, base: Experiment, sets: readonly string[], scale = 1): SweepTask[] {
   const sweep = base.sweep;
   if (sweep === undefined) throw new TypeError('Expected an experiment with a sweep block');
   const issues: InputIssue[] = [];
   const tasks = expandGrid(sweep.grid).flatMap((variant) =>
     Array.from({ length: sweep.replications }, (_, replication) => {
       const seed = replicationSeed(base.seed, replication);
-      const loaded = loadExperiment(file, { sets, overrides: variant.overrides, seed, chartNames: chartNames() });
+      const loaded = loadExperiment(file, { sets, overrides: variant.overrides, seed, scale, chartNames: chartNames() });
       if (!loaded.ok) issues.push(...loaded.issues);
       return { variant: variant.index, label: variant.label, replication, seed, experiment: loaded.ok ? loaded.experiment : base };
     }),
@@ -87,7 +87,7 @@ export function sweepDir(base: Experiment, out: string | undefined, shard: Shard
 export async function runSweep(file: string, base: Experiment, options: RunCommandOptions): Promise<void> {
   const sweep = base.sweep;
   if (sweep === undefined) throw new TypeError('Expected an experiment with a sweep block');
-  const all = planSweep(file, base, options.set);
+  const all = planSweep(file, base, options.set, options.scale);
   const tasks = all.filter((_, k) => inShard(k, options.shard));
   const dir = sweepDir(base, options.out, options.shard);
   const work = `${dir}.runs-${String(process.pid)}`;
