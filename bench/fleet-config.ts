@@ -45,6 +45,7 @@ export function fleet100kConfig(): SimConfig {
       clientLatencyMs: { kind: 'lognormal', mean: 20, std: 12 },
       backendLatencyMs: { kind: 'uniform', min: 0.1, max: 0.3 },
       downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 },
+      pathBufferBytes: 131_072,
     },
     // models/clients/browser.yaml: 20 s connect timeout, full-jitter reconnects, sessions forever.
     clients: {

@@ -6,6 +6,7 @@ import { baselineMm1, engineMm1, engineMm1Timers, type Mm1Params } from './mm1.j
 import { baselineHold, engineHoldAt, engineHoldTimer, type HoldParams, type Prepared } from './hold.js';
 import { baselineChurn, engineChurn, type ChurnParams } from './churn.js';
 import { fleetBench } from './fleet.js';
+import { fanoutBench } from './fanout.js';
 
 const CHILD_FLAG = 'WSFLEET_BENCH_CHILD';
 
@@ -87,10 +88,11 @@ const BENCHES: Record<string, () => BenchRow[]> = {
   churn: () => churnBench(true),
   'churn-nopurge': () => churnBench(false),
   fleet: fleetBench,
+  fanout: fanoutBench,
 };
 
-/** Benchmarks run when `--only` is not given; churn-nopurge alone takes about 10 s; fleet about 16 s. */
-const DEFAULT = ['mm1', 'hold', 'churn', 'fleet'];
+/** Benchmarks run when `--only` is not given; churn-nopurge alone takes about 10 s; fleet about 16 s; fanout about 40 s. */
+const DEFAULT = ['mm1', 'hold', 'churn', 'fleet', 'fanout'];
 
 /** Runs the benchmarks named by `--only=a,b` and prints a table or one JSON object per line. */
 function main(argv: readonly string[]): void {

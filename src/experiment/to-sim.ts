@@ -18,6 +18,7 @@ export function toSimConfig(e: Experiment): SimConfig {
       clientLatencyMs: toDistributionSpec(network.clientLatencyMs),
       backendLatencyMs: toDistributionSpec(network.backendLatencyMs),
       downlinkBytesPerSec: toQuantitySpec(network.downlinkBytesPerSec),
+      pathBufferBytes: network.pathBufferBytes,
     },
     clients: {
       arrivals: toArrivals(e.clients.arrivals),

@@ -1,4 +1,5 @@
 export { LatencyRecorder, CDF_PERCENTILES } from './latency.js';
+export { LogHistogram } from './log-histogram.js';
 export { TimeWeighted } from './time-weighted.js';
 export { meanCi, tQuantile95, type MeanCi } from './stats.js';
 export { finalizeSummary, roundMetric, type CdfPoint, type RunEvent, type RunResult, type Summary, type Table } from './result.js';

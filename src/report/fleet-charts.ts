@@ -1,5 +1,6 @@
 import type { RunResult } from '../metrics/index.js';
 import { timeSeriesChart, type Marker, type SeriesOptions } from './charts.js';
+import { cpuByWorkChart } from './cpu-chart.js';
 import type { VlSpec } from './types.js';
 
 /** A chart an experiment can ask for by name. */
@@ -33,7 +34,9 @@ export function markers(result: RunResult): Marker[] {
   return [...faults, ...alerts];
 }
 
-const fleetSeries = (pairs: [string, string][]): SeriesOptions[] => pairs.map(([column, label]) => ({ column, label }));
+/** Fleet-wide columns as series; columns the run did not record (no messages, no polling) are left out. */
+const fleetSeries = (pairs: [string, string][], result?: RunResult): SeriesOptions[] =>
+  pairs.filter(([column]) => result === undefined || result.timeseries.columns.includes(column)).map(([column, label]) => ({ column, label }));
 
 /** Every chart by name; the experiment schema accepts exactly these names. */
 export const charts: Record<string, ChartEntry> = {
@@ -92,6 +95,102 @@ export const charts: Record<string, ChartEntry> = {
         yTitle: 'per sample interval',
         markers: markers(r),
       }),
+  },
+  'memory-by-server': {
+    doc: 'resident memory of each server (connections, send buffers, polling sessions), against its limit',
+    build: (r) =>
+      timeSeriesChart(r.timeseries, {
+        title: 'Memory per server',
+        series: perServer(r, 'memoryBytes'),
+        seriesTitle: 'server',
+        yTitle: 'bytes',
+        markers: markers(r),
+      }),
+  },
+  'message-latency': {
+    doc: 'publish-to-delivery latency of the messages delivered in each interval (p50, p99)',
+    build: (r) =>
+      timeSeriesChart(r.timeseries, {
+        title: 'Message latency, publish to delivery',
+        series: fleetSeries(
+          [
+            ['messages.latencyP50Ms', 'p50'],
+            ['messages.latencyP99Ms', 'p99'],
+          ],
+          r,
+        ),
+        seriesTitle: 'percentile',
+        yTitle: 'latency (ms)',
+        markers: markers(r),
+      }),
+  },
+  'message-outcomes': {
+    doc: 'messages published, delivered and dropped per interval',
+    build: (r) =>
+      timeSeriesChart(r.timeseries, {
+        title: 'Messages per interval',
+        series: fleetSeries(
+          [
+            ['messages.published', 'published'],
+            ['messages.delivered', 'delivered'],
+            ['messages.dropped', 'dropped by backpressure'],
+          ],
+          r,
+        ),
+        seriesTitle: 'messages',
+        yTitle: 'per sample interval',
+        markers: markers(r),
+      }),
+  },
+  'send-buffers': {
+    doc: 'bytes waiting in send queues on each server (written, not yet consumed by clients)',
+    build: (r) =>
+      timeSeriesChart(r.timeseries, {
+        title: 'Send-buffer bytes per server',
+        series: perServer(r, 'sendBufferBytes'),
+        seriesTitle: 'server',
+        yTitle: 'bytes queued',
+        markers: markers(r),
+      }),
+  },
+  frames: {
+    doc: 'heartbeat frames (ping + pong) against data frames per interval',
+    build: (r) =>
+      timeSeriesChart(r.timeseries, {
+        title: 'Heartbeat and data frames per interval',
+        series: fleetSeries(
+          [
+            ['frames.heartbeat', 'ping + pong'],
+            ['frames.data', 'data'],
+          ],
+          r,
+        ),
+        seriesTitle: 'frames',
+        yTitle: 'per sample interval',
+        markers: markers(r),
+      }),
+  },
+  polling: {
+    doc: 'long-poll requests, "Session ID unknown" failures and open polling sessions',
+    build: (r) =>
+      timeSeriesChart(r.timeseries, {
+        title: 'Long polling',
+        series: fleetSeries(
+          [
+            ['polling.requests', 'poll requests'],
+            ['polling.sessionUnknown', 'Session ID unknown (400)'],
+            ['polling.sessions', 'open sessions'],
+          ],
+          r,
+        ),
+        seriesTitle: 'polling',
+        yTitle: 'per interval / sessions',
+        markers: markers(r),
+      }),
+  },
+  'cpu-by-work': {
+    doc: 'fleet CPU stacked by work type: handshakes, messages and heartbeats (the last two with messages:)',
+    build: cpuByWorkChart,
   },
 };
 

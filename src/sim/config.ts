@@ -67,6 +67,8 @@ export interface NetworkSpec {
   backendLatencyMs: DistributionSpec;
   /** Downlink bandwidth of a client's path, drawn once per client. */
   downlinkBytesPerSec: DistributionSpec;
+  /** Bytes a connection's path holds between the server's socket and the client application; the rest waits at the server. */
+  pathBufferBytes: number;
 }
 
 export interface HealthCheckSpec {

@@ -93,7 +93,14 @@ export class Fleet {
     this.pubsub =
       config.messages === null
         ? null
-        : new PubSub(this, config.messages, streams.fork('messages'), compileDistribution(config.network.downlinkBytesPerSec), compileDistribution(config.clients.consumePerSec));
+        : new PubSub(
+            this,
+            config.messages,
+            streams.fork('messages'),
+            compileDistribution(config.network.downlinkBytesPerSec),
+            compileDistribution(config.clients.consumePerSec),
+            config.network.pathBufferBytes,
+          );
     this.polling = config.polling === null ? null : new LongPolling(this, config.polling, streams.stream('polling'));
     this.proxyIdleMs = config.balancer.idleTimeoutMs;
     this.serverIdleMs = config.messages?.idleTimeoutMs ?? Infinity;
@@ -491,7 +498,7 @@ export class Fleet {
     const views = server
       .heldClients(this.clients)
       .filter((i) => c.established[i] === 1)
-      .map((i) => ({ id: i, openedAtMs: c.openedAtMs[i] as number, lastActivityMs: c.openedAtMs[i] as number }));
+      .map((i) => ({ id: i, openedAtMs: c.openedAtMs[i] as number, lastActivityMs: c.lastDataMs[i] as number }));
     const chosen = server.shedder.select(views, server.connections - limit, this.sim.nowMs, this.rng.admission);
     this.counters.shed += chosen.length;
     this.closeSpread(chosen, intervalMs);
@@ -621,20 +628,23 @@ export class Fleet {
     this.noteData(i, this.sim.nowMs);
     // A partitioned client's frames go nowhere.
     if ((c.partitionedUntilMs[i] as number) > this.sim.nowMs) return;
-    this.clientMessages.set(packConn(i, c.epoch[i] as number), [channel, bytes]);
-    this.sim.after(c.pathLatencyMs[i] as number, this.onClientMessage, packConn(i, c.epoch[i] as number));
+    const id = this.nextClientMessage++;
+    this.clientMessages.set(id, [packConn(i, c.epoch[i] as number), channel, bytes]);
+    this.sim.after(c.pathLatencyMs[i] as number, this.onClientMessage, id);
   }
 
-  /** Messages on their way from a client to its server, by packed connection. */
-  private readonly clientMessages = new Map<number, [number, number]>();
+  /** Messages on their way from a client to its server: connection (packed), channel, bytes. */
+  private readonly clientMessages = new Map<number, [number, number, number]>();
+  private nextClientMessage = 0;
 
-  private readonly onClientMessage = (arg: number): void => {
-    const message = this.clientMessages.get(arg);
-    this.clientMessages.delete(arg);
-    const i = this.current(arg);
-    if (i < 0 || message === undefined || this.clients.c.established[i] !== 1) return;
+  private readonly onClientMessage = (id: number): void => {
+    const message = this.clientMessages.get(id);
+    this.clientMessages.delete(id);
+    if (message === undefined) return;
+    const i = this.current(message[0]);
+    if (i < 0 || this.clients.c.established[i] !== 1) return;
     const c = this.clients.c;
-    this.pubsub?.fromClient(this.servers[c.server[i] as number] as SimServer, c.process[i] as number, message[0], message[1], c.polling[i] === 1);
+    this.pubsub?.fromClient(this.servers[c.server[i] as number] as SimServer, c.process[i] as number, message[1], message[2], c.polling[i] === 1);
   };
 
   private readonly onHeartbeatTimer = (i: number): void => {

@@ -10,7 +10,7 @@ import {
   type OutgoingMessage,
   type Resume,
 } from '../strategies/index.js';
-import { LatencyRecorder } from '../metrics/index.js';
+import { LogHistogram } from '../metrics/index.js';
 import type { MessagesSpec } from './config.js';
 import { CpuQueue } from './cpu.js';
 import { SendQueues } from './send-queues.js';
@@ -49,6 +49,8 @@ export class MessageCounters {
   resumes = 0;
   resumeGaps = 0;
   clientPublishes = 0;
+  /** Wire bytes of data frames: written to clients (after delta encoding) and sent by clients (masked). */
+  dataBytes = 0;
   /** Distinct serials handed to client applications (duplicates excluded). */
   delivered = 0;
   /** At departure or at the end: serials published since the client's last one that it never got. */
@@ -71,10 +73,11 @@ export class MessageCounters {
  */
 export class PubSub {
   readonly counters = new MessageCounters();
-  readonly latency = new LatencyRecorder();
-  readonly replayLatency = new LatencyRecorder();
-  /** Live latencies of the current sampling interval. */
-  intervalLatency = new LatencyRecorder();
+  /** Live publish-to-delivery latency over the run, up to the last sample (see `flushInterval`). */
+  readonly latency = new LogHistogram();
+  readonly replayLatency = new LogHistogram();
+  /** Live latencies of the current sampling interval; added to `latency` at each sample. */
+  readonly intervalLatency = new LogHistogram();
   readonly queues: SendQueues;
   readonly subs: Subscriptions;
   readonly shards: CpuQueue[];
@@ -104,6 +107,7 @@ export class PubSub {
     streams: RngStreams,
     downlinkBytesPerSec: Distribution,
     consumePerSec: Distribution,
+    private readonly pathBufferBytes: number,
   ) {
     this.fleet = fleet;
     this.rng = {
@@ -153,7 +157,7 @@ export class PubSub {
   /** The connection's handshake finished on server `s`, process `p`: subscribe, resuming where the client left off. */
   open(i: number, server: SimServer, p: number, oneWayMs: number, hold: boolean): void {
     const now = this.fleet.sim.nowMs;
-    this.queues.open(i, now, oneWayMs);
+    this.queues.open(i, now, oneWayMs, this.pathBufferBytes);
     this.policies[i] = instantiate(backpressures, this.spec.backpressure, 'messages.backpressure');
     this.livePos[i] = this.live.length;
     this.live.push(i);
@@ -265,9 +269,10 @@ export class PubSub {
     for (const server of this.fleet.servers) if (server.up) this.settleServer(server);
   }
 
-  /** Starts a new sampling interval for interval latency percentiles. */
-  resetInterval(): void {
-    this.intervalLatency = new LatencyRecorder();
+  /** Closes a sampling interval: its latencies join the run's. */
+  flushInterval(): void {
+    this.latency.add(this.intervalLatency);
+    this.intervalLatency.reset();
   }
 
   /** Messages waiting in broker shards' run queues. */
@@ -328,8 +333,11 @@ export class PubSub {
     if (n > 0) {
       const i = this.live[Math.floor(this.rng.publish.next() * n)] as number;
       const channel = this.subs.channelOf(this.subs.slot(i, Math.floor(this.rng.publish.next() * this.subs.perClient)));
-      this.fleet.clientSends(i, channel, this.bytes.sample(this.rng.sizes));
+      const bytes = this.bytes.sample(this.rng.sizes);
+      this.fleet.clientSends(i, channel, bytes);
       this.counters.clientPublishes++;
+      // A client's frames are masked: 4 more bytes.
+      this.counters.dataBytes += frameBytes(bytes) + 4;
     }
     this.scheduleClientPublish();
   };
@@ -431,10 +439,16 @@ export class PubSub {
     const server = this.fleet.servers[Math.floor(target / MAX_PROCESSES)] as SimServer;
     if (server.up) {
       const now = this.fleet.sim.nowMs;
-      const slots = this.subs.list(target, m.channel(id));
+      const channel = m.channel(id);
+      const serial = m.serial(id);
+      const bytes = m.bytes(id);
+      const publishedAtMs = m.publishedAtMs(id);
+      const polling = this.fleet.clients.c.polling;
+      const slots = this.subs.list(target, channel);
+      const last = slots.length - 1;
       for (let k = 0; k < slots.length; k++) {
         const i = this.subs.clientOf(slots[k] as number);
-        this.write(i, m.channel(id), m.serial(id), m.bytes(id), m.publishedAtMs(id), now - (slots.length - 1 - k) * out, false, this.fleet.isPolling(i));
+        this.write(i, channel, serial, bytes, publishedAtMs, now - (last - k) * out, false, polling[i] === 1);
       }
       this.fleet.afterWrites(server);
     }
@@ -467,9 +481,9 @@ export class PubSub {
     const policy = this.policies[i];
     if (policy === undefined) return NaN;
     const q = this.queues;
-    this.settle(i, this.fleet.sim.nowMs);
-    this.fleet.noteData(i, writeMs);
     const before = q.queuedBytes(i);
+    if (q.pending(i)) q.settle(i, this.fleet.sim.nowMs, policy.softLimitBytes, this.onDelivered);
+    this.fleet.noteData(i, writeMs);
     const msg = this.outgoing;
     msg.bytes = bytes;
     msg.key = this.keys[channel] as string;
@@ -477,16 +491,19 @@ export class PubSub {
     let done = NaN;
     switch (decision.kind) {
       case 'enqueue':
+        this.counters.dataBytes += frameBytes(decision.bytes);
         done = q.push(i, channel, serial, decision.bytes, publishedAtMs, writeMs, replayed, hold);
         break;
       case 'drop-newest':
         this.dropped(i, channel);
         break;
       case 'drop-oldest':
+        this.counters.dataBytes += frameBytes(bytes);
         q.dropOldest(i, decision.count, writeMs, this.onPolicyDrop);
         done = q.push(i, channel, serial, bytes, publishedAtMs, writeMs, replayed, hold);
         break;
       case 'conflate':
+        this.counters.dataBytes += frameBytes(bytes);
         if (!q.replace(i, channel, serial, bytes, publishedAtMs, writeMs, this.onConflated)) {
           done = q.push(i, channel, serial, bytes, publishedAtMs, writeMs, replayed, hold);
         }
@@ -494,12 +511,13 @@ export class PubSub {
       case 'disconnect':
         this.counters.policyDisconnects++;
         this.counters.offered++;
+        this.track(i, before);
         this.fleet.closeSlowConsumer(i);
         return NaN;
     }
     this.counters.offered++;
     q.markSlow(i, writeMs, policy.softLimitBytes);
-    this.track(i, before);
+    if (q.queuedBytes(i) !== before) this.track(i, before);
     if (hold) this.fleet.polling?.onData(i);
     return done;
   }
@@ -541,10 +559,7 @@ export class PubSub {
       this.subs.c.droppedFinal[slot] = (this.subs.c.droppedFinal[slot] as number) + explained;
     }
     if (replayed) this.replayLatency.record(doneAtMs - publishedAtMs);
-    else {
-      this.latency.record(doneAtMs - publishedAtMs);
-      this.intervalLatency.record(doneAtMs - publishedAtMs);
-    }
+    else this.intervalLatency.record(doneAtMs - publishedAtMs);
   };
 
   // ---- costs and bookkeeping ----
@@ -558,13 +573,14 @@ export class PubSub {
   }
 
   /** Receiver totals over every subscription, and the share of subscribed clients that lost anything. */
-  totals(): { delivered: number; duplicates: number; outOfOrder: number; lost: number; clientsWithLoss: number; subscribers: number } {
+  totals(): { delivered: number; duplicates: number; outOfOrder: number; lost: number; clientsWithLoss: number; subscribers: number; maxLostPerClient: number } {
     let delivered = 0;
     let duplicates = 0;
     let outOfOrder = 0;
     let lost = 0;
     let clientsWithLoss = 0;
     let subscribers = 0;
+    let maxLostPerClient = 0;
     const per = this.subs.perClient;
     for (let i = 0; i * per < this.receivers.length; i++) {
       let clientLost = 0;
@@ -583,9 +599,10 @@ export class PubSub {
       }
       if (any) subscribers++;
       if (clientLost > 0) clientsWithLoss++;
+      if (clientLost > maxLostPerClient) maxLostPerClient = clientLost;
     }
     // Receivers count every skipped serial as lost; those the policy dropped are reported as dropped.
-    return { delivered, duplicates, outOfOrder, lost: lost - this.counters.droppedFinal + this.counters.lostAtEnd, clientsWithLoss, subscribers };
+    return { delivered, duplicates, outOfOrder, lost: lost - this.counters.droppedFinal + this.counters.lostAtEnd, clientsWithLoss, subscribers, maxLostPerClient };
   }
 }
 
@@ -601,4 +618,9 @@ export function zipfCdf(n: number, s: number): Float64Array {
   }
   cdf[n - 1] = 1;
   return cdf;
+}
+
+/** A WebSocket frame's size on the wire from the server: 2, 4 or 10 bytes of header, then the payload. */
+export function frameBytes(payload: number): number {
+  return payload + (payload < 126 ? 2 : payload < 65_536 ? 4 : 10);
 }

@@ -95,6 +95,7 @@ function wastedShare(fleet: Fleet): number {
 function messageMetrics(fleet: Fleet, endMs: number, busyMs: number): Record<string, number> {
   const pubsub = fleet.pubsub;
   if (pubsub === null) return {};
+  pubsub.flushInterval();
   const m = pubsub.counters;
   const k = fleet.counters;
   const totals = pubsub.totals();
@@ -115,6 +116,8 @@ function messageMetrics(fleet: Fleet, endMs: number, busyMs: number): Record<str
     'messages.outOfOrder': totals.outOfOrder,
     'messages.inFlight': m.inFlight,
     'messages.lost.clientsShare': totals.subscribers > 0 ? totals.clientsWithLoss / totals.subscribers : 0,
+    'messages.lost.perClient.mean': totals.subscribers > 0 ? totals.lost / totals.subscribers : 0,
+    'messages.lost.perClient.max': totals.maxLostPerClient,
     'messages.resumes': m.resumes,
     'messages.resumeGaps': m.resumeGaps,
     'messages.discardedOnClose': m.discardedOnClose,
@@ -123,10 +126,14 @@ function messageMetrics(fleet: Fleet, endMs: number, busyMs: number): Record<str
     'connections.slowConsumersClosed': k.slowConsumersClosed,
     'sendBuffer.peakBytes': fleet.servers.reduce((a, s) => Math.max(a, s.peakSendBufferBytes), 0),
     'broker.deliveries': m.brokerDeliveries,
+    'broker.deliveriesPerSec': endMs > 0 ? (m.brokerDeliveries * 1000) / endMs : 0,
     'broker.uselessReads': m.uselessReads,
     'broker.utilization': endMs > 0 ? brokerBusy / (endMs * pubsub.shards.length) : 0,
     'frames.heartbeat': heartbeatFrames,
     'frames.data': dataFrames,
+    // An empty ping from the server is a 2-byte frame; the client's pong is masked: 6 bytes.
+    'frames.heartbeatBytes': k.pings * 2 + k.pongs * 6,
+    'frames.dataBytes': m.dataBytes,
     'heartbeat.framesPerDataFrame': heartbeatFrames / Math.max(1, dataFrames),
     'cpu.messagesShare': busyMs > 0 ? pubsub.cpuMs / busyMs : 0,
     'cpu.heartbeatShare': busyMs > 0 ? heartbeatCpu / busyMs : 0,

@@ -78,7 +78,7 @@ describe('profiles', () => {
     const mobile = profileValues('networks', 'mobile');
     expect(e.fleet.server).toMatchObject({ ...tls, profile: 'node-ws-tls', maxConnections: 500 });
     expect(tls.maxConnections).not.toBe(500);
-    expect(e.fleet.network).toEqual({ profile: 'mobile', clientLatencyMs: 10, backendLatencyMs: mobile.backendLatencyMs, downlinkBytesPerSec: mobile.downlinkBytesPerSec });
+    expect(e.fleet.network).toEqual({ profile: 'mobile', clientLatencyMs: 10, backendLatencyMs: mobile.backendLatencyMs, downlinkBytesPerSec: mobile.downlinkBytesPerSec, pathBufferBytes: mobile.pathBufferBytes });
   });
 
   it('of the default kind fill sections that name none', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { logTicks, runCharts, sweepCharts, type ChartRequest, type VariantData } from '../../src/report/chart-requests.js';
 import type { RunResult } from '../../src/metrics/index.js';
 import { vlCompileWarnings, vlSchemaErrors } from './vl-schema.js';
+import { cpuByWorkChart } from '../../src/report/cpu-chart.js';
 
 const result: RunResult = {
   summary: { availability: 0.98, 'recovery.ms99': 12_000 },
@@ -62,5 +63,27 @@ describe('charts with options', () => {
   it('tick a symlog latency axis at 0, 1, 2, 5, 10, … up to the largest value', () => {
     expect(logTicks([0.3, 140])).toEqual([0, 1, 2, 5, 10, 20, 50, 100]);
     expect(logTicks([])).toEqual([0, 1]);
+  });
+});
+
+describe('cpu-by-work', () => {
+  it('stacks the work-type CPU columns the run sampled, in a fixed order', () => {
+    const withMessages: RunResult = {
+      ...result,
+      timeseries: {
+        columns: ['timeMs', 'cpu.handshakeOffered', 'cpu.messages', 'cpu.heartbeat'],
+        rows: [0, 1, 2].map((k) => [k * 1000, 0.1, 0.2 * k, 0.05]),
+      },
+    };
+    const spec = cpuByWorkChart(withMessages);
+    expect(vlSchemaErrors(spec)).toEqual([]);
+    expect(vlCompileWarnings(spec)).toEqual([]);
+    expect(JSON.stringify(spec)).toContain('"domain":["handshakes (offered)","messages","heartbeats"]');
+    expect(JSON.stringify(spec)).toContain('"stack":"zero"');
+  });
+
+  it('draws handshakes alone when the experiment has no messages', () => {
+    const plain: RunResult = { ...result, timeseries: { columns: ['timeMs', 'cpu.handshakeOffered'], rows: [[1000, 0.3]] } };
+    expect(JSON.stringify(cpuByWorkChart(plain))).toContain('"domain":["handshakes (offered)"]');
   });
 });

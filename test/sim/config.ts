@@ -58,6 +58,7 @@ export function baseConfig(overrides: Partial<SimConfig> = {}): SimConfig {
       clientLatencyMs: { kind: 'constant', value: 0 },
       backendLatencyMs: { kind: 'constant', value: 0 },
       downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 },
+      pathBufferBytes: 131_072,
     },
     clients: {
       arrivals: { kind: 'poisson', ratePerSec: 10, startMs: 0, stopMs: Infinity },

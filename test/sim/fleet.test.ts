@@ -70,7 +70,7 @@ describe('the fleet model', () => {
           durationMs: 40_000,
           servers: servers(1, { handshakeCostMs: { kind: 'constant', value: handshakeMs } }),
           clients: { arrivals: { kind: 'ramp', clients: 3000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 60_000, flapsPerHour: 0, initialSpreadMs: 0, consumePerSec: { kind: 'constant', value: 1000 } },
-          network: { clientLatencyMs: { kind: 'constant', value: 10 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 } },
+          network: { clientLatencyMs: { kind: 'constant', value: 10 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 }, pathBufferBytes: 131_072 },
           heartbeat: { name: 'ping-pong', options: { intervalMs: 2000, timeoutMs: 1000 } },
           reconnect: { name: 'immediate', options: { maxAttempts: 0 } },
         }),
@@ -91,7 +91,7 @@ describe('regressions', () => {
       baseConfig({
         durationMs: 30_000,
         servers: servers(1, { handshakeCostMs: { kind: 'constant', value: 20 } }),
-        network: { clientLatencyMs: { kind: 'constant', value: 5 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 } },
+        network: { clientLatencyMs: { kind: 'constant', value: 5 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 }, pathBufferBytes: 131_072 },
         clients: { arrivals: { kind: 'ramp', clients: 2000, startMs: 0, overMs: 5000 }, sessionMs: null, connectTimeoutMs: 2000, flapsPerHour: 0, initialSpreadMs: 0, consumePerSec: { kind: 'constant', value: 1000 } },
         reconnect: { name: 'full-jitter', options: { baseMs: 1000, capMs: 10_000, maxAttempts: 0 } },
       }),
@@ -114,7 +114,7 @@ describe('dead peers', () => {
       baseConfig({
         durationMs: 600_000,
         servers: servers(2),
-        network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 } },
+        network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 }, pathBufferBytes: 131_072 },
         clients: { arrivals: { kind: 'ramp', clients: 2000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 30, initialSpreadMs: 0, consumePerSec: { kind: 'constant', value: 1000 } },
         heartbeat,
         reconnect: { name: 'full-jitter', options: { baseMs: 500, capMs: 5000, maxAttempts: 0 } },
@@ -142,7 +142,7 @@ describe('a partition', () => {
       baseConfig({
         durationMs: 200_000,
         servers: servers(2),
-        network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 } },
+        network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 }, pathBufferBytes: 131_072 },
         clients: { arrivals: { kind: 'ramp', clients: 2000, startMs: 0, overMs: 10_000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 0, initialSpreadMs: 0, consumePerSec: { kind: 'constant', value: 1000 } },
         heartbeat: { name: 'ping-pong', options: { intervalMs: 10_000, timeoutMs: 5_000 } },
         reconnect: { name: 'full-jitter', options: { baseMs: 1000, capMs: 10_000, maxAttempts: 0 } },
@@ -165,7 +165,7 @@ describe('the autoscaler', () => {
         durationMs: 400_000,
         sampleIntervalMs: 5000,
         servers: servers(2),
-        network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 } },
+        network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 }, pathBufferBytes: 131_072 },
         clients: { arrivals: { kind: 'ramp', clients: 8000, startMs: 0, overMs: 60_000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 0, initialSpreadMs: 0, consumePerSec: { kind: 'constant', value: 1000 } },
         reconnect: { name: 'full-jitter', options: { baseMs: 500, capMs: 5000, maxAttempts: 0 } },
         autoscaler: {
@@ -202,7 +202,7 @@ describe('the autoscaler', () => {
     const spread = runSimulation(
       baseConfig({
         durationMs: 20_000,
-        network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 } },
+        network: { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 }, pathBufferBytes: 131_072 },
         clients: { arrivals: { kind: 'ramp', clients: 1000, startMs: 0, overMs: 100 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 0, initialSpreadMs: 10_000, consumePerSec: { kind: 'constant', value: 1000 } },
       }),
     );
@@ -215,7 +215,7 @@ describe('the autoscaler', () => {
 });
 
 describe('regressions from review', () => {
-  const net: SimConfig['network'] = { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 } };
+  const net: SimConfig['network'] = { clientLatencyMs: { kind: 'constant', value: 20 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 }, pathBufferBytes: 131_072 };
 
   it('a dead connection keeps its file descriptor until the heartbeat finds it', () => {
     const s = runSimulation(

@@ -9,7 +9,7 @@ const constant = (value: number) => ({ kind: 'constant', value }) as const;
 function fleetOf(n: number, overrides: Partial<SimConfig> = {}): SimConfig {
   return baseConfig({
     durationMs: 60_000,
-    network: { clientLatencyMs: constant(10), backendLatencyMs: constant(0.2), downlinkBytesPerSec: constant(1_250_000) },
+    network: { clientLatencyMs: constant(10), backendLatencyMs: constant(0.2), downlinkBytesPerSec: constant(1_250_000), pathBufferBytes: 131_072 },
     clients: {
       arrivals: { kind: 'ramp', clients: n, startMs: 0, overMs: 1000 },
       sessionMs: null,
@@ -75,7 +75,8 @@ describe('fan-out', () => {
     const spec = (fanout: 'batched' | 'per-recipient') =>
       fleetOf(300, {
         servers: servers(3),
-        clients: { ...fleetOf(0).clients, arrivals: { kind: 'ramp', clients: 300, startMs: 0, overMs: 1000 }, consumePerSec: { kind: 'empirical', values: [20, 1000], weights: [1, 4] } },
+        network: { ...fleetOf(0).network, pathBufferBytes: 2048 },
+        clients: { ...fleetOf(0).clients, arrivals: { kind: 'ramp', clients: 300, startMs: 0, overMs: 1000 }, consumePerSec: { kind: 'empirical', values: [5, 1000], weights: [1, 4] } },
         messages: messages({ channels: 5, backendPerSec: 40, fanout, backpressure: { name: 'drop-newest', options: { limitBytes: 2000 } } }),
       });
     const batched = simulate(spec('batched')).result.summary;
@@ -179,6 +180,27 @@ describe('backpressure in the fleet', () => {
     expect(s['sendBuffer.peakBytes']).toBeLessThanOrEqual(200 * 64 * 1024);
     expect(s['messages.dropped']).toBeGreaterThan(1000);
     expect(s['servers.oomKills']).toBe(0);
+  });
+
+  it('a slow consumer consumes at its own rate; dropping the oldest at the server keeps what it gets fresher than dropping the newest', () => {
+    const config = (name: string) =>
+      fleetOf(50, {
+        network: { ...fleetOf(0).network, pathBufferBytes: 4096 },
+        clients: { ...fleetOf(0).clients, arrivals: { kind: 'ramp', clients: 50, startMs: 0, overMs: 1000 }, consumePerSec: constant(2) },
+        messages: messages({ backendPerSec: 10, bytes: constant(1000), backpressure: { name, options: { limitBytes: 8192 } } }),
+      });
+    const oldest = simulate(config('drop-oldest')).result.summary;
+    const newest = simulate(config('drop-newest')).result.summary;
+    for (const s of [oldest, newest]) {
+      // 2 messages a second for about 59 s each, while four in five are dropped.
+      expect(s['messages.delivered']).toBeGreaterThan(50 * 2 * 59 * 0.95);
+      expect(s['messages.delivered']).toBeLessThanOrEqual(50 * 2 * 60);
+      expect(s['messages.dropped']).toBeGreaterThan(50 * 8 * 59 * 0.8);
+      expect(s['sendBuffer.peakBytes']).toBeLessThanOrEqual(50 * 8192);
+    }
+    // Behind a full 8 KiB queue and a 4 KiB path, the newest-dropping consumer reads messages about 6 s old.
+    expect(newest['messages.latencyMs.p50']).toBeGreaterThan(5000);
+    expect(oldest['messages.latencyMs.p50']).toBeLessThan((newest['messages.latencyMs.p50'] as number) / 2);
   });
 
   it('a disconnect policy closes slow consumers over its limit; they reconnect', () => {

@@ -107,6 +107,9 @@ export const networkFields = {
   clientLatencyMs: durationMs.describe('one-way latency client ↔ balancer, drawn once per client'),
   backendLatencyMs: durationMs.describe('one-way latency balancer ↔ server, drawn per connection'),
   downlinkBytesPerSec: positiveQuantity('bytes per second').default(1_250_000).describe('downlink bandwidth of a client, drawn once per client (10 Mbit/s)'),
+  pathBufferBytes: bytes
+    .default(131_072)
+    .describe('bytes in flight between the server socket and the client app (kernel buffers, browser receive quota); beyond them messages wait at the server'),
 };
 
 export const clientFields = {
