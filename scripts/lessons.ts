@@ -2,8 +2,10 @@
  * Writes docs/lessons.md: a gallery of the experiments in experiments/, each with its question,
  * what to look at, a chart and the measured answer, by running every experiment with the built CLI.
  *
- * Usage: npm run lessons [-- --scale F] [-- --only NAME]
- * A reduced --scale is for trying the script; the committed gallery is made at full scale.
+ * Usage: npm run lessons [-- --only NAME,NAME] [-- --scale F]
+ * Sections are written into docs/lessons.md as each experiment finishes, so `--only` refreshes a few
+ * and a failed experiment keeps its earlier section. A reduced --scale is for trying the script;
+ * the committed gallery is made at full scale.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -121,42 +123,68 @@ function section(e: Parsed, file: string, image: string | undefined, answer: str
   ].join('\n');
 }
 
+/** The page's sections by experiment name, from an earlier docs/lessons.md. */
+function readSections(file: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!existsSync(file)) return out;
+  for (const part of readFileSync(file, 'utf8').split(/^(?=## )/m).slice(1)) out.set(part.split('\n')[0]?.slice(3).trim() ?? '', part.trimEnd() + '\n');
+  return out;
+}
+
+function writePage(file: string, names: readonly string[], sections: ReadonlyMap<string, string>, scale: string | undefined): void {
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const shown = names.filter((n) => sections.has(n));
+  const header = [
+    '# Lessons: the experiment gallery',
+    '',
+    `Each experiment in \`experiments/\` asks one question of a WebSocket fleet. This page shows, for each, the question, what to look at, its key chart and the measured answer from a seeded run (wsfleet ${version}${scale ? `, at --scale ${scale}` : ''}). It is generated: \`npm run lessons\` runs every experiment again and rewrites this page and \`docs/lessons/*.png\`; \`npm run lessons -- --only NAME\` refreshes one.`,
+    '',
+    shown.map((n) => `[${n}](#${n})`).join(' · '),
+    '',
+  ].join('\n');
+  writeFileSync(file, `${header}\n${shown.map((n) => sections.get(n)).join('\n')}`);
+}
+
 function main(): void {
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
   const { scale, only } = args();
-  const files = readdirSync(join(root, 'experiments'))
-    .filter((f) => f.endsWith('.yaml') && (only === undefined || f === `${only}.yaml`))
+  const all = readdirSync(join(root, 'experiments'))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.replace(/\.yaml$/, ''))
     .sort();
+  const wanted = only === undefined ? all : all.filter((n) => only.split(',').includes(n));
+  const page = join(docs, 'lessons.md');
+  const sections = readSections(page);
   mkdirSync(images, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'wsfleet-lessons-'));
-  const sections: string[] = [];
+  const failed: string[] = [];
   try {
-    for (const f of files) {
-      const file = `experiments/${f}`;
+    for (const name of wanted) {
+      const file = `experiments/${name}.yaml`;
       const e = parse(readFileSync(join(root, file), 'utf8')) as Parsed;
       process.stderr.write(`lessons: ${e.name}\n`);
       const out = join(work, e.name);
-      run(file, out, scale);
+      try {
+        run(file, out, scale);
+      } catch (error) {
+        process.stderr.write(`lessons: ${(error as Error).message}; its earlier section is kept\n`);
+        failed.push(name);
+        continue;
+      }
       const chart = keyChart(e, out);
       const image = chart === undefined ? undefined : `${e.name}.png`;
       if (chart !== undefined && image !== undefined) copyFileSync(chart, join(images, image));
-      sections.push(section(e, file, image, measured(e, out), scale));
+      sections.set(e.name, section(e, file, image, measured(e, out), scale).trimEnd() + '\n');
+      writePage(page, all, sections, scale);
+      rmSync(out, { recursive: true, force: true });
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-  const toc = sections.map((s) => s.split('\n')[0]?.slice(3) ?? '').map((n) => `[${n}](#${n})`).join(' · ');
-  const header = [
-    '# Lessons: the experiment gallery',
-    '',
-    `Each experiment in \`experiments/\` asks one question of a WebSocket fleet. This page shows, for each, the question, what to look at, its key chart and the measured answer from a seeded run (wsfleet ${version}${scale ? `, at --scale ${scale}` : ''}). It is generated: \`npm run lessons\` runs every experiment again and rewrites this page and \`docs/lessons/*.png\`.`,
-    '',
-    toc,
-    '',
-  ].join('\n');
-  if (only === undefined) writeFileSync(join(docs, 'lessons.md'), `${header}\n${sections.join('\n')}`);
-  else process.stdout.write(sections.join('\n'));
+  if (failed.length > 0) {
+    process.stderr.write(`lessons: failed: ${failed.join(', ')}\n`);
+    process.exitCode = 1;
+  }
 }
 
 main();

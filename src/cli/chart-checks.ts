@@ -1,6 +1,7 @@
 import type { Experiment } from '../experiment/index.js';
 import type { RunResult } from '../metrics/index.js';
 import { InputError } from './errors.js';
+import { messageMetrics } from '../experiment/schema/alerts.js';
 
 type Problem = { path: string; message: string };
 
@@ -10,9 +11,17 @@ const fail = (file: string, problems: Problem[], written: string): never => {
 
 const oneOfList = (names: readonly string[]): string => (names.length > 12 ? `${names.slice(0, 12).join(', ')}, …` : names.join(', '));
 
-/** Chart entries that cannot be drawn whatever the run gives: sweep charts without a sweep, an x that is not a grid path. */
+/**
+ * What cannot work whatever the run gives: sweep charts without a sweep, an x that is not a grid
+ * path, an alert on a message column without messages.
+ */
 export function checkChartsBeforeRun(file: string, e: Experiment): void {
   const problems: Problem[] = [];
+  e.alerts.forEach((a, k) => {
+    if (e.messages === null && a.aggregate === undefined && a.scope === 'fleet' && messageMetrics.includes(a.metric)) {
+      problems.push({ path: `alerts[${String(k)}].metric`, message: `expected a messages: section; ${a.metric} is sampled only with messages` });
+    }
+  });
   e.charts.forEach((c, k) => {
     if (typeof c === 'string' || c['sweep-curve'] === undefined) return;
     const grid = Object.keys(e.sweep?.grid ?? {});

@@ -30,7 +30,7 @@ export const FLEET_COLUMNS = [
 export const SERVER_COLUMNS = ['connections', 'cpu', 'queue', 'memoryBytes', 'handshakes', 'refusals', 'up'] as const;
 
 /** Extra fleet columns when the experiment has messages; counts are per interval, latency percentiles of the interval's deliveries. */
-const MESSAGE_COLUMNS = [
+export const MESSAGE_COLUMNS = [
   'messages.published',
   'messages.delivered',
   'messages.dropped',

@@ -45,6 +45,7 @@ describe('invalid alert rules', () => {
     ['alerts=[{ name: a, metric: cpu, above: 1 }]', /alerts\[0\]\.metric: expected a fleet column/],
     ['alerts=[{ name: a, scope: server, metric: clients.connected, above: 1 }]', /alerts\[0\]\.metric: expected a server column/],
     ['alerts=[{ name: a, metric: connect.failed, above: 1 }, { name: a, metric: connect.failed, below: 1 }]', /alerts\[1\]\.name: expected a unique name/],
+    ['alerts=[{ name: a, metric: messages.latencyP99Ms, above: 100 }]', /alerts\[0\]\.metric: expected a messages: section/],
   ])('%s', (set, message) => {
     const out = join(work, 'bad');
     const r = wsfleet(['run', 'experiments/monitoring-alerting.yaml', '--set', set, '--out', out]);
@@ -52,5 +53,15 @@ describe('invalid alert rules', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(STACK_LINE);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('alerts on message columns', () => {
+  it('are evaluated in an experiment with messages', () => {
+    const out = join(work, 'messages');
+    const r = wsfleet(['run', 'experiments/slow-consumers.yaml', '--scale', '0.05', '--set', 'sweep.replications=1', '--set', 'alerts=[{ name: slow-delivery, metric: messages.latencyP99Ms, above: 1000 }]', '--out', out, '--quiet'], 120_000);
+    expect(r.status, r.stderr).toBe(0);
+    const stats = readFileSync(join(out, 'summary.csv'), 'utf8');
+    expect(stats).toContain('alerts.slow-delivery.firings');
   });
 });

@@ -1,14 +1,16 @@
 import { z } from 'zod';
-import { FLEET_COLUMNS, SERVER_COLUMNS } from '../../sim/index.js';
+import { FLEET_COLUMNS, MESSAGE_COLUMNS, SERVER_COLUMNS } from '../../sim/index.js';
 
 const serverMetrics: readonly string[] = SERVER_COLUMNS;
-const fleetMetrics: readonly string[] = FLEET_COLUMNS;
+/** Message columns exist only when the experiment has `messages:`; checked with the whole experiment. */
+export const messageMetrics: readonly string[] = MESSAGE_COLUMNS;
+const fleetMetrics: readonly string[] = [...FLEET_COLUMNS, ...MESSAGE_COLUMNS];
 
 /** One alerting rule: a metric over or under a threshold for a duration, per server or fleet-wide. */
 export const alertRule = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lowercase letters, digits and dashes'),
-    metric: z.string().min(1).describe(`fleet scope: a fleet column (${FLEET_COLUMNS.join(', ')}); server scope or with aggregate: a server column (${SERVER_COLUMNS.join(', ')})`),
+    metric: z.string().min(1).describe(`fleet scope: a fleet column (${[...FLEET_COLUMNS, ...MESSAGE_COLUMNS].join(', ')}; message columns need messages:); server scope or with aggregate: a server column (${SERVER_COLUMNS.join(', ')})`),
     scope: z.enum(['server', 'fleet']).default('fleet').describe('server: one alert per server; fleet: one for the fleet'),
     aggregate: z.enum(['sum', 'mean', 'max', 'min']).optional().describe('fleet scope over a server column, across the servers that are up'),
     above: z.number().optional().describe('breach when the value is above this'),
