@@ -1,33 +1,37 @@
 import type { SendQueueView } from '../strategies/index.js';
-import { growColumns } from './columns.js';
 
 const INITIAL_ENTRIES = 1024;
 const INITIAL_CONNECTIONS = 1024;
 
-function makeConnectionColumns(n: number) {
-  return {
-    head: new Int32Array(n).fill(-1),
-    tail: new Int32Array(n).fill(-1),
-    /** The last entry of the path prefix (handed to the kernel), or -1 when none is. */
-    pathLast: new Int32Array(n).fill(-1),
-    pathBytes: new Float64Array(n),
-    pathCount: new Int32Array(n),
-    /** What waits at the server, behind the path: ws's bufferedAmount, what backpressure acts on. */
-    count: new Int32Array(n),
-    queued: new Float64Array(n),
-    /** Bytes the path holds at most: kernel buffers both ends and the client's receive quota. */
-    windowBytes: new Float64Array(n),
-    /** When the path has sent the last written byte, and when the client has consumed the last message. */
-    txDoneMs: new Float64Array(n),
-    consumedMs: new Float64Array(n),
-    slowSince: new Float64Array(n).fill(NaN),
-    msPerByte: new Float64Array(n),
-    msPerMessage: new Float64Array(n),
-    latencyMs: new Float64Array(n),
-  };
-}
+/**
+ * Per-connection fields, interleaved so one connection's state sits in two cache lines (a fan-out
+ * touches every field of thousands of connections per message; separate columns cost a miss each).
+ */
+const C = {
+  head: 0,
+  tail: 1,
+  /** The last entry of the path prefix (handed to the kernel), or -1 when none is. */
+  pathLast: 2,
+  pathBytes: 3,
+  pathCount: 4,
+  /** What waits at the server, behind the path: ws's bufferedAmount, what backpressure acts on. */
+  count: 5,
+  queued: 6,
+  /** Bytes the path holds at most: kernel buffers both ends and the client's receive quota. */
+  windowBytes: 7,
+  /** When the path has sent the last written byte, and when the client has consumed the last message. */
+  txDoneMs: 8,
+  consumedMs: 9,
+  slowSince: 10,
+  msPerByte: 11,
+  msPerMessage: 12,
+  latencyMs: 13,
+} as const;
+const CONNECTION_STRIDE = 16;
 
-const CONNECTION_FILL = { head: -1, tail: -1, pathLast: -1, slowSince: NaN };
+/** Entry fields, one cache line per entry. */
+const E = { channel: 0, serial: 1, bytes: 2, publishedAtMs: 3, doneAtMs: 4, replayed: 5, next: 6 } as const;
+const ENTRY_STRIDE = 8;
 
 /** Called for each message a settle finds consumed: connection, channel, serial, publish time, consume time, replayed. */
 export type DeliveredFn = (i: number, channel: number, serial: number, publishedAtMs: number, doneAtMs: number, replayed: boolean) => void;
@@ -44,77 +48,104 @@ export type RemovedFn = (i: number, channel: number, serial: number) => void;
  * rates: the path (bytes at the client's downlink bandwidth, then one-way latency) and the client
  * application (1 / consumePerSec per message). So a message's consume time is fixed when it is
  * written, and the queue needs no events: `settle` pops what is consumed by now (checked against a
- * per-event version in test/sim/messages.test.ts). Entries live in one pool of typed arrays, linked
- * per connection. A held message (long polling) waits with an infinite consume time until `release`.
+ * per-event version in test/sim/messages.test.ts). Connections and entries are records in two
+ * Float64Arrays; entries are linked per connection. A held message (long polling) waits with an
+ * infinite consume time until `release`.
  */
 export class SendQueues {
-  // entry pool
-  private channel = new Int32Array(INITIAL_ENTRIES);
-  private serial = new Float64Array(INITIAL_ENTRIES);
-  private bytes = new Float64Array(INITIAL_ENTRIES);
-  private publishedAtMs = new Float64Array(INITIAL_ENTRIES);
-  private doneAtMs = new Float64Array(INITIAL_ENTRIES);
-  private replayed = new Uint8Array(INITIAL_ENTRIES);
-  private next = new Int32Array(INITIAL_ENTRIES).fill(-1);
+  private ent = new Float64Array(INITIAL_ENTRIES * ENTRY_STRIDE);
   private free = -1;
   private used = 0;
-  /** Per connection: queue ends, path prefix, sizes, pacing state, and the client's rates. */
-  private c = makeConnectionColumns(INITIAL_CONNECTIONS);
+  private conn = SendQueues.connections(INITIAL_CONNECTIONS);
   /** Bytes waiting at servers over all connections (consumed entries leave at their next settle). */
   totalBytes = 0;
 
+  private static connections(n: number): Float64Array {
+    const conn = new Float64Array(n * CONNECTION_STRIDE);
+    for (let i = 0; i < n; i++) {
+      const o = i * CONNECTION_STRIDE;
+      conn[o + C.head] = -1;
+      conn[o + C.tail] = -1;
+      conn[o + C.pathLast] = -1;
+      conn[o + C.slowSince] = NaN;
+    }
+    return conn;
+  }
+
+  private get(i: number, field: number): number {
+    return this.conn[i * CONNECTION_STRIDE + field] as number;
+  }
+
+  private set(i: number, field: number, value: number): void {
+    this.conn[i * CONNECTION_STRIDE + field] = value;
+  }
+
+  private e(e: number, field: number): number {
+    return this.ent[e * ENTRY_STRIDE + field] as number;
+  }
+
+  private next(e: number): number {
+    return this.ent[e * ENTRY_STRIDE + E.next] as number;
+  }
+
   /** Bytes waiting at the server behind the path (bufferedAmount). */
   queuedBytes(i: number): number {
-    return this.c.queued[i] ?? 0;
+    return this.conn[i * CONNECTION_STRIDE + C.queued] ?? 0;
   }
 
   /** Messages waiting at the server behind the path. */
   queuedMessages(i: number): number {
-    return this.c.count[i] ?? 0;
+    return this.conn[i * CONNECTION_STRIDE + C.count] ?? 0;
   }
 
   /** Whether anything written is not yet consumed (in the path or at the server). */
   pending(i: number): boolean {
-    return (this.c.head[i] ?? -1) >= 0;
+    return (this.conn[i * CONNECTION_STRIDE + C.head] ?? -1) >= 0;
   }
 
   /** Makes room for connection index `i`. */
   ensure(i: number): void {
-    let n = this.c.head.length;
+    let n = this.conn.length / CONNECTION_STRIDE;
     if (i < n) return;
     while (n <= i) n *= 2;
-    this.c = growColumns(this.c, n, CONNECTION_FILL);
+    const grown = SendQueues.connections(n);
+    grown.set(this.conn);
+    this.conn = grown;
   }
 
   /** A client's path and application: ms per byte of downlink, ms per message consumed. */
   setRates(i: number, msPerByte: number, msPerMessage: number): void {
     this.ensure(i);
-    this.c.msPerByte[i] = msPerByte;
-    this.c.msPerMessage[i] = msPerMessage;
+    this.set(i, C.msPerByte, msPerByte);
+    this.set(i, C.msPerMessage, msPerMessage);
   }
 
   /** A new connection starts with an empty, idle pipe. */
   open(i: number, nowMs: number, oneWayMs: number, windowBytes: number): void {
     this.ensure(i);
-    this.c.txDoneMs[i] = nowMs;
-    this.c.consumedMs[i] = nowMs;
-    this.c.slowSince[i] = NaN;
-    this.c.latencyMs[i] = oneWayMs;
-    this.c.windowBytes[i] = windowBytes;
+    this.set(i, C.txDoneMs, nowMs);
+    this.set(i, C.consumedMs, nowMs);
+    this.set(i, C.slowSince, NaN);
+    this.set(i, C.latencyMs, oneWayMs);
+    this.set(i, C.windowBytes, windowBytes);
   }
 
   /** Pops the messages consumed by `nowMs`, oldest first; the path takes more from the server's queue. */
   settle(i: number, nowMs: number, softLimitBytes: number, delivered: DeliveredFn): void {
-    let e = this.c.head[i] as number;
-    if (e < 0 || (this.doneAtMs[e] as number) > nowMs) return;
-    while (e >= 0 && (this.doneAtMs[e] as number) <= nowMs) {
-      delivered(i, this.channel[e] as number, this.serial[e] as number, this.publishedAtMs[e] as number, this.doneAtMs[e] as number, this.replayed[e] === 1);
-      const n = this.next[e] as number;
+    let e = this.get(i, C.head);
+    if (e < 0 || this.e(e, E.doneAtMs) > nowMs) return;
+    const ent = this.ent;
+    while (e >= 0) {
+      const o = e * ENTRY_STRIDE;
+      const done = ent[o + E.doneAtMs] as number;
+      if (done > nowMs) break;
+      delivered(i, ent[o + E.channel] as number, ent[o + E.serial] as number, ent[o + E.publishedAtMs] as number, done, ent[o + E.replayed] === 1);
+      const n = ent[o + E.next] as number;
       this.unlinkHead(i, e);
       e = n;
     }
     this.advance(i);
-    if ((this.c.queued[i] as number) <= softLimitBytes) this.c.slowSince[i] = NaN;
+    if (this.get(i, C.queued) <= softLimitBytes) this.set(i, C.slowSince, NaN);
   }
 
   /**
@@ -123,36 +154,41 @@ export class SendQueues {
    */
   push(i: number, channel: number, serial: number, bytes: number, publishedAtMs: number, writeMs: number, replayed: boolean, hold: boolean): number {
     const e = this.alloc();
-    this.channel[e] = channel;
-    this.serial[e] = serial;
-    this.bytes[e] = bytes;
-    this.publishedAtMs[e] = publishedAtMs;
-    this.replayed[e] = replayed ? 1 : 0;
-    this.doneAtMs[e] = hold ? Infinity : this.pace(i, writeMs, bytes);
-    this.next[e] = -1;
-    const t = this.c.tail[i] as number;
-    if (t >= 0) this.next[t] = e;
-    else this.c.head[i] = e;
-    this.c.tail[i] = e;
-    this.c.count[i] = (this.c.count[i] as number) + 1;
-    this.c.queued[i] = (this.c.queued[i] as number) + bytes;
+    const o = e * ENTRY_STRIDE;
+    const ent = this.ent;
+    const done = hold ? Infinity : this.pace(i, writeMs, bytes);
+    ent[o + E.channel] = channel;
+    ent[o + E.serial] = serial;
+    ent[o + E.bytes] = bytes;
+    ent[o + E.publishedAtMs] = publishedAtMs;
+    ent[o + E.replayed] = replayed ? 1 : 0;
+    ent[o + E.doneAtMs] = done;
+    ent[o + E.next] = -1;
+    const c = i * CONNECTION_STRIDE;
+    const conn = this.conn;
+    const t = conn[c + C.tail] as number;
+    if (t >= 0) ent[t * ENTRY_STRIDE + E.next] = e;
+    else conn[c + C.head] = e;
+    conn[c + C.tail] = e;
+    conn[c + C.count] = (conn[c + C.count] as number) + 1;
+    conn[c + C.queued] = (conn[c + C.queued] as number) + bytes;
     this.totalBytes += bytes;
-    if (this.c.pathLast[i] === t) this.advance(i);
-    return this.doneAtMs[e] as number;
+    if (conn[c + C.pathLast] === t) this.advance(i);
+    return done;
   }
 
   /** Marks the connection slow from `nowMs` if it is over `softLimitBytes` and was not already. */
   markSlow(i: number, nowMs: number, softLimitBytes: number): void {
-    if ((this.c.queued[i] as number) > softLimitBytes && Number.isNaN(this.c.slowSince[i])) this.c.slowSince[i] = nowMs;
+    if (this.get(i, C.queued) > softLimitBytes && Number.isNaN(this.get(i, C.slowSince))) this.set(i, C.slowSince, nowMs);
   }
 
   /** Removes the `count` oldest messages waiting at the server (the path's are gone from it), and re-paces the rest from `nowMs`. */
   dropOldest(i: number, count: number, nowMs: number, removed: RemovedFn): void {
-    const prev = this.c.pathLast[i] as number;
+    const prev = this.get(i, C.pathLast);
     let e = this.firstAtServer(i);
     for (let k = 0; k < count && e >= 0; k++) {
-      const n = this.next[e] as number;
-      removed(i, this.channel[e] as number, this.serial[e] as number);
+      const n = this.next(e);
+      removed(i, this.e(e, E.channel), this.e(e, E.serial));
       this.unlinkAtServer(i, prev, e);
       e = n;
     }
@@ -165,15 +201,17 @@ export class SendQueues {
    * returns true; returns false when none is waiting.
    */
   replace(i: number, channel: number, serial: number, bytes: number, publishedAtMs: number, nowMs: number, removed: RemovedFn): boolean {
-    for (let before = this.c.pathLast[i] as number, e = this.firstAtServer(i); e >= 0; before = e, e = this.next[e] as number) {
-      if (this.channel[e] !== channel) continue;
-      removed(i, channel, this.serial[e] as number);
-      this.c.queued[i] = (this.c.queued[i] as number) + bytes - (this.bytes[e] as number);
-      this.totalBytes += bytes - (this.bytes[e] as number);
-      this.serial[e] = serial;
-      this.bytes[e] = bytes;
-      this.publishedAtMs[e] = publishedAtMs;
-      this.replayed[e] = 0;
+    for (let before = this.get(i, C.pathLast), e = this.firstAtServer(i); e >= 0; before = e, e = this.next(e)) {
+      if (this.e(e, E.channel) !== channel) continue;
+      removed(i, channel, this.e(e, E.serial));
+      const delta = bytes - this.e(e, E.bytes);
+      this.set(i, C.queued, this.get(i, C.queued) + delta);
+      this.totalBytes += delta;
+      const o = e * ENTRY_STRIDE;
+      this.ent[o + E.serial] = serial;
+      this.ent[o + E.bytes] = bytes;
+      this.ent[o + E.publishedAtMs] = publishedAtMs;
+      this.ent[o + E.replayed] = 0;
       this.repace(i, nowMs, before);
       this.advance(i);
       return true;
@@ -183,16 +221,16 @@ export class SendQueues {
 
   /** Bytes of the message of `channel` (a conflation key) waiting at the server, 0 when none. */
   queuedBytesOf(i: number, channel: number): number {
-    for (let e = this.firstAtServer(i); e >= 0; e = this.next[e] as number) if (this.channel[e] === channel) return this.bytes[e] as number;
+    for (let e = this.firstAtServer(i); e >= 0; e = this.next(e)) if (this.e(e, E.channel) === channel) return this.e(e, E.bytes);
     return 0;
   }
 
   /** Sends every held message now (a poll answered at `writeMs`); returns how many. */
   release(i: number, writeMs: number): number {
     let n = 0;
-    for (let e = this.c.head[i] as number; e >= 0; e = this.next[e] as number) {
-      if (this.doneAtMs[e] !== Infinity) continue;
-      this.doneAtMs[e] = this.pace(i, writeMs, this.bytes[e] as number);
+    for (let e = this.get(i, C.head); e >= 0; e = this.next(e)) {
+      if (this.e(e, E.doneAtMs) !== Infinity) continue;
+      this.ent[e * ENTRY_STRIDE + E.doneAtMs] = this.pace(i, writeMs, this.e(e, E.bytes));
       n++;
     }
     this.advance(i);
@@ -201,13 +239,13 @@ export class SendQueues {
 
   /** Empties the queue of a closed connection: everything left is removed unconsumed. */
   discard(i: number, removed: RemovedFn): void {
-    for (let e = this.c.head[i] as number; e >= 0; ) {
-      const n = this.next[e] as number;
-      removed(i, this.channel[e] as number, this.serial[e] as number);
+    for (let e = this.get(i, C.head); e >= 0; ) {
+      const n = this.next(e);
+      removed(i, this.e(e, E.channel), this.e(e, E.serial));
       this.unlinkHead(i, e);
       e = n;
     }
-    this.c.slowSince[i] = NaN;
+    this.set(i, C.slowSince, NaN);
   }
 
   /** A read-only view of connection i's queue at the server for a backpressure policy; valid until the next call. */
@@ -221,117 +259,111 @@ export class SendQueues {
   /** When the oldest message waiting at the server was published; NaN when none waits. */
   oldestAtMs(i: number): number {
     const e = this.firstAtServer(i);
-    return e < 0 ? NaN : (this.publishedAtMs[e] as number);
+    return e < 0 ? NaN : this.e(e, E.publishedAtMs);
   }
 
   slowSinceMs(i: number): number {
-    return this.c.slowSince[i] as number;
+    return this.get(i, C.slowSince);
   }
 
   private firstAtServer(i: number): number {
-    const last = this.c.pathLast[i] as number;
-    return last < 0 ? (this.c.head[i] as number) : (this.next[last] as number);
+    const last = this.get(i, C.pathLast);
+    return last < 0 ? this.get(i, C.head) : this.next(last);
   }
 
   /** Moves messages from the server's queue into the path while the window has room (the first always fits). */
   private advance(i: number): void {
-    const c = this.c;
-    const window = c.windowBytes[i] as number;
+    const conn = this.conn;
+    const c = i * CONNECTION_STRIDE;
+    const window = conn[c + C.windowBytes] as number;
     let e = this.firstAtServer(i);
-    while (e >= 0 && this.doneAtMs[e] !== Infinity) {
-      const b = this.bytes[e] as number;
-      if ((c.pathCount[i] as number) > 0 && (c.pathBytes[i] as number) + b > window) break;
-      c.pathBytes[i] = (c.pathBytes[i] as number) + b;
-      c.pathCount[i] = (c.pathCount[i] as number) + 1;
-      c.queued[i] = (c.queued[i] as number) - b;
-      c.count[i] = (c.count[i] as number) - 1;
+    while (e >= 0) {
+      const o = e * ENTRY_STRIDE;
+      if (this.ent[o + E.doneAtMs] === Infinity) break;
+      const b = this.ent[o + E.bytes] as number;
+      if ((conn[c + C.pathCount] as number) > 0 && (conn[c + C.pathBytes] as number) + b > window) break;
+      conn[c + C.pathBytes] = (conn[c + C.pathBytes] as number) + b;
+      conn[c + C.pathCount] = (conn[c + C.pathCount] as number) + 1;
+      conn[c + C.queued] = (conn[c + C.queued] as number) - b;
+      conn[c + C.count] = (conn[c + C.count] as number) - 1;
       this.totalBytes -= b;
-      c.pathLast[i] = e;
-      e = this.next[e] as number;
+      conn[c + C.pathLast] = e;
+      e = this.ent[o + E.next] as number;
     }
-    if (c.count[i] === 0) c.queued[i] = 0;
+    if (conn[c + C.count] === 0) conn[c + C.queued] = 0;
   }
-
-  private lastSentMs = 0;
 
   /** When a message of `bytes` written at `writeMs` is consumed, advancing the connection's two stages. */
   private pace(i: number, writeMs: number, bytes: number): number {
-    const sentMs = Math.max(writeMs, this.c.txDoneMs[i] as number) + bytes * (this.c.msPerByte[i] as number);
-    this.c.txDoneMs[i] = sentMs;
-    this.lastSentMs = sentMs;
-    const doneMs = Math.max(sentMs + (this.c.latencyMs[i] as number), this.c.consumedMs[i] as number) + (this.c.msPerMessage[i] as number);
-    this.c.consumedMs[i] = doneMs;
+    const conn = this.conn;
+    const c = i * CONNECTION_STRIDE;
+    const sentMs = Math.max(writeMs, conn[c + C.txDoneMs] as number) + bytes * (conn[c + C.msPerByte] as number);
+    conn[c + C.txDoneMs] = sentMs;
+    const doneMs = Math.max(sentMs + (conn[c + C.latencyMs] as number), conn[c + C.consumedMs] as number) + (conn[c + C.msPerMessage] as number);
+    conn[c + C.consumedMs] = doneMs;
     return doneMs;
   }
 
   /** After a removal, the messages after entry `from` (-1: from the head) are sent again from `nowMs`, in order (held ones stay held). */
   private repace(i: number, nowMs: number, from: number): void {
     // What waits at the server starts on the wire now, behind what the path already holds.
-    this.c.txDoneMs[i] = nowMs;
-    this.c.consumedMs[i] = from < 0 ? nowMs : Math.max(nowMs, this.doneAtMs[from] as number);
-    for (let e = from < 0 ? (this.c.head[i] as number) : (this.next[from] as number); e >= 0; e = this.next[e] as number) {
-      if (this.doneAtMs[e] !== Infinity) this.doneAtMs[e] = this.pace(i, nowMs, this.bytes[e] as number);
+    this.set(i, C.txDoneMs, nowMs);
+    this.set(i, C.consumedMs, from < 0 ? nowMs : Math.max(nowMs, this.e(from, E.doneAtMs)));
+    for (let e = from < 0 ? this.get(i, C.head) : this.next(from); e >= 0; e = this.next(e)) {
+      const o = e * ENTRY_STRIDE + E.doneAtMs;
+      if (this.ent[o] !== Infinity) this.ent[o] = this.pace(i, nowMs, this.e(e, E.bytes));
     }
   }
 
   /** Unlinks entry e waiting at the server, whose predecessor is `prev` (-1 for the head). */
   private unlinkAtServer(i: number, prev: number, e: number): void {
-    const c = this.c;
-    const n = this.next[e] as number;
-    if (prev < 0) c.head[i] = n;
-    else this.next[prev] = n;
-    if (c.tail[i] === e) c.tail[i] = prev;
-    c.count[i] = (c.count[i] as number) - 1;
-    c.queued[i] = (c.queued[i] as number) - (this.bytes[e] as number);
-    this.totalBytes -= this.bytes[e] as number;
-    if (c.count[i] === 0) c.queued[i] = 0;
-    this.next[e] = this.free;
+    const n = this.next(e);
+    const b = this.e(e, E.bytes);
+    if (prev < 0) this.set(i, C.head, n);
+    else this.ent[prev * ENTRY_STRIDE + E.next] = n;
+    if (this.get(i, C.tail) === e) this.set(i, C.tail, prev);
+    const count = this.get(i, C.count) - 1;
+    this.set(i, C.count, count);
+    this.set(i, C.queued, count === 0 ? 0 : this.get(i, C.queued) - b);
+    this.totalBytes -= b;
+    this.ent[e * ENTRY_STRIDE + E.next] = this.free;
     this.free = e;
   }
 
   /** Unlinks the head, in the path or (with no path) at the server. */
   private unlinkHead(i: number, e: number): void {
-    const c = this.c;
-    if ((c.pathLast[i] as number) < 0) {
+    const conn = this.conn;
+    const c = i * CONNECTION_STRIDE;
+    if ((conn[c + C.pathLast] as number) < 0) {
       this.unlinkAtServer(i, -1, e);
       return;
     }
-    c.pathCount[i] = (c.pathCount[i] as number) - 1;
-    c.pathBytes[i] = (c.pathBytes[i] as number) - (this.bytes[e] as number);
-    if (c.pathLast[i] === e) {
-      c.pathLast[i] = -1;
-      c.pathBytes[i] = 0;
+    const o = e * ENTRY_STRIDE;
+    conn[c + C.pathCount] = (conn[c + C.pathCount] as number) - 1;
+    conn[c + C.pathBytes] = (conn[c + C.pathBytes] as number) - (this.ent[o + E.bytes] as number);
+    if (conn[c + C.pathLast] === e) {
+      conn[c + C.pathLast] = -1;
+      conn[c + C.pathBytes] = 0;
     }
-    c.head[i] = this.next[e] as number;
-    if (c.head[i] === -1) c.tail[i] = -1;
-    this.next[e] = this.free;
+    const n = this.ent[o + E.next] as number;
+    conn[c + C.head] = n;
+    if (n === -1) conn[c + C.tail] = -1;
+    this.ent[o + E.next] = this.free;
     this.free = e;
   }
 
   private alloc(): number {
     if (this.free >= 0) {
       const e = this.free;
-      this.free = this.next[e] as number;
+      this.free = this.next(e);
       return e;
     }
-    if (this.used === this.next.length) this.growPool();
+    if (this.used * ENTRY_STRIDE === this.ent.length) {
+      const grown = new Float64Array(this.ent.length * 2);
+      grown.set(this.ent);
+      this.ent = grown;
+    }
     return this.used++;
-  }
-
-  private growPool(): void {
-    const n = this.next.length * 2;
-    const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(n);
-      b.set(a);
-      return b;
-    };
-    this.channel = grow(this.channel);
-    this.serial = grow(this.serial);
-    this.bytes = grow(this.bytes);
-    this.publishedAtMs = grow(this.publishedAtMs);
-    this.doneAtMs = grow(this.doneAtMs);
-    this.replayed = grow(this.replayed);
-    this.next = grow(this.next);
   }
 }
 
