@@ -5,21 +5,26 @@ import { chartNames } from '../report/fleet-charts.js';
 import { InputError } from './errors.js';
 
 /** Prints the experiment as it would run: every profile value and default filled in. */
-export function explainCommand(file: string, options: { set: string[] }): void {
-  const loaded = loadExperiment(file, { sets: options.set, chartNames: chartNames() });
+export function explainCommand(file: string, options: { set: string[]; json?: boolean; scale?: number }): void {
+  const loaded = loadExperiment(file, { sets: options.set, chartNames: chartNames(), ...(options.scale === undefined ? {} : { scale: options.scale }) });
   if (!loaded.ok) throw new InputError(formatIssues(loaded.issues));
+  if (options.json) {
+    const profiles = loaded.profiles.map((p) => ({ name: p.name, description: p.description, sources: p.sources }));
+    process.stdout.write(JSON.stringify({ experiment: loaded.experiment, profiles }) + '\n');
+    return;
+  }
   const sources = loaded.profiles.map((p) => `#   ${p.name}: ${p.description}\n${p.sources.map((s) => `#     - ${s}`).join('\n')}`);
   process.stdout.write(`# Profiles used and where their numbers come from:\n${sources.join('\n')}\n${resolvedExperimentYaml(loaded.experiment)}`);
 }
 
 /** Writes a small, valid experiment to start from. */
-export function newCommand(name: string, options: { dir: string }): void {
+export function newCommand(name: string, options: { dir: string; json?: boolean }): void {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new InputError(`✖ wsfleet new: expected a name of lowercase letters, digits and dashes, got '${name}'`);
   const file = join(options.dir, `${name}.yaml`);
   if (existsSync(file)) throw new InputError(`✖ wsfleet new: ${file} already exists; expected a new name`);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, template(name, relative(dirname(file), join(packageRoot(), 'schema', 'experiment.schema.json'))));
-  process.stdout.write(`Wrote ${file}. Run it with: wsfleet run ${file}\n`);
+  process.stdout.write(options.json ? JSON.stringify({ file }) + '\n' : `Wrote ${file}. Run it with: wsfleet run ${file}\n`);
 }
 
 function template(name: string, schemaPath: string): string {

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { listProfiles, loadProfile, packageRoot, PROFILE_KINDS } from '../experiment/index.js';
 import { admissions, backoffs, backpressures, balancers, heartbeats, resumes, shedders, type StrategyEntry } from '../strategies/index.js';
 import { charts } from '../report/fleet-charts.js';
+import { chartKindDocs } from '../report/chart-requests.js';
 import { InputError } from './errors.js';
 import { textTable } from './table.js';
 
@@ -46,7 +47,10 @@ const SECTIONS: Record<string, () => Row[]> = {
     ...strategyRows('backpressure', backpressures),
     ...strategyRows('resume', resumes),
   ],
-  charts: () => Object.entries(charts).map(([name, c]) => ({ kind: 'chart', name, doc: c.doc })),
+  charts: () => [
+    ...Object.entries(charts).map(([name, c]) => ({ kind: 'chart', name, doc: c.doc })),
+    ...Object.entries(chartKindDocs).map(([name, doc]) => ({ kind: 'chart-with-options', name, doc })),
+  ],
 };
 
 export function listCommand(what: string | undefined, options: { json?: boolean }): void {

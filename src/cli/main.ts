@@ -5,6 +5,9 @@ import { experimentJsonSchema, packageVersion } from '../experiment/index.js';
 import { chartNames } from '../report/fleet-charts.js';
 import { EXIT, InputError } from './errors.js';
 import { runCommand } from './run.js';
+import { mergeCommand } from './merge.js';
+import { reportCommand } from './report.js';
+import type { Shard } from './sweep.js';
 import { listCommand } from './list.js';
 import { explainCommand, newCommand } from './explain.js';
 import { registerRealCommands } from './real-commands.js';
@@ -19,6 +22,28 @@ function seedArg(value: string): number {
   return n;
 }
 
+function jobsArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 256) throw new InvalidArgumentError(`expected a whole number of worker threads from 1 to 256, got '${value}'`);
+  return n;
+}
+
+function scaleArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d*\.?\d+$/.test(value) || !(n > 0) || n > 1000) throw new InvalidArgumentError(`expected a number above 0 and at most 1000, e.g. 0.1, got '${value}'`);
+  return n;
+}
+
+function shardArg(value: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (m === null || count < 1 || index < 1 || index > count || count > 100_000) {
+    throw new InvalidArgumentError(`expected K/N with 1 <= K <= N, e.g. 2/8, got '${value}'`);
+  }
+  return { index, count };
+}
+
 const program = new Command('wsfleet')
   .description('Discrete-event simulator of WebSocket fleet scaling: what happens to your fleet when…')
   .version(packageVersion())
@@ -29,9 +54,14 @@ const program = new Command('wsfleet')
     `
 Examples:
   wsfleet run experiments/reconnect-storm.yaml      run the flagship experiment
+  wsfleet run experiments/backoff-sweep.yaml --jobs 2
+  wsfleet report results/reconnect-storm-42         redraw charts and report.html
+  wsfleet merge shards/* --out results/sweep        join --shard K/N folders
   wsfleet list                                      experiments, profiles, strategies, charts
   wsfleet schema --out schema/experiment.schema.json
-Exit codes: 0 done, 2 invalid input (nothing written), 1 internal error.`,
+--json on run, merge, report, list, explain and new prints machine-readable output.
+Colour (the progress bar only) follows NO_COLOR.
+Exit codes: 0 done, 2 invalid input (nothing written), 1 internal error, 130 interrupted (finished runs kept).`,
   );
 
 program
@@ -41,17 +71,63 @@ program
   .option('--out <dir>', 'result folder (default: results/<name>-<seed>)')
   .option('--seed <n>', 'override the experiment seed', seedArg)
   .option('--set <path=value>', 'override a value inside the experiment, e.g. fleet.servers=20 (repeatable)', collect, [])
+  .option('--scale <f>', 'multiply client counts and arrival rates by F (capacities and times stay): for smoke tests', scaleArg)
+  .option('--jobs <n>', 'worker threads for a sweep (default: one per core)', jobsArg)
+  .option('--shard <k/n>', "run only slice K of N of a sweep's runs, into a shard folder for `wsfleet merge`", shardArg)
   .option('--json', 'print {dir, summary} as JSON instead of a table')
+  .option('--quiet', 'print nothing on success (no progress either)')
+  .addHelpText(
+    'after',
+    `
+Progress goes to stderr: a bar on a terminal, one line per finished run otherwise. Ctrl-C stops a
+sweep and keeps every finished run in the result folder's runs/.
+
+Examples:
+  wsfleet run experiments/reconnect-storm.yaml
+  wsfleet run experiments/reconnect-storm.yaml --seed 7 --out /tmp/storm
+  wsfleet run experiments/reconnect-storm.yaml --set fleet.servers=20 --set 'clients.reconnect=immediate'
+  wsfleet run experiments/backoff-sweep.yaml --jobs 2
+  wsfleet run experiments/backoff-sweep.yaml --scale 0.05 --set sweep.replications=1   # a quick smoke run
+  wsfleet run experiments/backoff-sweep.yaml --shard 1/4 --out shards/1   # then: wsfleet merge shards/* --out all`,
+  )
+  .action(runCommand);
+
+program
+  .command('report')
+  .description('redraw the charts and report.html of a result folder from its files, without running anything')
+  .argument('<dir>', 'a result folder written by `wsfleet run` or `wsfleet merge`')
+  .option('--json', 'print {dir, report, charts} as JSON')
   .option('--quiet', 'print nothing on success')
   .addHelpText(
     'after',
     `
+Useful after upgrading wsfleet or changing an experiment's charts: the folder's runs, time series and
+summary are read, never recomputed. A folder redrawn without changes is byte-identical.
+
 Examples:
-  wsfleet run experiments/reconnect-storm.yaml
-  wsfleet run experiments/reconnect-storm.yaml --seed 7 --out /tmp/storm
-  wsfleet run experiments/reconnect-storm.yaml --set fleet.servers=20 --set 'clients.reconnect=immediate'`,
+  wsfleet report results/reconnect-storm-42
+  wsfleet report results/backoff-sweep-23 --json`,
   )
-  .action(runCommand);
+  .action(reportCommand);
+
+program
+  .command('merge')
+  .description("join a sweep's shard folders into the folder an unsharded run writes, byte for byte")
+  .argument('<dirs...>', 'shard folders written by `wsfleet run --shard K/N`')
+  .requiredOption('--out <dir>', 'result folder to write')
+  .option('--json', 'print {dir, runs, summary} as JSON')
+  .option('--quiet', 'print nothing on success')
+  .addHelpText(
+    'after',
+    `
+Every run of the sweep must be in exactly one of the folders (or identical where repeated), and all
+folders must come from the same experiment, flags and seed.
+
+Examples:
+  wsfleet merge results/backoff-sweep-23-shard-1-of-2 results/backoff-sweep-23-shard-2-of-2 --out results/backoff-sweep
+  wsfleet merge shards/* --out merged --json`,
+  )
+  .action(mergeCommand);
 
 program
   .command('schema')
@@ -84,7 +160,9 @@ program
   .description('print the experiment as it would run: every profile value and default filled in, with sources')
   .argument('<file>', 'experiment YAML file')
   .option('--set <path=value>', 'override a value inside the experiment (repeatable)', collect, [])
-  .addHelpText('after', '\nExample:\n  wsfleet explain experiments/reconnect-storm.yaml --set fleet.servers=20')
+  .option('--scale <f>', 'multiply client counts and arrival rates by F, as `wsfleet run --scale` does', scaleArg)
+  .option('--json', 'print {experiment, profiles} as JSON instead of YAML')
+  .addHelpText('after', '\nExamples:\n  wsfleet explain experiments/reconnect-storm.yaml --set fleet.servers=20\n  wsfleet explain experiments/reconnect-storm.yaml --json')
   .action(explainCommand);
 
 program
@@ -92,6 +170,7 @@ program
   .description('write a small, valid experiment to start from')
   .argument('<name>', 'experiment name (lowercase letters, digits, dashes)')
   .option('--dir <dir>', 'folder to write it in', 'experiments')
+  .option('--json', 'print {file} as JSON')
   .addHelpText('after', '\nExample:\n  wsfleet new my-question && wsfleet run experiments/my-question.yaml')
   .action(newCommand);
 

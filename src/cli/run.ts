@@ -1,11 +1,12 @@
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { formatIssues, loadExperiment, resolvedExperimentYaml, toSimConfig } from '../experiment/index.js';
-import { runSimulation } from '../sim/index.js';
+import { formatIssues, loadExperiment, resolvedExperimentYaml, runExperiment } from '../experiment/index.js';
 import { chartNames } from '../report/fleet-charts.js';
 import type { Summary } from '../metrics/index.js';
 import { InputError } from './errors.js';
-import { runSweep } from './sweep.js';
+import { checkChartsBeforeRun, checkNamesAgainstResult } from './chart-checks.js';
+import { runSweep, sweepDir, type Shard } from './sweep.js';
+import { Progress } from './progress.js';
 import { checkOutDir } from './out-dir.js';
 import { human, textTable } from './table.js';
 
@@ -15,6 +16,12 @@ export interface RunCommandOptions {
   set: string[];
   json?: boolean;
   quiet?: boolean;
+  /** Worker threads for sweeps. @default one per core */
+  jobs?: number;
+  /** Run only this slice of a sweep's runs. */
+  shard?: Shard;
+  /** Multiplies client counts and arrival rates. */
+  scale?: number;
 }
 
 /** The metrics printed after a run, with their labels. */
@@ -40,17 +47,29 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const loaded = loadExperiment(file, {
     sets: options.set,
     chartNames: chartNames(),
+    ...(options.scale === undefined ? {} : { scale: options.scale }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
   if (!loaded.ok) throw new InputError(`${formatIssues(loaded.issues)}\nNothing was run or written.`);
   const { experiment } = loaded;
-  checkOutDir(options.out ?? join('results', `${experiment.name}-${String(experiment.seed)}`));
+  checkOutDir(sweepDir(experiment, options.out, options.shard));
+  if (options.shard !== undefined && experiment.sweep === undefined) {
+    throw new InputError(`✖ --shard ${String(options.shard.index)}/${String(options.shard.count)}: ${file} has no sweep block; expected a sweep to split\nNothing was run or written.`);
+  }
+  checkChartsBeforeRun(file, experiment);
   if (experiment.sweep !== undefined) {
     await runSweep(file, experiment, options);
     return;
   }
   const started = performance.now();
-  const result = runSimulation(toSimConfig(experiment));
+  const progress = new Progress(1, experiment.durationMs, { quiet: options.quiet === true || options.json === true });
+  const result = runExperiment(experiment, {
+    onProgress: (nowMs) => {
+      progress.update(0, nowMs);
+    },
+  });
+  progress.finish();
+  checkNamesAgainstResult(file, experiment, result);
   const wallMs = performance.now() - started;
   const dir = options.out ?? join('results', `${experiment.name}-${String(experiment.seed)}`);
   // The renderer (vega, resvg) loads only when there is something to draw.
@@ -66,6 +85,11 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
 
 function report(name: string, durationMs: number, wallMs: number, summary: Summary, dir: string, charts: string[]): string {
   const rows = HEADLINE.filter(([key]) => key in summary).map(([key, label]) => [label, human(summary[key] as number)]);
+  const alerts = Object.keys(summary).flatMap((k) => /^alerts\.([^.]+)\.firstFiredMs$/.exec(k)?.[1] ?? []);
+  for (const rule of alerts) {
+    const first = summary[`alerts.${rule}.firstFiredMs`] as number;
+    rows.push([`alert ${rule} first fired (s)`, Number.isNaN(first) ? 'never' : human(first / 1000)]);
+  }
   const lines = [
     `${name}: simulated ${human(durationMs / 1000)} s in ${human(wallMs / 1000)} s of wall time`,
     '',

@@ -1,45 +1,60 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import {
   expandGrid,
   formatIssues,
   loadExperiment,
   replicationSeed,
   resolvedExperimentYaml,
-  toSimConfig,
-  variantFolder,
+  runPool,
   type Experiment,
   type InputIssue,
-  type Variant,
 } from '../experiment/index.js';
-import { runSimulation } from '../sim/index.js';
-import { meanCi, type MeanCi, type RunResult, type Summary } from '../metrics/index.js';
+import { encodeRunRecord, roundResult, runRecordName, type RunRecord, type RunResult } from '../metrics/index.js';
 import { chartNames } from '../report/fleet-charts.js';
 import { InputError } from './errors.js';
-import { human, textTable } from './table.js';
+import { checkNamesAgainstResult } from './chart-checks.js';
+import { Progress } from './progress.js';
+import { assembleSweep, flatSummary, readRunRecords, type VariantStats, variantStats } from './sweep-folder.js';
+import { textTable } from './table.js';
+import { humanCi } from '../report/format.js';
 import type { RunCommandOptions } from './run.js';
 
-interface VariantRuns {
-  variant: Variant;
-  runs: { replication: number; seed: number; experiment: Experiment; result?: RunResult }[];
+/** One run of a sweep: a variant at one replication. */
+export interface SweepTask {
+  variant: number;
+  label: string;
+  replication: number;
+  seed: number;
+  experiment: Experiment;
 }
 
-/** Loads every variant × replication first, so a bad grid value fails before any work. */
-function loadVariants(file: string, base: Experiment, options: RunCommandOptions): VariantRuns[] {
+/** Slice `index` (from 1) of `count` equal slices of a sweep's runs. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** Every variant × replication, loaded first so a bad grid value fails before any work; replications vary fastest. */
+export function planSweep(file: string, base: Experiment, sets: readonly string[], scale = 1): SweepTask[] {
   const sweep = base.sweep;
   if (sweep === undefined) throw new TypeError('Expected an experiment with a sweep block');
   const issues: InputIssue[] = [];
-  const out = expandGrid(sweep.grid).map((variant) => ({
-    variant,
-    runs: Array.from({ length: sweep.replications }, (_, replication) => {
+  const tasks = expandGrid(sweep.grid).flatMap((variant) =>
+    Array.from({ length: sweep.replications }, (_, replication) => {
       const seed = replicationSeed(base.seed, replication);
-      const loaded = loadExperiment(file, { sets: options.set, overrides: variant.overrides, seed, chartNames: chartNames() });
+      const loaded = loadExperiment(file, { sets, overrides: variant.overrides, seed, scale, chartNames: chartNames() });
       if (!loaded.ok) issues.push(...loaded.issues);
-      return { replication, seed, experiment: loaded.ok ? loaded.experiment : base };
+      return { variant: variant.index, label: variant.label, replication, seed, experiment: loaded.ok ? loaded.experiment : base };
     }),
-  }));
+  );
   if (issues.length > 0) throw new InputError(`${formatIssues(dedupe(issues))}\nNothing was run or written.`);
-  return out;
+  return tasks;
+}
+
+/** Run `k` (in plan order) belongs to shard `((k mod count) + 1)`: shards get interleaved runs, so equal work. */
+export function inShard(k: number, shard: Shard | undefined): boolean {
+  return shard === undefined || k % shard.count === shard.index - 1;
 }
 
 function dedupe(issues: InputIssue[]): InputIssue[] {
@@ -50,94 +65,121 @@ function dedupe(issues: InputIssue[]): InputIssue[] {
   });
 }
 
-/** Runs a sweep: every variant of the grid, each replicated, written as one result folder. */
+/** What a finished run keeps: the summary always, the full run for the first replication. */
+function toRecord(task: SweepTask, raw: RunResult): RunRecord {
+  const record: RunRecord = { variant: task.variant, label: task.label, replication: task.replication, seed: task.seed, summary: raw.summary };
+  if (task.replication > 0) return record;
+  const { timeseries, events, distributions } = roundResult(raw);
+  return { ...record, resolvedYaml: resolvedExperimentYaml(task.experiment), timeseries, events, ...(distributions === undefined ? {} : { distributions }) };
+}
+
+/** The default folder of a sweep, or of one shard of it. */
+export function sweepDir(base: Experiment, out: string | undefined, shard: Shard | undefined): string {
+  if (out !== undefined) return out;
+  const name = `${base.name}-${String(base.seed)}`;
+  return join('results', shard === undefined ? name : `${name}-shard-${String(shard.index)}-of-${String(shard.count)}`);
+}
+
+/**
+ * Runs a sweep on the worker pool. Each finished run is written at once to a working folder, so
+ * Ctrl-C keeps it; at the end the folder is assembled from those files (or kept as a shard).
+ */
 export async function runSweep(file: string, base: Experiment, options: RunCommandOptions): Promise<void> {
   const sweep = base.sweep;
   if (sweep === undefined) throw new TypeError('Expected an experiment with a sweep block');
-  const variants = loadVariants(file, base, options);
-  // The first run names the metrics, so a misspelt compare entry fails before the rest run.
-  let checked = false;
-  for (const v of variants) {
-    for (const run of v.runs) {
-      run.result = runSimulation(toSimConfig(run.experiment));
-      if (!checked) checkCompare(file, sweep.compare, run.result.summary);
-      checked = true;
+  const all = planSweep(file, base, options.set, options.scale);
+  const tasks = all.filter((_, k) => inShard(k, options.shard));
+  const dir = sweepDir(base, options.out, options.shard);
+  const work = `${dir}.runs-${String(process.pid)}`;
+  const baseYaml = resolvedExperimentYaml(base);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(join(work, 'runs'), { recursive: true });
+  writeFileSync(join(work, 'experiment.resolved.yaml'), baseYaml);
+  const progress = new Progress(tasks.length, base.durationMs, { quiet: options.quiet === true || options.json === true });
+  const abort = new AbortController();
+  const onSigint = (): void => {
+    abort.abort();
+  };
+  process.once('SIGINT', onSigint);
+  let finished = 0;
+  try {
+    const outcome = await runPool(
+      tasks.map((t) => t.experiment),
+      {
+        ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
+        signal: abort.signal,
+        onProgress: (id, nowMs) => {
+          progress.update(id, nowMs);
+        },
+        onDone: (id, result) => {
+          const task = tasks[id] as SweepTask;
+          if (finished === 0) checkNamesAgainstResult(file, base, result);
+          writeFileSync(join(work, 'runs', runRecordName(task.variant, task.replication)), encodeRunRecord(toRecord(task, result)));
+          finished++;
+          progress.done(id, `${task.label} #${String(task.replication + 1)}`);
+        },
+      },
+    );
+    progress.finish();
+    if (outcome === 'aborted' || options.shard !== undefined) {
+      keepShard(work, dir, base, options.shard, tasks.length, finished, outcome === 'aborted');
+      if (outcome === 'aborted') {
+        process.stderr.write(`Interrupted: kept ${String(finished)} of ${String(tasks.length)} finished runs in ${join(dir, 'runs')}/; nothing else was written. Join them with other runs by wsfleet merge.\n`);
+        process.exitCode = 130;
+      } else if (!options.quiet) {
+        reportShard(dir, options, finished);
+      }
+      return;
     }
+    const { commitFolder } = await import('../report/index.js');
+    const runs = readRunRecords(work);
+    commitFolder(dir, await assembleSweep(base, baseYaml, runs));
+    rmSync(work, { recursive: true, force: true });
+    const stats = variantStats([...runs.values()].map((r) => r.record));
+    if (options.json) process.stdout.write(JSON.stringify({ dir, summary: flatSummary(stats) }) + '\n');
+    else if (!options.quiet) process.stdout.write(report(base, stats, dir));
+  } catch (error) {
+    progress.finish();
+    rmSync(work, { recursive: true, force: true });
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
   }
-  const stats = variants.map((v) => summarizeVariant(v));
-  const { commitFolder, runFiles, chartFiles, compareChart, seriesByVariantChart } = await import('../report/index.js');
-  const files: Record<string, string | Uint8Array> = { 'experiment.resolved.yaml': resolvedExperimentYaml(base) };
-  for (const v of variants) {
-    const run = v.runs[0];
-    if (run?.result === undefined) continue;
-    const own = await runFiles(resolvedExperimentYaml(run.experiment), run.result, run.experiment.charts);
-    for (const [name, content] of Object.entries(own)) files[`variants/${variantFolder(v.variant)}/${name}`] = content;
+}
+
+/** The manifest of a partial folder: which experiment, which slice, and how much of it ran. */
+export interface ShardManifest {
+  experiment: string;
+  shard: string;
+  runs: number;
+  finished: number;
+  interrupted: boolean;
+}
+
+function keepShard(work: string, dir: string, base: Experiment, shard: Shard | undefined, runs: number, finished: number, interrupted: boolean): void {
+  const manifest: ShardManifest = {
+    experiment: base.name,
+    shard: shard === undefined ? '1/1' : `${String(shard.index)}/${String(shard.count)}`,
+    runs,
+    finished,
+    interrupted,
+  };
+  writeFileSync(join(work, 'shard.json'), JSON.stringify(manifest, null, 2) + '\n');
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(work, dir);
+}
+
+function reportShard(dir: string, options: RunCommandOptions, finished: number): void {
+  if (options.json) {
+    process.stdout.write(JSON.stringify({ dir, shard: options.shard, runs: finished }) + '\n');
+    return;
   }
-  files['sweep.csv'] = sweepCsv(variants);
-  files['summary.csv'] = stringify([
-    ['variant', 'metric', 'mean', 'ci95', 'n'],
-    ...stats.flatMap((s) => Object.entries(s.metrics).map(([m, c]) => [s.label, m, String(c.mean), String(c.ci95), String(c.n)])),
-  ]);
-  files['summary.json'] = JSON.stringify(flatSummary(stats), null, 2) + '\n';
-  for (const metric of sweep.compare) {
-    Object.assign(files, await chartFiles(`compare-${metric}`, compareChart(metric, stats.map((s) => ({ variant: s.label, ...(s.metrics[metric] as MeanCi) })))));
-  }
-  for (const column of sweep.compareSeries) {
-    const runs = variants.flatMap((v) => (v.runs[0]?.result ? [{ variant: v.variant.label, table: v.runs[0].result.timeseries }] : []));
-    Object.assign(files, await chartFiles(`series-${column}`, seriesByVariantChart(column, runs)));
-  }
-  const dir = options.out ?? join('results', `${base.name}-${String(base.seed)}`);
-  commitFolder(dir, files);
-  if (options.json) process.stdout.write(JSON.stringify({ dir, summary: flatSummary(stats) }) + '\n');
-  else if (!options.quiet) process.stdout.write(report(base, stats, dir));
-}
-
-function checkCompare(file: string, compare: readonly string[], summary: Summary): void {
-  const unknown = compare.filter((m) => !(m in summary));
-  if (unknown.length === 0) return;
-  const known = Object.keys(summary).join(', ');
-  throw new InputError(`✖ ${file} sweep.compare: unknown metric ${unknown.join(', ')}; expected one of: ${known}\nNothing was written.`);
-}
-
-interface VariantStats {
-  label: string;
-  metrics: Record<string, MeanCi>;
-}
-
-function summarizeVariant(v: VariantRuns): VariantStats {
-  const summaries = v.runs.flatMap((r) => (r.result ? [r.result.summary] : []));
-  const keys = Object.keys(summaries[0] ?? {});
-  return { label: v.variant.label, metrics: Object.fromEntries(keys.map((k) => [k, meanCi(summaries.map((s) => s[k] as number))])) };
-}
-
-/** `variants.<n>.<metric>.mean` and `.ci95`: one flat object, like a single run's summary. */
-function flatSummary(stats: VariantStats[]): Summary {
-  const out: Summary = {};
-  stats.forEach((s, k) => {
-    for (const [m, c] of Object.entries(s.metrics)) {
-      out[`variants.${String(k + 1)}.${m}.mean`] = Number(c.mean.toPrecision(9));
-      out[`variants.${String(k + 1)}.${m}.ci95`] = Number(c.ci95.toPrecision(9));
-    }
-  });
-  return out;
-}
-
-function sweepCsv(variants: VariantRuns[]): string {
-  const keys = Object.keys(variants[0]?.runs[0]?.result?.summary ?? {});
-  const rows = variants.flatMap((v) =>
-    v.runs.map((r) => [String(v.variant.index + 1), v.variant.label, String(r.replication), String(r.seed), ...keys.map((k) => String(r.result?.summary[k] ?? ''))]),
-  );
-  return stringify([['variant', 'label', 'replication', 'seed', ...keys], ...rows]);
+  process.stdout.write(`Shard ${String(options.shard?.index)}/${String(options.shard?.count)}: ${String(finished)} runs in ${dir}/runs/. Join all shards with: wsfleet merge DIR... --out DIR\n`);
 }
 
 function report(base: Experiment, stats: VariantStats[], dir: string): string {
   const metrics = base.sweep?.compare.length ? base.sweep.compare : ['availability', 'connect.latencyMs.p99'];
   const header = ['variant', ...metrics];
-  const rows = stats.map((s) => [s.label, ...metrics.map((m) => formatCi(s.metrics[m]))]);
-  return `${base.name}: ${String(stats.length)} variants × ${String(base.sweep?.replications ?? 1)} replications\n\n${textTable([header, ...rows])}\n\nResults in ${dir}/ (summary.csv, sweep.csv, variants/, charts/)\n`;
-}
-
-function formatCi(c: MeanCi | undefined): string {
-  if (c === undefined) return '-';
-  return c.n > 1 ? `${human(c.mean)} ± ${human(c.ci95)}` : human(c.mean);
+  const rows = stats.map((s) => [s.label, ...metrics.map((m) => humanCi(s.metrics[m]))]);
+  return `${base.name}: ${String(stats.length)} variants × ${String(base.sweep?.replications ?? 1)} replications\n\n${textTable([header, ...rows])}\n\nResults in ${dir}/ (summary.csv, sweep.csv, runs/, variants/, charts/)\n`;
 }

@@ -7,9 +7,4 @@ export function textTable(rows: readonly (readonly string[])[], align: 'numbers'
     .join('\n');
 }
 
-/** A number for people: integers with separators, others to 3 significant digits. */
-export function human(v: number): string {
-  if (Number.isInteger(v)) return v.toLocaleString('en-US');
-  if (Math.abs(v) >= 100) return Math.round(v).toLocaleString('en-US');
-  return Number(v.toPrecision(3)).toString();
-}
+export { human } from '../report/format.js';

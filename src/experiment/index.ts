@@ -13,3 +13,5 @@ export { runRealExperiment } from './real-run.js';
 export { calibrate, calibratedProfileYaml, type Calibration } from './calibration.js';
 export { isLoopback, REAL_LIMITS, RedisBroker, type RealConfig } from '../real/index.js';
 export { compareSummaries, relativeError, DEFAULT_VALIDATION_METRICS, type MetricComparison } from './validate.js';
+export { runPool, defaultJobs, WorkerRunError, type RunPoolOptions, type WorkerReply } from './pool.js';
+export { runExperiment, faultMarks } from './run.js';

@@ -5,6 +5,7 @@ import { listProfiles, loadProfile, type LoadedProfile } from './profiles.js';
 import { buildExperimentSchema, PROFILE_SLOTS, type Experiment } from './schema/experiment.js';
 import { keysAt } from './schema/keys.js';
 import { modelsDir } from './paths.js';
+import { scaleClients } from './scale.js';
 
 export interface LoadOptions {
   /** `path=value` overrides, applied in order before profiles are merged. */
@@ -13,6 +14,8 @@ export interface LoadOptions {
   modelsDir?: string;
   /** Values set at paths after the `sets`, e.g. one variant of a sweep grid. */
   overrides?: readonly SetFlag[];
+  /** Multiplies client counts and arrival rates (see scaleClients). @default 1 */
+  scale?: number;
   /** Chart names the report layer can draw; the schema accepts only these. */
   chartNames?: readonly string[];
 }
@@ -57,6 +60,7 @@ export function loadExperiment(file: string, options: LoadOptions = {}): LoadRes
   const dir = options.modelsDir ?? modelsDir();
   const origins = mergeProfiles(data, dir, issues, (path) => locate(source, sets, [], path));
   if (issues.length > 0) return { ok: false, issues };
+  if (options.scale !== undefined && options.scale !== 1) scaleClients(data, options.scale);
 
   const schema = buildExperimentSchema(listProfiles(dir), options.chartNames ?? []);
   const parsed = schema.safeParse(data, { reportInput: true });

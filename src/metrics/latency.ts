@@ -1,6 +1,11 @@
 import * as hdr from 'hdr-histogram-js';
 
+import type { CdfPoint } from './result.js';
+
 const MICROS_PER_MS = 1000;
+
+/** Percentiles kept for CDF charts: dense in the tail, where latency problems show. */
+export const CDF_PERCENTILES = [0, 1, 5, 10, 20, 25, 30, 40, 50, 60, 70, 75, 80, 85, 90, 95, 97.5, 99, 99.5, 99.9, 99.99, 100] as const;
 
 /**
  * Latency samples in ms: an HDR histogram at microsecond resolution (3 significant digits)
@@ -30,6 +35,12 @@ export class LatencyRecorder {
   /** The value at `percentile` (0–100), in ms; 0 when empty. */
   percentileMs(percentile: number): number {
     return this.count === 0 ? 0 : this.histogram.getValueAtPercentile(percentile) / MICROS_PER_MS;
+  }
+
+  /** The distribution at {@link CDF_PERCENTILES}: the value below which each share of samples falls; empty when no samples. */
+  cdf(): CdfPoint[] {
+    if (this.count === 0) return [];
+    return CDF_PERCENTILES.map((percentile) => ({ percentile, valueMs: percentile === 100 ? this.maxMs : this.percentileMs(percentile) }));
   }
 
   /** `{prefix}.mean`, `.p50`, `.p90`, `.p99`, `.max` and `.count`. */

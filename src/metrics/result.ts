@@ -14,11 +14,19 @@ export interface RunEvent {
   detail: string;
 }
 
+/** One point of a latency distribution: `percentile` % of samples took at most `valueMs`. */
+export interface CdfPoint {
+  percentile: number;
+  valueMs: number;
+}
+
 /** What one run of the sim or the real fleet produces: the same schema in both worlds. */
 export interface RunResult {
   summary: Summary;
   timeseries: Table;
   events: RunEvent[];
+  /** Latency distributions by metric prefix (e.g. `connect.latencyMs`), from HDR histograms. */
+  distributions?: Record<string, CdfPoint[]>;
 }
 
 /** Rounds to 9 significant digits so files stay short and stable. */

@@ -28,6 +28,8 @@ export interface Marker {
   atMs: number;
   /** Text drawn next to the rule. */
   label: string;
+  /** `alert`: a red rule with its label upright along it, so close firings stay legible. @default 'fault' */
+  tone?: 'fault' | 'alert';
 }
 
 /** Options of {@link timeSeriesChart}. */
@@ -91,7 +93,11 @@ export function timeSeriesSpec(points: TimeSeriesPoint[], options: TimeSeriesCha
     title: options.title,
     ...chartSize,
     config: chartConfig,
-    layer: [lineLayer(points, labels, options), ...(markers.length > 0 ? markerLayers(markers, points) : [])],
+    layer: [
+      lineLayer(points, labels, options),
+      ...(markers.some((m) => m.tone !== 'alert') ? markerLayers(markers.filter((m) => m.tone !== 'alert'), points) : []),
+      ...(markers.some((m) => m.tone === 'alert') ? alertLayers(markers.filter((m) => m.tone === 'alert')) : []),
+    ],
   };
 }
 
@@ -141,6 +147,23 @@ function markerLayers(markers: Marker[], points: TimeSeriesPoint[]): VlLayer[] {
     markerText(values.filter((v) => v.t > middle && v.row === row), 'right', row),
   ]);
   return [rule, ...texts.filter((layer): layer is VlLayer => layer !== undefined)];
+}
+
+const alertColor = '#c0392b';
+
+/** Red rules for alert firings, labelled upright from the bottom of the plot; firings at the same time share one label. */
+function alertLayers(markers: Marker[]): VlLayer[] {
+  const byTime = new Map<number, string[]>();
+  for (const m of [...markers].sort((a, b) => a.atMs - b.atMs)) byTime.set(m.atMs, [...(byTime.get(m.atMs) ?? []), m.label]);
+  const values = [...byTime].map(([atMs, labels]) => ({ t: atMs / 1000, label: labels.join(', ') }));
+  return [
+    { data: { values }, mark: { type: 'rule', color: alertColor, strokeDash: [2, 2] }, encoding: { x: xEncoding } },
+    {
+      data: { values },
+      mark: { type: 'text', angle: 270, align: 'left', baseline: 'bottom', dx: 4, dy: -2, fontSize: 10, color: alertColor },
+      encoding: { x: xEncoding, y: { value: chartSize.height }, text: { field: 'label', type: 'nominal' } },
+    },
+  ];
 }
 
 function markerText(values: { t: number; label: string }[], align: 'left' | 'right', row: number): VlLayer | undefined {

@@ -1,5 +1,6 @@
 import type { RunResult } from '../metrics/index.js';
 import { timeSeriesChart, type Marker, type SeriesOptions } from './charts.js';
+import { cpuByWorkChart } from './cpu-chart.js';
 import type { VlSpec } from './types.js';
 
 /** A chart an experiment can ask for by name. */
@@ -9,7 +10,7 @@ export interface ChartEntry {
 }
 
 /** Columns `server.<id>.<metric>` of the time series, as one series per server. */
-function perServer(result: RunResult, metric: string): SeriesOptions[] {
+export function perServer(result: RunResult, metric: string): SeriesOptions[] {
   const pattern = new RegExp(`^server\\.(\\d+)\\.${metric}$`);
   return result.timeseries.columns.flatMap((column) => {
     const m = pattern.exec(column);
@@ -18,10 +19,19 @@ function perServer(result: RunResult, metric: string): SeriesOptions[] {
 }
 
 /** Faults and health-check flips as labelled rules. */
-function markers(result: RunResult): Marker[] {
-  return result.events
+export function markers(result: RunResult): Marker[] {
+  const faults = result.events
     .filter((e) => e.kind.startsWith('server:'))
     .map((e) => ({ atMs: e.atMs, label: `${e.kind.slice('server:'.length)} ${e.detail}` }));
+  // Each rule's first firing only: a per-server rule can fire on every server.
+  const seen = new Set<string>();
+  const alerts = result.events.flatMap((e) => {
+    const rule = e.detail.split(' (')[0] ?? e.detail;
+    if (e.kind !== 'alert:fired' || seen.has(rule)) return [];
+    seen.add(rule);
+    return [{ atMs: e.atMs, label: `alert ${e.detail}`, tone: 'alert' as const }];
+  });
+  return [...faults, ...alerts];
 }
 
 /** Fleet-wide columns as series; columns the run did not record (no messages, no polling) are left out. */
@@ -177,6 +187,10 @@ export const charts: Record<string, ChartEntry> = {
         yTitle: 'per interval / sessions',
         markers: markers(r),
       }),
+  },
+  'cpu-by-work': {
+    doc: 'fleet CPU stacked by work type: handshakes, messages and heartbeats (the last two with messages:)',
+    build: cpuByWorkChart,
   },
 };
 

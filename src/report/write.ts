@@ -1,8 +1,11 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import type { RunResult, Summary, Table } from '../metrics/index.js';
-import { charts } from './fleet-charts.js';
+import { roundResult, type CdfPoint, type RunResult, type Summary, type Table } from '../metrics/index.js';
+import { parse } from 'yaml';
+import { human } from './format.js';
+import { reportHtml, type HtmlTable } from './html.js';
+import { runCharts, type ChartRequest } from './chart-requests.js';
 import { renderPng, renderSvg } from './render.js';
 import type { VlSpec } from './types.js';
 
@@ -32,8 +35,13 @@ export async function chartFiles(name: string, spec: VlSpec): Promise<FolderFile
   };
 }
 
-/** The files of one run: resolved experiment, time series, summary, events and the named charts. */
-export async function runFiles(resolvedYaml: string, result: RunResult, chartList: readonly string[]): Promise<FolderFiles> {
+/**
+ * The files of one run: resolved experiment, time series, summary, events and the named charts.
+ * Charts are drawn from the values as rounded in the CSV files, so `wsfleet report` redraws them
+ * from those files byte for byte.
+ */
+export async function runFiles(resolvedYaml: string, raw: RunResult, chartList: readonly ChartRequest[]): Promise<FolderFiles> {
+  const result = roundResult(raw);
   const files: FolderFiles = {
     'experiment.resolved.yaml': resolvedYaml,
     'timeseries.csv': tableCsv(result.timeseries),
@@ -41,12 +49,14 @@ export async function runFiles(resolvedYaml: string, result: RunResult, chartLis
     'summary.csv': summaryCsv(result.summary),
     'events.csv': stringify([['atMs', 'kind', 'detail'], ...result.events.map((e) => [cell(e.atMs), e.kind, e.detail])]),
   };
-  for (const name of chartList) {
-    const entry = charts[name];
-    if (entry === undefined) throw new TypeError(`Expected a chart name from ${Object.keys(charts).join(', ')}, got ${name}`);
-    Object.assign(files, await chartFiles(name, entry.build(result)));
-  }
+  if (result.distributions !== undefined) files['distributions.csv'] = distributionsCsv(result.distributions);
+  for (const { name, spec } of runCharts(chartList, result)) Object.assign(files, await chartFiles(name, spec));
   return files;
+}
+
+/** distributions.csv: one row per metric and percentile. */
+export function distributionsCsv(distributions: Record<string, CdfPoint[]>): string {
+  return stringify([['metric', 'percentile', 'valueMs'], ...Object.entries(distributions).flatMap(([m, points]) => points.map((p) => [m, cell(p.percentile), cell(p.valueMs)]))]);
 }
 
 /**
@@ -77,8 +87,48 @@ export interface ResultFolder {
   charts: string[];
 }
 
+/** The specs of the folder's top-level charts, in the order they were added. */
+function chartSpecs(files: FolderFiles): { name: string; spec: VlSpec }[] {
+  return Object.entries(files).flatMap(([path, content]) => {
+    const m = /^charts\/(.+)\.vl\.json$/.exec(path);
+    return m ? [{ name: m[1] as string, spec: JSON.parse(String(content)) as VlSpec }] : [];
+  });
+}
+
+/** Adds report.html, drawn from the folder's resolved experiment and chart specs, with the given tables. */
+export function withReport(files: FolderFiles, subtitle: string, tables: HtmlTable[]): FolderFiles {
+  const resolvedYaml = String(files['experiment.resolved.yaml'] ?? '');
+  return { ...files, 'report.html': reportHtml({ resolvedYaml, subtitle, tables, charts: chartSpecs(files) }) };
+}
+
+/** The summary of one run as a page table. */
+export function summaryTable(summary: Summary): HtmlTable {
+  return { caption: 'Summary (summary.csv)', header: ['metric', 'value'], rows: Object.entries(summary).map(([k, v]) => [k, human(v)]) };
+}
+
+/** Alert rules of a run, from its `alerts.<rule>.*` metrics: firings, first firing and detection after each fault. */
+export function alertTable(summary: Summary): HtmlTable | undefined {
+  const rules = [...new Set(Object.keys(summary).flatMap((k) => /^alerts\.([^.]+)\.firings$/.exec(k)?.[1] ?? []))];
+  if (rules.length === 0) return undefined;
+  const faults = [...new Set(Object.keys(summary).flatMap((k) => /^alerts\.[^.]+\.detectMs\.(fault\d+)$/.exec(k)?.[1] ?? []))];
+  const seconds = (ms: number | undefined): string => (ms === undefined || Number.isNaN(ms) ? 'never' : `${human(ms / 1000)} s`);
+  return {
+    caption: 'Alerts: first firing, and time to detect after each fault (– or never: did not fire)',
+    header: ['rule', 'firings', 'first fired', ...faults.map((f) => `detect ${f.replace('fault', 'fault ')}`)],
+    rows: rules.map((r) => [r, human(summary[`alerts.${r}.firings`] ?? 0), seconds(summary[`alerts.${r}.firstFiredMs`]), ...faults.map((f) => seconds(summary[`alerts.${r}.detectMs.${f}`]))]),
+  };
+}
+
+/** A single run's folder files with report.html. */
+export async function singleRunFiles(resolvedYaml: string, result: RunResult, chartList: readonly ChartRequest[], extraTables: HtmlTable[] = []): Promise<FolderFiles> {
+  const e = (parse(resolvedYaml) ?? {}) as { seed?: number; durationMs?: number };
+  const subtitle = `one run · seed ${String(e.seed)} · ${human((e.durationMs ?? 0) / 1000)} s of virtual time`;
+  const alerts = alertTable(result.summary);
+  return withReport(await runFiles(resolvedYaml, result, chartList), subtitle, [...(alerts ? [alerts] : []), summaryTable(result.summary), ...extraTables]);
+}
+
 /** Writes a single run's folder. */
-export async function writeResultFolder(dir: string, resolvedYaml: string, result: RunResult, chartList: readonly string[]): Promise<ResultFolder> {
-  const files = commitFolder(dir, await runFiles(resolvedYaml, result, chartList));
-  return { dir, files, charts: chartList.map((n) => join(dir, 'charts', `${n}.png`)) };
+export async function writeResultFolder(dir: string, resolvedYaml: string, result: RunResult, chartList: readonly ChartRequest[]): Promise<ResultFolder> {
+  const files = commitFolder(dir, await singleRunFiles(resolvedYaml, result, chartList));
+  return { dir, files, charts: files.filter((f) => /^charts\/[^/]+\.png$/.test(f)).map((f) => join(dir, f)) };
 }

@@ -1,5 +1,5 @@
 import { RngStreams } from '../engine/index.js';
-import { finalizeSummary, type RunResult } from '../metrics/index.js';
+import { finalizeSummary, type CdfPoint, type RunResult } from '../metrics/index.js';
 import type { SimConfig } from './config.js';
 import { Fleet } from './fleet.js';
 import { scheduleFaults } from './faults.js';
@@ -7,20 +7,32 @@ import { startSampler } from './sampler.js';
 import { summarize } from './summary.js';
 import { Autoscaler } from './autoscaler.js';
 
+/** Latency distributions a run reports (RunResult.distributions), by summary prefix. */
+export const DISTRIBUTION_METRICS = ['connect.latencyMs', 'handshake.waitMs'] as const;
+export type DistributionMetric = (typeof DISTRIBUTION_METRICS)[number];
+
+/** Options of {@link runSimulation}. */
+export interface RunSimulationOptions {
+  /** Called with the virtual time every `progressEveryMs` of virtual time. */
+  onProgress?: (nowMs: number) => void;
+  /** Virtual time between progress calls, in ms. @default durationMs / 100 */
+  progressEveryMs?: number;
+}
+
 /** Runs one simulated experiment to its end and returns the result in the shared schema. */
-export function runSimulation(config: SimConfig): RunResult {
-  return simulate(config).result;
+export function runSimulation(config: SimConfig, options: RunSimulationOptions = {}): RunResult {
+  return simulate(config, options).result;
 }
 
 /** Runs one experiment and returns the fleet too, for tests that look inside. */
-export function simulate(config: SimConfig): { fleet: Fleet; result: RunResult } {
+export function simulate(config: SimConfig, options: RunSimulationOptions = {}): { fleet: Fleet; result: RunResult } {
   const fleet = new Fleet(config);
   const autoscaler = config.autoscaler === null ? null : new Autoscaler(fleet, config.autoscaler);
   autoscaler?.start(config.servers.reduce((n, g) => n + g.count, 0));
   fleet.start();
   scheduleFaults(fleet, config.faults, new RngStreams(config.seed).stream('faults'));
   const timeseries = startSampler(fleet, config.sampleIntervalMs);
-  fleet.sim.run({ untilMs: config.durationMs });
+  runInSteps(fleet, config.durationMs, options);
   fleet.finishMessages();
   const summary = summarize(fleet, timeseries);
   // Always present, so variants with and without an autoscaler compare on the same metrics.
@@ -29,5 +41,22 @@ export function simulate(config: SimConfig): { fleet: Fleet; result: RunResult }
   summary['autoscaler.scaleIns'] = autoscaler?.scaleIns ?? 0;
   summary['autoscaler.servers.peak'] = autoscaler?.peakActive ?? fixed;
   summary['autoscaler.servers.final'] = autoscaler?.active().length ?? fixed;
-  return { fleet, result: { summary: finalizeSummary(summary), timeseries, events: fleet.events } };
+  const distributions: Record<DistributionMetric, CdfPoint[]> = { 'connect.latencyMs': fleet.connectLatency.cdf(), 'handshake.waitMs': fleet.handshakeWait.cdf() };
+  return { fleet, result: { summary: finalizeSummary(summary), timeseries, events: fleet.events, distributions } };
+}
+
+/** Runs to the end in slices; no code runs between slices, so the result is the same as one run. */
+function runInSteps(fleet: Fleet, durationMs: number, options: RunSimulationOptions): void {
+  const { onProgress } = options;
+  if (onProgress === undefined) {
+    fleet.sim.run({ untilMs: durationMs });
+    return;
+  }
+  const stepMs = Math.max(options.progressEveryMs ?? durationMs / 100, durationMs / 10_000);
+  for (let untilMs = stepMs; untilMs < durationMs; untilMs += stepMs) {
+    fleet.sim.run({ untilMs });
+    onProgress(untilMs);
+  }
+  fleet.sim.run({ untilMs: durationMs });
+  onProgress(durationMs);
 }

@@ -8,7 +8,7 @@ import type { SimServer } from './server.js';
  * cpu.handshakeOffered is the handshake CPU submitted in the interval as a share of the fleet's cores:
  * above 1, a backlog is forming.
  */
-const FLEET_COLUMNS = [
+export const FLEET_COLUMNS = [
   'clients.present',
   'clients.connected',
   'clients.connecting',
@@ -27,10 +27,10 @@ const FLEET_COLUMNS = [
 ] as const;
 
 /** Per-server columns `server.<id>.<name>`; handshakes and refusals are per interval. */
-const SERVER_COLUMNS = ['connections', 'cpu', 'queue', 'memoryBytes', 'handshakes', 'refusals', 'up'] as const;
+export const SERVER_COLUMNS = ['connections', 'cpu', 'queue', 'memoryBytes', 'handshakes', 'refusals', 'up'] as const;
 
 /** Extra fleet columns when the experiment has messages; counts are per interval, latency percentiles of the interval's deliveries. */
-const MESSAGE_COLUMNS = [
+export const MESSAGE_COLUMNS = [
   'messages.published',
   'messages.delivered',
   'messages.dropped',

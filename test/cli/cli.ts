@@ -14,9 +14,9 @@ export interface CliResult {
 }
 
 /** Runs the built CLI (`node dist/src/cli/main.js …`) synchronously from the repository root. */
-export function wsfleet(args: readonly string[]): CliResult {
+export function wsfleet(args: readonly string[], timeoutMs = 60_000): CliResult {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` before these tests`);
-  const r = spawnSync(process.execPath, [cliPath, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [cliPath, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: timeoutMs });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -3,6 +3,8 @@ import { admissions, backoffs, backpressures, balancers, heartbeats, resumes, sh
 import { durationMs, positiveQuantity } from './distribution.js';
 import { oneOf } from './one-of.js';
 import { strategyChoice } from './strategy.js';
+import { chartEntry } from './charts.js';
+import { alertRules } from './alerts.js';
 
 /** Names of the profiles in models/, by kind; they become enums in the JSON Schema. */
 export interface ProfileNames {
@@ -246,7 +248,6 @@ function section<T extends Record<string, z.ZodType>>(fields: T, forEditor: bool
 }
 
 export function buildExperimentSchema(profiles: ProfileNames, chartNames: readonly string[], forEditor = false) {
-  const chart = chartNames.length > 0 ? z.enum(chartNames as [string, ...string[]]) : z.string();
   return z
     .object({
       $schema: z.string().optional(),
@@ -286,7 +287,8 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
       faults: z.array(oneOf(faultKinds, 'a scheduled fault')).default([]),
       messages: messagesSection.nullable().default(null).describe('channels, publishers, broker, backpressure and resume; null: no messages'),
       polling: pollingSection.nullable().default(null).describe('clients on the long-polling fallback; null: all on WebSocket'),
-      charts: z.array(chart).default([]).describe('charts to draw, by name (wsfleet list charts)'),
+      alerts: alertRules,
+      charts: z.array(chartEntry(chartNames)).default([]).describe('charts to draw: a name (wsfleet list charts) or { kind: options }'),
       autoscaling: z
         .object({
           metric: z.enum(['connections', 'cpu']).default('cpu').describe('mean over active servers, compared with target'),

@@ -1,0 +1,190 @@
+/**
+ * Writes docs/lessons.md: a gallery of the experiments in experiments/, each with its question,
+ * what to look at, a chart and the measured answer, by running every experiment with the built CLI.
+ *
+ * Usage: npm run lessons [-- --only NAME,NAME] [-- --scale F]
+ * Sections are written into docs/lessons.md as each experiment finishes, so `--only` refreshes a few
+ * and a failed experiment keeps its earlier section. A reduced --scale is for trying the script;
+ * the committed gallery is made at full scale.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { human, humanCi } from '../src/report/format.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+const docs = join(root, 'docs');
+const images = join(docs, 'lessons');
+
+interface Parsed {
+  name: string;
+  question: string;
+  lookAt?: string;
+  charts?: (string | Record<string, unknown>)[];
+  alerts?: { name: string }[];
+  sweep?: { compare?: string[]; replications?: number };
+}
+
+/** Summary metrics shown for a single run, when present. */
+const HEADLINE: [string, string][] = [
+  ['availability', 'availability'],
+  ['clients.connected.final', 'clients connected at the end'],
+  ['connect.attempts', 'connect attempts'],
+  ['connect.latencyMs.p99', 'connect latency p99 (ms)'],
+  ['recovery.ms99', 'recovery to 99 % (ms)'],
+  ['connections.dropped', 'connections dropped'],
+  ['servers.cpu.utilization.max', 'busiest server CPU'],
+];
+
+function args(): { scale: string | undefined; only: string | undefined } {
+  const a = process.argv.slice(2);
+  const at = (flag: string): string | undefined => {
+    const k = a.indexOf(flag);
+    return k >= 0 ? a[k + 1] : undefined;
+  };
+  return { scale: at('--scale'), only: at('--only') };
+}
+
+function run(file: string, out: string, scale: string | undefined): void {
+  const r = spawnSync(process.execPath, [cli, 'run', file, '--out', out, '--quiet', ...(scale ? ['--scale', scale] : [])], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`wsfleet run ${file} failed with exit code ${String(r.status)}`);
+}
+
+/** The chart that answers: a sweep's first compared metric, else the experiment's first chart. */
+function keyChart(e: Parsed, out: string): string | undefined {
+  const pngs = existsSync(join(out, 'charts')) ? readdirSync(join(out, 'charts')).filter((f) => f.endsWith('.png')) : [];
+  const compare = e.sweep?.compare?.[0];
+  if (compare !== undefined && pngs.includes(`compare-${compare}.png`)) return join(out, 'charts', `compare-${compare}.png`);
+  const first = e.charts?.find((c): c is string => typeof c === 'string');
+  if (first !== undefined && pngs.includes(`${first}.png`)) return join(out, 'charts', `${first}.png`);
+  const any = pngs.sort()[0];
+  return any === undefined ? undefined : join(out, 'charts', any);
+}
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]): string => `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+type Stats = Record<string, { mean: number; ci95: number; n: number }>;
+
+/** summary.csv of a sweep: variant, metric, mean, ci95, n. */
+function sweepStats(out: string): { label: string; metrics: Stats }[] {
+  const lines = readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n').slice(1);
+  const byVariant = new Map<string, Stats>();
+  for (const line of lines) {
+    const cells = line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)?.map((c) => c.replace(/,$/, '').replace(/^"|"$/g, '').replaceAll('""', '"')) ?? [];
+    const [label = '', metric = '', mean = '', ci95 = '', n = ''] = cells;
+    const stats = byVariant.get(label) ?? {};
+    stats[metric] = { mean: Number(mean), ci95: Number(ci95), n: Number(n) };
+    byVariant.set(label, stats);
+  }
+  return [...byVariant].map(([label, metrics]) => ({ label, metrics }));
+}
+
+function measured(e: Parsed, out: string): string {
+  if (e.sweep !== undefined) {
+    const metrics = e.sweep.compare?.length ? e.sweep.compare : ['availability', 'connect.latencyMs.p99'];
+    const n = e.sweep.replications ?? 1;
+    const rows = sweepStats(out).map((v) => [v.label, ...metrics.map((m) => humanCi(v.metrics[m]))]);
+    return `Mean${n > 1 ? ` ± 95 % confidence interval over ${String(n)} replications` : ' of one run'} per variant:\n\n${table(['variant', ...metrics], rows)}`;
+  }
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Record<string, number | null>;
+  const value = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : human(v));
+  const rows = HEADLINE.filter(([k]) => k in summary).map(([k, label]) => [label, value(summary[k])]);
+  for (const a of e.alerts ?? []) {
+    const first = summary[`alerts.${a.name}.firstFiredMs`];
+    const detect = Object.keys(summary)
+      .filter((k) => k.startsWith(`alerts.${a.name}.detectMs.`))
+      .map((k) => `${k.split('.').pop() ?? ''}: ${summary[k] === null ? 'never' : `${human((summary[k] ?? 0) / 1000)} s`}`);
+    rows.push([`alert ${a.name}`, `${first === null || first === undefined ? 'never fired' : `first at ${human(first / 1000)} s`}${detect.length ? `; detect ${detect.join(', ')}` : ''}`]);
+  }
+  return table(['metric', 'value'], rows);
+}
+
+function section(e: Parsed, file: string, image: string | undefined, answer: string, scale: string | undefined): string {
+  return [
+    `## ${e.name}`,
+    '',
+    `**Question.** ${e.question.trim()}`,
+    '',
+    e.lookAt === undefined ? '' : `**What to look at.** ${e.lookAt.trim()}\n`,
+    image === undefined ? '' : `![${e.name}](lessons/${image})\n`,
+    '**Measured.**',
+    '',
+    answer,
+    '',
+    `Reproduce: \`npx wsfleet run ${file}${scale ? ` --scale ${scale}` : ''}\` and open \`report.html\` in the result folder.`,
+    '',
+  ].join('\n');
+}
+
+/** The page's sections by experiment name, from an earlier docs/lessons.md. */
+function readSections(file: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!existsSync(file)) return out;
+  for (const part of readFileSync(file, 'utf8').split(/^(?=## )/m).slice(1)) out.set(part.split('\n')[0]?.slice(3).trim() ?? '', part.trimEnd() + '\n');
+  return out;
+}
+
+function writePage(file: string, names: readonly string[], sections: ReadonlyMap<string, string>, scale: string | undefined): void {
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const shown = names.filter((n) => sections.has(n));
+  const header = [
+    '# Lessons: the experiment gallery',
+    '',
+    `Each experiment in \`experiments/\` asks one question of a WebSocket fleet. This page shows, for each, the question, what to look at, its key chart and the measured answer from a seeded run (wsfleet ${version}${scale ? `, at --scale ${scale}` : ''}). It is generated: \`npm run lessons\` runs every experiment again and rewrites this page and \`docs/lessons/*.png\`; \`npm run lessons -- --only NAME\` refreshes one.`,
+    '',
+    shown.map((n) => `[${n}](#${n})`).join(' · '),
+    '',
+  ].join('\n');
+  writeFileSync(file, `${header}\n${shown.map((n) => sections.get(n)).join('\n')}`);
+}
+
+function main(): void {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
+  const { scale, only } = args();
+  const all = readdirSync(join(root, 'experiments'))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.replace(/\.yaml$/, ''))
+    .sort();
+  const wanted = only === undefined ? all : all.filter((n) => only.split(',').includes(n));
+  const page = join(docs, 'lessons.md');
+  const sections = readSections(page);
+  mkdirSync(images, { recursive: true });
+  const work = mkdtempSync(join(tmpdir(), 'wsfleet-lessons-'));
+  const failed: string[] = [];
+  try {
+    for (const name of wanted) {
+      const file = `experiments/${name}.yaml`;
+      const e = parse(readFileSync(join(root, file), 'utf8')) as Parsed;
+      process.stderr.write(`lessons: ${e.name}\n`);
+      const out = join(work, e.name);
+      try {
+        run(file, out, scale);
+      } catch (error) {
+        process.stderr.write(`lessons: ${(error as Error).message}; its earlier section is kept\n`);
+        failed.push(name);
+        continue;
+      }
+      const chart = keyChart(e, out);
+      const image = chart === undefined ? undefined : `${e.name}.png`;
+      if (chart !== undefined && image !== undefined) copyFileSync(chart, join(images, image));
+      sections.set(e.name, section(e, file, image, measured(e, out), scale).trimEnd() + '\n');
+      writePage(page, all, sections, scale);
+      rmSync(out, { recursive: true, force: true });
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  if (failed.length > 0) {
+    process.stderr.write(`lessons: failed: ${failed.join(', ')}\n`);
+    process.exitCode = 1;
+  }
+}
+
+main();

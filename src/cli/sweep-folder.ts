@@ -1,0 +1,126 @@
+/**
+ * A sweep's result folder, assembled from run records only:
+ *
+ *   runs/*.json ──readRunRecords──► RunRecord[] ──assembleSweep──► FolderFiles
+ *
+ * `wsfleet run`, `wsfleet merge` and `wsfleet report` all go through here, so an unsharded sweep,
+ * merged shards and a re-rendered folder are the same bytes.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { expandGrid, variantFolder, type Experiment } from '../experiment/index.js';
+import { decodeRunRecord, meanCi, type MeanCi, type RunRecord, type RunResult, type Summary } from '../metrics/index.js';
+import type { FolderFiles, HtmlTable } from '../report/index.js';
+import { humanCi } from '../report/format.js';
+import { InputError } from './errors.js';
+
+/** A variant's label and its metrics over replications. */
+export interface VariantStats {
+  variant: number;
+  label: string;
+  metrics: Record<string, MeanCi>;
+}
+
+/** Run records of a folder's `runs/`, by file name, with their exact text. */
+export function readRunRecords(dir: string): Map<string, { text: string; record: RunRecord }> {
+  const runs = join(dir, 'runs');
+  const out = new Map<string, { text: string; record: RunRecord }>();
+  if (!existsSync(runs)) return out;
+  for (const name of readdirSync(runs).filter((f) => f.endsWith('.json')).sort()) {
+    const text = readFileSync(join(runs, name), 'utf8');
+    try {
+      out.set(name, { text, record: decodeRunRecord(text) });
+    } catch (error) {
+      throw new InputError(`✖ ${join(runs, name)}: ${(error as Error).message}\nNothing was written.`);
+    }
+  }
+  return out;
+}
+
+/** Per-variant means and 95 % confidence intervals, variants in grid order. */
+export function variantStats(records: readonly RunRecord[]): VariantStats[] {
+  const byVariant = new Map<number, RunRecord[]>();
+  for (const r of records) byVariant.set(r.variant, [...(byVariant.get(r.variant) ?? []), r]);
+  return [...byVariant.keys()]
+    .sort((a, b) => a - b)
+    .map((v) => {
+      const runs = (byVariant.get(v) ?? []).sort((a, b) => a.replication - b.replication);
+      const keys = Object.keys(runs[0]?.summary ?? {});
+      return { variant: v, label: runs[0]?.label ?? '', metrics: Object.fromEntries(keys.map((k) => [k, meanCi(runs.map((r) => r.summary[k] ?? Number.NaN))])) };
+    });
+}
+
+/** `variants.<n>.<metric>.mean` and `.ci95`: one flat object, like a single run's summary. */
+export function flatSummary(stats: readonly VariantStats[]): Summary {
+  const out: Summary = {};
+  stats.forEach((s, k) => {
+    for (const [m, c] of Object.entries(s.metrics)) {
+      out[`variants.${String(k + 1)}.${m}.mean`] = Number(c.mean.toPrecision(9));
+      out[`variants.${String(k + 1)}.${m}.ci95`] = Number(c.ci95.toPrecision(9));
+    }
+  });
+  return out;
+}
+
+/** Builds every file of a sweep folder from the base experiment and the run records (sorted by name). */
+export async function assembleSweep(base: Experiment, baseYaml: string, runs: ReadonlyMap<string, { text: string; record: RunRecord }>): Promise<FolderFiles> {
+  const sweep = base.sweep;
+  if (sweep === undefined) throw new TypeError('Expected an experiment with a sweep block');
+  const names = [...runs.keys()].sort();
+  const records = names.map((n) => (runs.get(n) as { record: RunRecord }).record);
+  const stats = variantStats(records);
+  const { runFiles, chartFiles, compareChart, seriesByVariantChart, sweepCharts, withReport } = await import('../report/index.js');
+  const files: FolderFiles = { 'experiment.resolved.yaml': baseYaml };
+  for (const name of names) files[`runs/${name}`] = (runs.get(name) as { text: string }).text;
+  const firsts = records.filter((r) => r.replication === 0 && r.timeseries !== undefined);
+  for (const r of firsts) {
+    const own = await runFiles(r.resolvedYaml ?? '', recordResult(r), base.charts);
+    const folder = variantFolder({ index: r.variant, label: r.label, overrides: [] });
+    for (const [name, content] of Object.entries(own)) files[`variants/${folder}/${name}`] = content;
+  }
+  files['sweep.csv'] = sweepCsv(records);
+  files['summary.csv'] = stringify([
+    ['variant', 'metric', 'mean', 'ci95', 'n'],
+    ...stats.flatMap((s) => Object.entries(s.metrics).map(([m, c]) => [s.label, m, String(c.mean), String(c.ci95), String(c.n)])),
+  ]);
+  files['summary.json'] = JSON.stringify(flatSummary(stats), null, 2) + '\n';
+  for (const metric of sweep.compare) {
+    Object.assign(files, await chartFiles(`compare-${metric}`, compareChart(metric, stats.map((s) => ({ variant: s.label, ...(s.metrics[metric] as MeanCi) })))));
+  }
+  for (const column of sweep.compareSeries) {
+    const series = firsts.map((r) => ({ variant: r.label, table: r.timeseries ?? { columns: [], rows: [] } }));
+    Object.assign(files, await chartFiles(`series-${column}`, seriesByVariantChart(column, series)));
+  }
+  const grid = expandGrid(sweep.grid);
+  const variants = stats.map((s) => {
+    const first = firsts.find((r) => r.variant === s.variant);
+    const values = Object.fromEntries((grid[s.variant]?.overrides ?? []).map((o) => [o.path.join('.'), o.value]));
+    return { label: s.label, values, metrics: s.metrics, first: first && recordResult(first) };
+  });
+  for (const { name, spec } of sweepCharts(base.charts, variants)) Object.assign(files, await chartFiles(name, spec));
+  const subtitle = `sweep · ${String(stats.length)} variants × ${String(sweep.replications)} replications · seed ${String(base.seed)} · mean ± 95 % confidence interval`;
+  return withReport(files, subtitle, sweepTables(base, stats));
+}
+
+/** The headline metrics by variant, then every metric by variant number. */
+function sweepTables(base: Experiment, stats: readonly VariantStats[]): HtmlTable[] {
+  const headline = base.sweep?.compare.length ? base.sweep.compare : ['availability', 'connect.latencyMs.p99'];
+  const metrics = Object.keys(stats[0]?.metrics ?? {});
+  return [
+    { caption: 'Compared metrics by variant (summary.csv)', header: ['variant', ...headline], rows: stats.map((s, k) => [`${String(k + 1)}. ${s.label}`, ...headline.map((m) => humanCi(s.metrics[m]))]) },
+    { caption: 'Every metric by variant number', header: ['metric', ...stats.map((_, k) => String(k + 1))], rows: metrics.map((m) => [m, ...stats.map((s) => humanCi(s.metrics[m]))]) },
+  ];
+}
+
+/** The run a record keeps (first replications only). */
+function recordResult(r: RunRecord): RunResult {
+  const result: RunResult = { summary: r.summary, timeseries: r.timeseries ?? { columns: [], rows: [] }, events: r.events ?? [] };
+  return r.distributions === undefined ? result : { ...result, distributions: r.distributions };
+}
+
+function sweepCsv(records: readonly RunRecord[]): string {
+  const keys = Object.keys(records[0]?.summary ?? {});
+  const rows = records.map((r) => [String(r.variant + 1), r.label, String(r.replication), String(r.seed), ...keys.map((k) => String(r.summary[k] ?? ''))]);
+  return stringify([['variant', 'label', 'replication', 'seed', ...keys], ...rows]);
+}

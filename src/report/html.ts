@@ -1,0 +1,97 @@
+/**
+ * report.html: one self-contained page per result folder, built from the folder's own files:
+ *
+ *   experiment.resolved.yaml + summary + charts/*.vl.json ──reportHtml──► HTML
+ *
+ * vega, vega-lite and vega-embed are inlined, so the page needs no network; charts are drawn in the
+ * browser from their specs, with tooltips and (for time series) zoom and pan on the x axis.
+ */
+import { parse } from 'yaml';
+import type { VlSpec } from './types.js';
+import { vendorScript } from './vendor.js';
+
+/** A table for the page: a header row and body rows of text. */
+export interface HtmlTable {
+  caption: string;
+  header: string[];
+  rows: string[][];
+}
+
+/** What the page shows. */
+export interface ReportInput {
+  /** The resolved experiment, as written to experiment.resolved.yaml. */
+  resolvedYaml: string;
+  /** Tables in order: e.g. the summary, then alerts. */
+  tables: HtmlTable[];
+  /** Charts by name, in order. */
+  charts: { name: string; spec: VlSpec }[];
+  /** A line under the title, e.g. "sweep: 4 variants × 3 replications". */
+  subtitle: string;
+}
+
+const escapeHtml = (s: string): string => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+
+/** JSON inside a script element: `<` escaped so no text can close the element. */
+const scriptJson = (value: unknown): string => JSON.stringify(value).replaceAll('<', '\\u003c');
+
+function tableHtml(t: HtmlTable): string {
+  const head = `<tr>${t.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`;
+  const body = t.rows.map((r) => `<tr>${r.map((c, k) => (k === 0 ? `<th scope="row">${escapeHtml(c)}</th>` : `<td>${escapeHtml(c)}</td>`)).join('')}</tr>`).join('\n');
+  return `<table><caption>${escapeHtml(t.caption)}</caption>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody></table>`;
+}
+
+const STYLE = `body{font:15px/1.45 "DejaVu Sans",system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#222}
+h1{font-size:1.6rem;margin-bottom:.2rem}.sub{color:#666;margin-top:0}.question{font-size:1.1rem}
+table{border-collapse:collapse;margin:1rem 0;font-size:13px}caption{text-align:left;font-weight:bold;padding:.3rem 0}
+th,td{border-bottom:1px solid #ddd;padding:.2rem .6rem;text-align:right}th[scope=row],thead th:first-child{text-align:left}
+pre{background:#f6f6f6;padding:1rem;overflow:auto;font-size:12px}.chart{margin:1.5rem 0}figure{margin:0}figcaption{color:#666;font-size:13px}`;
+
+/** Adds tooltips, and x-axis zoom and pan to layered time series, for the page only (files keep the static spec). */
+const INTERACTIVE = `function interactive(spec){
+  var s=JSON.parse(JSON.stringify(spec));
+  var layers=s.layer||[s];
+  layers.forEach(function(l){if(l.mark&&typeof l.mark==='object'&&l.mark.type!=='text'&&l.mark.type!=='rule'){l.mark.tooltip=true;}});
+  var line=layers.find(function(l){return l.mark&&l.mark.type==='line'&&l.encoding&&l.encoding.x&&l.encoding.x.field==='t';});
+  if(line){line.params=[{name:'zoom',select:{type:'interval',encodings:['x']},bind:'scales'}];}
+  return s;
+}`;
+
+/** The whole page. Same input, same bytes. */
+export function reportHtml(input: ReportInput): string {
+  const e = (parse(input.resolvedYaml) ?? {}) as { name?: string; question?: string; lookAt?: string };
+  const title = e.name ?? 'wsfleet result';
+  const charts = input.charts.map((c, k) => `<figure class="chart"><div id="chart-${String(k)}"></div><figcaption>charts/${escapeHtml(c.name)}.vl.json</figcaption></figure>`);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · wsfleet</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+<p class="sub">${escapeHtml(input.subtitle)}</p>
+<p class="question">${escapeHtml(e.question ?? '')}</p>
+${e.lookAt === undefined ? '' : `<p><strong>What to look at:</strong> ${escapeHtml(e.lookAt)}</p>`}
+<h2>Charts</h2>
+${charts.length > 0 ? charts.join('\n') : '<p>No charts were asked for (add <code>charts:</code> to the experiment).</p>'}
+<h2>Results</h2>
+${input.tables.map(tableHtml).join('\n')}
+<h2>Parameters</h2>
+<details><summary>The resolved experiment (every default and profile value filled in)</summary>
+<pre>${escapeHtml(input.resolvedYaml)}</pre></details>
+<script>${vendorScript()}</script>
+<script id="specs" type="application/json">${scriptJson(input.charts.map((c) => c.spec))}</script>
+<script>
+${INTERACTIVE}
+var specs=JSON.parse(document.getElementById('specs').textContent);
+specs.forEach(function(spec,k){
+  vegaEmbed('#chart-'+k,interactive(spec),{renderer:'svg',actions:{export:true,source:true,compiled:false,editor:false}})
+    .catch(function(err){console.error('chart '+k+': '+err);});
+});
+</script>
+</body>
+</html>
+`;
+}

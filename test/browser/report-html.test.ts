@@ -1,0 +1,62 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { vlSchemaErrors } from '../report/vl-schema.js';
+import type { VlSpec } from '../../src/report/types.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { FLAGSHIP, listFiles, SMALL_STORM, wsfleet } from '../cli/cli.js';
+import { launchChromium, openReport } from './chromium.js';
+
+let work: string;
+let browser: BrowserContext;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'wsfleet-html-'));
+  for (const args of [
+    ['run', FLAGSHIP, ...SMALL_STORM, '--out', join(work, 'run'), '--quiet'],
+    ['run', 'test/cli/fixtures/small-sweep.yaml', '--out', join(work, 'sweep'), '--quiet'],
+  ]) {
+    const r = wsfleet(args);
+    expect(r.status, r.stderr).toBe(0);
+  }
+  ({ browser, close } = await launchChromium());
+}, 120_000);
+
+afterAll(async () => {
+  await close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe.each(['run', 'sweep'])('report.html of a %s', (kind) => {
+  it('opens in headless Chromium without console errors or network requests, every chart drawn with marks', async () => {
+    const page = await openReport(browser, join(work, kind, 'report.html'));
+    expect(page.errors).toEqual([]);
+    expect(page.external).toEqual([]);
+    expect(page.charts).toBeGreaterThanOrEqual(2);
+    expect(page.marksPerChart.every((n) => n > 0), JSON.stringify(page.marksPerChart)).toBe(true);
+  });
+
+  it('shows the question, the resolved parameters and the summary table', () => {
+    const html = readFileSync(join(work, kind, 'report.html'), 'utf8');
+    expect(html).toContain('<h2>Parameters</h2>');
+    expect(html).toMatch(/<caption>(Summary|Compared metrics)/);
+    expect(html).toContain('availability');
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+  });
+});
+
+describe('the sweep report', () => {
+  it('shows means with confidence intervals', () => {
+    expect(readFileSync(join(work, 'sweep', 'report.html'), 'utf8')).toMatch(/<td>[\d.,]+ ± [\d.,]+<\/td>/);
+  });
+});
+
+describe.each(['run', 'sweep'])('every chart spec of a %s folder', (kind) => {
+  it('validates against the vega-lite schema', () => {
+    const specs = listFiles(join(work, kind)).filter((f) => f.endsWith('.vl.json'));
+    expect(specs.length).toBeGreaterThan(0);
+    for (const f of specs) expect(vlSchemaErrors(JSON.parse(readFileSync(join(work, kind, f), 'utf8')) as VlSpec), f).toEqual([]);
+  });
+});
