@@ -10,6 +10,7 @@ import { reportCommand } from './report.js';
 import type { Shard } from './sweep.js';
 import { listCommand } from './list.js';
 import { explainCommand, newCommand } from './explain.js';
+import { registerRealCommands } from './real-commands.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -172,6 +173,8 @@ program
   .option('--json', 'print {file} as JSON')
   .addHelpText('after', '\nExample:\n  wsfleet new my-question && wsfleet run experiments/my-question.yaml')
   .action(newCommand);
+
+registerRealCommands(program, { collect, seedArg });
 
 async function main(): Promise<void> {
   try {

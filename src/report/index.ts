@@ -4,6 +4,7 @@ export { compareChart, seriesByVariantChart, type VariantValue } from './sweep-c
 export { renderSvg, renderPng } from './render.js';
 export { writeResultFolder, commitFolder, runFiles, distributionsCsv, singleRunFiles, withReport, summaryTable, alertTable, chartFiles, tableCsv, summaryCsv, cell, type ResultFolder, type FolderFiles } from './write.js';
 export type { VlSpec, Table } from './types.js';
+export { validationChart, type ValidationRow } from './validation-chart.js';
 export { reportHtml, type HtmlTable, type ReportInput } from './html.js';
 export { human, humanCi } from './format.js';
 export { runCharts, sweepCharts, cdfChart, sweepCurve, type ChartRequest, type ChartOptionsMap, type NamedSpec, type VariantData } from './chart-requests.js';

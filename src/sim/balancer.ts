@@ -182,7 +182,8 @@ export class SimBalancer {
     const { timeoutMs, intervalMs } = this.spec.healthCheck;
     sim.setTimer(this.checkTimers[s] as number, sim.nowMs + intervalMs);
     if (!server.up) {
-      sim.after(timeoutMs, this.onCheckResult, s * 2);
+      // A refused connect fails the check one round trip later; a silent host at the timeout.
+      sim.after(server.refusesWhileDown ? 2 * this.fleet.backendLatency.sample(this.rng.network) : timeoutMs, this.onCheckResult, s * 2);
       return;
     }
     this.checkSentMs[s] = sim.nowMs;

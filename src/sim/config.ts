@@ -106,7 +106,8 @@ export interface BalancerSpec {
 }
 
 export type FaultSpec =
-  | { kind: 'crash'; server: number | 'random'; atMs: number; restartAfterMs: number | null }
+  /** host 'up': only the process died, so the kernel refuses connects at once; 'down': the machine is silent. */
+  | { kind: 'crash'; server: number | 'random'; atMs: number; restartAfterMs: number | null; host?: 'down' | 'up' }
   /** The last `servers` servers are not running until `atMs` (a scale-out). */
   | { kind: 'scale-out'; servers: number; atMs: number }
   /** Weight 0 at the balancers, connections closed over `windowMs`; then stopped and restarted after `restartAfterMs`. */

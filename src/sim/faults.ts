@@ -18,7 +18,7 @@ export function scheduleFaults(fleet: Fleet, faults: readonly FaultSpec[], rng: 
     crash: (f) => {
       const server = target(f.server);
       fleet.sim.at(f.atMs, () => {
-        fleet.crash(server);
+        fleet.crash(server, 'crash', f.host === 'up');
         restartLater(fleet, server, f.restartAfterMs);
       });
     },

@@ -432,8 +432,9 @@ export class Fleet {
     const c = this.clients.c;
     const server = this.servers[c.routed[i] as number] as SimServer;
     if (!server.up) {
-      // Nothing answers: the balancer gives up after its connect timeout and answers 503.
-      this.sim.after(this.config.balancer.connectTimeoutMs + (c.clientLatencyMs[i] as number), this.onFailedReply, arg);
+      // A dead process on a live host: RST at once, and the balancer answers 503. A silent host: it waits out its connect timeout.
+      const waitMs = server.refusesWhileDown ? (c.pathLatencyMs[i] as number) - (c.clientLatencyMs[i] as number) : this.config.balancer.connectTimeoutMs;
+      this.sim.after(waitMs + (c.clientLatencyMs[i] as number), this.onFailedReply, arg);
       return;
     }
     if (server.connections + server.handshaking + server.ghosts >= server.spec.maxConnections) {
@@ -710,9 +711,10 @@ export class Fleet {
   }
 
   /** The process dies: queued work is lost and every connection is reset. */
-  crash(server: SimServer, kind = 'crash'): void {
+  crash(server: SimServer, kind = 'crash', hostUp = false): void {
     if (!server.up) return;
     server.kill(this.sim.nowMs);
+    server.refusesWhileDown = hostUp;
     if (kind === 'crash') this.log('server:crash', `server ${String(server.id)}`);
     for (const i of server.heldClients(this.clients)) this.serverCloses(i);
   }

@@ -55,6 +55,8 @@ export class SimServer {
   heartbeatCpuMs = 0;
   /** False while the autoscaler has not provisioned this server. */
   provisioned = true;
+  /** While down: true when only the process died and the kernel answers connects with RST; false when the host is silent. */
+  refusesWhileDown = false;
   /** True while being drained for scale-in. */
   draining = false;
   /** Bytes in this server's send queues (written, not yet consumed by clients). */

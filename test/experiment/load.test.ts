@@ -168,7 +168,7 @@ describe('defaults', () => {
 
   it('give a crash no restart unless one is written', () => {
     const e = load(MINIMAL + 'faults:\n  - crash: { server: 1, atMs: 1000 }\n');
-    expect(e.faults).toEqual([{ crash: { server: 1, atMs: 1000, restartAfterMs: null } }]);
+    expect(e.faults).toEqual([{ crash: { server: 1, atMs: 1000, restartAfterMs: null, host: 'down' } }]);
   });
 });
 
@@ -322,7 +322,7 @@ describe('server groups (fleet.groups)', () => {
 
   it('a crash fault may name any server of any group: indices count across groups', () => {
     const e = load(MIXED + 'faults:\n  - crash: { server: 7, atMs: 1000 }\n');
-    expect(toSimConfig(e).faults).toEqual([{ kind: 'crash', server: 7, atMs: 1000, restartAfterMs: null }]);
+    expect(toSimConfig(e).faults).toEqual([{ kind: 'crash', server: 7, atMs: 1000, restartAfterMs: null, host: 'down' }]);
   });
 });
 

@@ -278,3 +278,27 @@ describe('fleet CPU utilisation', () => {
     expect(withSpares).toBeCloseTo(fixed, 6);
   });
 });
+
+describe('a crashed process on a live host refuses at once; a host that is gone is silent', () => {
+  const crashWith = (host: 'up' | 'down') =>
+    runSimulation(
+      baseConfig({
+        durationMs: 40_000,
+        servers: servers(3),
+        network: { clientLatencyMs: { kind: 'constant', value: 10 }, backendLatencyMs: { kind: 'constant', value: 0.2 }, downlinkBytesPerSec: { kind: 'constant', value: 1_250_000 }, pathBufferBytes: 131_072 },
+        clients: { arrivals: { kind: 'ramp', clients: 900, startMs: 0, overMs: 5000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 0, initialSpreadMs: 0, consumePerSec: { kind: 'constant', value: 1000 } },
+        reconnect: { name: 'exponential', options: { baseMs: 250, capMs: 4000 } },
+        faults: [{ kind: 'crash', server: 0, atMs: 10_000, restartAfterMs: null, host }],
+      }),
+    ).summary;
+
+  it('attempts routed to the dead server fail after one round trip instead of the balancer connect timeout', () => {
+    const up = crashWith('up');
+    const down = crashWith('down');
+    expect(up['connect.failed']).toBeGreaterThan(0);
+    expect(down['connect.failed']).toBeGreaterThan(0);
+    // Down: each unlucky attempt waits out the balancer's 5 s connect timeout before its 503.
+    expect(down['recovery.ms99']).toBeGreaterThan(5000);
+    expect(up['recovery.ms99']).toBeLessThan((down['recovery.ms99'] as number) / 2);
+  });
+});

@@ -137,6 +137,10 @@ const crash = z
     server: z.union([z.number().int().min(0), z.literal('random')]).describe('server index, or random'),
     atMs: nonNegativeMs,
     restartAfterMs: nonNegativeMs.nullable().default(null).describe('null: stays down'),
+    host: z
+      .enum(['down', 'up'])
+      .default('down')
+      .describe('down: the machine is gone, connects and checks time out; up: only the process died, the kernel answers RST at once'),
   })
   .strict();
 

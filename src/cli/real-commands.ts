@@ -1,0 +1,68 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { realCommand } from './real.js';
+import { calibrateCommand } from './calibrate.js';
+import { validateCommand } from './validate.js';
+
+interface Parsers {
+  collect: (value: string, previous: string[]) => string[];
+  seedArg: (value: string) => number;
+}
+
+function connectionsArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 100 || n > 10_000) throw new InvalidArgumentError(`expected an integer from 100 to 10000, got '${value}'`);
+  return n;
+}
+
+function swarmsArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 8) throw new InvalidArgumentError(`expected an integer from 1 to 8, got '${value}'`);
+  return n;
+}
+
+/** `wsfleet real`, `calibrate` and `validate`: the commands that run real sockets on 127.0.0.1. */
+export function registerRealCommands(program: Command, { collect, seedArg }: Parsers): void {
+  program
+    .command('real')
+    .description('run an experiment on real sockets on 127.0.0.1 (ws servers, a balancing proxy, client swarms) and write its result folder')
+    .argument('<file>', 'experiment YAML file')
+    .option('--out <dir>', 'result folder (default: results/<name>-<seed>-real)')
+    .option('--seed <n>', 'override the experiment seed', seedArg)
+    .option('--set <path=value>', 'override a value inside the experiment (repeatable)', collect, [])
+    .option('--redis <url>', 'broker hub on Redis (a loopback URL such as redis://127.0.0.1:6379); default: embedded hub')
+    .option('--swarms <n>', 'client swarm processes (1–8)', swarmsArg)
+    .option('--json', 'print {dir, summary} as JSON instead of a table')
+    .option('--quiet', 'print nothing on success')
+    .addHelpText(
+      'after',
+      `
+Runs are bounded: at most 20,000 clients and 15 minutes; only loopback addresses.
+Every process it starts is in its process group and is gone when it ends (also on Ctrl-C).
+Examples:
+  wsfleet real experiments/validation/balancer-distribution.yaml
+  wsfleet real experiments/validation/crash-recovery.yaml --set clients.reconnect=immediate --out /tmp/real`,
+    )
+    .action(realCommand);
+
+  program
+    .command('calibrate')
+    .description("measure this machine's costs for the bundled server (handshake, ping, per-message CPU, memory per connection) and write a server profile")
+    .option('--out <file>', 'profile to write (default: models/servers/node-ws-calibrated.yaml)')
+    .option('--connections <n>', 'connections to open for the measurements (100–10000)', connectionsArg)
+    .addHelpText('after', '\nExample:\n  wsfleet calibrate --out models/servers/node-ws-calibrated.yaml')
+    .action(calibrateCommand);
+
+  program
+    .command('validate')
+    .description('run an experiment in the sim and on real sockets; write validation.csv (metric, sim, real, relative_error) and a side-by-side chart')
+    .argument('<file>', 'experiment YAML file (use a calibrated server profile: wsfleet calibrate)')
+    .option('--out <dir>', 'result folder (default: results/<name>-<seed>-validation)')
+    .option('--seed <n>', 'override the experiment seed', seedArg)
+    .option('--set <path=value>', 'override a value inside the experiment (repeatable)', collect, [])
+    .option('--metric <name>', 'summary metric to compare (repeatable; default: a standard set)', collect, [])
+    .option('--swarms <n>', 'client swarm processes (1–8)', swarmsArg)
+    .option('--json', 'print {dir, rows, missing} as JSON')
+    .option('--quiet', 'print nothing on success')
+    .addHelpText('after', '\nExample:\n  wsfleet validate experiments/validation/crash-recovery.yaml --metric recovery.ms95 --metric connect.attempts')
+    .action(validateCommand);
+}

@@ -1,0 +1,110 @@
+import type { StrategyChoice } from '../strategies/index.js';
+
+/** One server process of a real run. */
+export interface RealServerSpec {
+  /** New connections beyond this (established plus in handshake) get 503 with no retry hint, as in the sim. */
+  maxConnections: number;
+  weight: number;
+  admission: StrategyChoice;
+  shedding: { strategy: StrategyChoice; limit: number | null; intervalMs: number };
+  /** The admission policy's memory limit (RSS); nothing is killed when it is passed. */
+  memoryLimitBytes: number;
+}
+
+export interface RealHealthCheck {
+  /** tcp: a connect the kernel answers; http: GET /health, answered by the server's event loop. */
+  mode: 'tcp' | 'http';
+  intervalMs: number;
+  timeoutMs: number;
+  fall: number;
+  rise: number;
+}
+
+export interface RealBalancerSpec {
+  strategy: StrategyChoice;
+  healthCheck: RealHealthCheck;
+  /** How often servers report load; the proxy decides on these stale numbers in between. */
+  reportIntervalMs: number;
+  /** How long the proxy waits for a backend's TCP connect before answering 502. */
+  connectTimeoutMs: number;
+  /** Proxied connections at once; beyond it the proxy answers 503. */
+  maxConnections: number;
+  /** Proxy processes; each client picks one per attempt (DNS round-robin), each proxy has its own view and picks. */
+  count: number;
+  /** Seed key of each proxy's pick stream; the experiment layer sets the sim's keys so both worlds draw alike. */
+  pickRngKeys: string[];
+}
+
+export interface RealClientsSpec {
+  /** Arrival time of each client, in ms from the start of the run; the index is the client id. */
+  arrivalsMs: number[];
+  connectTimeoutMs: number;
+  /** The first connect waits uniform(0, spread) after arrival. */
+  initialSpreadMs: number;
+  /** Network drops per connected hour: the client goes silent without a FIN and reconnects on a new socket. */
+  flapsPerHour: number;
+}
+
+/** Faults that exist as real events. */
+export type RealFault =
+  /** SIGKILL, and a new process after `restartAfterMs` (null: stays down). */
+  | { kind: 'crash'; server: number; atMs: number; restartAfterMs: number | null }
+  /** SIGSTOP, then SIGCONT after `durationMs`. */
+  | { kind: 'hang'; server: number; atMs: number; durationMs: number }
+  /** Weight 0 at the proxy, connections closed over `windowMs`; then stopped and restarted after `restartAfterMs`. */
+  | { kind: 'drain'; server: number; atMs: number; windowMs: number; restartAfterMs: number | null };
+
+/** Pub/sub load: a publisher feeds channels through the broker; each client subscribes to one channel. */
+export interface RealMessagesSpec {
+  channels: number;
+  /** Zipf exponent of channel popularity for the publisher's choice of channel (0: uniform). */
+  popularityExponent: number;
+  /** Messages per second over all channels, at a steady pace. */
+  publishRatePerSec: number;
+  bytes: number;
+  /** Each client's channel (index: client id). */
+  channelOf: number[];
+  /** Messages per second each client's application processes (index: client id); a slow one stops reading its socket meanwhile. */
+  consumePerSec: number[];
+  /** Per-connection send policy on each server, fed by ws bufferedAmount and the server's own queue. */
+  backpressure: StrategyChoice;
+  resume: StrategyChoice;
+  /** The hub's history per channel: at most this many messages, for at most this long (Infinity: no bound). */
+  historyMessages: number;
+  historyTtlMs: number;
+}
+
+/** Everything a real run needs, plain data so it crosses process boundaries. */
+export interface RealConfig {
+  seed: number;
+  durationMs: number;
+  sampleIntervalMs: number;
+  servers: RealServerSpec[];
+  balancer: RealBalancerSpec;
+  heartbeat: StrategyChoice;
+  reconnect: StrategyChoice;
+  clients: RealClientsSpec;
+  faults: RealFault[];
+  /** Client swarm processes; clients are dealt to them round-robin. */
+  swarms: number;
+  /** The broker hub: embedded (default) or a Redis URL on a loopback address. */
+  redisUrl: string | null;
+  /** Pub/sub load through the broker; null: connections only. */
+  messages: RealMessagesSpec | null;
+}
+
+/** Bounds of a real run; the CLI refuses anything above them. */
+export const REAL_LIMITS = {
+  /** Clients in one run (each holds two sockets through the proxy). */
+  maxClients: 20_000,
+  /** One run's wall time. */
+  maxDurationMs: 15 * 60_000,
+  maxServers: 32,
+  maxSwarms: 8,
+  maxProxies: 8,
+} as const;
+
+/** Whether `host` is a loopback address; real mode binds and connects nowhere else. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}

@@ -1,0 +1,129 @@
+import type { StrategyChoice } from '../strategies/index.js';
+import type { RealBalancerSpec, RealClientsSpec, RealMessagesSpec, RealServerSpec } from './config.js';
+import type { BrokerAddress } from './broker.js';
+
+/** Cumulative counters of one server process, sent when the parent samples. */
+export interface ServerSample {
+  connections: number;
+  handshaking: number;
+  /** CPU time of the process (user + system) since it started. */
+  cpuMs: number;
+  memoryBytes: number;
+  handshakes: number;
+  refusals: number;
+  pings: number;
+  heartbeatTimeouts: number;
+  shed: number;
+  drained: number;
+  messagesSent: number;
+  messagesDropped: number;
+  messagesReplayed: number;
+  slowDisconnects: number;
+  /** Connections the heartbeat closed since the last sample: `client:attempt` keys and when. */
+  deadPeers: { key: string; atMs: number }[];
+}
+
+export interface SwarmSample {
+  present: number;
+  connected: number;
+  connecting: number;
+  waiting: number;
+  gaveUp: number;
+  attempts: number;
+  succeeded: number;
+  refused: number;
+  failed: number;
+  timeouts: number;
+  drops: number;
+  flaps: number;
+  moved: number;
+  /** Client-side heartbeat timeouts: no ping from the server within the heartbeat's detection span. */
+  silenceTimeouts: number;
+  /** ms × clients connected, and present, since the run started. */
+  connectedArea: number;
+  presentArea: number;
+  attemptsMax: number;
+  /** Connect latencies since the last sample. */
+  latenciesMs: number[];
+  /** Flaps since the last sample: the dropped connection's `client:attempt` key and when. */
+  flapped: { key: string; atMs: number }[];
+  /** Connected clients per server id, from the server's answer header. */
+  connectedByServer: number[];
+  /** Pub/sub as the clients' receivers count it (ChannelReceiver): delivered, duplicates, out of order, lost. */
+  messages: { delivered: number; duplicates: number; outOfOrder: number; lost: number };
+}
+
+export interface ProxySample {
+  open: number;
+  refused: number;
+  upstreamFailed: number;
+  /** Picks since the last sample: client id and backend index (-1 refused). */
+  picks: [number, number][];
+  /** Health-check flips since the last sample. */
+  flips: { atMs: number; server: number; healthy: boolean }[];
+}
+
+/** Parent → server. */
+export type ServerCommand =
+  | {
+      type: 'init';
+      id: number;
+      spec: RealServerSpec;
+      heartbeat: StrategyChoice;
+      reportIntervalMs: number;
+      seed: number;
+      startEpochMs: number;
+      port: number;
+      broker: BrokerAddress | null;
+      messages: RealMessagesSpec | null;
+    }
+  | { type: 'clock'; startEpochMs: number }
+  | { type: 'sample' }
+  | { type: 'drain'; windowMs: number }
+  /** Sends `messages` messages of `bytes` bytes to every connection (calibration). */
+  | { type: 'broadcast'; messages: number; bytes: number };
+
+/** Server → parent. */
+export type ServerEvent =
+  | { type: 'listening'; port: number }
+  | { type: 'report'; load: number; memoryLoad: number; atMs: number }
+  | { type: 'sample'; sample: ServerSample }
+  | { type: 'broadcast-done'; sends: number };
+
+export interface BackendAddress {
+  port: number;
+  weight: number;
+}
+
+/** Parent → proxy. */
+export type ProxyCommand =
+  | { type: 'init'; spec: RealBalancerSpec; index: number; backends: BackendAddress[]; startEpochMs: number }
+  | { type: 'report'; server: number; load: number; memoryLoad: number; atMs: number }
+  | { type: 'backend'; server: number; port: number }
+  | { type: 'weight'; server: number; weight: number }
+  | { type: 'clock'; startEpochMs: number }
+  | { type: 'sample' };
+
+/** Proxy → parent. */
+export type ProxyEvent = { type: 'listening'; port: number } | { type: 'sample'; sample: ProxySample };
+
+/** Parent → client swarm. */
+export type SwarmCommand =
+  | {
+      type: 'init';
+      swarm: number;
+      clientIds: number[];
+      clients: RealClientsSpec;
+      reconnect: StrategyChoice;
+      heartbeat: StrategyChoice;
+      messages: RealMessagesSpec | null;
+      proxyPorts: number[];
+      seed: number;
+      servers: number;
+    }
+  | { type: 'start'; startEpochMs: number }
+  | { type: 'sample' }
+  | { type: 'stop' };
+
+/** Client swarm → parent. */
+export type SwarmEvent = { type: 'ready' } | { type: 'sample'; sample: SwarmSample };

@@ -1,0 +1,274 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { admissions, backpressures, heartbeats, instantiate, resumes, shedders, type Admission, type Heartbeat, type Rng, type Shedder } from '../strategies/index.js';
+import { runClock, seededRng } from './clock.js';
+import { HeartbeatDriver } from './heartbeat-adapter.js';
+import { HubBroker, RedisBroker, type BrokerClient } from './broker.js';
+import { Outbox } from './outbox.js';
+import type { ServerCommand, ServerEvent, ServerSample } from './protocol.js';
+
+type Init = Extract<ServerCommand, { type: 'init' }>;
+
+interface Conn {
+  ws: WebSocket;
+  key: string;
+  openedAtMs: number;
+  lastActivityMs: number;
+  heartbeat: HeartbeatDriver;
+  /** Pub/sub: the subscribed channel, its send queue, and live messages held while the resume is decided. */
+  channel: string | null;
+  outbox: Outbox | null;
+  pending: [number, number][] | null;
+  /** Live messages below this serial were already replayed or lost by the resume decision. */
+  nextSerial: number;
+}
+
+/** The ws server of one real server process: admission, heartbeat and shedding strategies on real sockets. */
+export class RealServer {
+  private readonly conns = new Map<number, Conn>();
+  private nextId = 0;
+  private handshaking = 0;
+  private readonly counts = { handshakes: 0, refusals: 0, pings: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, messagesSent: 0, messagesDropped: 0, messagesReplayed: 0, slowDisconnects: 0 };
+  private readonly subscribers = new Map<string, Set<Conn>>();
+  private readonly broker: BrokerClient | null;
+  private deadPeers: ServerSample['deadPeers'] = [];
+  private readonly admission: Admission;
+  private readonly shedder: Shedder;
+  private readonly heartbeat: Heartbeat;
+  private readonly rng: { admission: Rng; drain: Rng };
+  private nowMs: () => number;
+  private readonly http = createServer((req, res) => {
+    res.writeHead(req.url === '/health' ? 200 : 426, { 'content-type': 'text/plain' }).end(req.url === '/health' ? 'ok' : 'upgrade required');
+  });
+  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
+  private recentLoad = 0;
+  private lastCpuMs = 0;
+
+  constructor(
+    private readonly init: Init,
+    private readonly send: (event: ServerEvent) => void,
+  ) {
+    this.nowMs = runClock(init.startEpochMs);
+    this.admission = instantiate(admissions, init.spec.admission, 'admission');
+    this.shedder = instantiate(shedders, init.spec.shedding.strategy, 'shedding');
+    this.heartbeat = instantiate(heartbeats, init.heartbeat, 'heartbeat');
+    const key = `${String(init.seed)}/real/server-${String(init.id)}/${String(process.pid)}`;
+    this.rng = { admission: seededRng(`${key}/admission`), drain: seededRng(`${key}/drain`) };
+    this.http.on('upgrade', this.onUpgrade);
+    this.wss.on('headers', (headers) => headers.push(`x-wsfleet-server: ${String(init.id)}`));
+    this.broker = connectBroker(init, () => this.nowMs());
+    this.broker?.onMessage((channel, serial, bytes) => {
+      for (const conn of this.subscribers.get(channel) ?? []) {
+        if (conn.pending !== null) conn.pending.push([serial, bytes]);
+        else if (serial >= conn.nextSerial) conn.outbox?.send(serial, bytes, channel);
+      }
+    });
+  }
+
+  listen(): void {
+    // A restarted server asks for its old port; if another socket took it, the OS picks one.
+    this.http.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE' || this.init.port === 0) throw error;
+      this.http.listen({ port: 0, host: '127.0.0.1', backlog: 4096 });
+    });
+    this.http.listen({ port: this.init.port, host: '127.0.0.1', backlog: 4096 });
+    this.http.once('listening', () => {
+      const address = this.http.address();
+      this.send({ type: 'listening', port: typeof address === 'object' && address !== null ? address.port : 0 });
+    });
+    setInterval(this.report, this.init.reportIntervalMs).unref();
+    const { limit, intervalMs } = this.init.spec.shedding;
+    if (limit !== null) setInterval(this.shedCheck, intervalMs).unref();
+  }
+
+  command(message: ServerCommand): void {
+    if (message.type === 'sample') this.send({ type: 'sample', sample: this.sample() });
+    else if (message.type === 'clock') this.nowMs = runClock(message.startEpochMs);
+    else if (message.type === 'drain') this.closeSpread([...this.conns.keys()], message.windowMs, 'drained');
+    else if (message.type === 'broadcast') this.broadcast(message.messages, message.bytes);
+  }
+
+  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => undefined);
+    const now = this.nowMs();
+    const { maxConnections } = this.init.spec;
+    if (this.conns.size + this.handshaking >= maxConnections) {
+      this.refuse(socket, null);
+      return;
+    }
+    const decision = this.admission.admit(this.loadView(), now, this.rng.admission);
+    if (decision.kind === 'refuse') {
+      this.refuse(socket, decision.retryAfterMs);
+      return;
+    }
+    this.handshaking++;
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.handshaking--;
+      this.counts.handshakes++;
+      this.onConnection(ws, new URL(req.url ?? '/', 'http://127.0.0.1').searchParams);
+    });
+  };
+
+  /** HTTP 503 with Retry-After in whole seconds (RFC 9110) and the exact hint in ms. */
+  private refuse(socket: Duplex, retryAfterMs: number | null): void {
+    this.counts.refusals++;
+    const hint = retryAfterMs === null ? '' : `Retry-After: ${String(Math.ceil(retryAfterMs / 1000))}\r\nx-retry-after-ms: ${String(Math.round(retryAfterMs))}\r\n`;
+    socket.end(`HTTP/1.1 503 Service Unavailable\r\n${hint}Connection: close\r\nContent-Length: 0\r\n\r\n`);
+  }
+
+  private loadView() {
+    return {
+      connections: this.conns.size,
+      handshaking: this.handshaking,
+      maxConnections: this.init.spec.maxConnections,
+      cpuLoad: this.recentLoad,
+      // Node runs one handshake at a time: upgrades accepted and not yet finished are the queue.
+      queuedWork: this.handshaking,
+      memoryBytes: process.memoryUsage.rss(),
+      memoryLimitBytes: this.init.spec.memoryLimitBytes,
+    };
+  }
+
+  private onConnection(ws: WebSocket, query: URLSearchParams): void {
+    const id = this.nextId++;
+    const now = this.nowMs();
+    const key = `${query.get('c') ?? '?'}:${query.get('a') ?? '?'}`;
+    const heartbeat = new HeartbeatDriver(this.heartbeat, () => this.nowMs(), {
+      ping: () => {
+        this.counts.pings++;
+        ws.ping();
+      },
+      terminate: () => {
+        this.counts.heartbeatTimeouts++;
+        this.deadPeers.push({ key, atMs: this.nowMs() });
+        ws.terminate();
+      },
+    });
+    const conn: Conn = { ws, key, openedAtMs: now, lastActivityMs: now, heartbeat, channel: null, outbox: null, pending: null, nextSerial: 0 };
+    this.conns.set(id, conn);
+    ws.on('pong', () => {
+      conn.lastActivityMs = this.nowMs();
+      heartbeat.pong();
+    });
+    ws.on('message', (data: Buffer) => {
+      conn.lastActivityMs = this.nowMs();
+      this.subscribe(conn, data.toString());
+    });
+    ws.on('error', () => undefined);
+    ws.on('close', () => {
+      heartbeat.stop();
+      this.conns.delete(id);
+      if (conn.channel !== null) this.subscribers.get(conn.channel)?.delete(conn);
+    });
+    heartbeat.open();
+  }
+
+  /**
+   * A client's subscription `{ sub, last, away }`: the broker's resume decision goes to the client first,
+   * then the replayed serials, then live messages (held meanwhile, replayed ones skipped).
+   */
+  private subscribe(conn: Conn, text: string): void {
+    const messages = this.init.messages;
+    if (this.broker === null || messages === null || conn.channel !== null) return;
+    const request = JSON.parse(text) as { sub: string; last: number | null; away: number };
+    const policy = instantiate(backpressures, messages.backpressure, 'messages.backpressure');
+    conn.channel = request.sub;
+    conn.pending = [];
+    conn.outbox = new Outbox(conn.ws, policy, () => this.nowMs(), this.rng.admission, (code, reason) => {
+      this.counts.slowDisconnects++;
+      conn.ws.close(code, reason);
+      setTimeout(() => { conn.ws.terminate(); }, 1000).unref();
+    }, this.counts);
+    let set = this.subscribers.get(request.sub);
+    if (set === undefined) this.subscribers.set(request.sub, (set = new Set()));
+    set.add(conn);
+    void this.broker.resume(request.sub, request.last, request.away).then(
+      (decision) => {
+        if (conn.ws.readyState !== conn.ws.OPEN) return;
+        conn.ws.send(JSON.stringify({ resume: decision }));
+        this.counts.messagesReplayed += decision.count;
+        const outbox = conn.outbox as Outbox;
+        for (let serial = decision.fromSerial; serial < decision.fromSerial + decision.count; serial++) outbox.send(serial, messages.bytes, request.sub);
+        const next = decision.fromSerial + decision.count;
+        conn.nextSerial = next;
+        for (const [serial, bytes] of conn.pending ?? []) if (serial >= next) outbox.send(serial, bytes, request.sub);
+        conn.pending = null;
+      },
+      // The broker could not decide (Redis gone): the client reconnects and asks again.
+      () => {
+        conn.ws.close(1011, 'broker unavailable');
+      },
+    );
+  }
+
+  /** CPU and memory reach the proxy every reportIntervalMs, through the parent. */
+  private readonly report = (): void => {
+    const cpuMs = cpuTimeMs();
+    this.recentLoad = (cpuMs - this.lastCpuMs) / this.init.reportIntervalMs;
+    this.lastCpuMs = cpuMs;
+    const memoryLoad = process.memoryUsage.rss() / this.init.spec.memoryLimitBytes;
+    this.send({ type: 'report', load: this.recentLoad, memoryLoad, atMs: this.nowMs() });
+  };
+
+  private readonly shedCheck = (): void => {
+    const { limit, intervalMs } = this.init.spec.shedding;
+    if (limit === null || this.conns.size <= limit) return;
+    const views = [...this.conns].map(([id, c]) => ({ id, openedAtMs: c.openedAtMs, lastActivityMs: c.lastActivityMs }));
+    const chosen = this.shedder.select(views, this.conns.size - limit, this.nowMs(), this.rng.admission);
+    this.closeSpread(chosen, intervalMs, 'shed');
+  };
+
+  /** Closes each connection at a uniformly random moment within `windowMs` (1001 going away). */
+  private closeSpread(ids: readonly number[], windowMs: number, count: 'shed' | 'drained'): void {
+    for (const id of ids) {
+      setTimeout(() => {
+        const conn = this.conns.get(id);
+        if (conn === undefined) return;
+        this.counts[count]++;
+        conn.heartbeat.stop();
+        this.conns.delete(id);
+        conn.ws.close(1001, count);
+      }, this.rng.drain.next() * windowMs);
+    }
+  }
+
+  /** Sends each message to every open connection, one `send` per recipient, as a fan-out does. */
+  private broadcast(messages: number, bytes: number): void {
+    const payload = Buffer.alloc(bytes, 120);
+    let sends = 0;
+    for (let m = 0; m < messages; m++) {
+      for (const conn of this.conns.values()) {
+        conn.ws.send(payload);
+        sends++;
+      }
+    }
+    this.send({ type: 'broadcast-done', sends });
+  }
+
+  private sample(): ServerSample {
+    const deadPeers = this.deadPeers;
+    this.deadPeers = [];
+    return {
+      connections: this.conns.size,
+      handshaking: this.handshaking,
+      cpuMs: cpuTimeMs(),
+      memoryBytes: process.memoryUsage.rss(),
+      ...this.counts,
+      deadPeers,
+    };
+  }
+}
+
+/** CPU time of this process (user + system), ms. */
+export function cpuTimeMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** The broker seam this server publishes and subscribes through, if the run has messages. */
+function connectBroker(init: Init, nowMs: () => number): BrokerClient | null {
+  if (init.broker === null || init.messages === null) return null;
+  if (init.broker.kind === 'hub') return new HubBroker(init.broker.port);
+  return new RedisBroker(init.broker.url, init.broker.prefix, instantiate(resumes, init.messages.resume, 'messages.resume'), nowMs);
+}

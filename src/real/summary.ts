@@ -1,0 +1,84 @@
+import { finalizeSummary, type RunEvent, type Summary } from '../metrics/index.js';
+import type { RealConfig } from './config.js';
+import type { RealSampler } from './sampler.js';
+
+/**
+ * The run's summary under the sim's metric names, for what real sockets can measure. Left out:
+ * handshake.waitMs (no view into the kernel's accept queue), events.processed, cpu.wastedShare.
+ */
+export function realSummary(config: RealConfig, sampler: RealSampler, _events: readonly RunEvent[], endMs: number, published: number): Summary {
+  const t = sampler.totals();
+  const n = config.servers.length;
+  const ids = Array.from({ length: n }, (_, s) => s);
+  const last = sampler.table.rows.at(-1) ?? [];
+  const col = (name: string): number => (last[sampler.table.columns.indexOf(name)] ?? 0);
+  const upIds = ids.filter((s) => col(`server.${String(s)}.up`) === 1);
+  const perWeight = upIds.map((s) => col(`server.${String(s)}.connections`) / (config.servers[s]?.weight ?? 1));
+  const total = (key: Parameters<RealSampler['serverTotal']>[1]): number => ids.reduce((a, s) => a + sampler.serverTotal(s, key), 0);
+  const cpuShares = ids.map((s) => ((sampler.serverUpMs[s] ?? 0) > 0 ? sampler.serverTotal(s, 'cpuMs') / (sampler.serverUpMs[s] ?? 1) : 0));
+  const upMs = sampler.serverUpMs.reduce((a, b) => a + b, 0);
+  const detections = sampler.detectionsMs;
+  return finalizeSummary({
+    'clients.arrived': config.clients.arrivalsMs.filter((a) => a < endMs).length,
+    'clients.departed': 0,
+    'clients.gaveUp': t.gaveUp,
+    'clients.connected.final': t.connected,
+    'clients.connected.mean': t.connectedArea / endMs,
+    'clients.present.mean': t.presentArea / endMs,
+    availability: t.presentArea > 0 ? t.connectedArea / t.presentArea : 1,
+    'connect.attempts': t.attempts,
+    'connect.succeeded': t.succeeded,
+    'connect.refused': t.refused,
+    'connect.refused.server': total('refusals'),
+    'connect.refused.balancer': sampler.proxies.reduce((a, p) => a + (p?.refused ?? 0), 0),
+    'clients.moved': t.moved,
+    'connect.failed': t.failed,
+    'connect.timeouts': t.timeouts,
+    'connect.attemptsPerClient.mean': config.clients.arrivalsMs.length > 0 ? t.attempts / config.clients.arrivalsMs.length : 0,
+    'connect.attemptsPerClient.max': t.attemptsMax,
+    ...sampler.latency.summarize('connect.latencyMs'),
+    'connections.dropped': t.drops,
+    'connections.shed': total('shed'),
+    'heartbeat.pings': total('pings'),
+    'heartbeat.timeouts': sampler.liveTimeouts,
+    'heartbeat.clientTimeouts': t.silenceTimeouts,
+    'servers.up.final': upIds.length,
+    'servers.connections.imbalance': imbalance(perWeight),
+    'servers.connections.cv': coefficientOfVariation(perWeight),
+    'servers.cpu.utilization.mean': upMs > 0 ? total('cpuMs') / upMs : 0,
+    'servers.cpu.utilization.max': cpuShares.reduce((m, v) => Math.max(m, v), 0),
+    'servers.memory.peakBytes': sampler.peakMemoryBytes,
+    'clients.flaps': t.flaps,
+    'heartbeat.deadPeerDetectionMs.mean': detections.length > 0 ? detections.reduce((a, b) => a + b, 0) / detections.length : 0,
+    'heartbeat.deadPeersDetected': detections.length,
+    ...(config.messages === null ? {} : messageMetrics(sampler, published, total)),
+  });
+}
+
+function imbalance(values: readonly number[]): number {
+  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+  return mean > 0 ? Math.max(...values) / mean : 0;
+}
+
+function coefficientOfVariation(values: readonly number[]): number {
+  const n = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, n);
+  if (mean === 0) return 0;
+  return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / n) / mean;
+}
+
+/** Pub/sub as the clients' receivers counted it, and what the servers' backpressure did. */
+function messageMetrics(sampler: RealSampler, published: number, total: (key: 'messagesSent' | 'messagesDropped' | 'messagesReplayed' | 'slowDisconnects') => number): Summary {
+  const m = sampler.messageTotals();
+  return {
+    'messages.published': published,
+    'messages.delivered': m.delivered,
+    'messages.lost': m.lost,
+    'messages.duplicates': m.duplicates,
+    'messages.outOfOrder': m.outOfOrder,
+    'messages.sent': total('messagesSent'),
+    'messages.dropped': total('messagesDropped'),
+    'messages.replayed': total('messagesReplayed'),
+    'connections.slowConsumersClosed': total('slowDisconnects'),
+  };
+}

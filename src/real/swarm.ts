@@ -1,0 +1,330 @@
+import WebSocket from 'ws';
+import { backoffs, ChannelReceiver, heartbeats, initialDelayMs, instantiate, type Backoff, type ResumeDecision, type Rng } from '../strategies/index.js';
+import { runClock, seededRng } from './clock.js';
+import { silenceLimitMs } from './heartbeat-adapter.js';
+import type { SwarmCommand, SwarmSample } from './protocol.js';
+
+type Init = Extract<SwarmCommand, { type: 'init' }>;
+type State = 'absent' | 'waiting' | 'connecting' | 'connected' | 'gaveUp';
+
+interface Client {
+  id: number;
+  state: State;
+  /** Retries since the last successful connect, and the previous backoff delay. */
+  retry: number;
+  prevDelayMs: number;
+  /** Attempts so far; the current attempt's number tags its events and its URL. */
+  attempt: number;
+  ws: WebSocket | null;
+  timer: NodeJS.Timeout | null;
+  watchdog: NodeJS.Timeout | null;
+  attemptStartMs: number;
+  server: number;
+  lastServer: number;
+  /** Pub/sub: the channel's receiver (dedup by serial, lost and out-of-order counts), when the connection last ended. */
+  receiver: ChannelReceiver | null;
+  disconnectedAtMs: number;
+  /** The application is busy with received messages until then; the socket is not read meanwhile. */
+  appBusyUntilMs: number;
+  reader: NodeJS.Timeout | null;
+}
+
+const ignore = (): void => undefined;
+
+/** A process of `ws` clients, each reconnecting by the experiment's backoff and watching the server's pings. */
+export class Swarm {
+  private readonly clients: Client[];
+  private readonly backoff: Backoff;
+  private readonly rng: { backoff: Rng; flaps: Rng; dns: Rng };
+  private readonly silenceMs: number;
+  private readonly ghosts = new Set<WebSocket>();
+  private nowMs: () => number = () => 0;
+  private readonly k = { attempts: 0, succeeded: 0, refused: 0, failed: 0, timeouts: 0, drops: 0, flaps: 0, moved: 0, silenceTimeouts: 0 };
+  private latencies: number[] = [];
+  private flapped: SwarmSample['flapped'] = [];
+  private connected = 0;
+  private present = 0;
+  private areaAtMs = 0;
+  private connectedArea = 0;
+  private presentArea = 0;
+
+  constructor(private readonly init: Init) {
+    this.backoff = instantiate(backoffs, init.reconnect, 'clients.reconnect');
+    const key = `${String(init.seed)}/real/swarm-${String(init.swarm)}`;
+    this.rng = { backoff: seededRng(`${key}/backoff`), flaps: seededRng(`${key}/flaps`), dns: seededRng(`${key}/dns`) };
+    this.silenceMs = silenceLimitMs(instantiate(heartbeats, init.heartbeat, 'heartbeat'));
+    this.clients = init.clientIds.map((id) => ({
+      id,
+      state: 'absent',
+      retry: 0,
+      prevDelayMs: 0,
+      attempt: 0,
+      ws: null,
+      timer: null,
+      watchdog: null,
+      attemptStartMs: 0,
+      server: -1,
+      lastServer: -1,
+      receiver: init.messages === null ? null : new ChannelReceiver(),
+      disconnectedAtMs: 0,
+      appBusyUntilMs: 0,
+      reader: null,
+    }));
+  }
+
+  start(startEpochMs: number): void {
+    this.nowMs = runClock(startEpochMs);
+    for (const c of this.clients) {
+      const atMs = this.init.clients.arrivalsMs[c.id] as number;
+      c.timer = setTimeout(() => {
+        this.arrive(c);
+      }, Math.max(0, atMs - this.nowMs()));
+    }
+  }
+
+  stop(): void {
+    for (const c of this.clients) {
+      this.clearTimers(c);
+      if (c.ws !== null) this.discard(c.ws);
+    }
+    for (const ws of this.ghosts) ws.terminate();
+  }
+
+  private arrive(c: Client): void {
+    this.area();
+    this.present++;
+    const spreadMs = initialDelayMs(this.init.clients.initialSpreadMs, this.rng.backoff);
+    c.state = 'waiting';
+    c.timer = setTimeout(() => {
+      this.connect(c);
+    }, spreadMs);
+  }
+
+  private connect(c: Client): void {
+    const attempt = ++c.attempt;
+    c.state = 'connecting';
+    c.attemptStartMs = this.nowMs();
+    c.server = -1;
+    this.k.attempts++;
+    // One proxy per attempt, as DNS round-robin spreads clients over a balancer tier.
+    const ports = this.init.proxyPorts;
+    const port = ports.length === 1 ? (ports[0] as number) : (ports[Math.floor(this.rng.dns.next() * ports.length)] as number);
+    const ws = new WebSocket(`ws://127.0.0.1:${String(port)}/?c=${String(c.id)}&a=${String(attempt)}`, { perMessageDeflate: false });
+    c.ws = ws;
+    const mine = (): boolean => c.attempt === attempt && c.ws === ws;
+    c.timer = setTimeout(() => {
+      if (!mine() || c.state !== 'connecting') return;
+      this.k.timeouts++;
+      this.fail(c, 'failed', 0);
+    }, this.init.clients.connectTimeoutMs);
+    ws.on('upgrade', (res) => {
+      c.server = Number(res.headers['x-wsfleet-server'] ?? -1);
+    });
+    ws.on('open', () => {
+      if (mine()) this.opened(c);
+    });
+    ws.on('unexpected-response', (req, res) => {
+      req.destroy();
+      if (!mine() || c.state !== 'connecting') return;
+      const hintMs = Number(res.headers['x-retry-after-ms'] ?? Number(res.headers['retry-after'] ?? 0) * 1000);
+      this.fail(c, res.statusCode === 503 ? 'refused' : 'failed', Number.isFinite(hintMs) ? hintMs : 0);
+    });
+    ws.on('error', () => {
+      if (mine() && c.state === 'connecting') this.fail(c, 'failed', 0);
+    });
+    ws.on('close', () => {
+      if (!mine()) return;
+      if (c.state === 'connecting') this.fail(c, 'failed', 0);
+      else if (c.state === 'connected') this.lost(c, 'drops');
+    });
+    ws.on('ping', () => {
+      if (mine()) this.armWatchdog(c);
+    });
+    ws.on('message', (data: Buffer) => {
+      if (mine()) this.received(c, data.toString());
+    });
+  }
+
+  private opened(c: Client): void {
+    this.clearTimers(c);
+    this.area();
+    this.connected++;
+    c.state = 'connected';
+    c.retry = 0;
+    c.prevDelayMs = 0;
+    this.k.succeeded++;
+    if (c.lastServer >= 0 && c.server !== c.lastServer) this.k.moved++;
+    c.lastServer = c.server;
+    this.latencies.push(this.nowMs() - c.attemptStartMs);
+    this.armWatchdog(c);
+    this.subscribe(c);
+    const perHour = this.init.clients.flapsPerHour;
+    if (perHour > 0) {
+      const inMs = -(3_600_000 / perHour) * Math.log(1 - this.rng.flaps.next());
+      if (inMs < 2 ** 31 - 1) c.timer = setTimeout(() => {
+        this.flap(c);
+      }, inMs);
+    }
+  }
+
+  /** Subscribes to the client's channel from its last serial. */
+  private subscribe(c: Client): void {
+    const messages = this.init.messages;
+    const ws = c.ws;
+    if (messages === null || c.receiver === null || ws === null) return;
+    ws.send(JSON.stringify({ sub: `ch${String(messages.channelOf[c.id] ?? 0)}`, last: c.receiver.lastSerial, away: c.disconnectedAtMs }));
+  }
+
+  /**
+   * A resume decision (JSON) or a message that starts with its serial. Each message keeps the application busy
+   * for 1 / consumePerSec; while it is more than 20 ms behind, the socket is not read, so the kernel buffers and
+   * then the server's send queue fill, as with a slow consumer.
+   */
+  private received(c: Client, text: string): void {
+    const receiver = c.receiver;
+    const messages = this.init.messages;
+    if (receiver === null || messages === null) return;
+    if (text.startsWith('{')) {
+      receiver.resume((JSON.parse(text) as { resume: ResumeDecision }).resume);
+      return;
+    }
+    receiver.receive(Number.parseInt(text, 10));
+    const now = this.nowMs();
+    c.appBusyUntilMs = Math.max(now, c.appBusyUntilMs) + 1000 / (messages.consumePerSec[c.id] ?? Infinity);
+    const behindMs = c.appBusyUntilMs - now;
+    const ws = c.ws;
+    if (behindMs <= 20 || ws === null || c.reader !== null) return;
+    ws.pause();
+    c.reader = setTimeout(() => {
+      c.reader = null;
+      if (c.ws === ws) ws.resume();
+    }, behindMs);
+  }
+
+  /** No ping within the heartbeat's detection span: the server is dead to this client. */
+  private armWatchdog(c: Client): void {
+    if (!Number.isFinite(this.silenceMs)) return;
+    if (c.watchdog !== null) clearTimeout(c.watchdog);
+    c.watchdog = setTimeout(() => {
+      c.watchdog = null;
+      if (c.state !== 'connected') return;
+      this.k.silenceTimeouts++;
+      this.lost(c, 'drops');
+    }, this.silenceMs);
+  }
+
+  /** The network drops without a FIN: the socket goes silent (no pongs) and stays open at the server until its heartbeat notices. */
+  private flap(c: Client): void {
+    const ws = c.ws;
+    if (c.state !== 'connected' || ws === null) return;
+    this.k.flaps++;
+    this.flapped.push({ key: `${String(c.id)}:${String(c.attempt)}`, atMs: this.nowMs() });
+    ws.removeAllListeners();
+    ws.on('error', ignore);
+    ws.on('close', () => this.ghosts.delete(ws));
+    ws.pause();
+    this.ghosts.add(ws);
+    c.ws = null;
+    this.leaveConnected(c);
+    this.retryLater(c, 0);
+  }
+
+  private lost(c: Client, count: 'drops'): void {
+    this.k[count]++;
+    if (c.ws !== null) this.discard(c.ws);
+    c.ws = null;
+    this.leaveConnected(c);
+    this.retryLater(c, 0);
+  }
+
+  private leaveConnected(c: Client): void {
+    this.clearTimers(c);
+    c.disconnectedAtMs = this.nowMs();
+    this.area();
+    this.connected--;
+  }
+
+  private fail(c: Client, kind: 'refused' | 'failed', retryAfterMs: number): void {
+    this.k[kind]++;
+    this.clearTimers(c);
+    if (c.ws !== null) this.discard(c.ws);
+    c.ws = null;
+    this.retryLater(c, retryAfterMs);
+  }
+
+  /** After a drop, refusal or failure: wait by the backoff strategy (at least a refusal's retry-after), or give up. */
+  private retryLater(c: Client, retryAfterMs: number): void {
+    c.retry++;
+    const delayMs = retryAfterMs > 0 ? this.backoff.next(c.retry, c.prevDelayMs, this.rng.backoff, retryAfterMs) : this.backoff.next(c.retry, c.prevDelayMs, this.rng.backoff);
+    if (delayMs === null) {
+      c.state = 'gaveUp';
+      return;
+    }
+    c.prevDelayMs = delayMs;
+    c.state = 'waiting';
+    c.timer = setTimeout(() => {
+      this.connect(c);
+    }, delayMs);
+  }
+
+  private discard(ws: WebSocket): void {
+    ws.removeAllListeners();
+    ws.on('error', ignore);
+    ws.terminate();
+  }
+
+  private clearTimers(c: Client): void {
+    if (c.reader !== null) clearTimeout(c.reader);
+    c.reader = null;
+    if (c.timer !== null) clearTimeout(c.timer);
+    if (c.watchdog !== null) clearTimeout(c.watchdog);
+    c.timer = null;
+    c.watchdog = null;
+  }
+
+  /** Advances the time-weighted areas of connected and present clients to now. */
+  private area(): void {
+    const now = this.nowMs();
+    this.connectedArea += this.connected * (now - this.areaAtMs);
+    this.presentArea += this.present * (now - this.areaAtMs);
+    this.areaAtMs = now;
+  }
+
+  sample(): SwarmSample {
+    this.area();
+    const byState = (s: State): number => this.clients.reduce((n, c) => n + (c.state === s ? 1 : 0), 0);
+    const connectedByServer = new Array<number>(this.init.servers).fill(0);
+    for (const c of this.clients) if (c.state === 'connected' && c.server >= 0) connectedByServer[c.server] = (connectedByServer[c.server] ?? 0) + 1;
+    const { latencies, flapped } = this;
+    this.latencies = [];
+    this.flapped = [];
+    return {
+      present: this.present,
+      connected: this.connected,
+      connecting: byState('connecting'),
+      waiting: byState('waiting'),
+      gaveUp: byState('gaveUp'),
+      ...this.k,
+      connectedArea: this.connectedArea,
+      presentArea: this.presentArea,
+      attemptsMax: this.clients.reduce((m, c) => Math.max(m, c.attempt), 0),
+      latenciesMs: latencies,
+      flapped,
+      connectedByServer,
+      messages: this.receiverTotals(),
+    };
+  }
+
+  private receiverTotals(): SwarmSample['messages'] {
+    const out = { delivered: 0, duplicates: 0, outOfOrder: 0, lost: 0 };
+    for (const c of this.clients) {
+      if (c.receiver === null) continue;
+      const k = c.receiver.counts;
+      out.delivered += k.delivered;
+      out.duplicates += k.duplicates;
+      out.outOfOrder += k.outOfOrder;
+      out.lost += k.lost;
+    }
+    return out;
+  }
+}
