@@ -25,3 +25,18 @@ export function meanCi(values: readonly number[]): MeanCi {
   const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1);
   return { mean, ci95: tQuantile95(n - 1) * Math.sqrt(variance / n), n };
 }
+
+/** max / mean (of connections per unit of weight at the end), 0 for an empty or idle fleet. */
+export function imbalance(values: readonly number[]): number {
+  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+  return mean > 0 ? Math.max(...values) / mean : 0;
+}
+
+export function coefficientOfVariation(values: readonly number[]): number {
+  const n = values.length;
+  if (n === 0) return 0;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  if (mean === 0) return 0;
+  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / n;
+  return Math.sqrt(variance) / mean;
+}

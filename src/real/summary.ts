@@ -1,4 +1,4 @@
-import { finalizeSummary, type RunEvent, type Summary } from '../metrics/index.js';
+import { coefficientOfVariation, finalizeSummary, imbalance, type RunEvent, type Summary } from '../metrics/index.js';
 import type { RealConfig } from './config.js';
 import type { RealSampler } from './sampler.js';
 
@@ -53,18 +53,6 @@ export function realSummary(config: RealConfig, sampler: RealSampler, _events: r
     'heartbeat.deadPeersDetected': detections.length,
     ...(config.messages === null ? {} : messageMetrics(sampler, published, total)),
   });
-}
-
-function imbalance(values: readonly number[]): number {
-  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-  return mean > 0 ? Math.max(...values) / mean : 0;
-}
-
-function coefficientOfVariation(values: readonly number[]): number {
-  const n = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, n);
-  if (mean === 0) return 0;
-  return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / n) / mean;
 }
 
 /** Pub/sub as the clients' receivers counted it, and what the servers' backpressure did. */

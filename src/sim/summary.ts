@@ -1,4 +1,4 @@
-import type { Summary, Table } from '../metrics/index.js';
+import { coefficientOfVariation, imbalance, type Summary, type Table } from '../metrics/index.js';
 import { recoveryMetrics, scaleOutMetrics } from './recovery.js';
 import type { Fleet } from './fleet.js';
 
@@ -61,21 +61,6 @@ export function summarize(fleet: Fleet, timeseries: Table): Summary {
     ...recoveryMetrics(timeseries, fleet.events, endMs),
     ...scaleOutMetrics(timeseries, fleet.events, fleet.servers.map((s) => s.spec.weight), endMs),
   };
-}
-
-/** max / mean (of connections per unit of weight at the end), 0 for an empty or idle fleet. */
-export function imbalance(values: readonly number[]): number {
-  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-  return mean > 0 ? Math.max(...values) / mean : 0;
-}
-
-export function coefficientOfVariation(values: readonly number[]): number {
-  const n = values.length;
-  if (n === 0) return 0;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  if (mean === 0) return 0;
-  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / n;
-  return Math.sqrt(variance) / mean;
 }
 
 /** The largest value of a time-series column (0 when absent). */
