@@ -5,3 +5,4 @@ export { meanCi, tQuantile95, imbalance, coefficientOfVariation, type MeanCi } f
 export { finalizeSummary, roundMetric, type CdfPoint, type RunEvent, type RunResult, type Summary, type Table } from './result.js';
 export { decodeRunRecord, encodeRunRecord, roundCell, roundResult, roundTable, runRecordName, type RunRecord } from './run-record.js';
 export { evaluateAlerts, alertSummary, alertEvents, detection, type AlertRule, type AlertFiring, type FaultMark } from './alerts.js';
+export { CONNECTION_COLUMNS, SERVER_COLUMNS } from './columns.js';

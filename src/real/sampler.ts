@@ -1,29 +1,11 @@
-import { LatencyRecorder, type Table } from '../metrics/index.js';
+import { CONNECTION_COLUMNS, LatencyRecorder, SERVER_COLUMNS, type Table } from '../metrics/index.js';
 import type { RealConfig } from './config.js';
 import type { ProxySample, ServerSample, SwarmSample } from './protocol.js';
 
-/** Fleet columns of timeseries.csv that real sockets can measure, named as the sim names them. */
-const FLEET_COLUMNS = [
-  'clients.present',
-  'clients.connected',
-  'clients.connecting',
-  'clients.waiting',
-  'clients.gaveUp',
-  'connect.attempts',
-  'connect.succeeded',
-  'connect.refused',
-  'connect.failed',
-  'connect.timeouts',
-  'connections.dropped',
-  'heartbeat.timeouts',
-  'servers.up',
-] as const;
 
 /** Pub/sub columns, per interval, when the run has messages: published by the backend, delivered to clients, dropped by backpressure. */
 const MESSAGE_COLUMNS = ['messages.published', 'messages.delivered', 'messages.dropped'] as const;
 
-/** Per-server columns `server.<id>.<name>`, as in the sim; handshakes and refusals are per interval. */
-const SERVER_COLUMNS = ['connections', 'cpu', 'queue', 'memoryBytes', 'handshakes', 'refusals', 'up'] as const;
 
 /** What the parent gathered at one sample time. */
 export interface Gathered {
@@ -67,7 +49,7 @@ export class RealSampler {
     const n = config.servers.length;
     this.withMessages = config.messages !== null;
     const messageColumns = this.withMessages ? MESSAGE_COLUMNS : [];
-    this.table = { columns: ['timeMs', ...FLEET_COLUMNS, ...messageColumns, ...Array.from({ length: n }, (_, s) => SERVER_COLUMNS.map((k) => `server.${String(s)}.${k}`)).flat()], rows: [] };
+    this.table = { columns: ['timeMs', ...CONNECTION_COLUMNS, ...messageColumns, ...Array.from({ length: n }, (_, s) => SERVER_COLUMNS.map((k) => `server.${String(s)}.${k}`)).flat()], rows: [] };
     this.serverLast = Array.from({ length: n }, () => null);
     this.serverCarried = Array.from({ length: n }, () => ({ cpuMs: 0, handshakes: 0, refusals: 0, pings: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, messagesSent: 0, messagesDropped: 0, messagesReplayed: 0, slowDisconnects: 0 }));
     this.serverUpMs = new Array<number>(n).fill(0);

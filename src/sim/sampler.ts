@@ -1,4 +1,4 @@
-import type { Table } from '../metrics/index.js';
+import { CONNECTION_COLUMNS, SERVER_COLUMNS, type Table } from '../metrics/index.js';
 import { ClientState } from './clients.js';
 import type { Fleet } from './fleet.js';
 import type { SimServer } from './server.js';
@@ -8,26 +8,9 @@ import type { SimServer } from './server.js';
  * cpu.handshakeOffered is the handshake CPU submitted in the interval as a share of the fleet's cores:
  * above 1, a backlog is forming.
  */
-export const FLEET_COLUMNS = [
-  'clients.present',
-  'clients.connected',
-  'clients.connecting',
-  'clients.waiting',
-  'clients.gaveUp',
-  'connect.attempts',
-  'connect.succeeded',
-  'connect.refused',
-  'connect.failed',
-  'connect.timeouts',
-  'connections.dropped',
-  'heartbeat.timeouts',
-  'servers.up',
-  'cpu.handshakeOffered',
-  'servers.ghosts',
-] as const;
+export const FLEET_COLUMNS = [...CONNECTION_COLUMNS, 'cpu.handshakeOffered', 'servers.ghosts'] as const;
 
-/** Per-server columns `server.<id>.<name>`; handshakes and refusals are per interval. */
-export const SERVER_COLUMNS = ['connections', 'cpu', 'queue', 'memoryBytes', 'handshakes', 'refusals', 'up'] as const;
+export { SERVER_COLUMNS };
 
 /** Extra fleet columns when the experiment has messages; counts are per interval, latency percentiles of the interval's deliveries. */
 export const MESSAGE_COLUMNS = [
