@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -15,10 +16,30 @@ const files = readdirSync(join(repoRoot, 'experiments'))
 /** One in fifty clients, and one replication per sweep variant: seconds per experiment. */
 const SMOKE = ['--scale', '0.02'];
 
+/**
+ * Committed outputs of every experiment at the smoke scale: `NAME.summary.json` as written, and
+ * `NAME.hashes.json` with the SHA-256 of every data file in the folder (CSV, run records), so a
+ * change that moves any number fails against a file. `UPDATE_GOLDEN=1` rewrites them; a deliberate
+ * model change does so in the same commit and says why.
+ */
+const goldenDir = join(repoRoot, 'test', 'golden');
+const update = process.env.UPDATE_GOLDEN === '1';
+
+/** Data files of a result folder: everything but drawings, reports and the resolved experiment (which holds the version). */
+function dataHashes(out: string): Record<string, string> {
+  const hashes: Record<string, string> = {};
+  for (const f of listFiles(out)) {
+    if (!/\.(csv|json)$/.test(f) || f.endsWith('.vl.json') || f === 'summary.json') continue;
+    hashes[f.split('\\').join('/')] = createHash('sha256').update(readFileSync(join(out, f))).digest('hex');
+  }
+  return hashes;
+}
+
 let work: string;
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'wsfleet-library-'));
+  if (update) mkdirSync(goldenDir, { recursive: true });
 });
 
 afterAll(() => {
@@ -26,14 +47,28 @@ afterAll(() => {
 });
 
 describe('every experiment in experiments/ at reduced scale', () => {
-  it.each(files)('%s runs end to end and writes a complete result folder', (file) => {
-    const out = join(work, file.replace(/\.yaml$/, ''));
+  it.each(files)('%s runs end to end, writes a complete result folder and matches its golden outputs', (file) => {
+    const name = file.replace(/\.yaml$/, '');
+    const out = join(work, name);
     const isSweep = (parse(readFileSync(join(repoRoot, 'experiments', file), 'utf8')) as { sweep?: unknown }).sweep !== undefined;
     const r = wsfleet(['run', join('experiments', file), ...SMOKE, ...(isSweep ? ['--set', 'sweep.replications=1'] : []), '--out', out, '--quiet'], 170_000);
     expect(r.status, r.stderr).toBe(0);
-    for (const name of ['experiment.resolved.yaml', 'summary.json', 'summary.csv', 'report.html']) expect(existsSync(join(out, name)), name).toBe(true);
+    for (const f of ['experiment.resolved.yaml', 'summary.json', 'summary.csv', 'report.html']) expect(existsSync(join(out, f)), f).toBe(true);
     expect(existsSync(join(out, isSweep ? 'sweep.csv' : 'timeseries.csv'))).toBe(true);
     const specs = listFiles(out).filter((f) => f.endsWith('.vl.json'));
     for (const f of specs) expect(vlSchemaErrors(JSON.parse(readFileSync(join(out, f), 'utf8')) as VlSpec), f).toEqual([]);
+
+    const summary = readFileSync(join(out, 'summary.json'), 'utf8');
+    const hashes = `${JSON.stringify(dataHashes(out), null, 2)}\n`;
+    const summaryFile = join(goldenDir, `${name}.summary.json`);
+    const hashFile = join(goldenDir, `${name}.hashes.json`);
+    if (update) {
+      writeFileSync(summaryFile, summary);
+      writeFileSync(hashFile, hashes);
+    }
+    expect(existsSync(summaryFile), `${summaryFile} is missing: run UPDATE_GOLDEN=1 npx vitest run test/cli/library-runs.test.ts`).toBe(true);
+    expect(JSON.parse(summary)).toEqual(JSON.parse(readFileSync(summaryFile, 'utf8')));
+    expect(summary).toBe(readFileSync(summaryFile, 'utf8'));
+    expect(JSON.parse(hashes)).toEqual(JSON.parse(readFileSync(hashFile, 'utf8')));
   }, 180_000);
 });
