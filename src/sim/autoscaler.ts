@@ -1,6 +1,7 @@
 import type { AutoscalerSpec } from './config.js';
-import type { Fleet } from './fleet.js';
+import type { Operations } from './operations.js';
 import type { SimServer } from './server.js';
+import type { World } from './world.js';
 
 /**
  * A horizontal autoscaler in the style of the Kubernetes HPA: every `intervalMs` it compares the
@@ -18,30 +19,31 @@ export class Autoscaler {
   peakActive = 0;
 
   constructor(
-    private readonly fleet: Fleet,
+    private readonly world: World,
+    private readonly operations: Operations,
     private readonly spec: AutoscalerSpec,
   ) {
-    this.lastBusy = fleet.servers.map(() => 0);
+    this.lastBusy = world.servers.map(() => 0);
   }
 
   /** Servers beyond `initial` start absent; evaluations begin after one interval. */
   start(initial: number): void {
-    for (const server of this.fleet.servers.slice(initial)) {
+    for (const server of this.world.servers.slice(initial)) {
       server.kill(0);
       server.provisioned = false;
-      for (const b of this.fleet.balancers) b.markAbsent(server.id);
+      this.operations.markAbsent(server);
     }
     this.peakActive = initial;
-    this.fleet.sim.after(this.spec.intervalMs, this.evaluate);
+    this.world.sim.after(this.spec.intervalMs, this.evaluate);
   }
 
   /** Servers running or being provisioned. */
   active(): SimServer[] {
-    return this.fleet.servers.filter((s) => s.provisioned && !s.draining);
+    return this.world.servers.filter((s) => s.provisioned && !s.draining);
   }
 
   private readonly evaluate = (): void => {
-    const sim = this.fleet.sim;
+    const sim = this.world.sim;
     const active = this.active();
     const running = active.filter((s) => s.up);
     const mean = this.meanMetric(running);
@@ -54,8 +56,8 @@ export class Autoscaler {
 
   /** Mean connections per server, or mean CPU utilisation since the last evaluation. */
   private meanMetric(running: readonly SimServer[]): number {
-    const now = this.fleet.sim.nowMs;
-    const busy = this.fleet.servers.map((s) => s.busyMs(now));
+    const now = this.world.sim.nowMs;
+    const busy = this.world.servers.map((s) => s.busyMs(now));
     const cpu = running.map((s) => ((busy[s.id] as number) - (this.lastBusy[s.id] as number)) / (this.spec.intervalMs * s.cores));
     this.lastBusy = busy;
     const values = this.spec.metric === 'cpu' ? cpu : running.map((s) => s.connections);
@@ -63,18 +65,18 @@ export class Autoscaler {
   }
 
   private scaleOut(count: number): void {
-    const spare = this.fleet.servers.filter((s) => !s.provisioned).slice(0, count);
+    const spare = this.world.servers.filter((s) => !s.provisioned).slice(0, count);
     if (spare.length === 0) return;
     this.scaleOuts++;
-    this.lastScaleMs = this.fleet.sim.nowMs;
-    this.fleet.log('autoscaler:scale-out', `${String(spare.length)} server(s)`);
+    this.lastScaleMs = this.world.sim.nowMs;
+    this.world.log('autoscaler:scale-out', `${String(spare.length)} server(s)`);
     for (const server of spare) {
       server.provisioned = true;
       this.provisioning++;
-      this.fleet.sim.after(this.spec.provisionMs, () => {
+      this.world.sim.after(this.spec.provisionMs, () => {
         this.provisioning--;
-        this.fleet.restart(server, 'server:join');
-        this.fleet.undrain(server);
+        this.operations.restart(server, 'server:join');
+        this.operations.undrain(server);
         this.rebalance(server);
       });
     }
@@ -88,13 +90,13 @@ export class Autoscaler {
       .slice(0, count);
     if (victims.length === 0) return;
     this.scaleIns++;
-    this.lastScaleMs = this.fleet.sim.nowMs;
-    this.fleet.log('autoscaler:scale-in', `${String(victims.length)} server(s)`);
+    this.lastScaleMs = this.world.sim.nowMs;
+    this.world.log('autoscaler:scale-in', `${String(victims.length)} server(s)`);
     for (const server of victims) {
       server.draining = true;
-      this.fleet.drain(server, this.spec.drainMs, 'autoscaler:drain');
-      this.fleet.sim.after(this.spec.drainMs, () => {
-        this.fleet.crash(server, 'stop');
+      this.operations.drain(server, this.spec.drainMs, 'autoscaler:drain');
+      this.world.sim.after(this.spec.drainMs, () => {
+        this.operations.crash(server, 'stop');
         server.provisioned = false;
         server.draining = false;
       });
@@ -104,11 +106,11 @@ export class Autoscaler {
   /** Sheds `rebalanceShare` of the connections above the mean from each server over it. */
   private rebalance(joined: SimServer): void {
     if (this.spec.rebalanceShare <= 0) return;
-    const running = this.fleet.servers.filter((s) => s.up && s.provisioned && s !== joined);
+    const running = this.world.servers.filter((s) => s.up && s.provisioned && s !== joined);
     const mean = running.reduce((a, s) => a + s.connections, 0) / Math.max(1, running.length + 1);
     for (const server of running) {
       const excess = Math.floor((server.connections - mean) * this.spec.rebalanceShare);
-      if (excess > 0) this.fleet.shed(server, excess, this.spec.drainMs);
+      if (excess > 0) this.operations.shed(server, excess, this.spec.drainMs);
     }
   }
 }

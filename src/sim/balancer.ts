@@ -3,7 +3,8 @@ import { balancers, instantiate, type Balancer } from '../strategies/index.js';
 import type { BalancerSpec } from './config.js';
 import { CpuQueue } from './cpu.js';
 import { HealthState } from './health.js';
-import type { Fleet } from './fleet.js';
+import type { BalancerTierPort, Rooms } from './ports.js';
+import type { World } from './world.js';
 
 /** The balancer's picture of one backend; strategies see it read-only. */
 export interface MutableBackendView {
@@ -40,7 +41,8 @@ export class SimBalancer {
 
   constructor(
     readonly id: number,
-    private readonly fleet: Fleet,
+    private readonly world: World,
+    private readonly rooms: Rooms,
     private readonly spec: BalancerSpec,
     streams: RngStreams,
   ) {
@@ -48,7 +50,7 @@ export class SimBalancer {
     this.cpu = new CpuQueue(spec.cores);
     this.cpuCost = compileDistribution(spec.cpuPerConnectionMs);
     this.rng = { pick: streams.stream('pick'), cpu: streams.stream('cpu'), network: streams.stream('network') };
-    this.views = fleet.servers.map((s) => ({
+    this.views = world.servers.map((s) => ({
       id: s.id,
       weight: s.spec.weight,
       healthy: true,
@@ -59,16 +61,16 @@ export class SimBalancer {
       reportedAtMs: 0,
       healthySinceMs: 0,
     }));
-    this.health = fleet.servers.map(() => new HealthState(spec.healthCheck));
-    this.checkTimers = fleet.servers.map((s) => fleet.sim.createTimer(this.onCheck, s.id));
-    this.checkSentMs = new Float64Array(fleet.servers.length);
-    const farm = fleet.config.polling?.farm ?? null;
+    this.health = world.servers.map(() => new HealthState(spec.healthCheck));
+    this.checkTimers = world.servers.map((s) => world.sim.createTimer(this.onCheck, s.id));
+    this.checkSentMs = new Float64Array(world.servers.length);
+    const farm = world.config.polling?.farm ?? null;
     this.split =
       farm === null
         ? null
         : {
-            farm: this.views.filter((v) => fleet.servers[v.id]?.group === farm),
-            rest: this.views.filter((v) => fleet.servers[v.id]?.group !== farm),
+            farm: this.views.filter((v) => world.servers[v.id]?.group === farm),
+            rest: this.views.filter((v) => world.servers[v.id]?.group !== farm),
             farmStrategy: instantiate(balancers, spec.strategy, 'balancer.strategy'),
           };
   }
@@ -76,9 +78,9 @@ export class SimBalancer {
   /** The backend for client i's request by the strategy (polling clients within their farm, if any), or -1. */
   pick(i: number): number {
     const request = { clientId: i, clientAddress: i };
-    const context = { nowMs: this.fleet.sim.nowMs, rng: this.rng.pick };
+    const context = { nowMs: this.world.sim.nowMs, rng: this.rng.pick };
     if (this.split === null) return this.strategy.pick(request, this.views, context);
-    const polling = this.fleet.isPolling(i);
+    const polling = this.world.isPolling(i);
     const views = polling ? this.split.farm : this.split.rest;
     const k = (polling ? this.split.farmStrategy : this.strategy).pick(request, views, context);
     return k < 0 ? -1 : (views[k] as MutableBackendView).id;
@@ -86,13 +88,13 @@ export class SimBalancer {
 
   /** A long-poll request: balancer CPU, then a pick; returns the backend and when it is forwarded. */
   routeRequest(i: number): { backend: number; atMs: number } {
-    const atMs = this.cpu.submit(this.fleet.sim.nowMs, this.cpuCost.sample(this.rng.cpu));
+    const atMs = this.cpu.submit(this.world.sim.nowMs, this.cpuCost.sample(this.rng.cpu));
     return { backend: this.pick(i), atMs };
   }
 
   /** Starts health checks, spread over the first interval as HAProxy spreads them. */
   start(offsets: Rng): void {
-    for (const timer of this.checkTimers) this.fleet.sim.setTimer(timer, offsets.next() * this.spec.healthCheck.intervalMs);
+    for (const timer of this.checkTimers) this.world.sim.setTimer(timer, offsets.next() * this.spec.healthCheck.intervalMs);
   }
 
   /** An operator's weight change (0 drains: no new connections). */
@@ -108,53 +110,53 @@ export class SimBalancer {
 
   /** A client's connection request arrived. */
   readonly receive = (arg: number): void => {
-    const i = this.fleet.current(arg);
+    const i = this.world.current(arg);
     if (i < 0) return;
     if (this.open < this.spec.maxConnections) {
       this.admit(i, arg);
     } else if (this.spec.queueTimeoutMs > 0) {
-      this.fleet.clients.c.queued[i] = 1;
+      this.world.clients.c.queued[i] = 1;
       this.waiting.push(arg);
-      this.fleet.sim.after(this.spec.queueTimeoutMs, this.onQueueTimeout, arg);
+      this.world.sim.after(this.spec.queueTimeoutMs, this.onQueueTimeout, arg);
     } else {
-      this.fleet.counters.balancerRefused++;
-      this.fleet.replyRefused(i, arg);
+      this.world.counters.balancerRefused++;
+      this.rooms.clientSide.replyRefused(i, arg);
     }
   };
 
   private admit(i: number, arg: number): void {
     this.open++;
-    this.fleet.clients.c.balancer[i] = this.id;
-    const doneMs = this.cpu.submit(this.fleet.sim.nowMs, this.cpuCost.sample(this.rng.cpu));
-    this.fleet.sim.at(doneMs, this.onAccepted, arg);
+    this.world.clients.c.balancer[i] = this.id;
+    const doneMs = this.cpu.submit(this.world.sim.nowMs, this.cpuCost.sample(this.rng.cpu));
+    this.world.sim.at(doneMs, this.onAccepted, arg);
   }
 
   /** Accepted and parsed: pick a backend and connect upstream. */
   private readonly onAccepted = (arg: number): void => {
-    const i = this.fleet.current(arg);
+    const i = this.world.current(arg);
     if (i < 0) return;
     const pick = this.pick(i);
     const view = pick >= 0 ? this.views[pick] : undefined;
     if (view === undefined || view.openConnections >= this.spec.portsPerBackend) {
-      if (view !== undefined) this.fleet.counters.portsExhausted++;
-      this.fleet.counters.balancerRefused++;
-      this.fleet.unroute(i);
-      this.fleet.replyRefused(i, arg);
+      if (view !== undefined) this.world.counters.portsExhausted++;
+      this.world.counters.balancerRefused++;
+      this.rooms.tier.unroute(i);
+      this.rooms.clientSide.replyRefused(i, arg);
       return;
     }
     view.openConnections++;
-    this.fleet.clients.c.routed[i] = pick;
-    this.fleet.forward(i, arg);
+    this.world.clients.c.routed[i] = pick;
+    this.rooms.serverSide.forward(i, arg);
   };
 
   /** A connection or attempt through this balancer ended; its slot may serve a queued request. */
   release(routed: number): void {
     this.open--;
     if (routed >= 0) (this.views[routed] as MutableBackendView).openConnections--;
-    const c = this.fleet.clients.c;
+    const c = this.world.clients.c;
     while (this.waitingHead < this.waiting.length && this.open < this.spec.maxConnections) {
       const arg = this.waiting[this.waitingHead++] as number;
-      const i = this.fleet.current(arg);
+      const i = this.world.current(arg);
       if (i < 0 || c.queued[i] !== 1) continue;
       c.queued[i] = 0;
       this.admit(i, arg);
@@ -166,34 +168,34 @@ export class SimBalancer {
   }
 
   private readonly onQueueTimeout = (arg: number): void => {
-    const i = this.fleet.current(arg);
-    if (i < 0 || this.fleet.clients.c.queued[i] !== 1) return;
-    this.fleet.clients.c.queued[i] = 0;
-    this.fleet.counters.balancerRefused++;
-    this.fleet.replyRefused(i, arg);
+    const i = this.world.current(arg);
+    if (i < 0 || this.world.clients.c.queued[i] !== 1) return;
+    this.world.clients.c.queued[i] = 0;
+    this.world.counters.balancerRefused++;
+    this.rooms.clientSide.replyRefused(i, arg);
   };
 
   /** Time for the next check of server `s`: its answer queues behind the server's work like any request. */
   private readonly onCheck = (s: number): void => {
-    const fleet = this.fleet;
-    const sim = fleet.sim;
-    const server = fleet.servers[s];
+    const world = this.world;
+    const sim = world.sim;
+    const server = world.servers[s];
     if (server === undefined) return;
     const { timeoutMs, intervalMs } = this.spec.healthCheck;
     sim.setTimer(this.checkTimers[s] as number, sim.nowMs + intervalMs);
     if (!server.up) {
       // A refused connect fails the check one round trip later; a silent host at the timeout.
-      sim.after(server.refusesWhileDown ? 2 * this.fleet.backendLatency.sample(this.rng.network) : timeoutMs, this.onCheckResult, s * 2);
+      sim.after(server.refusesWhileDown ? 2 * this.world.backendLatency.sample(this.rng.network) : timeoutMs, this.onCheckResult, s * 2);
       return;
     }
     this.checkSentMs[s] = sim.nowMs;
-    sim.after(fleet.backendLatency.sample(this.rng.network), this.onCheckArrive, s);
+    sim.after(world.backendLatency.sample(this.rng.network), this.onCheckArrive, s);
   };
 
   private readonly onCheckArrive = (s: number): void => {
-    const fleet = this.fleet;
-    const sim = fleet.sim;
-    const server = fleet.servers[s];
+    const world = this.world;
+    const sim = world.sim;
+    const server = world.servers[s];
     const { timeoutMs } = this.spec.healthCheck;
     const sentMs = this.checkSentMs[s] as number;
     const remainingMs = sentMs + timeoutMs - sim.nowMs;
@@ -204,7 +206,7 @@ export class SimBalancer {
     // A TCP check is answered by the kernel; an HTTP check waits for the process's event loop.
     const process = server.processes[Math.floor(this.rng.network.next() * server.processes.length)] as CpuQueue;
     const servedMs = this.spec.healthCheck.mode === 'http' ? process.submit(sim.nowMs, server.costs.healthCheck.sample(server.rng)) : sim.nowMs;
-    const answeredMs = servedMs + fleet.backendLatency.sample(this.rng.network);
+    const answeredMs = servedMs + world.backendLatency.sample(this.rng.network);
     const responseMs = answeredMs - sentMs;
     const passed = responseMs <= timeoutMs;
     if (passed) (this.views[s] as MutableBackendView).reportedLatencyMs = responseMs;
@@ -213,12 +215,50 @@ export class SimBalancer {
 
   private readonly onCheckResult = (arg: number): void => {
     const s = Math.floor(arg / 2);
-    const server = this.fleet.servers[s];
+    const server = this.world.servers[s];
     const state = this.health[s] as HealthState;
     if (server === undefined || !state.record(arg % 2 === 1 && server.up)) return;
     const view = this.views[s] as MutableBackendView;
     view.healthy = state.healthy;
-    if (state.healthy) view.healthySinceMs = this.fleet.sim.nowMs;
-    this.fleet.log(state.healthy ? 'balancer:mark-up' : 'balancer:mark-down', `server ${String(s)} (balancer ${String(this.id)})`);
+    if (state.healthy) view.healthySinceMs = this.world.sim.nowMs;
+    this.world.log(state.healthy ? 'balancer:mark-up' : 'balancer:mark-down', `server ${String(s)} (balancer ${String(this.id)})`);
   };
+}
+
+/** The balancer tier: every balancer, the slots they hold, and the load reports they receive. */
+export class BalancerTier implements BalancerTierPort {
+  readonly list: SimBalancer[];
+
+  constructor(
+    private readonly world: World,
+    rooms: Rooms,
+    spec: BalancerSpec,
+    streams: RngStreams,
+  ) {
+    this.list = Array.from({ length: spec.count }, (_, id) => new SimBalancer(id, world, rooms, spec, streams.fork(String(id))));
+  }
+
+  /** Starts every balancer's health checks, offsets drawn from one stream in balancer order. */
+  start(offsets: Rng): void {
+    for (const b of this.list) b.start(offsets);
+  }
+
+  unroute(i: number): void {
+    const c = this.world.clients.c;
+    const b = c.balancer[i] as number;
+    if (b < 0) return;
+    (this.list[b] as SimBalancer).release(c.routed[i] as number);
+    c.balancer[i] = -1;
+    c.routed[i] = -1;
+  }
+
+  report(server: number, load: number, memoryLoad: number, nowMs: number): void {
+    for (const b of this.list) {
+      const view = b.views[server];
+      if (view === undefined) continue;
+      view.reportedLoad = load;
+      view.reportedMemoryLoad = memoryLoad;
+      view.reportedAtMs = nowMs;
+    }
+  }
 }

@@ -2,7 +2,8 @@ import type { Rng } from '../engine/index.js';
 import type { PollingSpec } from './config.js';
 import type { CpuQueue } from './cpu.js';
 import { packConn } from './clients.js';
-import type { Fleet } from './fleet.js';
+import type { Rooms } from './ports.js';
+import type { World } from './world.js';
 import type { SimBalancer } from './balancer.js';
 import type { SimServer } from './server.js';
 
@@ -36,7 +37,9 @@ export class LongPolling {
   private heldSinceMs = new Float64Array(1024);
 
   constructor(
-    private readonly fleet: Fleet,
+    private readonly world: World,
+    private readonly rooms: Rooms,
+    private readonly balancers: readonly SimBalancer[],
     readonly spec: PollingSpec,
     private readonly rng: Rng,
   ) {}
@@ -67,114 +70,114 @@ export class LongPolling {
 
   /** The client sends its next poll through a balancer, which balances it like any request. */
   private sendPoll(i: number): void {
-    const fleet = this.fleet;
-    const c = fleet.clients.c;
-    if ((c.partitionedUntilMs[i] as number) > fleet.sim.nowMs) return;
-    fleet.sim.after(c.clientLatencyMs[i] as number, this.onPollAtBalancer, packConn(i, c.epoch[i] as number));
+    const world = this.world;
+    const c = world.clients.c;
+    if ((c.partitionedUntilMs[i] as number) > world.sim.nowMs) return;
+    world.sim.after(c.clientLatencyMs[i] as number, this.onPollAtBalancer, packConn(i, c.epoch[i] as number));
   }
 
   private readonly onPollAtBalancer = (arg: number): void => {
-    const fleet = this.fleet;
-    const i = fleet.current(arg);
+    const world = this.world;
+    const i = world.current(arg);
     if (i < 0) return;
-    const balancer = fleet.balancers[Math.floor(this.rng.next() * fleet.balancers.length)] as SimBalancer;
+    const balancer = this.balancers[Math.floor(this.rng.next() * this.balancers.length)] as SimBalancer;
     const { backend, atMs } = balancer.routeRequest(i);
     this.counters.requests++;
     if (backend < 0) {
-      fleet.sim.at(atMs + (fleet.clients.c.clientLatencyMs[i] as number), this.onPollFailed, arg);
+      world.sim.at(atMs + (world.clients.c.clientLatencyMs[i] as number), this.onPollFailed, arg);
       return;
     }
     this.target.set(arg, backend);
-    fleet.sim.at(atMs + fleet.backendLatency.sample(this.rng), this.onPollAtServer, arg);
+    world.sim.at(atMs + world.backendLatency.sample(this.rng), this.onPollAtServer, arg);
   };
 
   /** The backend each poll in flight was balanced to, by packed connection. */
   private readonly target = new Map<number, number>();
 
   private readonly onPollAtServer = (arg: number): void => {
-    const fleet = this.fleet;
+    const world = this.world;
     const backend = this.target.get(arg) ?? -1;
     this.target.delete(arg);
-    const i = fleet.current(arg);
+    const i = world.current(arg);
     if (i < 0) return;
-    const c = fleet.clients.c;
-    const server = fleet.servers[backend] as SimServer;
+    const c = world.clients.c;
+    const server = world.servers[backend] as SimServer;
     const home = c.server[i] as number;
     if (!server.up || home < 0) {
-      fleet.sim.after(c.pathLatencyMs[i] as number, this.onPollFailed, arg);
+      world.sim.after(c.pathLatencyMs[i] as number, this.onPollFailed, arg);
       return;
     }
     const shared = backend !== home && this.spec.sessions === 'shared';
     const process = (backend === home ? server.processes[c.process[i] as number] : server.processes[Math.floor(this.rng.next() * server.processes.length)]) as CpuQueue;
     const cost = server.costs.pollRequest.sample(server.rng);
     this.counters.cpuMs += cost;
-    const servedMs = process.submit(fleet.sim.nowMs, cost) + (shared ? this.spec.sharedLookupMs : 0);
+    const servedMs = process.submit(world.sim.nowMs, cost) + (shared ? this.spec.sharedLookupMs : 0);
     if (backend !== home && !shared) {
       this.counters.sessionUnknown++;
-      fleet.sim.at(servedMs + (c.pathLatencyMs[i] as number), this.onSessionUnknown, arg);
+      world.sim.at(servedMs + (c.pathLatencyMs[i] as number), this.onSessionUnknown, arg);
       return;
     }
     if (shared) this.counters.sharedLookups++;
-    fleet.notePoll(i, fleet.sim.nowMs);
-    fleet.sim.at(servedMs, this.onPollServed, arg);
+    this.rooms.timers.notePoll(i, world.sim.nowMs);
+    world.sim.at(servedMs, this.onPollServed, arg);
   };
 
   /** The session's server has the poll: answer with what is queued, or hold it. */
   private readonly onPollServed = (arg: number): void => {
-    const fleet = this.fleet;
-    const i = fleet.current(arg);
-    if (i < 0 || fleet.clients.c.established[i] !== 1) return;
-    const now = fleet.sim.nowMs;
-    if (fleet.pubsub !== null && fleet.pubsub.release(i, now) > 0) {
+    const world = this.world;
+    const i = world.current(arg);
+    if (i < 0 || world.clients.c.established[i] !== 1) return;
+    const now = world.sim.nowMs;
+    if (this.rooms.pubsub !== null && this.rooms.pubsub.release(i, now) > 0) {
       this.answered(i, true);
       return;
     }
     this.held[i] = 1;
     this.heldSinceMs[i] = now;
-    fleet.sim.after(this.spec.holdMs, this.onHoldTimeout, arg);
+    world.sim.after(this.spec.holdMs, this.onHoldTimeout, arg);
   };
 
   /** Data for a client whose poll is held: the server answers it now. */
   onData(i: number): void {
     if (this.held[i] !== 1) return;
-    const now = this.fleet.sim.nowMs;
-    this.fleet.pubsub?.release(i, now);
+    const now = this.world.sim.nowMs;
+    this.rooms.pubsub?.release(i, now);
     this.held[i] = 0;
     this.answered(i, true);
   }
 
   private readonly onHoldTimeout = (arg: number): void => {
-    const i = this.fleet.current(arg);
-    if (i < 0 || this.held[i] !== 1 || (this.heldSinceMs[i] as number) + this.spec.holdMs > this.fleet.sim.nowMs) return;
+    const i = this.world.current(arg);
+    if (i < 0 || this.held[i] !== 1 || (this.heldSinceMs[i] as number) + this.spec.holdMs > this.world.sim.nowMs) return;
     this.held[i] = 0;
     this.answered(i, false);
   };
 
   /** The response reaches the client one path latency later, and it polls again at once. */
   private answered(i: number, withData: boolean): void {
-    const fleet = this.fleet;
-    const c = fleet.clients.c;
+    const world = this.world;
+    const c = world.clients.c;
     if (withData) this.counters.answeredWithData++;
     else this.counters.answeredEmpty++;
-    fleet.notePoll(i, fleet.sim.nowMs);
-    fleet.sim.after(c.pathLatencyMs[i] as number, this.onResponse, packConn(i, c.epoch[i] as number));
+    this.rooms.timers.notePoll(i, world.sim.nowMs);
+    world.sim.after(c.pathLatencyMs[i] as number, this.onResponse, packConn(i, c.epoch[i] as number));
   }
 
   private readonly onResponse = (arg: number): void => {
-    const i = this.fleet.current(arg);
-    if (i >= 0 && this.fleet.clients.c.established[i] === 1) this.sendPoll(i);
+    const i = this.world.current(arg);
+    if (i >= 0 && this.world.clients.c.established[i] === 1) this.sendPoll(i);
   };
 
   /** 400 "Session ID unknown": the client drops its session and opens a new one by its backoff. */
   private readonly onSessionUnknown = (arg: number): void => {
-    const i = this.fleet.current(arg);
-    if (i >= 0) this.fleet.pollFailed(i, this.spec.sessionTimeoutMs);
+    const i = this.world.current(arg);
+    if (i >= 0) this.rooms.clientSide.pollFailed(i, this.spec.sessionTimeoutMs);
   };
 
   /** No server answered the poll (down, or no backend): the session is gone for the client. */
   private readonly onPollFailed = (arg: number): void => {
-    const i = this.fleet.current(arg);
-    if (i >= 0) this.fleet.pollFailed(i, this.spec.sessionTimeoutMs);
+    const i = this.world.current(arg);
+    if (i >= 0) this.rooms.clientSide.pollFailed(i, this.spec.sessionTimeoutMs);
   };
 
   /** The session ended. */

@@ -27,10 +27,10 @@ export function runSimulation(config: SimConfig, options: RunSimulationOptions =
 /** Runs one experiment and returns the fleet too, for tests that look inside. */
 export function simulate(config: SimConfig, options: RunSimulationOptions = {}): { fleet: Fleet; result: RunResult } {
   const fleet = new Fleet(config);
-  const autoscaler = config.autoscaler === null ? null : new Autoscaler(fleet, config.autoscaler);
+  const autoscaler = config.autoscaler === null ? null : new Autoscaler(fleet.world, fleet.operations, config.autoscaler);
   autoscaler?.start(config.servers.reduce((n, g) => n + g.count, 0));
   fleet.start();
-  scheduleFaults(fleet, config.faults, new RngStreams(config.seed).stream('faults'));
+  scheduleFaults(fleet.world, fleet.operations, config.faults, new RngStreams(config.seed).stream('faults'));
   const timeseries = startSampler(fleet, config.sampleIntervalMs);
   runInSteps(fleet, config.durationMs, options);
   fleet.finishMessages();

@@ -87,7 +87,7 @@ export function startSampler(fleet: Fleet, intervalMs: number): Table {
       const cores = intervalMs * fleet.servers.reduce((n, s) => n + (s.up ? s.cores : 0), 0) || 1;
       const latency = pubsub.intervalLatency;
       row.push(d[0] as number, d[1] as number, d[2] as number, latency.percentileMs(50), latency.percentileMs(99));
-      row.push(pubsub.queues.totalBytes, pubsub.brokerQueued(now), d[3] as number, d[4] as number, (d[5] as number) / cores, (d[6] as number) / cores);
+      row.push(pubsub.queues.totalBytes, (fleet.broker?.queued(now) ?? 0), d[3] as number, d[4] as number, (d[5] as number) / cores, (d[6] as number) / cores);
       pubsub.flushInterval();
       lastMessages = counts;
     }

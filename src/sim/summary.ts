@@ -87,7 +87,8 @@ function messageMetrics(fleet: Fleet, endMs: number, busyMs: number): Record<str
   const dataFrames = m.offered + m.clientPublishes;
   const heartbeatFrames = k.pings + k.pongs;
   const heartbeatCpu = fleet.servers.reduce((a, s) => a + s.heartbeatCpuMs, 0);
-  const brokerBusy = pubsub.shards.reduce((a, q) => a + q.busyMs(endMs), 0);
+  const shards = fleet.broker?.shards ?? [];
+  const brokerBusy = shards.reduce((a, q) => a + q.busyMs(endMs), 0);
   return {
     'messages.published': m.published,
     'messages.publishedPerSec': endMs > 0 ? (m.published * 1000) / endMs : 0,
@@ -113,7 +114,7 @@ function messageMetrics(fleet: Fleet, endMs: number, busyMs: number): Record<str
     'broker.deliveries': m.brokerDeliveries,
     'broker.deliveriesPerSec': endMs > 0 ? (m.brokerDeliveries * 1000) / endMs : 0,
     'broker.uselessReads': m.uselessReads,
-    'broker.utilization': endMs > 0 ? brokerBusy / (endMs * pubsub.shards.length) : 0,
+    'broker.utilization': endMs > 0 ? brokerBusy / (endMs * shards.length) : 0,
     'frames.heartbeat': heartbeatFrames,
     'frames.data': dataFrames,
     // An empty ping from the server is a 2-byte frame; the client's pong is masked: 6 bytes.

@@ -1,0 +1,229 @@
+import { compileDistribution, type Distribution, type Rng, type RngStreams } from '../engine/index.js';
+import type { ChannelHistory } from '../strategies/index.js';
+import type { MessagesSpec } from './config.js';
+import { CpuQueue } from './cpu.js';
+import { packConn } from './clients.js';
+import { MessageTable } from './message-table.js';
+import { frameBytes, MAX_PROCESSES, pickChannel } from './message-stats.js';
+import type { Rooms } from './ports.js';
+import type { PubSub } from './pubsub.js';
+import type { SimServer } from './server.js';
+import type { World } from './world.js';
+
+/** Server × process targets of one broker message, packed into an event argument with the message id. */
+const TARGET_SPACE = 2 ** 26;
+
+/**
+ * Publishing, as real mode's hub: backends and clients publish, the broker shard gives each
+ * message its channel's serial and history, and sends one copy to each target server process
+ * (every process, as Socket.IO's Redis adapter does, or only those with subscribers), where one
+ * CPU job reads it and writes it to each local subscriber through the pub/sub room: per-server
+ * batching, or one job per recipient in the `per-recipient` reference mode.
+ */
+export class Broker {
+  readonly shards: CpuQueue[];
+  private readonly bytes: Distribution;
+  private readonly messages = new MessageTable();
+  private readonly rng: { publish: Rng; sizes: Rng };
+  private nextClientPublishMs = Infinity;
+  /** Per-recipient cost of each batch, by event argument, until its fan-out runs. */
+  private readonly fanoutCost = new Map<number, number>();
+
+  constructor(
+    private readonly world: World,
+    private readonly rooms: Rooms,
+    private readonly pubsub: PubSub,
+    private readonly spec: MessagesSpec,
+    streams: RngStreams,
+  ) {
+    this.rng = { publish: streams.stream('publish'), sizes: streams.stream('sizes') };
+    this.bytes = compileDistribution(spec.bytes);
+    this.shards = Array.from({ length: spec.broker.shards }, () => new CpuQueue(1));
+  }
+
+  start(): void {
+    const sim = this.world.sim;
+    if (this.spec.backendPerSec > 0) sim.after(this.gapMs(this.spec.backendPerSec), this.onBackendPublish);
+    if (this.spec.clientPerSec > 0) sim.after(1000, this.onClientPublishTick);
+  }
+
+  /** Messages waiting in broker shards' run queues. */
+  queued(nowMs: number): number {
+    return this.shards.reduce((n, q) => n + q.queued(nowMs), 0);
+  }
+
+  private gapMs(ratePerSec: number): number {
+    return (-1000 / ratePerSec) * Math.log(1 - this.rng.publish.next());
+  }
+
+  private readonly onBackendPublish = (): void => {
+    const sim = this.world.sim;
+    this.publish(pickChannel(this.pubsub.popularity, this.rng.publish), this.bytes.sample(this.rng.sizes), sim.nowMs);
+    sim.after(this.gapMs(this.spec.backendPerSec), this.onBackendPublish);
+  };
+
+  /**
+   * Client publishes: a Poisson stream at clientPerSec × connected clients, each from a uniformly random
+   * connected client. The rate follows the population at each publish and at least once a second.
+   */
+  private readonly onClientPublishTick = (): void => {
+    this.scheduleClientPublish();
+  };
+
+  private scheduleClientPublish(): void {
+    const sim = this.world.sim;
+    const n = this.pubsub.live.length;
+    const now = sim.nowMs;
+    this.nextClientPublishMs = n > 0 ? now + this.gapMs(this.spec.clientPerSec * n) : Infinity;
+    if (this.nextClientPublishMs <= now + 1000) sim.at(this.nextClientPublishMs, this.onClientPublish, this.nextClientPublishMs);
+    else sim.after(1000, this.onClientPublishTick);
+  }
+
+  private readonly onClientPublish = (): void => {
+    const { live, subs, counters } = this.pubsub;
+    const n = live.length;
+    if (n > 0) {
+      const i = live[Math.floor(this.rng.publish.next() * n)] as number;
+      const channel = subs.channelOf(subs.slot(i, Math.floor(this.rng.publish.next() * subs.perClient)));
+      const bytes = this.bytes.sample(this.rng.sizes);
+      this.rooms.clientSide.clientSends(i, channel, bytes);
+      counters.clientPublishes++;
+      // A client's frames are masked: 4 more bytes.
+      counters.dataBytes += frameBytes(bytes) + 4;
+    }
+    this.scheduleClientPublish();
+  };
+
+  /** A client's message reached its server's process: read it, then hand it to the broker. */
+  fromClient(server: SimServer, p: number, channel: number, bytes: number, polling: boolean): void {
+    const sim = this.world.sim;
+    const now = sim.nowMs;
+    // A long-polling client sends with an HTTP POST.
+    const cost = (polling ? server.costs.pollRequest : server.costs.messageIn).sample(server.rng);
+    this.pubsub.cpuMs += cost;
+    const doneMs = (server.processes[p] as CpuQueue).submit(now, cost);
+    const id = this.messages.add(channel, 0, bytes, now, 1);
+    sim.at(doneMs + this.spec.broker.latencyMs, this.onReachBroker, id);
+  }
+
+  private readonly onReachBroker = (id: number): void => {
+    const m = this.messages;
+    this.publish(m.channel(id), m.bytes(id), m.publishedAtMs(id));
+    m.release(id);
+  };
+
+  /** The broker shard takes a message: serial and history, then one copy to each target process. */
+  publish(channel: number, bytes: number, publishedAtMs: number): void {
+    const sim = this.world.sim;
+    const now = sim.nowMs;
+    const { broker } = this.spec;
+    const serial = (this.pubsub.histories[channel] as ChannelHistory).publish(now, bytes);
+    this.pubsub.counters.published++;
+    const targets = this.targets(channel);
+    const shard = this.shards[channel % this.shards.length] as CpuQueue;
+    const sentMs = shard.submit(now, broker.publishCostMs + broker.deliveryCostMs * targets.length);
+    if (targets.length === 0) return;
+    const id = this.messages.add(channel, serial, bytes, publishedAtMs, targets.length);
+    for (const t of targets) sim.at(sentMs + broker.latencyMs, this.onReachServer, id * TARGET_SPACE + t);
+    this.pubsub.counters.brokerDeliveries += targets.length;
+  }
+
+  /** Server processes a message goes to: every process of every running server, or those with subscribers. */
+  private targets(channel: number): number[] {
+    const out: number[] = [];
+    const every = this.spec.broker.targets === 'every-server';
+    for (const server of this.world.servers) {
+      if (!server.up) continue;
+      for (let p = 0; p < server.spec.processes; p++) {
+        const target = server.id * MAX_PROCESSES + p;
+        if (every || this.pubsub.subs.count(target, channel) > 0) out.push(target * 2 + (server.incarnation & 1));
+      }
+    }
+    return out;
+  }
+
+  private readonly onReachServer = (arg: number): void => {
+    const { sim, servers } = this.world;
+    const pubsub = this.pubsub;
+    const id = Math.floor(arg / TARGET_SPACE);
+    const packed = arg % TARGET_SPACE;
+    const target = Math.floor(packed / 2);
+    const server = servers[Math.floor(target / MAX_PROCESSES)] as SimServer;
+    const p = target % MAX_PROCESSES;
+    const m = this.messages;
+    const channel = m.channel(id);
+    // A server that died since the broker sent it never reads it.
+    if (server.up && (server.incarnation & 1) === packed % 2) {
+      const n = pubsub.subs.count(target, channel);
+      if (n === 0) pubsub.counters.uselessReads++;
+      const cpu = server.processes[p] as CpuQueue;
+      const read = pubsub.readCost(server);
+      if (this.spec.fanout === 'batched') {
+        const out = pubsub.outCost(server);
+        pubsub.cpuMs += read + n * out;
+        const doneMs = cpu.submit(sim.nowMs, read + n * out);
+        m.retain(id);
+        sim.at(doneMs, this.onFanout, arg);
+        this.fanoutCost.set(arg, out);
+      } else {
+        pubsub.cpuMs += read;
+        cpu.submit(sim.nowMs, read);
+        for (const slot of pubsub.subs.list(target, channel)) {
+          const i = pubsub.subs.clientOf(slot);
+          const out = pubsub.outCost(server);
+          pubsub.cpuMs += out;
+          const doneMs = cpu.submit(sim.nowMs, out);
+          m.retain(id);
+          sim.at(doneMs, this.onWriteOne, id * 2 ** 24 + i);
+        }
+      }
+    }
+    m.release(id);
+  };
+
+  /** The batch is done: recipient k of n was written (k + 1) × out before... now − (n − 1 − k) × out. */
+  private readonly onFanout = (arg: number): void => {
+    const id = Math.floor(arg / TARGET_SPACE);
+    const target = Math.floor((arg % TARGET_SPACE) / 2);
+    const out = this.fanoutCost.get(arg) as number;
+    this.fanoutCost.delete(arg);
+    const m = this.messages;
+    const server = this.world.servers[Math.floor(target / MAX_PROCESSES)] as SimServer;
+    if (server.up) {
+      const now = this.world.sim.nowMs;
+      const channel = m.channel(id);
+      const serial = m.serial(id);
+      const bytes = m.bytes(id);
+      const publishedAtMs = m.publishedAtMs(id);
+      const polling = this.world.clients.c.polling;
+      const subs = this.pubsub.subs;
+      const slots = subs.list(target, channel);
+      const last = slots.length - 1;
+      for (let k = 0; k < slots.length; k++) {
+        const i = subs.clientOf(slots[k] as number);
+        this.pubsub.write(i, channel, serial, bytes, publishedAtMs, now - (last - k) * out, false, polling[i] === 1);
+      }
+      this.rooms.operations.afterWrites(server);
+    }
+    m.release(id);
+  };
+
+  /** Per-recipient reference mode: one write per event. */
+  private readonly onWriteOne = (arg: number): void => {
+    const { sim, clients } = this.world;
+    const id = Math.floor(arg / 2 ** 24);
+    const i = arg % 2 ** 24;
+    const m = this.messages;
+    if (this.pubsub.isOpen(i)) {
+      const done = this.pubsub.write(i, m.channel(id), m.serial(id), m.bytes(id), m.publishedAtMs(id), sim.nowMs, false, this.world.isPolling(i));
+      if (Number.isFinite(done)) sim.at(done, this.onSettleOne, packConn(i, clients.c.epoch[i] as number));
+      this.rooms.operations.afterWrites(this.world.serverOf(i));
+    }
+    m.release(id);
+  };
+
+  private readonly onSettleOne = (arg: number): void => {
+    const i = this.world.current(arg);
+    if (i >= 0 && this.pubsub.isOpen(i)) this.pubsub.settle(i, this.world.sim.nowMs);
+  };
+}

@@ -1,0 +1,292 @@
+import { compileDistribution, type Distribution, type RngStreams } from '../engine/index.js';
+import { backoffs, initialDelayMs, instantiate, type Backoff } from '../strategies/index.js';
+import type { ArrivalSpec } from './config.js';
+import { ClientState, packConn } from './clients.js';
+import { createArrivals, type ArrivalProcess } from './arrivals.js';
+import type { SimBalancer } from './balancer.js';
+import type { ClientSidePort, Rooms } from './ports.js';
+import type { World } from './world.js';
+
+/**
+ * The client side, as real mode's swarm: clients arrive, connect through a balancer picked by
+ * DNS, wait out their backoff after a refusal, a failure or a drop, flap on bad networks, send
+ * their messages, and leave when their session ends.
+ */
+export class ClientSide implements ClientSidePort {
+  private readonly backoff: Backoff;
+  private readonly arrivals: ArrivalProcess[] = [];
+  private readonly arrivalStreams: RngStreams;
+  private readonly clientLatency: Distribution;
+  private readonly session: Distribution | null;
+  /** Messages on their way from a client to its server: connection (packed), channel, bytes. */
+  private readonly clientMessages = new Map<number, [number, number, number]>();
+  private nextClientMessage = 0;
+
+  constructor(
+    private readonly world: World,
+    private readonly rooms: Rooms,
+    private readonly balancers: readonly SimBalancer[],
+  ) {
+    const { config, streams } = world;
+    this.backoff = instantiate(backoffs, config.reconnect, 'reconnect');
+    this.arrivalStreams = streams.fork('arrivals');
+    this.arrivals.push(createArrivals(config.clients.arrivals, streams.stream('arrivals')));
+    this.clientLatency = compileDistribution(config.network.clientLatencyMs);
+    this.session = config.clients.sessionMs === null ? null : compileDistribution(config.clients.sessionMs);
+  }
+
+  start(): void {
+    this.scheduleNextArrival(0);
+  }
+
+  /** At the end of the run: every client still here settles what it consumed; the rest is in flight. */
+  finishMessages(): void {
+    const pubsub = this.rooms.pubsub;
+    if (pubsub === null) return;
+    const { clients, sim } = this.world;
+    const c = clients.c;
+    for (let i = 0; i < clients.count; i++) {
+      const state = c.state[i];
+      if (state === ClientState.gone) continue;
+      if (c.established[i] === 1) pubsub.settle(i, sim.nowMs);
+      pubsub.finish(i, state === ClientState.connected ? 'connected' : state === ClientState.gaveUp ? 'gave-up' : 'disconnected');
+    }
+  }
+
+  private setState(i: number, state: number): void {
+    const { clients, inState } = this.world;
+    const was = clients.c.state[i] as number;
+    inState[was] = (inState[was] as number) - 1;
+    inState[state] = (inState[state] as number) + 1;
+    clients.c.state[i] = state;
+  }
+
+  // ---- arrivals ----
+
+  addArrivals(spec: ArrivalSpec): void {
+    const k = this.arrivals.length;
+    this.arrivals.push(createArrivals(spec, this.arrivalStreams.stream(String(k))));
+    this.scheduleNextArrival(k);
+  }
+
+  private scheduleNextArrival(k: number): void {
+    const { sim, config } = this.world;
+    const atMs = (this.arrivals[k] as ArrivalProcess).next(sim.nowMs);
+    if (atMs < config.durationMs) sim.at(atMs, this.onArrival, k);
+  }
+
+  private readonly onArrival = (k: number): void => {
+    const { clients, sim, rng } = this.world;
+    const rooms = this.rooms;
+    const i = clients.add();
+    const c = clients.c;
+    c.sessionMs[i] = this.session === null ? Infinity : this.session.sample(rng.sessions);
+    c.deadlineMs[i] = Infinity;
+    c.clientLatencyMs[i] = this.clientLatency.sample(rng.network);
+    c.timer[i] = sim.createTimer(this.onClientTimer, i);
+    rooms.pubsub?.addClient(i);
+    c.polling[i] = rooms.polling?.assign(i) === true ? 1 : 0;
+    this.world.present.add(sim.nowMs, 1);
+    this.world.counters.arrivals++;
+    // A first connect spread by a random initial delay (0: at once).
+    const spreadMs = initialDelayMs(this.world.config.clients.initialSpreadMs, rng.backoff);
+    if (spreadMs > 0) {
+      this.setState(i, ClientState.waiting);
+      this.armClientTimer(i, sim.nowMs + spreadMs);
+    } else {
+      this.startAttempt(i);
+    }
+    this.scheduleNextArrival(k);
+  };
+
+  // ---- attempts ----
+
+  private startAttempt(i: number): void {
+    const { clients, sim, counters, config, rng } = this.world;
+    const c = clients.c;
+    const epoch = (c.epoch[i] as number) + 1;
+    c.epoch[i] = epoch;
+    this.setState(i, ClientState.connecting);
+    c.attemptStartMs[i] = sim.nowMs;
+    c.attemptsTotal[i] = (c.attemptsTotal[i] as number) + 1;
+    counters.attempts++;
+    c.queued[i] = 0;
+    this.armClientTimer(i, sim.nowMs + config.clients.connectTimeoutMs);
+    const balancer = this.balancers[Math.floor(rng.dns.next() * this.balancers.length)] as SimBalancer;
+    // A partitioned client's SYN goes nowhere; its connect timeout will fire.
+    if ((c.partitionedUntilMs[i] as number) > sim.nowMs) return;
+    sim.after(c.clientLatencyMs[i] as number, balancer.receive, packConn(i, epoch));
+  }
+
+  /** Arms the client's one timer, never past its departure. */
+  private armClientTimer(i: number, atMs: number): void {
+    const c = this.world.clients.c;
+    this.world.sim.setTimer(c.timer[i] as number, Math.min(atMs, c.deadlineMs[i] as number));
+  }
+
+  private readonly onClientTimer = (i: number): void => {
+    const c = this.world.clients.c;
+    if (this.world.sim.nowMs >= (c.deadlineMs[i] as number)) this.depart(i);
+    else if (c.state[i] === ClientState.connecting) this.abandonAttempt(i);
+    else if (c.state[i] === ClientState.waiting) this.startAttempt(i);
+    else if (c.state[i] === ClientState.connected) this.flap(i);
+  };
+
+  /** The client's network drops (a mobile handover, a tunnel): its connection is gone and it reconnects. */
+  private flap(i: number): void {
+    this.world.counters.flaps++;
+    this.abandonConnection(i, this.rooms.timers.deadPeerDetectedAt(i));
+  }
+
+  /**
+   * The client loses its connection without the server knowing (a network drop, or a long-poll session it
+   * gave up on): the server holds it until `deadAtMs`, and the client reconnects by its backoff.
+   */
+  private abandonConnection(i: number, deadAtMs: number): void {
+    const c = this.world.clients.c;
+    this.world.connected.add(this.world.sim.nowMs, -1);
+    if ((c.server[i] as number) >= 0) this.rooms.serverSide.holdDeadPeer(i, deadAtMs);
+    c.epoch[i] = (c.epoch[i] as number) + 1;
+    this.retryLater(i);
+  }
+
+  /** When a connected client's network next drops; Infinity without flaps. */
+  private nextFlapMs(): number {
+    const perHour = this.world.config.clients.flapsPerHour;
+    return perHour > 0 ? this.world.sim.nowMs - (3_600_000 / perHour) * Math.log(1 - this.world.rng.flaps.next()) : Infinity;
+  }
+
+  /** Connect timeout: the client closes its socket and backs off. */
+  private abandonAttempt(i: number): void {
+    const { clients, counters } = this.world;
+    const c = clients.c;
+    c.epoch[i] = (c.epoch[i] as number) + 1;
+    if ((c.server[i] as number) >= 0) this.rooms.serverSide.closeAtServer(i);
+    counters.timeouts++;
+    counters.failed++;
+    this.retryLater(i);
+  }
+
+  private depart(i: number): void {
+    const { clients, sim, counters } = this.world;
+    const c = clients.c;
+    const now = sim.nowMs;
+    if (c.state[i] === ClientState.connected) this.world.connected.add(now, -1);
+    if ((c.server[i] as number) >= 0) this.rooms.serverSide.closeAtServer(i);
+    this.rooms.tier.unroute(i);
+    c.epoch[i] = (c.epoch[i] as number) + 1;
+    this.setState(i, ClientState.gone);
+    sim.releaseTimer(c.timer[i] as number);
+    c.timer[i] = -1;
+    this.rooms.timers.release(i);
+    this.rooms.pubsub?.finish(i, 'connected');
+    this.world.present.add(now, -1);
+    counters.departures++;
+  }
+
+  /** After a drop, refusal or failure: wait by the backoff strategy, or give up. */
+  private retryLater(i: number): void {
+    const { clients, sim, counters, rng } = this.world;
+    const c = clients.c;
+    this.rooms.tier.unroute(i);
+    const retry = (c.retry[i] as number) + 1;
+    c.retry[i] = retry;
+    const hintMs = c.retryAfterMs[i] as number;
+    c.retryAfterMs[i] = 0;
+    const delayMs = hintMs > 0 ? this.backoff.next(retry, c.prevDelayMs[i] as number, rng.backoff, hintMs) : this.backoff.next(retry, c.prevDelayMs[i] as number, rng.backoff);
+    if (delayMs === null) {
+      this.setState(i, ClientState.gaveUp);
+      // A client that had a session still leaves when it ends; one that never connected stays, unserved.
+      if (c.deadlineMs[i] === Infinity) sim.clearTimer(c.timer[i] as number);
+      else this.armClientTimer(i, Infinity);
+      counters.gaveUp++;
+      return;
+    }
+    c.prevDelayMs[i] = delayMs;
+    this.setState(i, ClientState.waiting);
+    this.armClientTimer(i, sim.nowMs + delayMs);
+  }
+
+  // ---- answers that reach the client ----
+
+  readonly onConnectedReply = (arg: number): void => {
+    const { clients, sim, counters } = this.world;
+    const i = this.world.current(arg);
+    if (i < 0 || clients.c.state[i] !== ClientState.connecting) return;
+    const c = clients.c;
+    const now = sim.nowMs;
+    this.setState(i, ClientState.connected);
+    c.retry[i] = 0;
+    c.prevDelayMs[i] = 0;
+    counters.succeeded++;
+    if ((c.lastServer[i] as number) >= 0 && c.lastServer[i] !== c.server[i]) counters.moved++;
+    c.lastServer[i] = c.server[i] as number;
+    this.world.connectLatency.record(now - (c.attemptStartMs[i] as number));
+    this.world.connected.add(now, 1);
+    if (c.deadlineMs[i] === Infinity) c.deadlineMs[i] = now + (c.sessionMs[i] as number);
+    const flapMs = this.nextFlapMs();
+    if (Math.min(flapMs, c.deadlineMs[i] as number) === Infinity) sim.clearTimer(c.timer[i] as number);
+    else this.armClientTimer(i, flapMs);
+    if (c.polling[i] === 1) this.rooms.polling?.start(i);
+  };
+
+  readonly onRefusedReply = (arg: number): void => {
+    const i = this.world.current(arg);
+    if (i < 0 || this.world.clients.c.state[i] !== ClientState.connecting) return;
+    this.world.counters.refused++;
+    this.retryLater(i);
+  };
+
+  readonly onFailedReply = (arg: number): void => {
+    const i = this.world.current(arg);
+    if (i < 0 || this.world.clients.c.state[i] !== ClientState.connecting) return;
+    this.world.counters.failed++;
+    this.retryLater(i);
+  };
+
+  /** The server closed the connection (crash, heartbeat timeout); the client finds out now. */
+  readonly onClosedReply = (arg: number): void => {
+    const i = this.world.current(arg);
+    if (i < 0) return;
+    const c = this.world.clients.c;
+    if (c.state[i] === ClientState.connected) {
+      this.world.connected.add(this.world.sim.nowMs, -1);
+      this.world.counters.drops++;
+    } else if (c.state[i] !== ClientState.connecting) return;
+    c.epoch[i] = (c.epoch[i] as number) + 1;
+    this.retryLater(i);
+  };
+
+  replyRefused(i: number, arg: number): void {
+    this.world.sim.after(this.world.clients.c.clientLatencyMs[i] as number, this.onRefusedReply, arg);
+  }
+
+  pollFailed(i: number, lingerMs: number): void {
+    if (this.world.clients.c.state[i] !== ClientState.connected) return;
+    this.world.counters.drops++;
+    this.abandonConnection(i, this.world.sim.nowMs + lingerMs);
+  }
+
+  // ---- messages the client sends ----
+
+  clientSends(i: number, channel: number, bytes: number): void {
+    const { clients, sim } = this.world;
+    const c = clients.c;
+    this.rooms.timers.noteData(i, sim.nowMs);
+    // A partitioned client's frames go nowhere.
+    if ((c.partitionedUntilMs[i] as number) > sim.nowMs) return;
+    const id = this.nextClientMessage++;
+    this.clientMessages.set(id, [packConn(i, c.epoch[i] as number), channel, bytes]);
+    sim.after(c.pathLatencyMs[i] as number, this.onClientMessage, id);
+  }
+
+  private readonly onClientMessage = (id: number): void => {
+    const message = this.clientMessages.get(id);
+    this.clientMessages.delete(id);
+    if (message === undefined) return;
+    const i = this.world.current(message[0]);
+    const c = this.world.clients.c;
+    if (i < 0 || c.established[i] !== 1) return;
+    this.rooms.broker?.fromClient(this.world.serverOf(i), c.process[i] as number, message[1], message[2], c.polling[i] === 1);
+  };
+}

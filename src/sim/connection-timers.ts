@@ -1,0 +1,172 @@
+import { heartbeats, instantiate, type Heartbeat, type HeartbeatPhase, type HeartbeatStep } from '../strategies/index.js';
+import { packConn } from './clients.js';
+import type { CpuQueue } from './cpu.js';
+import type { ConnectionTimersPort, Rooms } from './ports.js';
+import type { World } from './world.js';
+
+/** Linux TCP keepalive: 7200 s idle, then 9 probes 75 s apart. */
+const TCP_KEEPALIVE_DETECT_MS = (7200 + 9 * 75) * 1000;
+
+/**
+ * Per-connection timers on the server, as real mode's server runs them: the heartbeat strategy's
+ * ping, pong and timeout, and the idle timeouts of the proxy (any frame) and the server (data).
+ */
+export class ConnectionTimers implements ConnectionTimersPort {
+  private readonly heartbeat: Heartbeat;
+  /** Idle timeouts: the proxy's (any frame) and the server's (data frames); Infinity when off. */
+  private readonly proxyIdleMs: number;
+  private readonly serverIdleMs: number;
+
+  constructor(
+    private readonly world: World,
+    private readonly rooms: Rooms,
+  ) {
+    const config = world.config;
+    this.heartbeat = instantiate(heartbeats, config.heartbeat, 'heartbeat');
+    this.proxyIdleMs = config.balancer.idleTimeoutMs;
+    this.serverIdleMs = config.messages?.idleTimeoutMs ?? Infinity;
+  }
+
+  startHeartbeat(i: number): void {
+    const c = this.world.clients.c;
+    if (c.hbTimer[i] === -1) c.hbTimer[i] = this.world.sim.createTimer(this.onHeartbeatTimer, i);
+    this.applyHeartbeat(i, this.heartbeat.open(this.world.sim.nowMs));
+  }
+
+  stop(i: number): void {
+    const { clients, sim } = this.world;
+    const c = clients.c;
+    if (c.hbTimer[i] !== -1) sim.clearTimer(c.hbTimer[i] as number);
+    if (c.idleTimer[i] !== -1) sim.clearTimer(c.idleTimer[i] as number);
+  }
+
+  release(i: number): void {
+    const { clients, sim } = this.world;
+    const c = clients.c;
+    if (c.hbTimer[i] !== -1) sim.releaseTimer(c.hbTimer[i] as number);
+    c.hbTimer[i] = -1;
+    if (c.idleTimer[i] !== -1) sim.releaseTimer(c.idleTimer[i] as number);
+    c.idleTimer[i] = -1;
+  }
+
+  /**
+   * When the server's heartbeat would give up on connection i if no pong ever came again: the
+   * strategy is a pure state machine, so it can be stepped forward without pongs. Without a
+   * heartbeat, TCP keepalive finds the dead peer (Linux defaults: 7200 s + 9 × 75 s).
+   */
+  deadPeerDetectedAt(i: number): number {
+    const { clients, sim } = this.world;
+    const c = clients.c;
+    const polling = this.rooms.polling;
+    if (polling !== null && c.polling[i] === 1) return sim.nowMs + polling.spec.sessionTimeoutMs;
+    let phase = c.hbPhase[i] as HeartbeatPhase;
+    let atMs = sim.timerAtMs(c.hbTimer[i] as number);
+    for (let step = 0; step < 16 && Number.isFinite(atMs); step++) {
+      const next = this.heartbeat.onTimer(phase, atMs);
+      if (next.action === 'terminate') return atMs;
+      phase = next.phase;
+      if (!Number.isNaN(next.timerAtMs)) atMs = next.timerAtMs;
+    }
+    return sim.nowMs + TCP_KEEPALIVE_DETECT_MS;
+  }
+
+  // ---- heartbeat ----
+
+  private readonly onHeartbeatTimer = (i: number): void => {
+    this.applyHeartbeat(i, this.heartbeat.onTimer(this.world.clients.c.hbPhase[i] as HeartbeatPhase, this.world.sim.nowMs));
+  };
+
+  private applyHeartbeat(i: number, step: HeartbeatStep): void {
+    const { clients, sim, counters } = this.world;
+    const c = clients.c;
+    c.hbPhase[i] = step.phase;
+    if (step.action === 'terminate') {
+      counters.heartbeatTimeouts++;
+      this.rooms.serverSide.toClient(i, this.rooms.clientSide.onClosedReply);
+      this.rooms.serverSide.closeAtServer(i);
+      return;
+    }
+    if (step.timerAtMs === Infinity) sim.clearTimer(c.hbTimer[i] as number);
+    else if (!Number.isNaN(step.timerAtMs)) sim.setTimer(c.hbTimer[i] as number, step.timerAtMs);
+    if (step.action === 'ping') {
+      // The ping leaves when a core has sent it; the pong is back one round trip later.
+      counters.pings++;
+      const server = this.world.serverOf(i);
+      const cost = server.costs.ping.sample(server.rng);
+      server.heartbeatCpuMs += cost;
+      const sentMs = (server.processes[c.process[i] as number] as CpuQueue).submit(sim.nowMs, cost);
+      this.noteFrame(i, sentMs);
+      sim.at(sentMs + 2 * (c.pathLatencyMs[i] as number), this.onPongAtServer, packConn(i, c.epoch[i] as number));
+    }
+  }
+
+  /**
+   * A pong reached the server. It counts when a core reads it, which is known now (FIFO):
+   * if that is before the heartbeat timer fires, the connection lives on.
+   */
+  private readonly onPongAtServer = (arg: number): void => {
+    const { clients, sim, counters } = this.world;
+    const i = this.world.current(arg);
+    const c = clients.c;
+    if (i < 0 || c.established[i] !== 1 || (c.partitionedUntilMs[i] as number) > sim.nowMs) return;
+    const server = this.world.serverOf(i);
+    const cost = server.costs.pong.sample(server.rng);
+    server.heartbeatCpuMs += cost;
+    counters.pongs++;
+    this.noteFrame(i, sim.nowMs);
+    const readMs = (server.processes[c.process[i] as number] as CpuQueue).submit(sim.nowMs, cost);
+    const timerMs = sim.timerAtMs(c.hbTimer[i] as number);
+    if (Number.isNaN(timerMs) || readMs < timerMs) this.applyHeartbeat(i, this.heartbeat.onPong(c.hbPhase[i] as HeartbeatPhase, readMs));
+  };
+
+  // ---- frames and idle timeouts ----
+
+  noteData(i: number, atMs: number): void {
+    const c = this.world.clients.c;
+    if (atMs > (c.lastDataMs[i] as number)) c.lastDataMs[i] = atMs;
+    if (atMs > (c.lastFrameMs[i] as number)) c.lastFrameMs[i] = atMs;
+  }
+
+  private noteFrame(i: number, atMs: number): void {
+    const c = this.world.clients.c;
+    if (atMs > (c.lastFrameMs[i] as number)) c.lastFrameMs[i] = atMs;
+  }
+
+  notePoll(i: number, atMs: number): void {
+    this.noteFrame(i, atMs);
+  }
+
+  /** When the connection would be closed for idleness if nothing more crossed it. */
+  private idleDeadline(i: number): number {
+    const c = this.world.clients.c;
+    const polling = this.rooms.polling;
+    if (polling !== null && c.polling[i] === 1) return polling.deadlineMs(i, c.lastFrameMs[i] as number);
+    return Math.min((c.lastFrameMs[i] as number) + this.proxyIdleMs, (c.lastDataMs[i] as number) + this.serverIdleMs);
+  }
+
+  /** One lazy timer per connection: activity only writes a column, the timer re-arms when it fires early. */
+  armIdle(i: number): void {
+    const deadline = this.idleDeadline(i);
+    if (deadline === Infinity) return;
+    const c = this.world.clients.c;
+    if (c.idleTimer[i] === -1) c.idleTimer[i] = this.world.sim.createTimer(this.onIdleTimer, i);
+    this.world.sim.setTimer(c.idleTimer[i] as number, deadline);
+  }
+
+  private readonly onIdleTimer = (i: number): void => {
+    const { clients, sim, counters } = this.world;
+    const c = clients.c;
+    if (c.established[i] !== 1) return;
+    const deadline = this.idleDeadline(i);
+    if (sim.nowMs < deadline) {
+      sim.setTimer(c.idleTimer[i] as number, deadline);
+      return;
+    }
+    // The proxy's timeout is on any frame; the server's on data only; a long-poll session's on polls.
+    const polling = this.rooms.polling;
+    if (c.polling[i] === 1 && polling !== null) polling.counters.sessionTimeouts++;
+    else if ((c.lastFrameMs[i] as number) + this.proxyIdleMs <= sim.nowMs) counters.idleClosedProxy++;
+    else counters.idleClosedServer++;
+    this.rooms.serverSide.serverCloses(i);
+  };
+}

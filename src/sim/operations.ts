@@ -1,0 +1,132 @@
+import type { Rng } from '../engine/index.js';
+import { ClientState } from './clients.js';
+import type { SimBalancer } from './balancer.js';
+import type { OperationsPort, Rooms } from './ports.js';
+import type { SimServer } from './server.js';
+import type { World } from './world.js';
+
+/**
+ * What an operator, a fault or the autoscaler does to the fleet: crash, stop, restart, drain,
+ * shed, hang, partition, slow down, add capacity. Fault schedules and the autoscaler act on the
+ * fleet only through this room; memory pressure kills a server through it too.
+ */
+export class Operations implements OperationsPort {
+  constructor(
+    private readonly world: World,
+    private readonly rooms: Rooms,
+    private readonly balancers: readonly SimBalancer[],
+  ) {}
+
+  /** The process dies: queued work is lost and every connection is reset. */
+  crash(server: SimServer, kind = 'crash', hostUp = false): void {
+    if (!server.up) return;
+    server.kill(this.world.sim.nowMs);
+    server.refusesWhileDown = hostUp;
+    if (kind === 'crash') this.world.log('server:crash', `server ${String(server.id)}`);
+    for (const i of server.heldClients(this.world.clients)) this.rooms.serverSide.serverCloses(i);
+  }
+
+  stop(server: SimServer): void {
+    this.crash(server, 'stop');
+    this.world.log('server:stop', `server ${String(server.id)}`);
+  }
+
+  restart(server: SimServer, kind = 'server:restart'): void {
+    // A spare the autoscaler has not provisioned stays off whatever a fault schedule says.
+    if (server.up || !server.provisioned) return;
+    server.start(this.world.sim.nowMs);
+    this.world.log(kind, `server ${String(server.id)}`);
+  }
+
+  /**
+   * Graceful drain: the balancers stop sending new connections (weight 0) and the server closes
+   * its connections spread evenly at random over `windowMs`; clients reconnect elsewhere by their backoff.
+   */
+  drain(server: SimServer, windowMs: number, kind = 'server:drain'): void {
+    if (!server.up) return;
+    this.world.log(kind, `server ${String(server.id)}`);
+    for (const b of this.balancers) b.setWeight(server.id, 0);
+    this.rooms.serverSide.closeSpread(server.heldClients(this.world.clients), windowMs);
+  }
+
+  /** The operator puts a drained server back into rotation. */
+  undrain(server: SimServer): void {
+    for (const b of this.balancers) b.setWeight(server.id, server.spec.weight);
+  }
+
+  /** Closes `count` connections of a server (newest first), spread over `windowMs`, so they reconnect elsewhere. */
+  shed(server: SimServer, count: number, windowMs: number): void {
+    const clients = this.world.clients;
+    this.world.log('server:shed', `server ${String(server.id)}: ${String(count)}`);
+    const held = server.heldClients(clients).filter((i) => clients.c.established[i] === 1);
+    this.rooms.serverSide.closeSpread(held.slice(0, count), windowMs);
+  }
+
+  /** The process stops answering (SIGSTOP, a blocked event loop) for `durationMs`. */
+  hang(server: SimServer, durationMs: number): void {
+    if (!server.up) return;
+    const sim = this.world.sim;
+    this.world.log('server:hang', `server ${String(server.id)}`);
+    for (const q of server.processes) q.freeze(sim.nowMs, sim.nowMs + durationMs);
+    sim.after(durationMs, () => {
+      this.world.log('server:resume', `server ${String(server.id)}`);
+    });
+  }
+
+  oom(server: SimServer): void {
+    this.world.counters.oomKills++;
+    this.world.log('server:oom', `server ${String(server.id)}`);
+    this.crash(server, 'oom');
+    this.world.sim.after(server.spec.restartAfterOomMs, () => {
+      this.restart(server);
+    });
+  }
+
+  afterWrites(server: SimServer): void {
+    if (!server.up || server.memoryBytes() <= server.spec.memory.limitBytes) return;
+    // The running total still holds consumed messages until their connection settles; count exactly first.
+    this.rooms.pubsub?.settleServer(server);
+    if (server.memoryBytes() > server.spec.memory.limitBytes) this.oom(server);
+  }
+
+  /** A server that is not there yet: down, and known down to every balancer, until it joins. */
+  markAbsent(server: SimServer): void {
+    for (const b of this.balancers) b.markAbsent(server.id);
+  }
+
+  /**
+   * Cuts a random `share` of the clients off the network for `durationMs`. Their pongs are lost, so
+   * server heartbeats close their connections; they notice at the same time (their own heartbeat)
+   * and their reconnect attempts time out until the partition heals.
+   */
+  partition(share: number, durationMs: number, rng: Rng): void {
+    const { clients, sim } = this.world;
+    const c = clients.c;
+    const untilMs = sim.nowMs + durationMs;
+    let cut = 0;
+    for (let i = 0; i < clients.count; i++) {
+      if (c.state[i] === ClientState.gone || rng.next() >= share) continue;
+      c.partitionedUntilMs[i] = untilMs;
+      cut++;
+    }
+    this.world.log('fleet:partition', `${String(cut)} clients for ${String(durationMs)} ms`);
+  }
+
+  /** Handshakes cost `factor` times their profile's CPU until the slowdown ends. */
+  slowdown(factor: number): void {
+    this.world.log('fleet:slowdown', `handshakes × ${String(factor)}`);
+    for (const s of this.world.servers) s.handshakeSlowdown = factor;
+  }
+
+  endSlowdown(): void {
+    this.world.log('fleet:slowdown-end', 'handshakes × 1');
+    for (const s of this.world.servers) s.handshakeSlowdown = 1;
+  }
+
+  /** A crowd of `clients` arrives, ramping in over `overMs`. */
+  flashCrowd(clients: number, overMs: number): void {
+    const atMs = this.world.sim.nowMs;
+    this.world.log('fleet:flash-crowd', `${String(clients)} clients`);
+    this.rooms.clientSide.addArrivals({ kind: 'ramp', clients, startMs: atMs, overMs });
+  }
+}

@@ -1,0 +1,124 @@
+import type { ArrivalSpec } from './config.js';
+import type { SimServer } from './server.js';
+
+/** An event handler; its argument is a packed connection (client and epoch) or an index. */
+export type Handler = (arg: number) => void;
+
+/** The client side: arrivals, attempts, backoff, flaps and departures; the answers that reach a client. */
+export interface ClientSidePort {
+  /** Answers a client receives, scheduled by the server side and the balancers. */
+  readonly onConnectedReply: Handler;
+  readonly onRefusedReply: Handler;
+  readonly onFailedReply: Handler;
+  readonly onClosedReply: Handler;
+  /** A 503 from client i's balancer, one client latency later. */
+  replyRefused(i: number, arg: number): void;
+  /** A poll failed: the client gives up its long-poll session, which its server keeps for `lingerMs`. */
+  pollFailed(i: number, lingerMs: number): void;
+  /** Client i sends a message on `channel`; it reaches its server one path latency later. */
+  clientSends(i: number, channel: number, bytes: number): void;
+  /** Adds a second stream of arrivals (a flash crowd). */
+  addArrivals(spec: ArrivalSpec): void;
+}
+
+/** The server side: accept, admission, handshake, closes, dead peers, shedding and load reports. */
+export interface ServerSidePort {
+  /** The balancer connects upstream to the backend it picked for client i. */
+  forward(i: number, arg: number): void;
+  /** Removes the connection from its server; a dead peer's socket keeps its descriptor. */
+  closeAtServer(i: number, keepDescriptor?: boolean): void;
+  /** The server ends a connection: an open one is closed, a handshake in progress fails. */
+  serverCloses(i: number): void;
+  /** The peer vanished without a FIN: the server holds the dead connection until `deadAtMs`. */
+  holdDeadPeer(i: number, deadAtMs: number): void;
+  /** The server closes each of these connections at a uniformly random moment within `windowMs`. */
+  closeSpread(clients: readonly number[], windowMs: number): void;
+  /** Sends `handler(arg)` to client i over its current path. */
+  toClient(i: number, handler: Handler): void;
+  /** The backpressure policy closes a slow consumer (WebSocket close 3008). */
+  closeSlowConsumer(i: number): void;
+}
+
+/** Per-connection timers: the heartbeat and the idle timeouts, and the frames that feed them. */
+export interface ConnectionTimersPort {
+  /** Starts the heartbeat of a WebSocket connection that just opened. */
+  startHeartbeat(i: number): void;
+  /** Arms (or re-arms) the idle timer of an open connection. */
+  armIdle(i: number): void;
+  /** Stops both timers of a connection the server closed. */
+  stop(i: number): void;
+  /** Frees both timers of a client that left for good. */
+  release(i: number): void;
+  /** When the server would notice that client i is gone if nothing more came from it. */
+  deadPeerDetectedAt(i: number): number;
+  /** A data frame either way at `atMs`. */
+  noteData(i: number, atMs: number): void;
+  /** A poll reached the session's server at `atMs`. */
+  notePoll(i: number, atMs: number): void;
+}
+
+/** What faults, the autoscaler and memory pressure may do to servers and the fleet; nothing else acts on servers from outside. */
+export interface OperationsPort {
+  crash(server: SimServer, kind?: string, hostUp?: boolean): void;
+  /** Stops an emptied process (the end of a drain). */
+  stop(server: SimServer): void;
+  restart(server: SimServer, kind?: string): void;
+  drain(server: SimServer, windowMs: number, kind?: string): void;
+  undrain(server: SimServer): void;
+  shed(server: SimServer, count: number, windowMs: number): void;
+  hang(server: SimServer, durationMs: number): void;
+  /** Memory over the limit after writes to a server's send queues kills it. */
+  afterWrites(server: SimServer): void;
+  /** Memory over the limit: the kernel kills the process; its supervisor restarts it. */
+  oom(server: SimServer): void;
+}
+
+/** The balancer tier, as the other rooms see it. */
+export interface BalancerTierPort {
+  /** Frees client i's balancer slot and backend port. */
+  unroute(i: number): void;
+  /** A server's load report reaches every balancer's view. */
+  report(server: number, load: number, memoryLoad: number, nowMs: number): void;
+}
+
+/** The pub/sub room, as the other rooms see it. */
+export interface PubSubPort {
+  addClient(i: number): void;
+  open(i: number, server: SimServer, process: number, pathLatencyMs: number, polling: boolean): void;
+  close(i: number): void;
+  settle(i: number, nowMs: number): void;
+  settleServer(server: SimServer): void;
+  finish(i: number, state: 'connected' | 'disconnected' | 'gave-up'): void;
+  /** A long-poll answer carries every held message of connection i; returns how many. */
+  release(i: number, nowMs: number): number;
+}
+
+/** The broker room, as the other rooms see it. */
+export interface BrokerPort {
+  /** A client's message reached its server's process: read it, then hand it to the broker. */
+  fromClient(server: SimServer, process: number, channel: number, bytes: number, polling: boolean): void;
+}
+
+/** The long-polling room, as the other rooms see it. */
+export interface PollingPort {
+  readonly spec: { readonly sessionTimeoutMs: number };
+  readonly counters: { sessionTimeouts: number };
+  assign(i: number): boolean;
+  readonly start: (i: number) => void;
+  close(i: number): void;
+  deadlineMs(i: number, lastPollMs: number): number;
+  /** A message was queued for a long-polling client: a held poll is answered. */
+  onData(i: number): void;
+}
+
+/** Every room's port; the assembly implements it, and a room reaches another only through it. */
+export interface Rooms {
+  readonly clientSide: ClientSidePort;
+  readonly serverSide: ServerSidePort;
+  readonly timers: ConnectionTimersPort;
+  readonly operations: OperationsPort;
+  readonly tier: BalancerTierPort;
+  readonly pubsub: PubSubPort | null;
+  readonly broker: BrokerPort | null;
+  readonly polling: PollingPort | null;
+}

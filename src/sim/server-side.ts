@@ -1,0 +1,258 @@
+import type { ServerLoadView } from '../strategies/index.js';
+import { ClientState, packConn } from './clients.js';
+import type { CpuQueue } from './cpu.js';
+import type { Handler, Rooms, ServerSidePort } from './ports.js';
+import type { SimServer } from './server.js';
+import type { World } from './world.js';
+
+/** Event arguments of a dead-peer detection: server id in the low bits, incarnation and process above. */
+const DEAD_PEER_SERVER_SPACE = 2 ** 20;
+const MAX_PROCESSES = 256;
+
+/** CPU to notice that a queued request's socket is already closed, and drop it. */
+const ABANDONED_CHECK_MS = 0.01;
+
+/**
+ * The server side, as real mode's server process: accept, the connection cap and admission,
+ * the handshake on a core, closes, dead peers that hold descriptors until detected, shedding
+ * above a limit, and the load reports balancers read.
+ */
+export class ServerSide implements ServerSidePort {
+  private readonly lastReportBusyMs: number[];
+
+  constructor(
+    private readonly world: World,
+    private readonly rooms: Rooms,
+  ) {
+    this.lastReportBusyMs = world.servers.map(() => 0);
+  }
+
+  /** Starts the shedding checks. */
+  start(): void {
+    const sim = this.world.sim;
+    for (const server of this.world.servers) {
+      if (server.spec.shedding.limit !== null) sim.after(server.spec.shedding.intervalMs, this.onShedCheck, server.id);
+    }
+  }
+
+  /** Starts the load reports. */
+  startReports(): void {
+    this.world.sim.after(this.world.config.balancer.reportIntervalMs, this.onReportTick);
+  }
+
+  toClient(i: number, handler: Handler): void {
+    const c = this.world.clients.c;
+    this.world.sim.after(c.pathLatencyMs[i] as number, handler, packConn(i, c.epoch[i] as number));
+  }
+
+  forward(i: number, arg: number): void {
+    const { clients, rng, sim } = this.world;
+    const c = clients.c;
+    const backendMs = this.world.backendLatency.sample(rng.network);
+    c.pathLatencyMs[i] = (c.clientLatencyMs[i] as number) + backendMs;
+    sim.after(backendMs, this.onReachServer, arg);
+  }
+
+  /** Servers report CPU and memory to every balancer every reportIntervalMs; in between the views go stale. */
+  private readonly onReportTick = (): void => {
+    const now = this.world.sim.nowMs;
+    const intervalMs = this.world.config.balancer.reportIntervalMs;
+    for (const server of this.world.servers) {
+      const busy = server.busyMs(now);
+      const load = (busy - (this.lastReportBusyMs[server.id] as number)) / (intervalMs * server.cores);
+      this.lastReportBusyMs[server.id] = busy;
+      const memoryLoad = server.memoryBytes() / server.spec.memory.limitBytes;
+      server.recentLoad = load;
+      this.rooms.tier.report(server.id, load, memoryLoad, now);
+    }
+    this.world.sim.after(intervalMs, this.onReportTick);
+  };
+
+  // ---- accept, admission and handshake ----
+
+  private readonly onReachServer = (arg: number): void => {
+    const { clients, sim, config, rng, counters } = this.world;
+    const i = this.world.current(arg);
+    if (i < 0) return;
+    const c = clients.c;
+    const server = this.world.servers[c.routed[i] as number] as SimServer;
+    const onFailed = this.rooms.clientSide.onFailedReply;
+    if (!server.up) {
+      // A dead process on a live host: RST at once, and the balancer answers 503. A silent host: it waits out its connect timeout.
+      const waitMs = server.refusesWhileDown ? (c.pathLatencyMs[i] as number) - (c.clientLatencyMs[i] as number) : config.balancer.connectTimeoutMs;
+      sim.after(waitMs + (c.clientLatencyMs[i] as number), onFailed, arg);
+      return;
+    }
+    if (server.connections + server.handshaking + server.ghosts >= server.spec.maxConnections) {
+      this.refuse(server, i, arg, null);
+      return;
+    }
+    const decision = server.admission.admit(this.loadView(server), sim.nowMs, rng.admission);
+    if (decision.kind === 'refuse') {
+      this.refuse(server, i, arg, decision.retryAfterMs);
+      return;
+    }
+    const p = server.pickProcess();
+    if (p < 0) {
+      // EMFILE: accept() fails, the connection waits in the backlog and the client times out.
+      counters.descriptorsExhausted++;
+      return;
+    }
+    server.accept(clients, i, p);
+    const cpu = server.processes[p] as CpuQueue;
+    const costMs = this.handshakeCost(server, cpu, i);
+    const doneMs = cpu.submit(sim.nowMs, costMs);
+    server.handshakeCpuMs += costMs;
+    // FIFO fixes the finish now: work whose answer reaches the client after it gave up is wasted.
+    if (doneMs + (c.pathLatencyMs[i] as number) >= (c.attemptStartMs[i] as number) + config.clients.connectTimeoutMs) server.wastedCpuMs += costMs;
+    this.world.handshakeWait.record(cpu.lastWaitMs);
+    sim.at(doneMs, this.onHandshakeDone, arg);
+  };
+
+  /** What the server knows about itself, for its admission policy. */
+  private loadView(server: SimServer): ServerLoadView {
+    return {
+      connections: server.connections,
+      handshaking: server.handshaking + server.ghosts,
+      maxConnections: server.spec.maxConnections,
+      cpuLoad: server.recentLoad,
+      queuedWork: server.queued(this.world.sim.nowMs),
+      memoryBytes: server.memoryBytes(),
+      memoryLimitBytes: server.spec.memory.limitBytes,
+    };
+  }
+
+  /** A refusal is work too: the process accepts, reads the upgrade and answers 503 with a retry hint. */
+  private refuse(server: SimServer, i: number, arg: number, retryAfterMs: number | null): void {
+    const c = this.world.clients.c;
+    this.world.counters.serverRefused++;
+    server.refusals++;
+    const cost = server.costs.refusal.sample(server.rng);
+    server.refusalCpuMs += cost;
+    const process = server.processes[server.refusals % server.processes.length] as CpuQueue;
+    const answeredMs = process.submit(this.world.sim.nowMs, cost) + (c.pathLatencyMs[i] as number);
+    c.retryAfterMs[i] = retryAfterMs ?? 0;
+    this.world.sim.at(answeredMs, this.rooms.clientSide.onRefusedReply, arg);
+  }
+
+  /**
+   * CPU for a handshake. With `dropAbandonedHandshakes`, a server that reaches a request whose
+   * client already closed the socket (it timed out while queued) skips the work; FIFO fixes the
+   * start time now, so whether the client will have left by then is known now too.
+   */
+  private handshakeCost(server: SimServer, cpu: CpuQueue, i: number): number {
+    const full = server.costs.handshake.sample(server.rng) * server.handshakeSlowdown;
+    if (!server.spec.dropAbandonedHandshakes) return full;
+    const c = this.world.clients.c;
+    const goneMs = (c.attemptStartMs[i] as number) + this.world.config.clients.connectTimeoutMs + (c.pathLatencyMs[i] as number);
+    return cpu.nextStartMs(this.world.sim.nowMs) >= goneMs ? ABANDONED_CHECK_MS : full;
+  }
+
+  /** The server finished a handshake; a client that already gave up made it wasted work. */
+  private readonly onHandshakeDone = (arg: number): void => {
+    const { clients, sim } = this.world;
+    const i = this.world.current(arg);
+    const c = clients.c;
+    const s = i < 0 ? -1 : (c.server[i] as number);
+    if (s < 0 || c.established[i] === 1 || c.state[i] !== ClientState.connecting) {
+      this.world.counters.handshakesWasted++;
+      return;
+    }
+    const server = this.world.servers[s] as SimServer;
+    server.establish(clients, i);
+    c.openedAtMs[i] = sim.nowMs;
+    if (server.memoryBytes() > server.spec.memory.limitBytes) {
+      this.rooms.operations.oom(server);
+      return;
+    }
+    // A long-polling session has no WebSocket heartbeat: the poll cycle and its timeout serve.
+    if (c.polling[i] === 1) server.pollSessions++;
+    else this.rooms.timers.startHeartbeat(i);
+    c.lastFrameMs[i] = sim.nowMs;
+    c.lastDataMs[i] = sim.nowMs;
+    this.rooms.timers.armIdle(i);
+    this.rooms.pubsub?.open(i, server, c.process[i] as number, c.pathLatencyMs[i] as number, c.polling[i] === 1);
+    this.toClient(i, this.rooms.clientSide.onConnectedReply);
+  };
+
+  // ---- closes ----
+
+  closeAtServer(i: number, keepDescriptor = false): void {
+    const c = this.world.clients.c;
+    const server = this.world.serverOf(i);
+    if (c.established[i] === 1) {
+      this.rooms.pubsub?.close(i);
+      if (c.polling[i] === 1) {
+        this.rooms.polling?.close(i);
+        if (server.up) server.pollSessions--;
+      }
+    }
+    server.remove(this.world.clients, i, keepDescriptor);
+    this.rooms.timers.stop(i);
+    this.rooms.tier.unroute(i);
+  }
+
+  serverCloses(i: number): void {
+    const clientSide = this.rooms.clientSide;
+    this.toClient(i, this.world.clients.c.established[i] === 1 ? clientSide.onClosedReply : clientSide.onFailedReply);
+    this.closeAtServer(i);
+  }
+
+  holdDeadPeer(i: number, deadAtMs: number): void {
+    const { clients, sim, counters } = this.world;
+    const c = clients.c;
+    const s = c.server[i] as number;
+    const process = c.process[i] as number;
+    const server = this.world.servers[s] as SimServer;
+    this.closeAtServer(i, true);
+    server.ghosts++;
+    sim.at(deadAtMs, this.onDeadPeerDetected, (server.incarnation * MAX_PROCESSES + process) * DEAD_PEER_SERVER_SPACE + s);
+    counters.ghosts++;
+    counters.deadPeerDetectionMs += deadAtMs - sim.nowMs;
+  }
+
+  private readonly onDeadPeerDetected = (arg: number): void => {
+    const server = this.world.servers[arg % DEAD_PEER_SERVER_SPACE] as SimServer;
+    const high = Math.floor(arg / DEAD_PEER_SERVER_SPACE);
+    if (server.incarnation !== Math.floor(high / MAX_PROCESSES)) return;
+    server.ghosts--;
+    server.releaseDescriptor(high % MAX_PROCESSES);
+    this.world.counters.deadPeersDetected++;
+  };
+
+  /** The backpressure policy closes a slow consumer (WebSocket close 3008). */
+  closeSlowConsumer(i: number): void {
+    this.world.counters.slowConsumersClosed++;
+    this.serverCloses(i);
+  }
+
+  closeSpread(clients: readonly number[], windowMs: number): void {
+    const { sim, rng } = this.world;
+    const c = this.world.clients.c;
+    for (const i of clients) sim.after(rng.drain.next() * windowMs, this.onSpreadClose, packConn(i, c.epoch[i] as number));
+  }
+
+  private readonly onSpreadClose = (arg: number): void => {
+    const i = this.world.current(arg);
+    if (i < 0 || (this.world.clients.c.server[i] as number) < 0) return;
+    this.world.counters.drained++;
+    this.serverCloses(i);
+  };
+
+  /** Closes established connections above the shedding limit, in the shedder's order, over one interval. */
+  private readonly onShedCheck = (s: number): void => {
+    const { sim, clients, rng, counters } = this.world;
+    const server = this.world.servers[s] as SimServer;
+    const { limit, intervalMs } = server.spec.shedding;
+    sim.after(intervalMs, this.onShedCheck, s);
+    if (!server.up || limit === null || server.connections <= limit) return;
+    const c = clients.c;
+    const views = server
+      .heldClients(clients)
+      .filter((i) => c.established[i] === 1)
+      .map((i) => ({ id: i, openedAtMs: c.openedAtMs[i] as number, lastActivityMs: c.lastDataMs[i] as number }));
+    const chosen = server.shedder.select(views, server.connections - limit, sim.nowMs, rng.admission);
+    counters.shed += chosen.length;
+    this.closeSpread(chosen, intervalMs);
+  };
+}
