@@ -1,4 +1,5 @@
-import { randomInt, type Rng } from '../engine/index.js';
+import type { Rng } from '../engine/index.js';
+import { faultTarget, rollingRestartAtMs } from '../strategies/index.js';
 import type { FaultSpec } from './config.js';
 import type { Fleet } from './fleet.js';
 import type { SimServer } from './server.js';
@@ -13,7 +14,7 @@ export function scheduleFaults(fleet: Fleet, faults: readonly FaultSpec[], rng: 
   // Random targets and rolling restarts cover the servers that run, not an autoscaler's spares.
   const provisioned = fleet.servers.filter((s) => s.provisioned);
   const target = (server: number | 'random'): SimServer =>
-    (server === 'random' ? provisioned[randomInt(rng, provisioned.length)] : fleet.servers[server]) as SimServer;
+    (server === 'random' ? provisioned[faultTarget(server, provisioned.length, rng)] : fleet.servers[server]) as SimServer;
   const schedule: { [K in FaultSpec['kind']]: (f: Of<K>) => void } = {
     crash: (f) => {
       const server = target(f.server);
@@ -33,7 +34,7 @@ export function scheduleFaults(fleet: Fleet, faults: readonly FaultSpec[], rng: 
     },
     'rolling-restart': (f) => {
       provisioned.forEach((server, k) => {
-        fleet.sim.at(f.atMs + k * (f.windowMs + f.restartAfterMs + f.pauseMs), () => {
+        fleet.sim.at(rollingRestartAtMs(f, k), () => {
           drainAndRestart(fleet, server, f.windowMs, f.restartAfterMs);
         });
       });
