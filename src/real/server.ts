@@ -122,7 +122,7 @@ export class RealServer {
   /** HTTP 503 with Retry-After in whole seconds (RFC 9110) and the exact hint in ms. */
   private refuse(socket: Duplex, retryAfterMs: number | null): void {
     this.counts.refusals++;
-    const hint = retryAfterMs === null ? '' : `Retry-After: ${String(Math.ceil(retryAfterMs / 1000))}\r\nx-retry-after-ms: ${String(Math.round(retryAfterMs))}\r\n`;
+    const hint = retryAfterMs === null ? '' : `Retry-After: ${String(Math.ceil(retryAfterMs / 1000))}\r\nx-retry-after-ms: ${String(retryAfterMs)}\r\n`;
     socket.end(`HTTP/1.1 503 Service Unavailable\r\n${hint}Connection: close\r\nContent-Length: 0\r\n\r\n`);
   }
 
