@@ -152,12 +152,12 @@ describe('sim and real make the same rule decisions for the same seed', () => {
   it('health: the same servers marked down and up, in the same order', async () => {
     const data = smallExperiment({
       seed: SEED,
-      durationMs: 8000,
+      durationMs: 10_000,
       fleet: { servers: 3, server: { profile: 'node-ws-plain' }, network: { profile: 'loopback' } },
       balancer: { strategy: 'round-robin', healthCheck: { intervalMs: 300, timeoutMs: 200, fall: 2, rise: 2 } },
       clients: { arrivals: { ramp: { clients: 6, overMs: 1000 } }, reconnect: { constant: { delayMs: 300 } } },
-      // A restarted process takes a while to spawn on a busy machine: the second crash waits well after it.
-      faults: [{ crash: { server: 1, atMs: 1500, restartAfterMs: 1000 } }, { crash: { server: 2, atMs: 5500, restartAfterMs: null } }],
+      // A restarted process takes seconds to spawn on a busy machine: the second crash waits well after it.
+      faults: [{ crash: { server: 1, atMs: 1500, restartAfterMs: 500 } }, { crash: { server: 2, atMs: 8000, restartAfterMs: null } }],
     });
     const { experiment, config } = loadBoth(data);
     const sim = runSimulation(toSimConfig(experiment));
@@ -166,13 +166,12 @@ describe('sim and real make the same rule decisions for the same seed', () => {
       .map((e) => [Number(/server (\d+)/.exec(e.detail)?.[1]), e.kind === 'balancer:mark-up']);
     const real = await runRealExperiment(config);
     const realFlips = decisionsOf(real.decisions, 'health').map((d) => [d.server, d.healthy]);
-    console.log(JSON.stringify(real.events), JSON.stringify(decisionsOf(real.decisions, 'health')));
     expect(simFlips).toEqual([
       [1, false],
       [1, true],
       [2, false],
     ]);
-    expect({ flips: realFlips, events: real.events }).toEqual({ flips: simFlips, events: real.events });
+    expect(realFlips).toEqual(simFlips);
   }, 60_000);
 
   it('heartbeat closes: the flapped connections, as many as the sim gives up on', async () => {

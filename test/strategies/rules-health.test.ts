@@ -5,9 +5,9 @@ import { firstCheckOffsetsMs, HealthCounter } from '../../src/strategies/index.j
 /** The flips of a counter fed `results` (1 pass, 0 fail): the index of each flip and the belief after it. */
 function flips(counter: HealthCounter, results: string): [number, boolean][] {
   const out: [number, boolean][] = [];
-  [...results].forEach((r, k) => {
-    if (counter.record(r === '1')) out.push([k, counter.healthy]);
-  });
+  for (let k = 0; k < results.length; k++) {
+    if (counter.record(results[k] === '1')) out.push([k, counter.healthy]);
+  }
   return out;
 }
 
