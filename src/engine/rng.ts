@@ -14,26 +14,39 @@ export interface Rng {
  */
 export class RngStreams {
   readonly seed: number;
-  private readonly prefix: string;
+  private readonly path: readonly string[];
 
-  constructor(seed: number, prefix = '') {
+  constructor(seed: number, path: readonly string[] = []) {
     if (!Number.isSafeInteger(seed)) {
       throw new TypeError(`Expected seed to be a safe integer, got ${String(seed)}`);
     }
     this.seed = seed;
-    this.prefix = prefix;
+    this.path = path;
   }
 
   /** The stream named `name` (alea generator, about 130 M draws/s). */
   stream(name: string): Rng {
-    const prng = seedrandom.alea(`${String(this.seed)}/${this.prefix}${name}`);
-    return { next: prng };
+    return seededStream(streamKey(this.seed, ...this.path, name));
   }
 
   /** A family of streams under `name/`, for per-entity streams. */
   fork(name: string): RngStreams {
-    return new RngStreams(this.seed, `${this.prefix}${name}/`);
+    return new RngStreams(this.seed, [...this.path, name]);
   }
+}
+
+/**
+ * The seed key of a named stream: `${seed}/a/b/name`. The one place the format lives, so a real
+ * adapter that opens `streamKey(seed, 'balancer', '0', 'pick')` draws what the sim's
+ * `new RngStreams(seed).fork('balancer').fork('0').stream('pick')` draws.
+ */
+export function streamKey(seed: number, ...path: readonly string[]): string {
+  return `${String(seed)}/${path.join('/')}`;
+}
+
+/** The stream of a seed key (alea). */
+export function seededStream(key: string): Rng {
+  return { next: seedrandom.alea(key) };
 }
 
 /** A uniform integer in [0, n). */

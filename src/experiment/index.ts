@@ -8,7 +8,7 @@ export { experimentJsonSchema } from './json-schema.js';
 export { resolvedExperimentYaml } from './resolved.js';
 export { expandGrid, replicationSeed, variantFolder, type Variant, type SweepSpec } from './sweep.js';
 export type { SetFlag } from './overrides.js';
-export { toRealConfig, simStreamKey, type RealOptions, type ToRealResult } from './to-real.js';
+export { toRealConfig, type RealOptions, type ToRealResult } from './to-real.js';
 export { runRealExperiment } from './real-run.js';
 export { calibrate, calibratedProfileYaml, type Calibration } from './calibration.js';
 export { isLoopback, REAL_LIMITS, RedisBroker, type RealConfig } from '../real/index.js';

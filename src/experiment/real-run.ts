@@ -1,6 +1,5 @@
-import { finalizeSummary } from '../metrics/index.js';
+import { finalizeSummary, recoveryMetrics } from '../metrics/index.js';
 import { runReal, type RealConfig, type RealRunResult } from '../real/index.js';
-import { recoveryMetrics } from '../sim/recovery.js';
 
 /** Runs an experiment on real sockets; recovery is read off the time series exactly as the sim's is. */
 export async function runRealExperiment(config: RealConfig, log?: (line: string) => void): Promise<RealRunResult> {

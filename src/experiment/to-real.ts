@@ -1,14 +1,24 @@
-import seedrandom from 'seedrandom';
 import { REAL_LIMITS, type RealConfig, type RealFault, type RealMessagesSpec, type RealServerSpec } from '../real/index.js';
-import { compileDistribution } from '../engine/index.js';
-import { createArrivals } from '../sim/arrivals.js';
+import { arrivalTimesMs, compileDistribution, seededStream, streamKey } from '../engine/index.js';
 import { toQuantitySpec } from './schema/distribution.js';
 import type { InputIssue } from './issues.js';
 import type { Experiment } from './schema/experiment.js';
 import { onlyEntry } from './schema/one-of.js';
-import { toSimConfig } from './to-sim.js';
 import { toStrategyChoice } from './schema/strategy.js';
-import { backpressures, resumes } from '../strategies/index.js';
+import { serverGroupsOf, toArrivals } from './fleet-shape.js';
+import {
+  admissions,
+  backoffs,
+  backpressures,
+  balancers,
+  faultTarget,
+  heartbeats,
+  pickByCdf,
+  resumes,
+  rollingRestartAtMs,
+  shedders,
+  zipfCdf,
+} from '../strategies/index.js';
 
 export interface RealOptions {
   /** Client swarm processes. @default 2 */
@@ -19,41 +29,33 @@ export interface RealOptions {
 export type ToRealResult = { ok: true; config: RealConfig } | { ok: false; issues: InputIssue[] };
 
 /**
- * The key of one of the sim's RNG streams (engine/rng.ts: `${seed}/${fork/…/name}`), so the real
- * adapters draw the same numbers where both worlds make the same decision (arrivals, picks, fault targets).
- */
-export function simStreamKey(seed: number, ...path: string[]): string {
-  return `${String(seed)}/${path.join('/')}`;
-}
-
-/**
  * Translates a validated experiment into a real run, or lists what real mode cannot do with it (by path).
  * Network latencies are loopback's whatever the profile says; CPU costs are the machine's.
  */
 export function toRealConfig(e: Experiment, source: string, options: RealOptions = {}): ToRealResult {
-  const sim = toSimConfig(e);
   const issues: InputIssue[] = [];
   const issue = (path: (string | number)[], message: string): void => {
     issues.push({ source, path, message });
   };
   if (e.durationMs > REAL_LIMITS.maxDurationMs) issue(['durationMs'], `expected at most ${String(REAL_LIMITS.maxDurationMs)} ms in real mode, got ${String(e.durationMs)}`);
-  if (sim.autoscaler !== null) issue(['autoscaling'], 'expected no autoscaling in real mode (a fixed fleet)');
-  if (sim.clients.sessionMs !== null) issue(['clients', 'sessionMs'], 'expected forever in real mode (clients that stay)');
-  const servers: RealServerSpec[] = sim.servers.flatMap((g) =>
-    Array.from({ length: g.count }, () => ({
-      maxConnections: g.spec.maxConnections,
-      weight: g.spec.weight,
-      admission: g.spec.admission,
-      shedding: g.spec.shedding,
-      memoryLimitBytes: g.spec.memory.limitBytes,
+  if ((e.autoscaling ?? null) !== null) issue(['autoscaling'], 'expected no autoscaling in real mode (a fixed fleet)');
+  if (e.clients.sessionMs !== 'forever') issue(['clients', 'sessionMs'], 'expected forever in real mode (clients that stay)');
+  const groups = serverGroupsOf(e);
+  const servers: RealServerSpec[] = groups.flatMap((g) =>
+    Array.from({ length: g.servers }, () => ({
+      maxConnections: g.server.maxConnections,
+      weight: g.server.weight,
+      admission: toStrategyChoice(admissions, g.server.admission),
+      shedding: { strategy: toStrategyChoice(shedders, g.server.shedding.strategy), limit: g.server.shedding.limit, intervalMs: g.server.shedding.intervalMs },
+      memoryLimitBytes: g.server.memory.limitBytes,
     })),
   );
-  if (sim.balancer.count > REAL_LIMITS.maxProxies) issue(['balancer', 'count'], `expected at most ${String(REAL_LIMITS.maxProxies)} proxies in real mode, got ${String(sim.balancer.count)}`);
+  const b = e.balancer;
+  if (b.count > REAL_LIMITS.maxProxies) issue(['balancer', 'count'], `expected at most ${String(REAL_LIMITS.maxProxies)} proxies in real mode, got ${String(b.count)}`);
   if (servers.length > REAL_LIMITS.maxServers) issue(['fleet', 'servers'], `expected at most ${String(REAL_LIMITS.maxServers)} servers in real mode, got ${String(servers.length)}`);
-  if (sim.servers.some((g) => g.spec.processes !== 1)) issue(['fleet', 'server', 'processes'], 'expected 1 in real mode (one Node process per server)');
-  const arrivals = createArrivals(sim.clients.arrivals, { next: seedrandom.alea(simStreamKey(e.seed, 'arrivals')) });
-  const arrivalsMs: number[] = [];
-  for (let t = arrivals.next(0); t < e.durationMs && arrivalsMs.length <= REAL_LIMITS.maxClients; t = arrivals.next(t)) arrivalsMs.push(t);
+  if (groups.some((g) => g.server.processes !== 1)) issue(['fleet', 'server', 'processes'], 'expected 1 in real mode (one Node process per server)');
+  // The sim's arrivals, draw for draw: client k of both worlds arrives at the same time.
+  const arrivalsMs = arrivalTimesMs(toArrivals(e.clients.arrivals), seededStream(streamKey(e.seed, 'arrivals')), e.durationMs, REAL_LIMITS.maxClients);
   if (arrivalsMs.length > REAL_LIMITS.maxClients) {
     issue(['clients', 'arrivals'], `expected at most ${String(REAL_LIMITS.maxClients)} clients in real mode (each holds descriptors and ports on this machine), got more`);
   }
@@ -68,21 +70,20 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
       sampleIntervalMs: e.sampleIntervalMs,
       servers,
       balancer: {
-        strategy: sim.balancer.strategy,
-        healthCheck: sim.balancer.healthCheck,
-        reportIntervalMs: sim.balancer.reportIntervalMs,
-        connectTimeoutMs: sim.balancer.connectTimeoutMs,
-        maxConnections: sim.balancer.maxConnections,
-        count: sim.balancer.count,
-        pickRngKeys: Array.from({ length: sim.balancer.count }, (_, b) => simStreamKey(e.seed, 'balancer', String(b), 'pick')),
+        strategy: toStrategyChoice(balancers, b.strategy),
+        healthCheck: b.healthCheck,
+        reportIntervalMs: b.reportIntervalMs,
+        connectTimeoutMs: b.connectTimeoutMs,
+        maxConnections: b.maxConnections,
+        count: b.count,
       },
-      heartbeat: sim.heartbeat,
-      reconnect: sim.reconnect,
+      heartbeat: toStrategyChoice(heartbeats, e.heartbeat),
+      reconnect: toStrategyChoice(backoffs, e.clients.reconnect),
       clients: {
         arrivalsMs,
-        connectTimeoutMs: sim.clients.connectTimeoutMs,
-        initialSpreadMs: sim.clients.initialSpreadMs,
-        flapsPerHour: sim.clients.flapsPerHour,
+        connectTimeoutMs: e.clients.connectTimeoutMs,
+        initialSpreadMs: e.clients.initialSpreadMs,
+        flapsPerHour: e.clients.flapsPerHour,
       },
       faults,
       swarms: Math.max(1, Math.min(REAL_LIMITS.maxSwarms, options.swarms ?? 2)),
@@ -94,8 +95,8 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
 
 /** Crash, hang, drain and rolling restarts; random targets drawn as the sim draws them (its `faults` stream). */
 function toRealFaults(e: Experiment, servers: number, issue: (path: (string | number)[], message: string) => void): RealFault[] {
-  const rng = seedrandom.alea(simStreamKey(e.seed, 'faults'));
-  const target = (server: number | 'random'): number => (server === 'random' ? Math.floor(rng() * servers) : server);
+  const rng = seededStream(streamKey(e.seed, 'faults'));
+  const target = (server: number | 'random'): number => faultTarget(server, servers, rng);
   return e.faults.flatMap((f, k): RealFault[] => {
     const [kind, p] = onlyEntry(f);
     const spec = p as Record<string, unknown>;
@@ -105,8 +106,9 @@ function toRealFaults(e: Experiment, servers: number, issue: (path: (string | nu
       return [{ kind, server: target(spec.server as number | 'random'), atMs: spec.atMs as number, windowMs: spec.windowMs as number, restartAfterMs: spec.restartAfterMs as number | null }];
     }
     if (kind === 'rolling-restart') {
-      const { atMs, windowMs, restartAfterMs, pauseMs } = spec as { atMs: number; windowMs: number; restartAfterMs: number; pauseMs: number };
-      return Array.from({ length: servers }, (_, s) => ({ kind: 'drain' as const, server: s, atMs: atMs + s * (windowMs + restartAfterMs + pauseMs), windowMs, restartAfterMs }));
+      const rolling = spec as { atMs: number; windowMs: number; restartAfterMs: number; pauseMs: number };
+      const { windowMs, restartAfterMs } = rolling;
+      return Array.from({ length: servers }, (_, s) => ({ kind: 'drain' as const, server: s, atMs: rollingRestartAtMs(rolling, s), windowMs, restartAfterMs }));
     }
     issue(['faults', k, kind], `expected crash, hang, drain or rolling-restart in real mode, got ${kind}`);
     return [];
@@ -128,20 +130,15 @@ function toRealMessages(e: Experiment, clients: number, issue: (path: (string | 
   if (m.backendPerSec <= 0) issue(['messages', 'backendPerSec'], 'expected backend publishes (> 0 per second) in real mode');
   // The sim's draws, in its order: per client a channel from messages/channels, then its downlink and its
   // consumption rate from messages/clients; so both worlds have the same channels and the same slow clients.
-  const weights = Array.from({ length: m.channels }, (_, c) => 1 / (c + 1) ** m.popularityExponent);
-  const total = weights.reduce((a, b) => a + b, 0);
-  let sum = 0;
-  const cdf = weights.map((w) => (sum += w / total));
-  cdf[cdf.length - 1] = 1;
-  const channelRng = seedrandom.alea(simStreamKey(e.seed, 'messages', 'channels'));
-  const clientRng = { next: seedrandom.alea(simStreamKey(e.seed, 'messages', 'clients')) };
+  const cdf = zipfCdf(m.channels, m.popularityExponent);
+  const channelRng = seededStream(streamKey(e.seed, 'messages', 'channels'));
+  const clientRng = seededStream(streamKey(e.seed, 'messages', 'clients'));
   const downlink = compileDistribution(toQuantitySpec(e.fleet.network.downlinkBytesPerSec));
   const consume = compileDistribution(toQuantitySpec(e.clients.consumePerSec));
   const channelOf: number[] = [];
   const consumePerSec: number[] = [];
   for (let i = 0; i < clients; i++) {
-    const u = channelRng();
-    channelOf.push(Math.max(0, cdf.findIndex((p) => p > u)));
+    channelOf.push(pickByCdf(cdf, channelRng));
     downlink.sample(clientRng);
     consumePerSec.push(consume.sample(clientRng));
   }

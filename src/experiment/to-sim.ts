@@ -4,6 +4,7 @@ import type { Experiment } from './schema/experiment.js';
 import { toDistributionSpec, toQuantitySpec } from './schema/distribution.js';
 import { onlyEntry } from './schema/one-of.js';
 import { toStrategyChoice } from './schema/strategy.js';
+import { serverGroupsOf, toArrivals, type ServerFields } from './fleet-shape.js';
 
 /** Translates a validated experiment into the simulator's input. */
 export function toSimConfig(e: Experiment): SimConfig {
@@ -64,22 +65,8 @@ function toMessages(m: NonNullable<Experiment['messages']>): MessagesSpec {
   };
 }
 
-function toArrivals(a: Experiment['clients']['arrivals']): SimConfig['clients']['arrivals'] {
-  const [kind, p] = onlyEntry(a);
-  if (kind === 'poisson') {
-    const poisson = p as { ratePerSec: number; startMs: number; stopMs?: number };
-    return { kind, ratePerSec: poisson.ratePerSec, startMs: poisson.startMs, stopMs: poisson.stopMs ?? Infinity };
-  }
-  const ramp = p as { clients: number; overMs: number; startMs: number };
-  return { kind: 'ramp', clients: ramp.clients, overMs: ramp.overMs, startMs: ramp.startMs };
-}
-
-type ServerFields = NonNullable<Experiment['fleet']['server']>;
-
-/** The fleet as groups of identical servers; `servers` + `server` is one group named `servers`. */
 function serverGroups(e: Experiment): ServerGroupSpec[] {
-  const groups = e.fleet.groups ?? [{ name: 'servers', servers: e.fleet.servers ?? 0, server: e.fleet.server as ServerFields }];
-  return groups.map((g) => ({ name: g.name, count: g.servers, spec: toServerSpec(g.server) }));
+  return serverGroupsOf(e).map((g) => ({ name: g.name, count: g.servers, spec: toServerSpec(g.server) }));
 }
 
 function toServerSpec(s: ServerFields): ServerSpec {

@@ -6,3 +6,5 @@ export { finalizeSummary, roundMetric, type CdfPoint, type RunEvent, type RunRes
 export { decodeRunRecord, encodeRunRecord, roundCell, roundResult, roundTable, runRecordName, type RunRecord } from './run-record.js';
 export { evaluateAlerts, alertSummary, alertEvents, detection, type AlertRule, type AlertFiring, type FaultMark } from './alerts.js';
 export { CONNECTION_COLUMNS, SERVER_COLUMNS } from './columns.js';
+export { recoveryMetrics, scaleOutMetrics } from './recovery.js';
+export { DecisionList, decisionsOf, noDecisionLog, type Decision, type DecisionKind, type DecisionLog } from './decisions.js';

@@ -48,6 +48,7 @@ class Probe {
     const init: ServerCommand = {
       type: 'init',
       id: 0,
+      incarnation: 0,
       spec: { maxConnections: 1_000_000, weight: 1, admission: { name: 'accept-all', options: {} }, shedding: { strategy: { name: 'none', options: {} }, limit: null, intervalMs: 1000 }, memoryLimitBytes: 2 ** 31 },
       heartbeat,
       reportIntervalMs: 60_000,

@@ -31,8 +31,6 @@ export interface RealBalancerSpec {
   maxConnections: number;
   /** Proxy processes; each client picks one per attempt (DNS round-robin), each proxy has its own view and picks. */
   count: number;
-  /** Seed key of each proxy's pick stream; the experiment layer sets the sim's keys so both worlds draw alike. */
-  pickRngKeys: string[];
 }
 
 export interface RealClientsSpec {

@@ -1,24 +1,6 @@
 import { connect } from 'node:net';
 import type { RealHealthCheck } from './config.js';
 
-/** Rise/fall belief about one backend, moved by consecutive check results (HAProxy). */
-export class HealthBelief {
-  healthy = true;
-  private passes = 0;
-  private failures = 0;
-
-  constructor(private readonly spec: RealHealthCheck) {}
-
-  /** Records one check; true when the belief flips. */
-  record(passed: boolean): boolean {
-    this.passes = passed ? this.passes + 1 : 0;
-    this.failures = passed ? 0 : this.failures + 1;
-    const flip = this.healthy ? this.failures >= this.spec.fall : this.passes >= this.spec.rise;
-    if (flip) this.healthy = !this.healthy;
-    return flip;
-  }
-}
-
 /**
  * One check of 127.0.0.1:port: a TCP connect (the kernel answers, so a stopped process passes) or
  * GET /health (the process must answer). Resolves with the response time, or null for a failure.

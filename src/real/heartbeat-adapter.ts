@@ -45,18 +45,3 @@ export class HeartbeatDriver {
   }
 }
 
-/**
- * How long a peer may stay silent before the heartbeat gives up on it: the strategy stepped forward from
- * a fresh connection with no pong ever (ping-pong: interval + timeout; ws-interval: two intervals).
- * Clients use it to declare a silent server dead, as Engine.IO clients do; Infinity without a heartbeat.
- */
-export function silenceLimitMs(heartbeat: Heartbeat): number {
-  let step = heartbeat.open(0);
-  for (let k = 0; k < 16 && Number.isFinite(step.timerAtMs); k++) {
-    const atMs = step.timerAtMs;
-    step = heartbeat.onTimer(step.phase, atMs);
-    if (step.action === 'terminate') return atMs;
-    if (Number.isNaN(step.timerAtMs)) return Infinity;
-  }
-  return Infinity;
-}

@@ -1,3 +1,4 @@
+import type { Decision } from '../metrics/index.js';
 import type { StrategyChoice } from '../strategies/index.js';
 import type { RealBalancerSpec, RealClientsSpec, RealMessagesSpec, RealServerSpec } from './config.js';
 import type { BrokerAddress } from './broker.js';
@@ -21,6 +22,8 @@ export interface ServerSample {
   slowDisconnects: number;
   /** Connections the heartbeat closed since the last sample: `client:attempt` keys and when. */
   deadPeers: { key: string; atMs: number }[];
+  /** Admission and heartbeat-close decisions since the last sample. */
+  decisions: Decision[];
 }
 
 export interface SwarmSample {
@@ -51,6 +54,8 @@ export interface SwarmSample {
   connectedByServer: number[];
   /** Pub/sub as the clients' receivers count it (ChannelReceiver): delivered, duplicates, out of order, lost. */
   messages: { delivered: number; duplicates: number; outOfOrder: number; lost: number };
+  /** Backoff decisions since the last sample. */
+  decisions: Decision[];
 }
 
 export interface ProxySample {
@@ -60,7 +65,7 @@ export interface ProxySample {
   /** Picks since the last sample: client id and backend index (-1 refused). */
   picks: [number, number][];
   /** Health-check flips since the last sample. */
-  flips: { atMs: number; server: number; healthy: boolean }[];
+  decisions: Decision[];
 }
 
 /** Parent → server. */
@@ -68,6 +73,8 @@ export type ServerCommand =
   | {
       type: 'init';
       id: number;
+      /** Starts of this server so far (0: the first); its random streams are its own per start. */
+      incarnation: number;
       spec: RealServerSpec;
       heartbeat: StrategyChoice;
       reportIntervalMs: number;
@@ -97,7 +104,7 @@ export interface BackendAddress {
 
 /** Parent → proxy. */
 export type ProxyCommand =
-  | { type: 'init'; spec: RealBalancerSpec; index: number; backends: BackendAddress[]; startEpochMs: number }
+  | { type: 'init'; spec: RealBalancerSpec; seed: number; index: number; backends: BackendAddress[]; startEpochMs: number }
   | { type: 'report'; server: number; load: number; memoryLoad: number; atMs: number }
   | { type: 'backend'; server: number; port: number }
   | { type: 'weight'; server: number; weight: number }
@@ -112,6 +119,8 @@ export type SwarmCommand =
   | {
       type: 'init';
       swarm: number;
+      /** Swarm processes in the run. */
+      swarms: number;
       clientIds: number[];
       clients: RealClientsSpec;
       reconnect: StrategyChoice;

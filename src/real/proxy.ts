@@ -1,13 +1,23 @@
 import { connect, createServer, type Socket } from 'node:net';
-import { balancers, instantiate, type BackendView, type Balancer, type Rng } from '../strategies/index.js';
-import { runClock, seededRng } from './clock.js';
-import { checkOnce, HealthBelief } from './health.js';
+import { seededStream, streamKey } from '../engine/index.js';
+import { DecisionList } from '../metrics/index.js';
+import {
+  balancers,
+  createBackendView,
+  firstCheckOffsetsMs,
+  HealthCounter,
+  instantiate,
+  noteHealth,
+  noteReport,
+  type Balancer,
+  type MutableBackendView,
+  type Rng,
+} from '../strategies/index.js';
+import { runClock } from './clock.js';
+import { checkOnce } from './health.js';
 import type { ProxyCommand, ProxyEvent, ProxySample } from './protocol.js';
 
 type Init = Extract<ProxyCommand, { type: 'init' }>;
-
-/** The proxy's picture of one backend: the view type the sim's balancer builds, kept up to date here. */
-type View = { -readonly [K in keyof BackendView]: BackendView[K] };
 
 /** Longest HTTP upgrade request the proxy reads before giving up on a client. */
 const MAX_REQUEST_BYTES = 16 * 1024;
@@ -17,17 +27,19 @@ const MAX_REQUEST_BYTES = 16 * 1024;
  * Balancer strategy from the same view the sim builds, connects, forwards the request, then pipes bytes.
  */
 export class RealProxy {
-  private readonly views: View[];
+  private readonly views: MutableBackendView[];
   private readonly ports: number[];
-  private readonly health: HealthBelief[];
+  private readonly health: HealthCounter[];
   private readonly strategy: Balancer;
-  private readonly rng: { pick: Rng; health: Rng };
+  private readonly rng: { pick: Rng };
+  /** When each backend is first checked: the sim's draws for this balancer from its shared `health` stream. */
+  private readonly firstCheckMs: number[];
   private nowMs: () => number;
   private open = 0;
   private refused = 0;
   private upstreamFailed = 0;
   private picks: [number, number][] = [];
-  private flips: ProxySample['flips'] = [];
+  private readonly decisions = new DecisionList();
   private readonly server = createServer({ noDelay: true }, (socket) => {
     this.accept(socket);
   });
@@ -38,21 +50,13 @@ export class RealProxy {
   ) {
     this.nowMs = runClock(init.startEpochMs);
     this.strategy = instantiate(balancers, init.spec.strategy, 'balancer.strategy');
-    const key = init.spec.pickRngKeys[init.index] ?? `${String(init.index)}/pick`;
-    this.rng = { pick: seededRng(key), health: seededRng(`${key}/health`) };
+    this.rng = { pick: seededStream(streamKey(init.seed, 'balancer', String(init.index), 'pick')) };
+    const n = init.backends.length;
+    const offsets = firstCheckOffsetsMs(seededStream(streamKey(init.seed, 'health')), init.spec.healthCheck.intervalMs, (init.index + 1) * n);
+    this.firstCheckMs = offsets.slice(init.index * n);
     this.ports = init.backends.map((b) => b.port);
-    this.views = init.backends.map((b, id) => ({
-      id,
-      weight: b.weight,
-      healthy: true,
-      openConnections: 0,
-      reportedLoad: 0,
-      reportedMemoryLoad: 0,
-      reportedLatencyMs: 0,
-      reportedAtMs: 0,
-      healthySinceMs: 0,
-    }));
-    this.health = init.backends.map(() => new HealthBelief(init.spec.healthCheck));
+    this.views = init.backends.map((b, id) => createBackendView(id, b.weight));
+    this.health = init.backends.map(() => new HealthCounter(init.spec.healthCheck));
   }
 
   listen(): void {
@@ -61,17 +65,14 @@ export class RealProxy {
       this.send({ type: 'listening', port: typeof address === 'object' && address !== null ? address.port : 0 });
     });
     // Checks are spread over the first interval, as HAProxy spreads them.
-    const { intervalMs } = this.init.spec.healthCheck;
-    this.views.forEach((_, s) => setTimeout(() => { this.check(s); }, this.rng.health.next() * intervalMs).unref());
+    this.firstCheckMs.forEach((atMs, s) => setTimeout(() => { this.check(s); }, atMs).unref());
   }
 
   command(message: ProxyCommand): void {
     if (message.type === 'report') {
       const view = this.views[message.server];
       if (view === undefined) return;
-      view.reportedLoad = message.load;
-      view.reportedMemoryLoad = message.memoryLoad;
-      view.reportedAtMs = message.atMs;
+      noteReport(view, message.load, message.memoryLoad, message.atMs);
     } else if (message.type === 'backend') this.ports[message.server] = message.port;
     else if (message.type === 'clock') this.nowMs = runClock(message.startEpochMs);
     else if (message.type === 'weight') {
@@ -81,16 +82,16 @@ export class RealProxy {
   }
 
   private check(s: number): void {
-    const view = this.views[s] as View;
+    const view = this.views[s] as MutableBackendView;
     const spec = this.init.spec.healthCheck;
     setTimeout(() => { this.check(s); }, spec.intervalMs).unref();
     void checkOnce(this.ports[s] as number, spec, () => this.nowMs()).then((latencyMs) => {
       if (latencyMs !== null) view.reportedLatencyMs = latencyMs;
-      const belief = this.health[s] as HealthBelief;
+      const belief = this.health[s] as HealthCounter;
       if (!belief.record(latencyMs !== null)) return;
-      view.healthy = belief.healthy;
-      if (view.healthy) view.healthySinceMs = this.nowMs();
-      this.flips.push({ atMs: this.nowMs(), server: s, healthy: view.healthy });
+      const atMs = this.nowMs();
+      noteHealth(view, belief.healthy, atMs);
+      this.decisions.record({ kind: 'health', atMs, balancer: this.init.index, server: s, healthy: belief.healthy });
     });
   }
 
@@ -168,10 +169,9 @@ export class RealProxy {
   }
 
   private sample(): ProxySample {
-    const { picks, flips } = this;
+    const { picks } = this;
     this.picks = [];
-    this.flips = [];
-    return { open: this.open, refused: this.refused, upstreamFailed: this.upstreamFailed, picks, flips };
+    return { open: this.open, refused: this.refused, upstreamFailed: this.upstreamFailed, picks, decisions: this.decisions.take() };
   }
 }
 

@@ -1,7 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import type { RunEvent, RunResult } from '../metrics/index.js';
+import { seededStream, streamKey } from '../engine/index.js';
+import type { Decision, RunEvent, RunResult } from '../metrics/index.js';
 import { Children, kill, nextMessage } from './children.js';
-import { epochMs, runClock, seededRng } from './clock.js';
+import { epochMs, runClock } from './clock.js';
 import type { RealConfig, RealFault } from './config.js';
 import type { ProxyCommand, ProxyEvent, ProxySample, ServerCommand, ServerEvent, ServerSample, SwarmCommand, SwarmEvent, SwarmSample } from './protocol.js';
 import { RealSampler, type Gathered } from './sampler.js';
@@ -14,6 +15,11 @@ import { realSummary } from './summary.js';
 export interface RealRunResult extends RunResult {
   /** Every pick of the proxy in order: client id and backend (-1 refused). */
   picks: [number, number][];
+  /**
+   * The shared rules' decisions, gathered at each sample: each process's in the order it made them,
+   * processes in the order servers, proxies, swarms within one sample.
+   */
+  decisions: Decision[];
 }
 
 
@@ -22,6 +28,8 @@ const SAMPLE_TIMEOUT_MS = 400;
 
 interface ServerSlot {
   child: ChildProcess | null;
+  /** Processes started for this server so far. */
+  starts: number;
   port: number;
   up: boolean;
   hung: boolean;
@@ -62,6 +70,7 @@ class RealRun {
   private readonly swarms: ChildProcess[] = [];
   private readonly events: RunEvent[] = [];
   private readonly picks: [number, number][] = [];
+  private readonly decisions: Decision[] = [];
   /** Epoch ms of time 0: provisional during setup, fixed once every process is ready. */
   private startEpochMs = epochMs();
   private nowMs: () => number = runClock(this.startEpochMs);
@@ -72,7 +81,7 @@ class RealRun {
     private readonly children: Children,
     private readonly log: (line: string) => void,
   ) {
-    this.servers = config.servers.map(() => ({ child: null, port: 0, up: false, hung: false, last: null }));
+    this.servers = config.servers.map(() => ({ child: null, starts: 0, port: 0, up: false, hung: false, last: null }));
   }
 
   async run(): Promise<RealRunResult> {
@@ -101,7 +110,7 @@ class RealRun {
     await this.publisher?.close();
     for (const swarm of this.swarms) this.send(swarm, { type: 'stop' });
     const summary = realSummary(this.config, sampler, this.events, durationMs, this.published);
-    return { summary, timeseries: sampler.table, events: this.events, picks: this.picks };
+    return { summary, timeseries: sampler.table, events: this.events, picks: this.picks, decisions: this.decisions };
   }
 
   private event(kind: string, detail: string): void {
@@ -120,12 +129,14 @@ class RealRun {
     const slot = this.servers[s] as ServerSlot;
     const child = this.children.start(childFile('server-main'));
     slot.child = child;
+    const incarnation = slot.starts++;
     child.on('message', (message: ServerEvent) => {
       if (message.type === 'report' && slot.child === child) this.toProxies({ type: 'report', server: s, load: message.load, memoryLoad: message.memoryLoad, atMs: message.atMs });
     });
     this.send(child, {
       type: 'init',
       id: s,
+      incarnation,
       spec: this.config.servers[s] as RealConfig['servers'][number],
       heartbeat: this.config.heartbeat,
       reportIntervalMs: this.config.balancer.reportIntervalMs,
@@ -148,7 +159,7 @@ class RealRun {
       Array.from({ length: this.config.balancer.count }, async (_, index) => {
         const child = this.children.start(childFile('proxy-main'));
         this.proxies[index] = child;
-        this.send(child, { type: 'init', spec: this.config.balancer, index, backends, startEpochMs: this.startEpochMs });
+        this.send(child, { type: 'init', spec: this.config.balancer, seed: this.config.seed, index, backends, startEpochMs: this.startEpochMs });
         const port = await nextMessage(child, (m) => ((m as ProxyEvent).type === 'listening' ? (m as { port: number }).port : null), SETUP_TIMEOUT_MS);
         if (port === null) throw new Error(`proxy ${String(index)} did not start listening within ${String(SETUP_TIMEOUT_MS)} ms`);
         return port;
@@ -183,7 +194,7 @@ class RealRun {
   private startPublisher(): void {
     const messages = this.config.messages;
     if (messages === null || this.broker === null) return;
-    const publisher = new Publisher(this.broker, messages, seededRng(`${String(this.config.seed)}/real/publisher`));
+    const publisher = new Publisher(this.broker, messages, seededStream(streamKey(this.config.seed, 'real', 'publisher')));
     this.publisher = publisher;
     const everyMs = Math.max(1, 1000 / messages.publishRatePerSec);
     const started = this.nowMs();
@@ -208,6 +219,7 @@ class RealRun {
         this.send(child, {
           type: 'init',
           swarm: k,
+          swarms: count,
           clientIds,
           clients: this.config.clients,
           reconnect: this.config.reconnect,
@@ -238,15 +250,20 @@ class RealRun {
     ]);
     servers.forEach((sample, s) => {
       const slot = this.servers[s] as ServerSlot;
-      if (sample !== null) slot.last = sample;
+      if (sample === null) return;
+      slot.last = sample;
+      this.decisions.push(...sample.decisions);
     });
-    proxies.forEach((proxy, b) => {
-      if (proxy === null) return;
+    for (const proxy of proxies) {
+      if (proxy === null) continue;
       this.picks.push(...proxy.picks);
-      for (const flip of proxy.flips) {
-        this.events.push({ atMs: flip.atMs, kind: flip.healthy ? 'balancer:mark-up' : 'balancer:mark-down', detail: `server ${String(flip.server)} (balancer ${String(b)})` });
+      this.decisions.push(...proxy.decisions);
+      for (const d of proxy.decisions) {
+        if (d.kind !== 'health') continue;
+        this.events.push({ atMs: d.atMs, kind: d.healthy ? 'balancer:mark-up' : 'balancer:mark-down', detail: `server ${String(d.server)} (balancer ${String(d.balancer)})` });
       }
-    });
+    }
+    for (const swarm of swarms) if (swarm !== null) this.decisions.push(...swarm.decisions);
     return { servers: this.servers.map((slot) => (slot.up ? slot.last : null)), up: this.servers.map((slot) => slot.up), swarms, proxies, published: this.published };
   }
 

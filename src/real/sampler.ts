@@ -17,7 +17,7 @@ export interface Gathered {
   published: number;
 }
 
-type SwarmTotals = Omit<SwarmSample, 'latenciesMs' | 'flapped' | 'connectedByServer' | 'messages'>;
+type SwarmTotals = Omit<SwarmSample, 'latenciesMs' | 'flapped' | 'connectedByServer' | 'messages' | 'decisions'>;
 
 /**
  * Turns gathered counters into one wide row per interval and keeps the running totals the summary needs.

@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { admissions, backpressures, heartbeats, instantiate, resumes, shedders, type Admission, type Heartbeat, type Rng, type Shedder } from '../strategies/index.js';
-import { runClock, seededRng } from './clock.js';
+import { seededStream, streamKey } from '../engine/index.js';
+import { DecisionList } from '../metrics/index.js';
+import { runClock } from './clock.js';
 import { HeartbeatDriver } from './heartbeat-adapter.js';
 import { HubBroker, RedisBroker, type BrokerClient } from './broker.js';
 import { Outbox } from './outbox.js';
@@ -33,6 +35,7 @@ export class RealServer {
   private readonly subscribers = new Map<string, Set<Conn>>();
   private readonly broker: BrokerClient | null;
   private deadPeers: ServerSample['deadPeers'] = [];
+  private readonly decisions = new DecisionList();
   private readonly admission: Admission;
   private readonly shedder: Shedder;
   private readonly heartbeat: Heartbeat;
@@ -53,8 +56,9 @@ export class RealServer {
     this.admission = instantiate(admissions, init.spec.admission, 'admission');
     this.shedder = instantiate(shedders, init.spec.shedding.strategy, 'shedding');
     this.heartbeat = instantiate(heartbeats, init.heartbeat, 'heartbeat');
-    const key = `${String(init.seed)}/real/server-${String(init.id)}/${String(process.pid)}`;
-    this.rng = { admission: seededRng(`${key}/admission`), drain: seededRng(`${key}/drain`) };
+    // Each start of a server has its own streams, so a restarted process does not repeat its draws.
+    const stream = (name: string): Rng => seededStream(streamKey(init.seed, 'real', `server-${String(init.id)}`, String(init.incarnation), name));
+    this.rng = { admission: stream('admission'), drain: stream('drain') };
     this.http.on('upgrade', this.onUpgrade);
     this.wss.on('headers', (headers) => headers.push(`x-wsfleet-server: ${String(init.id)}`));
     this.broker = connectBroker(init, () => this.nowMs());
@@ -93,11 +97,16 @@ export class RealServer {
     socket.on('error', () => undefined);
     const now = this.nowMs();
     const { maxConnections } = this.init.spec;
+    const client = Number(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('c') ?? -1);
+    const log = { kind: 'admission', atMs: now, server: this.init.id, client } as const;
     if (this.conns.size + this.handshaking >= maxConnections) {
+      this.decisions.record({ ...log, admit: false, limit: true, retryAfterMs: null });
       this.refuse(socket, null);
       return;
     }
     const decision = this.admission.admit(this.loadView(), now, this.rng.admission);
+    const retryAfterMs = decision.kind === 'refuse' ? decision.retryAfterMs : null;
+    this.decisions.record({ ...log, admit: decision.kind !== 'refuse', limit: false, retryAfterMs });
     if (decision.kind === 'refuse') {
       this.refuse(socket, decision.retryAfterMs);
       return;
@@ -113,7 +122,7 @@ export class RealServer {
   /** HTTP 503 with Retry-After in whole seconds (RFC 9110) and the exact hint in ms. */
   private refuse(socket: Duplex, retryAfterMs: number | null): void {
     this.counts.refusals++;
-    const hint = retryAfterMs === null ? '' : `Retry-After: ${String(Math.ceil(retryAfterMs / 1000))}\r\nx-retry-after-ms: ${String(Math.round(retryAfterMs))}\r\n`;
+    const hint = retryAfterMs === null ? '' : `Retry-After: ${String(Math.ceil(retryAfterMs / 1000))}\r\nx-retry-after-ms: ${String(retryAfterMs)}\r\n`;
     socket.end(`HTTP/1.1 503 Service Unavailable\r\n${hint}Connection: close\r\nContent-Length: 0\r\n\r\n`);
   }
 
@@ -134,6 +143,8 @@ export class RealServer {
     const id = this.nextId++;
     const now = this.nowMs();
     const key = `${query.get('c') ?? '?'}:${query.get('a') ?? '?'}`;
+    const client = Number(query.get('c') ?? -1);
+    const attempt = Number(query.get('a') ?? -1);
     const heartbeat = new HeartbeatDriver(this.heartbeat, () => this.nowMs(), {
       ping: () => {
         this.counts.pings++;
@@ -141,7 +152,9 @@ export class RealServer {
       },
       terminate: () => {
         this.counts.heartbeatTimeouts++;
-        this.deadPeers.push({ key, atMs: this.nowMs() });
+        const atMs = this.nowMs();
+        this.deadPeers.push({ key, atMs });
+        this.decisions.record({ kind: 'heartbeat-close', atMs, server: this.init.id, client, attempt });
         ws.terminate();
       },
     });
@@ -256,6 +269,7 @@ export class RealServer {
       memoryBytes: process.memoryUsage.rss(),
       ...this.counts,
       deadPeers,
+      decisions: this.decisions.take(),
     };
   }
 }

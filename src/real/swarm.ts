@@ -1,7 +1,22 @@
 import WebSocket from 'ws';
-import { backoffs, ChannelReceiver, heartbeats, initialDelayMs, instantiate, type Backoff, type ResumeDecision, type Rng } from '../strategies/index.js';
-import { runClock, seededRng } from './clock.js';
-import { silenceLimitMs } from './heartbeat-adapter.js';
+import { streamKey, seededStream } from '../engine/index.js';
+import { DecisionList } from '../metrics/index.js';
+import {
+  backoffs,
+  ChannelReceiver,
+  CONNECTED,
+  heartbeats,
+  initialDelayMs,
+  instantiate,
+  nextFlapAtMs,
+  nextReconnect,
+  silenceLimitMs,
+  type Backoff,
+  type ReconnectState,
+  type ResumeDecision,
+  type Rng,
+} from '../strategies/index.js';
+import { runClock } from './clock.js';
 import type { SwarmCommand, SwarmSample } from './protocol.js';
 
 type Init = Extract<SwarmCommand, { type: 'init' }>;
@@ -11,8 +26,7 @@ interface Client {
   id: number;
   state: State;
   /** Retries since the last successful connect, and the previous backoff delay. */
-  retry: number;
-  prevDelayMs: number;
+  reconnect: ReconnectState;
   /** Attempts so far; the current attempt's number tags its events and its URL. */
   attempt: number;
   ws: WebSocket | null;
@@ -36,6 +50,7 @@ export class Swarm {
   private readonly clients: Client[];
   private readonly backoff: Backoff;
   private readonly rng: { backoff: Rng; flaps: Rng; dns: Rng };
+  private readonly decisions = new DecisionList();
   private readonly silenceMs: number;
   private readonly ghosts = new Set<WebSocket>();
   private nowMs: () => number = () => 0;
@@ -50,14 +65,15 @@ export class Swarm {
 
   constructor(private readonly init: Init) {
     this.backoff = instantiate(backoffs, init.reconnect, 'clients.reconnect');
-    const key = `${String(init.seed)}/real/swarm-${String(init.swarm)}`;
-    this.rng = { backoff: seededRng(`${key}/backoff`), flaps: seededRng(`${key}/flaps`), dns: seededRng(`${key}/dns`) };
+    // One swarm draws from the sim's client streams, draw for draw; several each have their own fork.
+    const stream = (name: string): Rng =>
+      seededStream(init.swarms === 1 ? streamKey(init.seed, name) : streamKey(init.seed, 'real', `swarm-${String(init.swarm)}`, name));
+    this.rng = { backoff: stream('backoff'), flaps: stream('flaps'), dns: stream('dns') };
     this.silenceMs = silenceLimitMs(instantiate(heartbeats, init.heartbeat, 'heartbeat'));
     this.clients = init.clientIds.map((id) => ({
       id,
       state: 'absent',
-      retry: 0,
-      prevDelayMs: 0,
+      reconnect: CONNECTED,
       attempt: 0,
       ws: null,
       timer: null,
@@ -150,21 +166,18 @@ export class Swarm {
     this.area();
     this.connected++;
     c.state = 'connected';
-    c.retry = 0;
-    c.prevDelayMs = 0;
+    c.reconnect = CONNECTED;
     this.k.succeeded++;
     if (c.lastServer >= 0 && c.server !== c.lastServer) this.k.moved++;
     c.lastServer = c.server;
     this.latencies.push(this.nowMs() - c.attemptStartMs);
     this.armWatchdog(c);
     this.subscribe(c);
-    const perHour = this.init.clients.flapsPerHour;
-    if (perHour > 0) {
-      const inMs = -(3_600_000 / perHour) * Math.log(1 - this.rng.flaps.next());
-      if (inMs < 2 ** 31 - 1) c.timer = setTimeout(() => {
-        this.flap(c);
-      }, inMs);
-    }
+    // The sim's draw: the flap's time from 0 is its delay from now.
+    const inMs = nextFlapAtMs(0, this.init.clients.flapsPerHour, this.rng.flaps);
+    if (inMs < 2 ** 31 - 1) c.timer = setTimeout(() => {
+      this.flap(c);
+    }, inMs);
   }
 
   /** Subscribes to the client's channel from its last serial. */
@@ -254,13 +267,14 @@ export class Swarm {
 
   /** After a drop, refusal or failure: wait by the backoff strategy (at least a refusal's retry-after), or give up. */
   private retryLater(c: Client, retryAfterMs: number): void {
-    c.retry++;
-    const delayMs = retryAfterMs > 0 ? this.backoff.next(c.retry, c.prevDelayMs, this.rng.backoff, retryAfterMs) : this.backoff.next(c.retry, c.prevDelayMs, this.rng.backoff);
+    const step = nextReconnect(this.backoff, c.reconnect, retryAfterMs, this.rng.backoff);
+    c.reconnect = step.state;
+    const delayMs = step.kind === 'wait' ? step.delayMs : null;
+    this.decisions.record({ kind: 'backoff', atMs: this.nowMs(), client: c.id, retry: step.state.retry, delayMs });
     if (delayMs === null) {
       c.state = 'gaveUp';
       return;
     }
-    c.prevDelayMs = delayMs;
     c.state = 'waiting';
     c.timer = setTimeout(() => {
       this.connect(c);
@@ -312,6 +326,7 @@ export class Swarm {
       flapped,
       connectedByServer,
       messages: this.receiverTotals(),
+      decisions: this.decisions.take(),
     };
   }
 

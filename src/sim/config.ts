@@ -1,10 +1,7 @@
-import type { DistributionSpec } from '../engine/index.js';
+import type { ArrivalSpec, DistributionSpec } from '../engine/index.js';
 import type { StrategyChoice } from '../strategies/index.js';
 
-/** Client arrivals: a Poisson stream, or a ramp of N clients arriving uniformly at random over a window. */
-export type ArrivalSpec =
-  | { kind: 'poisson'; ratePerSec: number; startMs: number; stopMs: number }
-  | { kind: 'ramp'; clients: number; startMs: number; overMs: number };
+export type { ArrivalSpec };
 
 export interface MemorySpec {
   /** Resident memory of an idle process. */

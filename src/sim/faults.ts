@@ -1,4 +1,5 @@
-import { randomInt, type Rng } from '../engine/index.js';
+import type { Rng } from '../engine/index.js';
+import { faultTarget, rollingRestartAtMs } from '../strategies/index.js';
 import type { FaultSpec } from './config.js';
 import type { Operations } from './operations.js';
 import type { SimServer } from './server.js';
@@ -14,7 +15,7 @@ export function scheduleFaults(world: World, ops: Operations, faults: readonly F
   // Random targets and rolling restarts cover the servers that run, not an autoscaler's spares.
   const provisioned = world.servers.filter((s) => s.provisioned);
   const target = (server: number | 'random'): SimServer =>
-    (server === 'random' ? provisioned[randomInt(rng, provisioned.length)] : world.servers[server]) as SimServer;
+    (server === 'random' ? provisioned[faultTarget(server, provisioned.length, rng)] : world.servers[server]) as SimServer;
   const schedule: { [K in FaultSpec['kind']]: (f: Of<K>) => void } = {
     crash: (f) => {
       const server = target(f.server);
@@ -34,7 +35,7 @@ export function scheduleFaults(world: World, ops: Operations, faults: readonly F
     },
     'rolling-restart': (f) => {
       provisioned.forEach((server, k) => {
-        world.sim.at(f.atMs + k * (f.windowMs + f.restartAfterMs + f.pauseMs), () => {
+        world.sim.at(rollingRestartAtMs(f, k), () => {
           drainAndRestart(world, ops, server, f.windowMs, f.restartAfterMs);
         });
       });

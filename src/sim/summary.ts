@@ -1,5 +1,5 @@
 import { coefficientOfVariation, imbalance, type Summary, type Table } from '../metrics/index.js';
-import { recoveryMetrics, scaleOutMetrics } from './recovery.js';
+import { recoveryMetrics, scaleOutMetrics } from '../metrics/index.js';
 import type { Fleet } from './fleet.js';
 
 /** The run's flat summary: dotted metric names to numbers. */

@@ -5,3 +5,26 @@ export { instantiate, entry, choiceOf, type Rng, type StrategyChoice, type Strat
 export { admissions, shedders, excessOver, type Admission, type AdmissionDecision, type AdmissionName, type ConnectionView, type ServerLoadView, type Shedder, type ShedderName } from './admission/index.js';
 export { backpressures, slowConsumer, type Backpressure, type BackpressureDecision, type BackpressureName, type OutgoingMessage, type SendQueueView } from './backpressure/index.js';
 export { resumes, ChannelHistory, ChannelReceiver, Receivers, fresh, fromHistory, type Resume, type ResumeDecision, type ResumeName, type HistoryView } from './resume/index.js';
+export {
+  CONNECTED,
+  nextReconnect,
+  nextFlapAtMs,
+  HealthCounter,
+  firstCheckOffsetsMs,
+  createBackendView,
+  noteHealth,
+  noteReport,
+  TCP_KEEPALIVE_DETECT_MS,
+  deadPeerDetectedAtMs,
+  heartbeatGiveUpAtMs,
+  silenceLimitMs,
+  pickByCdf,
+  zipfCdf,
+  faultTarget,
+  rollingRestartAtMs,
+  type ReconnectState,
+  type ReconnectStep,
+  type RiseFall,
+  type MutableBackendView,
+  type RollingRestart,
+} from './rules/index.js';

@@ -1,0 +1,7 @@
+export { CONNECTED, nextReconnect, type ReconnectState, type ReconnectStep } from './reconnect.js';
+export { nextFlapAtMs } from './flap.js';
+export { HealthCounter, firstCheckOffsetsMs, type RiseFall } from './health.js';
+export { createBackendView, noteHealth, noteReport, type MutableBackendView } from './backend-view.js';
+export { TCP_KEEPALIVE_DETECT_MS, deadPeerDetectedAtMs, heartbeatGiveUpAtMs, silenceLimitMs } from './heartbeat.js';
+export { pickByCdf, zipfCdf } from './popularity.js';
+export { faultTarget, rollingRestartAtMs, type RollingRestart } from './faults.js';
