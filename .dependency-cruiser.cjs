@@ -1,5 +1,5 @@
 // @ts-check
-// Layer rules of src/ (see docs/architecture.md): which folder may import which. `npm run lint` runs them.
+// Layer rules of src/: which folder may import which (README, Design). `npm run lint` runs them.
 // Type-only imports count: a layer that needs another's types depends on it.
 
 /**
