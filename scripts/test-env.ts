@@ -89,5 +89,5 @@ export function planProvisioning(lanes: readonly Lane[], found: (tool: Tool) => 
 
 /** The one line printed for a tool that stays missing; the same reason is passed to the tests. */
 export function missingLine(tool: Tool, where: string, reason: string): string {
-  return `npm test: ${tool.name} is missing (${where}) and ${reason}: ${tool.needs} will be reported as not run. Install Debian's ${tool.aptPackage}, or run the tests as root.`;
+  return `npm test: ${tool.name} is missing (${where}) and ${reason}: ${tool.needs} will be reported as not run. Install Debian's ${tool.aptPackage} (npm test does, as root), or set ${tool.override} to its path.`;
 }

@@ -14,6 +14,7 @@ const BUILT = Symbol.for('wsfleet.test.built');
 export default function setup(): void {
   const state = globalThis as { [BUILT]?: true };
   if (state[BUILT]) return;
+  process.stderr.write('Compiling src/ into dist/ (tsc -p tsconfig.build.json) for the CLI and real-mode children\n');
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: repoRoot, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`tsc -p tsconfig.build.json failed, so dist/ would be stale:\n${r.stdout}${r.stderr}`);
