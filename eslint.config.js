@@ -31,7 +31,7 @@ const virtualTimeOnly = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'results/', 'eslint.config.js'] },
+  { ignores: ['dist/', 'node_modules/', 'results/', 'eslint.config.js', '.dependency-cruiser.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

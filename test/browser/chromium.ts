@@ -4,13 +4,24 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 
-/** Debian's Chromium; `.ci/run` installs it with apt when missing. Tests never download a browser. */
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium, or $WSFLEET_CHROMIUM; `npm test` installs it with apt when missing. Tests never download a browser. */
+export const CHROMIUM = process.env.WSFLEET_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Why Chromium cannot be used here (as `npm test` found, or the binary is absent), or null when it can. */
+export function chromiumMissing(): string | null {
+  const reported = process.env.WSFLEET_CHROMIUM_MISSING;
+  if (reported !== undefined) return reported;
+  return existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (install Debian's chromium; npm test does so as root)`;
+}
 
 /** Launches headless Chromium with a fresh profile and no background network; `close` also removes the profile. */
 export async function launchChromium(): Promise<{ browser: BrowserContext; close: () => Promise<void> }> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``);
+  const missing = chromiumMissing();
+  if (missing !== null) throw new Error(missing);
   const profile = mkdtempSync(join(tmpdir(), 'wsfleet-chromium-'));
+  const removeProfile = (): void => {
+    rmSync(profile, { recursive: true, force: true });
+  };
   // Playwright passes the profile folder as --user-data-dir.
   const browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -26,12 +37,18 @@ export async function launchChromium(): Promise<{ browser: BrowserContext; close
       '--disable-component-update',
       '--disable-sync',
     ],
+  }).catch((error: unknown) => {
+    removeProfile();
+    throw error;
   });
   return {
     browser,
     close: async () => {
-      await browser.close();
-      rmSync(profile, { recursive: true, force: true });
+      try {
+        await browser.close();
+      } finally {
+        removeProfile();
+      }
     },
   };
 }
