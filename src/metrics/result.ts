@@ -1,3 +1,5 @@
+import type { TypedRunEvent } from './events.js';
+
 /** Flat metrics: dotted names (`connect.latencyMs.p99`) to numbers. */
 export type Summary = Record<string, number>;
 
@@ -7,7 +9,7 @@ export interface Table {
   rows: number[][];
 }
 
-/** Something that happened during a run, for charts and logs (faults, alerts). */
+/** Something that happened during a run as events.csv holds it; {@link TypedRunEvent} adds its kind's fields. */
 export interface RunEvent {
   atMs: number;
   kind: string;
@@ -24,7 +26,7 @@ export interface CdfPoint {
 export interface RunResult {
   summary: Summary;
   timeseries: Table;
-  events: RunEvent[];
+  events: TypedRunEvent[];
   /** Latency distributions by metric prefix (e.g. `connect.latencyMs`), from HDR histograms. */
   distributions?: Record<string, CdfPoint[]>;
 }

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import type { RunEvent, RunResult } from '../metrics/index.js';
+import { runEvent, type RunResult, type ServerEventKind, type TypedRunEvent } from '../metrics/index.js';
 import { Children, kill, nextMessage } from './children.js';
 import { epochMs, runClock, seededRng } from './clock.js';
 import type { RealConfig, RealFault } from './config.js';
@@ -60,7 +60,7 @@ class RealRun {
   private readonly proxies: ChildProcess[] = [];
   private proxyPorts: number[] = [];
   private readonly swarms: ChildProcess[] = [];
-  private readonly events: RunEvent[] = [];
+  private readonly events: TypedRunEvent[] = [];
   private readonly picks: [number, number][] = [];
   /** Epoch ms of time 0: provisional during setup, fixed once every process is ready. */
   private startEpochMs = epochMs();
@@ -104,8 +104,9 @@ class RealRun {
     return { summary, timeseries: sampler.table, events: this.events, picks: this.picks };
   }
 
-  private event(kind: string, detail: string): void {
-    this.events.push({ atMs: Math.max(0, this.nowMs()), kind, detail });
+  /** Records an event about server `s` at the current run time. */
+  private event(kind: ServerEventKind, s: number): void {
+    this.events.push(runEvent.server(kind, Math.max(0, this.nowMs()), s));
   }
 
   private schedule(atMs: number, action: () => void): void {
@@ -244,7 +245,7 @@ class RealRun {
       if (proxy === null) return;
       this.picks.push(...proxy.picks);
       for (const flip of proxy.flips) {
-        this.events.push({ atMs: flip.atMs, kind: flip.healthy ? 'balancer:mark-up' : 'balancer:mark-down', detail: `server ${String(flip.server)} (balancer ${String(b)})` });
+        this.events.push(runEvent.balancerMark(flip.atMs, flip.healthy, flip.server, b));
       }
     });
     return { servers: this.servers.map((slot) => (slot.up ? slot.last : null)), up: this.servers.map((slot) => slot.up), swarms, proxies, published: this.published };
@@ -254,12 +255,11 @@ class RealRun {
     const slot = this.servers[fault.server];
     if (slot === undefined || !slot.up || slot.child === null) return;
     const child = slot.child;
-    const detail = `server ${String(fault.server)}`;
     if (fault.kind === 'crash') {
       this.stopServer(fault.server, 'server:crash');
       if (fault.restartAfterMs !== null) this.schedule(fault.atMs + fault.restartAfterMs, () => void this.restart(fault.server));
     } else if (fault.kind === 'hang') {
-      this.event('server:hang', detail);
+      this.event('server:hang', fault.server);
       // Should this run die while the server is stopped, the shell kills it: a stopped process cannot see its parent go.
       const guard = this.children.startShell(`while kill -0 ${String(process.pid)} 2>/dev/null; do sleep 0.2; done; kill -KILL ${String(child.pid)}`);
       slot.hung = true;
@@ -268,10 +268,10 @@ class RealRun {
         kill(child, 'SIGCONT');
         kill(guard, 'SIGKILL');
         slot.hung = false;
-        this.event('server:resume', detail);
+        this.event('server:resume', fault.server);
       });
     } else {
-      this.event('server:drain', detail);
+      this.event('server:drain', fault.server);
       this.toProxies({ type: 'weight', server: fault.server, weight: 0 });
       this.send(child, { type: 'drain', windowMs: fault.windowMs });
       const { restartAfterMs } = fault;
@@ -288,13 +288,13 @@ class RealRun {
   }
 
   /** SIGKILL: the kernel resets every connection of the process. */
-  private stopServer(s: number, kind: string): void {
+  private stopServer(s: number, kind: 'server:crash' | 'server:stop'): void {
     const slot = this.servers[s] as ServerSlot;
     if (slot.child !== null) kill(slot.child, 'SIGKILL');
     slot.child = null;
     slot.up = false;
     slot.hung = false;
-    this.event(kind, `server ${String(s)}`);
+    this.event(kind, s);
   }
 
   /** A new process on the same port (another if it is taken); the proxy learns the address. */
@@ -302,7 +302,7 @@ class RealRun {
     const slot = this.servers[s] as ServerSlot;
     await this.startServer(s, slot.port).catch(() => this.startServer(s, 0));
     this.toProxies({ type: 'backend', server: s, port: slot.port });
-    this.event('server:restart', `server ${String(s)}`);
+    this.event('server:restart', s);
   }
 }
 

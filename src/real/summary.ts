@@ -1,4 +1,4 @@
-import { coefficientOfVariation, finalizeSummary, imbalance, type RunEvent, type Summary } from '../metrics/index.js';
+import { coefficientOfVariation, finalizeSummary, imbalance, type Summary, type TypedRunEvent } from '../metrics/index.js';
 import type { RealConfig } from './config.js';
 import type { RealSampler } from './sampler.js';
 
@@ -6,7 +6,7 @@ import type { RealSampler } from './sampler.js';
  * The run's summary under the sim's metric names, for what real sockets can measure. Left out:
  * handshake.waitMs (no view into the kernel's accept queue), events.processed, cpu.wastedShare.
  */
-export function realSummary(config: RealConfig, sampler: RealSampler, _events: readonly RunEvent[], endMs: number, published: number): Summary {
+export function realSummary(config: RealConfig, sampler: RealSampler, _events: readonly TypedRunEvent[], endMs: number, published: number): Summary {
   const t = sampler.totals();
   const n = config.servers.length;
   const ids = Array.from({ length: n }, (_, s) => s);

@@ -1,3 +1,4 @@
+import { runEvent } from '../metrics/index.js';
 import type { AutoscalerSpec } from './config.js';
 import type { Fleet } from './fleet.js';
 import type { SimServer } from './server.js';
@@ -67,7 +68,7 @@ export class Autoscaler {
     if (spare.length === 0) return;
     this.scaleOuts++;
     this.lastScaleMs = this.fleet.sim.nowMs;
-    this.fleet.log('autoscaler:scale-out', `${String(spare.length)} server(s)`);
+    this.fleet.events.push(runEvent.scale('autoscaler:scale-out', this.fleet.sim.nowMs, spare.length));
     for (const server of spare) {
       server.provisioned = true;
       this.provisioning++;
@@ -89,7 +90,7 @@ export class Autoscaler {
     if (victims.length === 0) return;
     this.scaleIns++;
     this.lastScaleMs = this.fleet.sim.nowMs;
-    this.fleet.log('autoscaler:scale-in', `${String(victims.length)} server(s)`);
+    this.fleet.events.push(runEvent.scale('autoscaler:scale-in', this.fleet.sim.nowMs, victims.length));
     for (const server of victims) {
       server.draining = true;
       this.fleet.drain(server, this.spec.drainMs, 'autoscaler:drain');

@@ -1,4 +1,5 @@
 import { randomInt, type Rng } from '../engine/index.js';
+import { runEvent } from '../metrics/index.js';
 import type { FaultSpec } from './config.js';
 import type { Fleet } from './fleet.js';
 import type { SimServer } from './server.js';
@@ -46,7 +47,7 @@ export function scheduleFaults(fleet: Fleet, faults: readonly FaultSpec[], rng: 
     },
     'flash-crowd': (f) => {
       fleet.sim.at(f.atMs, () => {
-        fleet.log('fleet:flash-crowd', `${String(f.clients)} clients`);
+        fleet.events.push(runEvent.flashCrowd(fleet.sim.nowMs, f.clients));
         fleet.addArrivals({ kind: 'ramp', clients: f.clients, startMs: f.atMs, overMs: f.overMs });
       });
     },
@@ -57,11 +58,11 @@ export function scheduleFaults(fleet: Fleet, faults: readonly FaultSpec[], rng: 
     },
     slowdown: (f) => {
       fleet.sim.at(f.atMs, () => {
-        fleet.log('fleet:slowdown', `handshakes × ${String(f.factor)}`);
+        fleet.events.push(runEvent.slowdown(fleet.sim.nowMs, f.factor));
         for (const s of fleet.servers) s.handshakeSlowdown = f.factor;
       });
       fleet.sim.at(f.atMs + f.durationMs, () => {
-        fleet.log('fleet:slowdown-end', 'handshakes × 1');
+        fleet.events.push(runEvent.slowdownEnd(fleet.sim.nowMs));
         for (const s of fleet.servers) s.handshakeSlowdown = 1;
       });
     },
@@ -82,7 +83,7 @@ function drainAndRestart(fleet: Fleet, server: SimServer, windowMs: number, rest
   if (restartAfterMs === null) return;
   fleet.sim.after(windowMs, () => {
     fleet.crash(server, 'stop');
-    fleet.log('server:stop', `server ${String(server.id)}`);
+    fleet.events.push(runEvent.server('server:stop', fleet.sim.nowMs, server.id));
     fleet.sim.after(restartAfterMs, () => {
       fleet.restart(server);
       fleet.undrain(server);

@@ -1,9 +1,9 @@
-import { coefficientOfVariation, imbalance, type Summary, type Table } from '../metrics/index.js';
+import { coefficientOfVariation, imbalance, type Summary, type Table, type TypedRunEvent } from '../metrics/index.js';
 import { recoveryMetrics, scaleOutMetrics } from './recovery.js';
 import type { Fleet } from './fleet.js';
 
 /** The run's flat summary: dotted metric names to numbers. */
-export function summarize(fleet: Fleet, timeseries: Table): Summary {
+export function summarize(fleet: Fleet, timeseries: Table, events: readonly TypedRunEvent[]): Summary {
   const endMs = fleet.sim.nowMs;
   const k = fleet.counters;
   const perClient = Array.from(fleet.clients.c.attemptsTotal.subarray(0, fleet.clients.count));
@@ -58,8 +58,8 @@ export function summarize(fleet: Fleet, timeseries: Table): Summary {
     'events.processed': fleet.sim.eventsProcessed,
     ...messageMetrics(fleet, endMs, busyMs),
     ...pollingMetrics(fleet, endMs, busyMs),
-    ...recoveryMetrics(timeseries, fleet.events, endMs),
-    ...scaleOutMetrics(timeseries, fleet.events, fleet.servers.map((s) => s.spec.weight), endMs),
+    ...recoveryMetrics(timeseries, events, endMs),
+    ...scaleOutMetrics(timeseries, events, fleet.servers.map((s) => s.spec.weight), endMs),
   };
 }
 
