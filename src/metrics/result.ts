@@ -37,8 +37,8 @@ export function roundMetric(value: number): number {
   return Number(value.toPrecision(9));
 }
 
-/** A summary with every value rounded and keys in a stable order. */
-export function finalizeSummary(summary: Summary): Summary {
+/** A summary with every value rounded and keys in a stable order (catalogued MetricValues or any flat metrics). */
+export function finalizeSummary(summary: Readonly<Record<string, number | undefined>>): Summary {
   const out: Summary = {};
   for (const key of Object.keys(summary).sort()) out[key] = roundMetric(summary[key] as number);
   return out;

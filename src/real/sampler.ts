@@ -1,10 +1,6 @@
-import { CONNECTION_COLUMNS, LatencyRecorder, SERVER_COLUMNS, type Table } from '../metrics/index.js';
+import { CONNECTION_COLUMNS, LatencyRecorder, REAL_MESSAGE_COLUMNS, SERVER_COLUMNS, type Table } from '../metrics/index.js';
 import type { RealConfig } from './config.js';
 import type { ProxySample, ServerSample, SwarmSample } from './protocol.js';
-
-
-/** Pub/sub columns, per interval, when the run has messages: published by the backend, delivered to clients, dropped by backpressure. */
-const MESSAGE_COLUMNS = ['messages.published', 'messages.delivered', 'messages.dropped'] as const;
 
 
 /** What the parent gathered at one sample time. */
@@ -48,7 +44,7 @@ export class RealSampler {
   constructor(config: RealConfig) {
     const n = config.servers.length;
     this.withMessages = config.messages !== null;
-    const messageColumns = this.withMessages ? MESSAGE_COLUMNS : [];
+    const messageColumns = this.withMessages ? REAL_MESSAGE_COLUMNS : [];
     this.table = { columns: ['timeMs', ...CONNECTION_COLUMNS, ...messageColumns, ...Array.from({ length: n }, (_, s) => SERVER_COLUMNS.map((k) => `server.${String(s)}.${k}`)).flat()], rows: [] };
     this.serverLast = Array.from({ length: n }, () => null);
     this.serverCarried = Array.from({ length: n }, () => ({ cpuMs: 0, handshakes: 0, refusals: 0, pings: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, messagesSent: 0, messagesDropped: 0, messagesReplayed: 0, slowDisconnects: 0 }));

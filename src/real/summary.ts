@@ -1,4 +1,4 @@
-import { coefficientOfVariation, finalizeSummary, imbalance, type Summary, type TypedRunEvent } from '../metrics/index.js';
+import { coefficientOfVariation, finalizeSummary, imbalance, type MetricValues, type Summary, type TypedRunEvent } from '../metrics/index.js';
 import type { RealConfig } from './config.js';
 import type { RealSampler } from './sampler.js';
 
@@ -18,7 +18,7 @@ export function realSummary(config: RealConfig, sampler: RealSampler, _events: r
   const cpuShares = ids.map((s) => ((sampler.serverUpMs[s] ?? 0) > 0 ? sampler.serverTotal(s, 'cpuMs') / (sampler.serverUpMs[s] ?? 1) : 0));
   const upMs = sampler.serverUpMs.reduce((a, b) => a + b, 0);
   const detections = sampler.detectionsMs;
-  return finalizeSummary({
+  const values: MetricValues = {
     'clients.arrived': config.clients.arrivalsMs.filter((a) => a < endMs).length,
     'clients.departed': 0,
     'clients.gaveUp': t.gaveUp,
@@ -52,11 +52,12 @@ export function realSummary(config: RealConfig, sampler: RealSampler, _events: r
     'heartbeat.deadPeerDetectionMs.mean': detections.length > 0 ? detections.reduce((a, b) => a + b, 0) / detections.length : 0,
     'heartbeat.deadPeersDetected': detections.length,
     ...(config.messages === null ? {} : messageMetrics(sampler, published, total)),
-  });
+  };
+  return finalizeSummary(values);
 }
 
 /** Pub/sub as the clients' receivers counted it, and what the servers' backpressure did. */
-function messageMetrics(sampler: RealSampler, published: number, total: (key: 'messagesSent' | 'messagesDropped' | 'messagesReplayed' | 'slowDisconnects') => number): Summary {
+function messageMetrics(sampler: RealSampler, published: number, total: (key: 'messagesSent' | 'messagesDropped' | 'messagesReplayed' | 'slowDisconnects') => number): MetricValues {
   const m = sampler.messageTotals();
   return {
     'messages.published': published,

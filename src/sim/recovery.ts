@@ -1,4 +1,4 @@
-import type { Summary, Table, TypedRunEvent } from '../metrics/index.js';
+import type { MetricValues, Table, TypedRunEvent } from '../metrics/index.js';
 
 /** Faults after which connected clients are expected to dip and come back. */
 const RECOVERY_FAULTS = new Set(['server:crash', 'server:oom', 'server:hang', 'server:drain', 'fleet:partition']);
@@ -10,7 +10,7 @@ const RECOVERY_FAULTS = new Set(['server:crash', 'server:oom', 'server:hang', 's
  * within the run reports the time to the end (a lower bound); without a fault, or when connected
  * clients never dropped below the share, the time is 0.
  */
-export function recoveryMetrics(table: Table, events: readonly TypedRunEvent[], endMs: number): Summary {
+export function recoveryMetrics(table: Table, events: readonly TypedRunEvent[], endMs: number): MetricValues {
   const none = { 'recovery.minConnectedShare': 1, 'recovery.ms95': 0, 'recovery.ms99': 0 };
   const fault = events.find((e) => RECOVERY_FAULTS.has(e.kind));
   const t = table.columns.indexOf('timeMs');
@@ -38,7 +38,7 @@ export function recoveryMetrics(table: Table, events: readonly TypedRunEvent[], 
  * After a scale-out, how long until the joined servers carry their share: until their mean
  * connections per unit of weight reach 90 % of the fleet's.
  */
-export function scaleOutMetrics(table: Table, events: readonly TypedRunEvent[], weights: readonly number[], endMs: number): Summary {
+export function scaleOutMetrics(table: Table, events: readonly TypedRunEvent[], weights: readonly number[], endMs: number): MetricValues {
   const joins = events.filter((e) => e.kind === 'server:join');
   const first = joins[0];
   if (first === undefined) return {};

@@ -1,9 +1,9 @@
-import { coefficientOfVariation, imbalance, type Summary, type Table, type TypedRunEvent } from '../metrics/index.js';
+import { coefficientOfVariation, imbalance, type MetricValues, type Table, type TypedRunEvent } from '../metrics/index.js';
 import { recoveryMetrics, scaleOutMetrics } from './recovery.js';
 import type { Fleet } from './fleet.js';
 
 /** The run's flat summary: dotted metric names to numbers. */
-export function summarize(fleet: Fleet, timeseries: Table, events: readonly TypedRunEvent[]): Summary {
+export function summarize(fleet: Fleet, timeseries: Table, events: readonly TypedRunEvent[]): MetricValues {
   const endMs = fleet.sim.nowMs;
   const k = fleet.counters;
   const perClient = Array.from(fleet.clients.c.attemptsTotal.subarray(0, fleet.clients.count));
@@ -77,7 +77,7 @@ function wastedShare(fleet: Fleet): number {
 }
 
 /** Message outcomes, latency, buffers, broker and heartbeat overhead; empty without messages. */
-function messageMetrics(fleet: Fleet, endMs: number, busyMs: number): Record<string, number> {
+function messageMetrics(fleet: Fleet, endMs: number, busyMs: number): MetricValues {
   const pubsub = fleet.pubsub;
   if (pubsub === null) return {};
   pubsub.flushInterval();
@@ -126,7 +126,7 @@ function messageMetrics(fleet: Fleet, endMs: number, busyMs: number): Record<str
 }
 
 /** The long-polling fallback's requests, failures and CPU; empty when every client uses WebSocket. */
-function pollingMetrics(fleet: Fleet, endMs: number, busyMs: number): Record<string, number> {
+function pollingMetrics(fleet: Fleet, endMs: number, busyMs: number): MetricValues {
   const polling = fleet.polling;
   if (polling === null) return {};
   const k = polling.counters;
