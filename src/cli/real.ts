@@ -86,7 +86,7 @@ export async function realCommand(file: string, options: RealCommandOptions): Pr
       '',
       textTable(rows),
       '',
-      `Results in ${written.dir}/ (summary.json, summary.csv, timeseries.csv, events.csv, experiment.resolved.yaml)`,
+      `Results in ${written.dir}/ (summary.json, summary.csv, timeseries.csv, events.csv, distributions.csv, experiment.resolved.yaml)`,
       ...written.charts.map((c) => `Chart: ${c}`),
     ].join('\n') + '\n',
   );

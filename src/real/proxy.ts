@@ -171,7 +171,8 @@ export class RealProxy {
     const { picks, flips } = this;
     this.picks = [];
     this.flips = [];
-    return { open: this.open, refused: this.refused, upstreamFailed: this.upstreamFailed, picks, flips };
+    const { user, system } = process.cpuUsage();
+    return { open: this.open, refused: this.refused, upstreamFailed: this.upstreamFailed, cpuMs: (user + system) / 1000, picks, flips };
   }
 }
 

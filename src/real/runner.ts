@@ -101,7 +101,8 @@ class RealRun {
     await this.publisher?.close();
     for (const swarm of this.swarms) this.send(swarm, { type: 'stop' });
     const summary = realSummary(this.config, sampler, this.events, durationMs, this.published);
-    return { summary, timeseries: sampler.table, events: this.events, picks: this.picks };
+    const events = [...this.events].sort((a, b) => a.atMs - b.atMs);
+    return { summary, timeseries: sampler.table, events, distributions: { 'connect.latencyMs': sampler.latency.cdf() }, picks: this.picks };
   }
 
   /** Records an event about server `s` at the current run time. */
