@@ -3,7 +3,7 @@
  * write it. Summary keys are typed from these tables, so a metric that is written but not described
  * here, or described but misspelt where it is written, does not compile.
  */
-import type { Condition, Unit, World } from './units.js';
+import type { Condition, Unit } from './units.js';
 
 /** Groups in the order report.html and docs/metrics.md show them. */
 export const METRIC_GROUPS = {

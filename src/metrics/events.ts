@@ -27,7 +27,8 @@ export type EventFields = { [K in ServerEventKind]: { server: number } } & {
   'fleet:partition': { clients: number; durationMs: number };
   'fleet:flash-crowd': { clients: number };
   'fleet:slowdown': { factor: number };
-  'fleet:slowdown-end': Record<never, never>;
+  /** The factor handshakes are back to: 1. */
+  'fleet:slowdown-end': { factor: number };
   'autoscaler:scale-out': { servers: number };
   'autoscaler:scale-in': { servers: number };
   'alert:fired': { rule: string; target: string };
@@ -74,6 +75,15 @@ const scaleFormat: Format<{ servers: number }> = {
   },
 };
 
+const slowdownFormat: Format<{ factor: number }> = {
+  fields: ['factor'],
+  render: (f) => `handshakes × ${String(f.factor)}`,
+  parse: (d) => {
+    const m = /^handshakes × ([\d.e+-]+)$/.exec(d);
+    return m ? { factor: Number(m[1]) } : undefined;
+  },
+};
+
 const alertFormat: Format<{ rule: string; target: string }> = {
   fields: ['rule', 'target'],
   render: (f) => `${f.rule} (${f.target})`,
@@ -112,15 +122,8 @@ const FORMATS: { [K in RunEventKind]: Format<EventFields[K]> } = {
       return m ? { clients: int(m[1]) } : undefined;
     },
   },
-  'fleet:slowdown': {
-    fields: ['factor'],
-    render: (f) => `handshakes × ${String(f.factor)}`,
-    parse: (d) => {
-      const m = /^handshakes × ([\d.e+-]+)$/.exec(d);
-      return m ? { factor: Number(m[1]) } : undefined;
-    },
-  },
-  'fleet:slowdown-end': { fields: [], render: () => 'handshakes × 1', parse: (d) => (d === 'handshakes × 1' ? {} : undefined) },
+  'fleet:slowdown': slowdownFormat,
+  'fleet:slowdown-end': slowdownFormat,
   'autoscaler:scale-out': scaleFormat,
   'autoscaler:scale-in': scaleFormat,
   'alert:fired': alertFormat,
@@ -148,7 +151,7 @@ export const runEvent = {
   partition: (atMs: number, clients: number, durationMs: number) => makeEvent('fleet:partition', atMs, { clients, durationMs }),
   flashCrowd: (atMs: number, clients: number) => makeEvent('fleet:flash-crowd', atMs, { clients }),
   slowdown: (atMs: number, factor: number) => makeEvent('fleet:slowdown', atMs, { factor }),
-  slowdownEnd: (atMs: number) => makeEvent('fleet:slowdown-end', atMs, {}),
+  slowdownEnd: (atMs: number) => makeEvent('fleet:slowdown-end', atMs, { factor: 1 }),
   scale: (kind: 'autoscaler:scale-out' | 'autoscaler:scale-in', atMs: number, servers: number) => makeEvent(kind, atMs, { servers }),
   alert: (kind: 'alert:fired' | 'alert:resolved', atMs: number, rule: string, target: string) => makeEvent(kind, atMs, { rule, target }),
 };

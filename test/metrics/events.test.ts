@@ -18,7 +18,7 @@ const EXAMPLES: { [K in RunEventKind]: EventFields[K] } = {
   'fleet:partition': { clients: 1234, durationMs: 30_000 },
   'fleet:flash-crowd': { clients: 5000 },
   'fleet:slowdown': { factor: 2.5 },
-  'fleet:slowdown-end': {},
+  'fleet:slowdown-end': { factor: 1 },
   'autoscaler:scale-out': { servers: 2 },
   'autoscaler:scale-in': { servers: 1 },
   'alert:fired': { rule: 'server-down', target: 'server 3' },
