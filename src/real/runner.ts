@@ -66,6 +66,8 @@ class RealRun {
   private startEpochMs = epochMs();
   private nowMs: () => number = runClock(this.startEpochMs);
   private readonly timers: NodeJS.Timeout[] = [];
+  /** Set when sampling is over: a restart still in flight then starts no further process. */
+  private ended = false;
 
   constructor(
     private readonly config: RealConfig,
@@ -96,6 +98,7 @@ class RealRun {
       await sleep(k * sampleIntervalMs - this.nowMs());
       sampler.row(k * sampleIntervalMs, await this.sampleAll());
     }
+    this.ended = true;
     for (const t of this.timers) clearTimeout(t);
     if (this.publishTimer !== null) clearInterval(this.publishTimer);
     await this.publisher?.close();
@@ -301,7 +304,9 @@ class RealRun {
   /** A new process on the same port (another if it is taken); the proxy learns the address. */
   private async restart(s: number): Promise<void> {
     const slot = this.servers[s] as ServerSlot;
-    await this.startServer(s, slot.port).catch(() => this.startServer(s, 0));
+    // A process started after the run's children were ended would outlive the run (and keep the command alive).
+    await this.startServer(s, slot.port).catch(() => (this.ended ? undefined : this.startServer(s, 0)));
+    if (this.ended) return;
     this.toProxies({ type: 'backend', server: s, port: slot.port });
     this.event('server:restart', s);
   }
