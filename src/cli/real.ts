@@ -6,6 +6,7 @@ import { chartNames } from '../report/fleet-charts.js';
 import { InputError } from './errors.js';
 import { checkOutDir } from './out-dir.js';
 import { human, textTable } from './table.js';
+import type { SummaryKey } from '../metrics/index.js';
 
 export interface RealCommandOptions {
   out?: string;
@@ -17,7 +18,7 @@ export interface RealCommandOptions {
   quiet?: boolean;
 }
 
-const HEADLINE: [string, string][] = [
+const HEADLINE: [SummaryKey, string][] = [
   ['clients.connected.final', 'clients connected at the end'],
   ['availability', 'availability (share of client-time connected)'],
   ['connect.attempts', 'connect attempts'],
@@ -85,7 +86,7 @@ export async function realCommand(file: string, options: RealCommandOptions): Pr
       '',
       textTable(rows),
       '',
-      `Results in ${written.dir}/ (summary.json, summary.csv, timeseries.csv, events.csv, experiment.resolved.yaml)`,
+      `Results in ${written.dir}/ (summary.json, summary.csv, timeseries.csv, events.csv, distributions.csv, experiment.resolved.yaml)`,
       ...written.charts.map((c) => `Chart: ${c}`),
     ].join('\n') + '\n',
   );

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { CdfPoint, RunEvent, RunResult, Summary, Table } from '../metrics/index.js';
+import { parseRunEvent, type CdfPoint, type RunResult, type Summary, type Table, type TypedRunEvent } from '../metrics/index.js';
 import { InputError } from './errors.js';
 import { loadResolved } from './merge.js';
 import { assembleSweep, readRunRecords } from './sweep-folder.js';
@@ -26,8 +26,12 @@ function parseDistributions(text: string): Record<string, CdfPoint[]> {
   return out;
 }
 
-function parseEvents(text: string): RunEvent[] {
-  return (parse(text, { columns: true }) as { atMs: string; kind: string; detail: string }[]).map((e) => ({ atMs: Number(e.atMs), kind: e.kind, detail: e.detail }));
+function parseEvents(file: string, text: string): TypedRunEvent[] {
+  return (parse(text, { columns: true }) as { atMs: string; kind: string; detail: string }[]).map((e, k) => {
+    const event = parseRunEvent(Number(e.atMs), e.kind, e.detail);
+    if (event === undefined) throw new InputError(`✖ ${file} row ${String(k + 2)}: expected a known event kind with its detail, got '${e.kind}' '${e.detail}'\nNothing was written.`);
+    return event;
+  });
 }
 
 /** Redraws charts and report.html of a result folder from its files; nothing is run again. */
@@ -44,7 +48,7 @@ export async function reportCommand(dir: string, options: { json?: boolean; quie
     const result: RunResult = {
       summary: JSON.parse(readFile(dir, 'summary.json'), (_k, v: unknown) => (v === null ? Number.NaN : v)) as Summary,
       timeseries: parseTimeseries(readFile(dir, 'timeseries.csv')),
-      events: parseEvents(readFile(dir, 'events.csv')),
+      events: parseEvents(join(dir, 'events.csv'), readFile(dir, 'events.csv')),
     };
     if (existsSync(join(dir, 'distributions.csv'))) result.distributions = parseDistributions(readFile(dir, 'distributions.csv'));
     files = await singleRunFiles(yaml, result, experiment.charts);

@@ -2,7 +2,7 @@ import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { formatIssues, loadExperiment, resolvedExperimentYaml, runExperiment } from '../experiment/index.js';
 import { chartNames } from '../report/fleet-charts.js';
-import type { Summary } from '../metrics/index.js';
+import type { Summary, SummaryKey } from '../metrics/index.js';
 import { InputError } from './errors.js';
 import { checkChartsBeforeRun, checkNamesAgainstResult } from './chart-checks.js';
 import { runSweep, sweepDir, type Shard } from './sweep.js';
@@ -24,8 +24,8 @@ export interface RunCommandOptions {
   scale?: number;
 }
 
-/** The metrics printed after a run, with their labels. */
-const HEADLINE: [string, string][] = [
+/** The metrics printed after a run, with their labels; keys are checked against the metric catalogue. */
+const HEADLINE: [SummaryKey, string][] = [
   ['clients.connected.final', 'clients connected at the end'],
   ['clients.connected.mean', 'clients connected, time average'],
   ['availability', 'availability (share of client-time connected)'],

@@ -1,4 +1,5 @@
-import type { RunEvent, Summary, Table } from './result.js';
+import { runEvent, type TypedRunEvent } from './events.js';
+import type { Summary, Table } from './result.js';
 
 /** An alerting rule over sampled metrics, like a Prometheus rule with `for:`. */
 export interface AlertRule {
@@ -131,9 +132,9 @@ export function alertSummary(rules: readonly AlertRule[], firings: readonly Aler
 }
 
 /** Firings and resolutions as run events (`alert:fired`, `alert:resolved`), for events.csv and chart markers. */
-export function alertEvents(firings: readonly AlertFiring[]): RunEvent[] {
+export function alertEvents(firings: readonly AlertFiring[]): TypedRunEvent[] {
   return firings.flatMap((f) => [
-    { atMs: f.firedMs, kind: 'alert:fired', detail: `${f.rule} (${f.target})` },
-    ...(f.resolvedMs === undefined ? [] : [{ atMs: f.resolvedMs, kind: 'alert:resolved', detail: `${f.rule} (${f.target})` }]),
+    runEvent.alert('alert:fired', f.firedMs, f.rule, f.target),
+    ...(f.resolvedMs === undefined ? [] : [runEvent.alert('alert:resolved', f.resolvedMs, f.rule, f.target)]),
   ]);
 }

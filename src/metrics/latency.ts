@@ -1,5 +1,6 @@
 import * as hdr from 'hdr-histogram-js';
 
+import type { LatencyStat } from './catalogue.js';
 import type { CdfPoint } from './result.js';
 
 const MICROS_PER_MS = 1000;
@@ -44,7 +45,7 @@ export class LatencyRecorder {
   }
 
   /** `{prefix}.mean`, `.p50`, `.p90`, `.p99`, `.max` and `.count`. */
-  summarize(prefix: string): Record<string, number> {
+  summarize<P extends string>(prefix: P): Record<`${P}.${LatencyStat}`, number> {
     return {
       [`${prefix}.mean`]: this.meanMs,
       [`${prefix}.p50`]: this.percentileMs(50),
@@ -52,6 +53,6 @@ export class LatencyRecorder {
       [`${prefix}.p99`]: this.percentileMs(99),
       [`${prefix}.max`]: this.maxMs,
       [`${prefix}.count`]: this.count,
-    };
+    } as Record<`${P}.${LatencyStat}`, number>;
   }
 }

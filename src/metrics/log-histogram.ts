@@ -1,3 +1,5 @@
+import type { LatencyStat } from './catalogue.js';
+
 /** Sub-buckets per power of two: values are kept to 1/512 (about 0.2 %) of their size. */
 const SUB_BITS = 9;
 const SUB = 1 << SUB_BITS;
@@ -71,7 +73,7 @@ export class LogHistogram {
   }
 
   /** `{prefix}.mean`, `.p50`, `.p90`, `.p99`, `.max` and `.count`, as LatencyRecorder gives. */
-  summarize(prefix: string): Record<string, number> {
+  summarize<P extends string>(prefix: P): Record<`${P}.${LatencyStat}`, number> {
     return {
       [`${prefix}.mean`]: this.count === 0 ? 0 : this.sumMs / this.count,
       [`${prefix}.p50`]: this.percentileMs(50),
@@ -79,6 +81,6 @@ export class LogHistogram {
       [`${prefix}.p99`]: this.percentileMs(99),
       [`${prefix}.max`]: this.maxMs,
       [`${prefix}.count`]: this.count,
-    };
+    } as Record<`${P}.${LatencyStat}`, number>;
   }
 }

@@ -1,4 +1,6 @@
-import type { RunEvent, Summary, Table } from './result.js';
+import type { MetricValues } from './catalogue.js';
+import type { TypedRunEvent } from './events.js';
+import type { Table } from './result.js';
 
 /** Faults after which connected clients are expected to dip and come back. */
 const RECOVERY_FAULTS = new Set(['server:crash', 'server:oom', 'server:hang', 'server:drain', 'fleet:partition']);
@@ -10,7 +12,7 @@ const RECOVERY_FAULTS = new Set(['server:crash', 'server:oom', 'server:hang', 's
  * within the run reports the time to the end (a lower bound); without a fault, or when connected
  * clients never dropped below the share, the time is 0.
  */
-export function recoveryMetrics(table: Table, events: readonly RunEvent[], endMs: number): Summary {
+export function recoveryMetrics(table: Table, events: readonly TypedRunEvent[], endMs: number): MetricValues {
   const none = { 'recovery.minConnectedShare': 1, 'recovery.ms95': 0, 'recovery.ms99': 0 };
   const fault = events.find((e) => RECOVERY_FAULTS.has(e.kind));
   const t = table.columns.indexOf('timeMs');
@@ -38,11 +40,11 @@ export function recoveryMetrics(table: Table, events: readonly RunEvent[], endMs
  * After a scale-out, how long until the joined servers carry their share: until their mean
  * connections per unit of weight reach 90 % of the fleet's.
  */
-export function scaleOutMetrics(table: Table, events: readonly RunEvent[], weights: readonly number[], endMs: number): Summary {
+export function scaleOutMetrics(table: Table, events: readonly TypedRunEvent[], weights: readonly number[], endMs: number): MetricValues {
   const joins = events.filter((e) => e.kind === 'server:join');
   const first = joins[0];
   if (first === undefined) return {};
-  const joined = new Set(joins.map((e) => Number(e.detail.replace('server ', ''))));
+  const joined = new Set(joins.map((e) => e.server));
   const t = table.columns.indexOf('timeMs');
   const cols = weights.map((_, id) => table.columns.indexOf(`server.${String(id)}.connections`));
   const shareAt = (row: number[]): number => {

@@ -1,3 +1,5 @@
+import type { TypedRunEvent } from './events.js';
+
 /** Flat metrics: dotted names (`connect.latencyMs.p99`) to numbers. */
 export type Summary = Record<string, number>;
 
@@ -7,7 +9,7 @@ export interface Table {
   rows: number[][];
 }
 
-/** Something that happened during a run, for charts and logs (faults, alerts). */
+/** Something that happened during a run as events.csv holds it; {@link TypedRunEvent} adds its kind's fields. */
 export interface RunEvent {
   atMs: number;
   kind: string;
@@ -24,7 +26,7 @@ export interface CdfPoint {
 export interface RunResult {
   summary: Summary;
   timeseries: Table;
-  events: RunEvent[];
+  events: TypedRunEvent[];
   /** Latency distributions by metric prefix (e.g. `connect.latencyMs`), from HDR histograms. */
   distributions?: Record<string, CdfPoint[]>;
 }
@@ -35,8 +37,8 @@ export function roundMetric(value: number): number {
   return Number(value.toPrecision(9));
 }
 
-/** A summary with every value rounded and keys in a stable order. */
-export function finalizeSummary(summary: Summary): Summary {
+/** A summary with every value rounded and keys in a stable order (catalogued MetricValues or any flat metrics). */
+export function finalizeSummary(summary: Readonly<Record<string, number | undefined>>): Summary {
   const out: Summary = {};
   for (const key of Object.keys(summary).sort()) out[key] = roundMetric(summary[key] as number);
   return out;

@@ -1,3 +1,4 @@
+import { plainEvent, typedEvent, type TypedRunEvent } from './events.js';
 import type { CdfPoint, RunEvent, RunResult, Summary, Table } from './result.js';
 
 /**
@@ -14,7 +15,7 @@ export interface RunRecord {
   summary: Summary;
   resolvedYaml?: string;
   timeseries?: Table;
-  events?: RunEvent[];
+  events?: TypedRunEvent[];
   distributions?: Record<string, CdfPoint[]>;
 }
 
@@ -45,10 +46,10 @@ export function roundResult(raw: RunResult): RunResult {
 
 /** JSON text of a record; non-finite numbers become null and read back as NaN. */
 export function encodeRunRecord(record: RunRecord): string {
-  return JSON.stringify(record) + '\n';
+  return JSON.stringify(record.events === undefined ? record : { ...record, events: record.events.map(plainEvent) }) + '\n';
 }
 
-/** Parses a record, checking its shape; throws a TypeError naming the problem. */
+/** Parses a record, checking its shape and reading its events' fields; throws a TypeError naming the problem. */
 export function decodeRunRecord(text: string): RunRecord {
   const value = JSON.parse(text, (_key, v: unknown) => (v === null ? Number.NaN : v)) as Partial<RunRecord> | null;
   if (value === null || typeof value !== 'object' || typeof value.variant !== 'number' || typeof value.replication !== 'number') {
@@ -57,5 +58,6 @@ export function decodeRunRecord(text: string): RunRecord {
   if (typeof value.summary !== 'object' || typeof value.label !== 'string' || typeof value.seed !== 'number') {
     throw new TypeError('Expected a run record with label, seed and summary');
   }
+  if (value.events !== undefined) value.events = (value.events as RunEvent[]).map(typedEvent);
   return value as RunRecord;
 }

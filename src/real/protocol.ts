@@ -13,6 +13,8 @@ export interface ServerSample {
   handshakes: number;
   refusals: number;
   pings: number;
+  /** Pongs that reached this server. */
+  pongs: number;
   heartbeatTimeouts: number;
   shed: number;
   drained: number;
@@ -20,6 +22,9 @@ export interface ServerSample {
   messagesDropped: number;
   messagesReplayed: number;
   slowDisconnects: number;
+  /** Subscriptions of reconnecting clients (they sent a last serial), and those the broker could not serve without a gap. */
+  resumes: number;
+  resumeGaps: number;
   /** Connections the heartbeat closed since the last sample: `client:attempt` keys and when. */
   deadPeers: { key: string; atMs: number }[];
   /** Admission and heartbeat-close decisions since the last sample. */
@@ -56,12 +61,16 @@ export interface SwarmSample {
   messages: { delivered: number; duplicates: number; outOfOrder: number; lost: number };
   /** Backoff decisions since the last sample. */
   decisions: Decision[];
+  /** Clients that have subscribed, those that lost at least one message, and the most one client lost. */
+  subscribers: { subscribed: number; withLoss: number; maxLost: number };
 }
 
 export interface ProxySample {
   open: number;
   refused: number;
   upstreamFailed: number;
+  /** CPU time of the proxy process (user + system) since it started, ms. */
+  cpuMs: number;
   /** Picks since the last sample: client id and backend index (-1 refused). */
   picks: [number, number][];
   /** Health-check flips since the last sample. */

@@ -171,7 +171,8 @@ export class RealProxy {
   private sample(): ProxySample {
     const { picks } = this;
     this.picks = [];
-    return { open: this.open, refused: this.refused, upstreamFailed: this.upstreamFailed, picks, decisions: this.decisions.take() };
+    const { user, system } = process.cpuUsage();
+    return { open: this.open, refused: this.refused, upstreamFailed: this.upstreamFailed, cpuMs: (user + system) / 1000, picks, decisions: this.decisions.take() };
   }
 }
 

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { seededStream, streamKey } from '../engine/index.js';
-import type { Decision, RunEvent, RunResult } from '../metrics/index.js';
+import { runEvent, type Decision, type RunResult, type ServerEventKind, type TypedRunEvent } from '../metrics/index.js';
 import { Children, kill, nextMessage } from './children.js';
 import { epochMs, runClock } from './clock.js';
 import type { RealConfig, RealFault } from './config.js';
@@ -68,13 +68,15 @@ class RealRun {
   private readonly proxies: ChildProcess[] = [];
   private proxyPorts: number[] = [];
   private readonly swarms: ChildProcess[] = [];
-  private readonly events: RunEvent[] = [];
+  private readonly events: TypedRunEvent[] = [];
   private readonly picks: [number, number][] = [];
   private readonly decisions: Decision[] = [];
   /** Epoch ms of time 0: provisional during setup, fixed once every process is ready. */
   private startEpochMs = epochMs();
   private nowMs: () => number = runClock(this.startEpochMs);
   private readonly timers: NodeJS.Timeout[] = [];
+  /** Set when sampling is over: a restart still in flight then starts no further process. */
+  private ended = false;
 
   constructor(
     private readonly config: RealConfig,
@@ -105,16 +107,19 @@ class RealRun {
       await sleep(k * sampleIntervalMs - this.nowMs());
       sampler.row(k * sampleIntervalMs, await this.sampleAll());
     }
+    this.ended = true;
     for (const t of this.timers) clearTimeout(t);
     if (this.publishTimer !== null) clearInterval(this.publishTimer);
     await this.publisher?.close();
     for (const swarm of this.swarms) this.send(swarm, { type: 'stop' });
     const summary = realSummary(this.config, sampler, this.events, durationMs, this.published);
-    return { summary, timeseries: sampler.table, events: this.events, picks: this.picks, decisions: this.decisions };
+    const events = [...this.events].sort((a, b) => a.atMs - b.atMs);
+    return { summary, timeseries: sampler.table, events, distributions: { 'connect.latencyMs': sampler.latency.cdf() }, picks: this.picks, decisions: this.decisions };
   }
 
-  private event(kind: string, detail: string): void {
-    this.events.push({ atMs: Math.max(0, this.nowMs()), kind, detail });
+  /** Records an event about server `s` at the current run time. */
+  private event(kind: ServerEventKind, s: number): void {
+    this.events.push(runEvent.server(kind, Math.max(0, this.nowMs()), s));
   }
 
   private schedule(atMs: number, action: () => void): void {
@@ -260,7 +265,7 @@ class RealRun {
       this.decisions.push(...proxy.decisions);
       for (const d of proxy.decisions) {
         if (d.kind !== 'health') continue;
-        this.events.push({ atMs: d.atMs, kind: d.healthy ? 'balancer:mark-up' : 'balancer:mark-down', detail: `server ${String(d.server)} (balancer ${String(d.balancer)})` });
+        this.events.push(runEvent.balancerMark(d.atMs, d.healthy, d.server, d.balancer));
       }
     }
     for (const swarm of swarms) if (swarm !== null) this.decisions.push(...swarm.decisions);
@@ -271,12 +276,11 @@ class RealRun {
     const slot = this.servers[fault.server];
     if (slot === undefined || !slot.up || slot.child === null) return;
     const child = slot.child;
-    const detail = `server ${String(fault.server)}`;
     if (fault.kind === 'crash') {
       this.stopServer(fault.server, 'server:crash');
       if (fault.restartAfterMs !== null) this.schedule(fault.atMs + fault.restartAfterMs, () => void this.restart(fault.server));
     } else if (fault.kind === 'hang') {
-      this.event('server:hang', detail);
+      this.event('server:hang', fault.server);
       // Should this run die while the server is stopped, the shell kills it: a stopped process cannot see its parent go.
       const guard = this.children.startShell(`while kill -0 ${String(process.pid)} 2>/dev/null; do sleep 0.2; done; kill -KILL ${String(child.pid)}`);
       slot.hung = true;
@@ -285,10 +289,10 @@ class RealRun {
         kill(child, 'SIGCONT');
         kill(guard, 'SIGKILL');
         slot.hung = false;
-        this.event('server:resume', detail);
+        this.event('server:resume', fault.server);
       });
     } else {
-      this.event('server:drain', detail);
+      this.event('server:drain', fault.server);
       this.toProxies({ type: 'weight', server: fault.server, weight: 0 });
       this.send(child, { type: 'drain', windowMs: fault.windowMs });
       const { restartAfterMs } = fault;
@@ -305,21 +309,23 @@ class RealRun {
   }
 
   /** SIGKILL: the kernel resets every connection of the process. */
-  private stopServer(s: number, kind: string): void {
+  private stopServer(s: number, kind: 'server:crash' | 'server:stop'): void {
     const slot = this.servers[s] as ServerSlot;
     if (slot.child !== null) kill(slot.child, 'SIGKILL');
     slot.child = null;
     slot.up = false;
     slot.hung = false;
-    this.event(kind, `server ${String(s)}`);
+    this.event(kind, s);
   }
 
   /** A new process on the same port (another if it is taken); the proxy learns the address. */
   private async restart(s: number): Promise<void> {
     const slot = this.servers[s] as ServerSlot;
-    await this.startServer(s, slot.port).catch(() => this.startServer(s, 0));
+    // A process started after the run's children were ended would outlive the run (and keep the command alive).
+    await this.startServer(s, slot.port).catch(() => (this.ended ? undefined : this.startServer(s, 0)));
+    if (this.ended) return;
     this.toProxies({ type: 'backend', server: s, port: slot.port });
-    this.event('server:restart', `server ${String(s)}`);
+    this.event('server:restart', s);
   }
 }
 

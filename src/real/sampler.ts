@@ -1,11 +1,11 @@
-import { CONNECTION_COLUMNS, LatencyRecorder, SERVER_COLUMNS, type Table } from '../metrics/index.js';
+import { CONNECTION_COLUMNS, LatencyRecorder, REAL_MESSAGE_COLUMNS, SERVER_COLUMNS, type Table } from '../metrics/index.js';
 import type { RealConfig } from './config.js';
 import type { ProxySample, ServerSample, SwarmSample } from './protocol.js';
 
 
-/** Pub/sub columns, per interval, when the run has messages: published by the backend, delivered to clients, dropped by backpressure. */
-const MESSAGE_COLUMNS = ['messages.published', 'messages.delivered', 'messages.dropped'] as const;
-
+/** Server counters summed over every process a server has run as (a restart starts them at 0). */
+const CARRIED = ['cpuMs', 'handshakes', 'refusals', 'pings', 'pongs', 'heartbeatTimeouts', 'shed', 'drained', 'messagesSent', 'messagesDropped', 'messagesReplayed', 'slowDisconnects', 'resumes', 'resumeGaps'] as const;
+type CarriedCounter = (typeof CARRIED)[number];
 
 /** What the parent gathered at one sample time. */
 export interface Gathered {
@@ -17,7 +17,7 @@ export interface Gathered {
   published: number;
 }
 
-type SwarmTotals = Omit<SwarmSample, 'latenciesMs' | 'flapped' | 'connectedByServer' | 'messages' | 'decisions'>;
+type SwarmTotals = Omit<SwarmSample, 'latenciesMs' | 'flapped' | 'connectedByServer' | 'messages' | 'decisions' | 'subscribers'>;
 
 /**
  * Turns gathered counters into one wide row per interval and keeps the running totals the summary needs.
@@ -34,7 +34,7 @@ export class RealSampler {
   swarms: (SwarmSample | null)[] = [];
   /** Per server: counters of the process now running, and totals carried over from earlier ones (crashes). */
   readonly serverLast: (ServerSample | null)[];
-  readonly serverCarried: { cpuMs: number; handshakes: number; refusals: number; pings: number; heartbeatTimeouts: number; shed: number; drained: number; messagesSent: number; messagesDropped: number; messagesReplayed: number; slowDisconnects: number }[];
+  readonly serverCarried: Record<CarriedCounter, number>[];
   readonly serverUpMs: number[];
   peakMemoryBytes = 0;
   /** Each proxy's latest answer. */
@@ -48,10 +48,10 @@ export class RealSampler {
   constructor(config: RealConfig) {
     const n = config.servers.length;
     this.withMessages = config.messages !== null;
-    const messageColumns = this.withMessages ? MESSAGE_COLUMNS : [];
+    const messageColumns = this.withMessages ? REAL_MESSAGE_COLUMNS : [];
     this.table = { columns: ['timeMs', ...CONNECTION_COLUMNS, ...messageColumns, ...Array.from({ length: n }, (_, s) => SERVER_COLUMNS.map((k) => `server.${String(s)}.${k}`)).flat()], rows: [] };
     this.serverLast = Array.from({ length: n }, () => null);
-    this.serverCarried = Array.from({ length: n }, () => ({ cpuMs: 0, handshakes: 0, refusals: 0, pings: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, messagesSent: 0, messagesDropped: 0, messagesReplayed: 0, slowDisconnects: 0 }));
+    this.serverCarried = Array.from({ length: n }, () => Object.fromEntries(CARRIED.map((k) => [k, 0])) as Record<CarriedCounter, number>);
     this.serverUpMs = new Array<number>(n).fill(0);
     this.lastServerCounts = Array.from({ length: n }, () => [0, 0, 0]);
   }
@@ -73,6 +73,23 @@ export class RealSampler {
       for (const key of Object.keys(out) as (keyof typeof out)[]) out[key] += s.messages[key];
     }
     return out;
+  }
+
+  /** Subscribed clients, those with a loss and the largest loss of one client, over the swarms. */
+  subscriberTotals(): SwarmSample['subscribers'] {
+    const out = { subscribed: 0, withLoss: 0, maxLost: 0 };
+    for (const s of this.swarms) {
+      if (s === null) continue;
+      out.subscribed += s.subscribers.subscribed;
+      out.withLoss += s.subscribers.withLoss;
+      out.maxLost = Math.max(out.maxLost, s.subscribers.maxLost);
+    }
+    return out;
+  }
+
+  /** CPU time of the proxy processes at their latest answers, ms. */
+  proxyCpuMs(): number {
+    return this.proxies.reduce((a, p) => a + (p?.cpuMs ?? 0), 0);
   }
 
   /** A server's counter summed over every process it has run as. */

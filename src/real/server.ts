@@ -31,7 +31,7 @@ export class RealServer {
   private readonly conns = new Map<number, Conn>();
   private nextId = 0;
   private handshaking = 0;
-  private readonly counts = { handshakes: 0, refusals: 0, pings: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, messagesSent: 0, messagesDropped: 0, messagesReplayed: 0, slowDisconnects: 0 };
+  private readonly counts = { handshakes: 0, refusals: 0, pings: 0, pongs: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, messagesSent: 0, messagesDropped: 0, messagesReplayed: 0, slowDisconnects: 0, resumes: 0, resumeGaps: 0 };
   private readonly subscribers = new Map<string, Set<Conn>>();
   private readonly broker: BrokerClient | null;
   private deadPeers: ServerSample['deadPeers'] = [];
@@ -161,6 +161,7 @@ export class RealServer {
     const conn: Conn = { ws, key, openedAtMs: now, lastActivityMs: now, heartbeat, channel: null, outbox: null, pending: null, nextSerial: 0 };
     this.conns.set(id, conn);
     ws.on('pong', () => {
+      this.counts.pongs++;
       conn.lastActivityMs = this.nowMs();
       heartbeat.pong();
     });
@@ -201,6 +202,11 @@ export class RealServer {
         if (conn.ws.readyState !== conn.ws.OPEN) return;
         conn.ws.send(JSON.stringify({ resume: decision }));
         this.counts.messagesReplayed += decision.count;
+        // A reconnect's subscription (the client has a last serial) is a resume, as the sim counts it.
+        if (request.last !== null) {
+          this.counts.resumes++;
+          if (decision.lost > 0) this.counts.resumeGaps++;
+        }
         const outbox = conn.outbox as Outbox;
         for (let serial = decision.fromSerial; serial < decision.fromSerial + decision.count; serial++) outbox.send(serial, messages.bytes, request.sub);
         const next = decision.fromSerial + decision.count;

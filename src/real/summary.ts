@@ -1,12 +1,12 @@
-import { coefficientOfVariation, finalizeSummary, imbalance, type RunEvent, type Summary } from '../metrics/index.js';
+import { coefficientOfVariation, finalizeSummary, imbalance, type MetricValues, type Summary, type TypedRunEvent } from '../metrics/index.js';
 import type { RealConfig } from './config.js';
 import type { RealSampler } from './sampler.js';
 
 /**
- * The run's summary under the sim's metric names, for what real sockets can measure. Left out:
- * handshake.waitMs (no view into the kernel's accept queue), events.processed, cpu.wastedShare.
+ * The run's summary under the sim's metric names, for what real sockets can measure; the metric
+ * catalogue (src/metrics/catalogue.ts, docs/metrics.md) says for each sim metric left out why.
  */
-export function realSummary(config: RealConfig, sampler: RealSampler, _events: readonly RunEvent[], endMs: number, published: number): Summary {
+export function realSummary(config: RealConfig, sampler: RealSampler, _events: readonly TypedRunEvent[], endMs: number, published: number): Summary {
   const t = sampler.totals();
   const n = config.servers.length;
   const ids = Array.from({ length: n }, (_, s) => s);
@@ -18,7 +18,7 @@ export function realSummary(config: RealConfig, sampler: RealSampler, _events: r
   const cpuShares = ids.map((s) => ((sampler.serverUpMs[s] ?? 0) > 0 ? sampler.serverTotal(s, 'cpuMs') / (sampler.serverUpMs[s] ?? 1) : 0));
   const upMs = sampler.serverUpMs.reduce((a, b) => a + b, 0);
   const detections = sampler.detectionsMs;
-  return finalizeSummary({
+  const values: MetricValues = {
     'clients.arrived': config.clients.arrivalsMs.filter((a) => a < endMs).length,
     'clients.departed': 0,
     'clients.gaveUp': t.gaveUp,
@@ -40,6 +40,7 @@ export function realSummary(config: RealConfig, sampler: RealSampler, _events: r
     'connections.dropped': t.drops,
     'connections.shed': total('shed'),
     'heartbeat.pings': total('pings'),
+    'heartbeat.pongs': total('pongs'),
     'heartbeat.timeouts': sampler.liveTimeouts,
     'heartbeat.clientTimeouts': t.silenceTimeouts,
     'servers.up.final': upIds.length,
@@ -48,18 +49,31 @@ export function realSummary(config: RealConfig, sampler: RealSampler, _events: r
     'servers.cpu.utilization.mean': upMs > 0 ? total('cpuMs') / upMs : 0,
     'servers.cpu.utilization.max': cpuShares.reduce((m, v) => Math.max(m, v), 0),
     'servers.memory.peakBytes': sampler.peakMemoryBytes,
+    // One proxy process per balancer, on one core each.
+    'balancer.cpu.utilization.mean': endMs > 0 ? sampler.proxyCpuMs() / (endMs * config.balancer.count) : 0,
+    // A fixed fleet (real mode refuses autoscaling): the same values the sim writes without an autoscaler.
+    'autoscaler.scaleOuts': 0,
+    'autoscaler.scaleIns': 0,
+    'autoscaler.servers.peak': n,
+    'autoscaler.servers.final': n,
     'clients.flaps': t.flaps,
     'heartbeat.deadPeerDetectionMs.mean': detections.length > 0 ? detections.reduce((a, b) => a + b, 0) / detections.length : 0,
     'heartbeat.deadPeersDetected': detections.length,
-    ...(config.messages === null ? {} : messageMetrics(sampler, published, total)),
-  });
+    ...(config.messages === null ? {} : messageMetrics(sampler, published, endMs, total)),
+  };
+  return finalizeSummary(values);
 }
 
 /** Pub/sub as the clients' receivers counted it, and what the servers' backpressure did. */
-function messageMetrics(sampler: RealSampler, published: number, total: (key: 'messagesSent' | 'messagesDropped' | 'messagesReplayed' | 'slowDisconnects') => number): Summary {
+function messageMetrics(sampler: RealSampler, published: number, endMs: number, total: (key: Parameters<RealSampler['serverTotal']>[1]) => number): MetricValues {
   const m = sampler.messageTotals();
+  const loss = sampler.subscriberTotals();
+  const pings = total('pings');
+  const pongs = total('pongs');
+  const dataFrames = total('messagesSent');
   return {
     'messages.published': published,
+    'messages.publishedPerSec': endMs > 0 ? (published * 1000) / endMs : 0,
     'messages.delivered': m.delivered,
     'messages.lost': m.lost,
     'messages.duplicates': m.duplicates,
@@ -67,6 +81,16 @@ function messageMetrics(sampler: RealSampler, published: number, total: (key: 'm
     'messages.sent': total('messagesSent'),
     'messages.dropped': total('messagesDropped'),
     'messages.replayed': total('messagesReplayed'),
+    'messages.lost.clientsShare': loss.subscribed > 0 ? loss.withLoss / loss.subscribed : 0,
+    'messages.lost.perClient.mean': loss.subscribed > 0 ? m.lost / loss.subscribed : 0,
+    'messages.lost.perClient.max': loss.maxLost,
+    'messages.resumes': total('resumes'),
+    'messages.resumeGaps': total('resumeGaps'),
     'connections.slowConsumersClosed': total('slowDisconnects'),
+    'frames.heartbeat': pings + pongs,
+    'frames.data': dataFrames,
+    // As the sim counts them: an empty ping is a 2-byte frame, the client's masked pong 6 bytes.
+    'frames.heartbeatBytes': pings * 2 + pongs * 6,
+    'heartbeat.framesPerDataFrame': (pings + pongs) / Math.max(1, dataFrames),
   };
 }

@@ -327,7 +327,21 @@ export class Swarm {
       connectedByServer,
       messages: this.receiverTotals(),
       decisions: this.decisions.take(),
+      subscribers: this.subscriberLoss(),
     };
+  }
+
+  /** Loss per subscribed client, as the sim's messages.lost.clientsShare and perClient count it. */
+  private subscriberLoss(): SwarmSample['subscribers'] {
+    const out = { subscribed: 0, withLoss: 0, maxLost: 0 };
+    for (const c of this.clients) {
+      if (c.receiver === null || c.receiver.lastSerial === null) continue;
+      const lost = c.receiver.counts.lost;
+      out.subscribed++;
+      if (lost > 0) out.withLoss++;
+      out.maxLost = Math.max(out.maxLost, lost);
+    }
+    return out;
   }
 
   private receiverTotals(): SwarmSample['messages'] {

@@ -1,4 +1,4 @@
-import type { RunResult } from '../metrics/index.js';
+import { isServerEvent, type RunResult } from '../metrics/index.js';
 import { timeSeriesChart, type Marker, type SeriesOptions } from './charts.js';
 import { cpuByWorkChart } from './cpu-chart.js';
 import type { VlSpec } from './types.js';
@@ -20,15 +20,12 @@ export function perServer(result: RunResult, metric: string): SeriesOptions[] {
 
 /** Faults and health-check flips as labelled rules. */
 export function markers(result: RunResult): Marker[] {
-  const faults = result.events
-    .filter((e) => e.kind.startsWith('server:'))
-    .map((e) => ({ atMs: e.atMs, label: `${e.kind.slice('server:'.length)} ${e.detail}` }));
+  const faults = result.events.filter(isServerEvent).map((e) => ({ atMs: e.atMs, label: `${e.kind.slice('server:'.length)} ${e.detail}` }));
   // Each rule's first firing only: a per-server rule can fire on every server.
   const seen = new Set<string>();
   const alerts = result.events.flatMap((e) => {
-    const rule = e.detail.split(' (')[0] ?? e.detail;
-    if (e.kind !== 'alert:fired' || seen.has(rule)) return [];
-    seen.add(rule);
+    if (e.kind !== 'alert:fired' || seen.has(e.rule)) return [];
+    seen.add(e.rule);
     return [{ atMs: e.atMs, label: `alert ${e.detail}`, tone: 'alert' as const }];
   });
   return [...faults, ...alerts];

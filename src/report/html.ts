@@ -15,6 +15,8 @@ export interface HtmlTable {
   caption: string;
   header: string[];
   rows: string[][];
+  /** Columns (by index) of words rather than numbers: left-aligned. */
+  textColumns?: number[];
 }
 
 /** What the page shows. */
@@ -36,14 +38,15 @@ const scriptJson = (value: unknown): string => JSON.stringify(value).replaceAll(
 
 function tableHtml(t: HtmlTable): string {
   const head = `<tr>${t.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`;
-  const body = t.rows.map((r) => `<tr>${r.map((c, k) => (k === 0 ? `<th scope="row">${escapeHtml(c)}</th>` : `<td>${escapeHtml(c)}</td>`)).join('')}</tr>`).join('\n');
+  const td = (c: string, k: number): string => (t.textColumns?.includes(k) ? `<td class="text">${escapeHtml(c)}</td>` : `<td>${escapeHtml(c)}</td>`);
+  const body = t.rows.map((r) => `<tr>${r.map((c, k) => (k === 0 ? `<th scope="row">${escapeHtml(c)}</th>` : td(c, k))).join('')}</tr>`).join('\n');
   return `<table><caption>${escapeHtml(t.caption)}</caption>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody></table>`;
 }
 
 const STYLE = `body{font:15px/1.45 "DejaVu Sans",system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#222}
 h1{font-size:1.6rem;margin-bottom:.2rem}.sub{color:#666;margin-top:0}.question{font-size:1.1rem}
 table{border-collapse:collapse;margin:1rem 0;font-size:13px}caption{text-align:left;font-weight:bold;padding:.3rem 0}
-th,td{border-bottom:1px solid #ddd;padding:.2rem .6rem;text-align:right}th[scope=row],thead th:first-child{text-align:left}
+th,td{border-bottom:1px solid #ddd;padding:.2rem .6rem;text-align:right}th[scope=row],thead th:first-child,td.text{text-align:left}
 pre{background:#f6f6f6;padding:1rem;overflow:auto;font-size:12px}.chart{margin:1.5rem 0}figure{margin:0}figcaption{color:#666;font-size:13px}`;
 
 /** Adds tooltips, and x-axis zoom and pan to layered time series, for the page only (files keep the static spec). */

@@ -8,3 +8,4 @@ export { validationChart, type ValidationRow } from './validation-chart.js';
 export { reportHtml, type HtmlTable, type ReportInput } from './html.js';
 export { human, humanCi } from './format.js';
 export { runCharts, sweepCharts, cdfChart, sweepCurve, type ChartRequest, type ChartOptionsMap, type NamedSpec, type VariantData } from './chart-requests.js';
+export { summaryTables } from './summary-tables.js';

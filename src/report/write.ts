@@ -5,6 +5,7 @@ import { roundResult, type CdfPoint, type RunResult, type Summary, type Table } 
 import { parse } from 'yaml';
 import { human } from './format.js';
 import { reportHtml, type HtmlTable } from './html.js';
+import { summaryTables } from './summary-tables.js';
 import { runCharts, type ChartRequest } from './chart-requests.js';
 import { renderPng, renderSvg } from './render.js';
 import type { VlSpec } from './types.js';
@@ -101,7 +102,7 @@ export function withReport(files: FolderFiles, subtitle: string, tables: HtmlTab
   return { ...files, 'report.html': reportHtml({ resolvedYaml, subtitle, tables, charts: chartSpecs(files) }) };
 }
 
-/** The summary of one run as a page table. */
+/** The summary of one run as one plain page table (summary.csv order); report.html groups it with {@link summaryTables}. */
 export function summaryTable(summary: Summary): HtmlTable {
   return { caption: 'Summary (summary.csv)', header: ['metric', 'value'], rows: Object.entries(summary).map(([k, v]) => [k, human(v)]) };
 }
@@ -124,7 +125,7 @@ export async function singleRunFiles(resolvedYaml: string, result: RunResult, ch
   const e = (parse(resolvedYaml) ?? {}) as { seed?: number; durationMs?: number };
   const subtitle = `one run · seed ${String(e.seed)} · ${human((e.durationMs ?? 0) / 1000)} s of virtual time`;
   const alerts = alertTable(result.summary);
-  return withReport(await runFiles(resolvedYaml, result, chartList), subtitle, [...(alerts ? [alerts] : []), summaryTable(result.summary), ...extraTables]);
+  return withReport(await runFiles(resolvedYaml, result, chartList), subtitle, [...(alerts ? [alerts] : []), ...summaryTables(result.summary), ...extraTables]);
 }
 
 /** Writes a single run's folder. */

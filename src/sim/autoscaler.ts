@@ -1,3 +1,4 @@
+import { runEvent } from '../metrics/index.js';
 import type { AutoscalerSpec } from './config.js';
 import type { Operations } from './operations.js';
 import type { SimServer } from './server.js';

@@ -1,5 +1,5 @@
 import { RngStreams } from '../engine/index.js';
-import { finalizeSummary, type CdfPoint, type RunResult } from '../metrics/index.js';
+import { finalizeSummary, typedEvent, type CdfPoint, type DistributionMetric, type RunResult } from '../metrics/index.js';
 import type { SimConfig } from './config.js';
 import { Fleet } from './fleet.js';
 import { scheduleFaults } from './faults.js';
@@ -7,9 +7,7 @@ import { startSampler } from './sampler.js';
 import { summarize } from './summary.js';
 import { Autoscaler } from './autoscaler.js';
 
-/** Latency distributions a run reports (RunResult.distributions), by summary prefix. */
-export const DISTRIBUTION_METRICS = ['connect.latencyMs', 'handshake.waitMs'] as const;
-export type DistributionMetric = (typeof DISTRIBUTION_METRICS)[number];
+export { DISTRIBUTION_METRICS } from '../metrics/index.js';
 
 /** Options of {@link runSimulation}. */
 export interface RunSimulationOptions {
@@ -34,7 +32,9 @@ export function simulate(config: SimConfig, options: RunSimulationOptions = {}):
   const timeseries = startSampler(fleet, config.sampleIntervalMs);
   runInSteps(fleet, config.durationMs, options);
   fleet.finishMessages();
-  const summary = summarize(fleet, timeseries);
+  // Call sites that still log a kind and a detail are read back here; typed ones pass through.
+  const events = fleet.events.map(typedEvent);
+  const summary = summarize(fleet, timeseries, events);
   // Always present, so variants with and without an autoscaler compare on the same metrics.
   const fixed = config.servers.reduce((n, g) => n + g.count, 0);
   summary['autoscaler.scaleOuts'] = autoscaler?.scaleOuts ?? 0;
@@ -42,7 +42,7 @@ export function simulate(config: SimConfig, options: RunSimulationOptions = {}):
   summary['autoscaler.servers.peak'] = autoscaler?.peakActive ?? fixed;
   summary['autoscaler.servers.final'] = autoscaler?.active().length ?? fixed;
   const distributions: Record<DistributionMetric, CdfPoint[]> = { 'connect.latencyMs': fleet.connectLatency.cdf(), 'handshake.waitMs': fleet.handshakeWait.cdf() };
-  return { fleet, result: { summary: finalizeSummary(summary), timeseries, events: fleet.events, distributions } };
+  return { fleet, result: { summary: finalizeSummary(summary), timeseries, events, distributions } };
 }
 
 /** Runs to the end in slices; no code runs between slices, so the result is the same as one run. */

@@ -1,31 +1,10 @@
-import { CONNECTION_COLUMNS, SERVER_COLUMNS, type Table } from '../metrics/index.js';
+import { FLEET_COLUMNS, MESSAGE_COLUMNS, POLLING_COLUMNS, SERVER_COLUMNS, SERVER_MESSAGE_COLUMNS, type Table } from '../metrics/index.js';
 import { ClientState } from './clients.js';
 import type { Fleet } from './fleet.js';
 import type { SimServer } from './server.js';
 
-/**
- * Fleet-wide columns of timeseries.csv after timeMs; counts of events are per interval.
- * cpu.handshakeOffered is the handshake CPU submitted in the interval as a share of the fleet's cores:
- * above 1, a backlog is forming.
- */
-export const FLEET_COLUMNS = [...CONNECTION_COLUMNS, 'cpu.handshakeOffered', 'servers.ghosts'] as const;
-
-export { SERVER_COLUMNS };
-
-/** Extra fleet columns when the experiment has messages; counts are per interval, latency percentiles of the interval's deliveries. */
-export const MESSAGE_COLUMNS = [
-  'messages.published',
-  'messages.delivered',
-  'messages.dropped',
-  'messages.latencyP50Ms',
-  'messages.latencyP99Ms',
-  'sendBuffer.bytes',
-  'broker.queue',
-  'frames.heartbeat',
-  'frames.data',
-  'cpu.messages',
-  'cpu.heartbeat',
-] as const;
+/** Column names and meanings live in the metric catalogue (src/metrics/columns.ts). */
+export { FLEET_COLUMNS, MESSAGE_COLUMNS, SERVER_COLUMNS };
 
 function messageCounts(fleet: Fleet): number[] {
   const m = fleet.pubsub?.counters;
@@ -52,8 +31,8 @@ export function startSampler(fleet: Fleet, intervalMs: number): Table {
       'timeMs',
       ...FLEET_COLUMNS,
       ...(fleet.pubsub === null ? [] : MESSAGE_COLUMNS),
-      ...(fleet.polling === null ? [] : ['polling.requests', 'polling.sessionUnknown', 'polling.sessions']),
-      ...fleet.servers.flatMap((s) => [...SERVER_COLUMNS, ...(fleet.pubsub === null ? [] : ['sendBufferBytes'])].map((k) => `server.${String(s.id)}.${k}`)),
+      ...(fleet.polling === null ? [] : POLLING_COLUMNS),
+      ...fleet.servers.flatMap((s) => [...SERVER_COLUMNS, ...(fleet.pubsub === null ? [] : SERVER_MESSAGE_COLUMNS)].map((k) => `server.${String(s.id)}.${k}`)),
     ],
     rows: [],
   };

@@ -1,9 +1,9 @@
-import { coefficientOfVariation, imbalance, type Summary, type Table } from '../metrics/index.js';
+import { coefficientOfVariation, imbalance, type MetricValues, type Table, type TypedRunEvent } from '../metrics/index.js';
 import { recoveryMetrics, scaleOutMetrics } from '../metrics/index.js';
 import type { Fleet } from './fleet.js';
 
 /** The run's flat summary: dotted metric names to numbers. */
-export function summarize(fleet: Fleet, timeseries: Table): Summary {
+export function summarize(fleet: Fleet, timeseries: Table, events: readonly TypedRunEvent[]): MetricValues {
   const endMs = fleet.sim.nowMs;
   const k = fleet.counters;
   const perClient = Array.from(fleet.clients.c.attemptsTotal.subarray(0, fleet.clients.count));
@@ -58,8 +58,8 @@ export function summarize(fleet: Fleet, timeseries: Table): Summary {
     'events.processed': fleet.sim.eventsProcessed,
     ...messageMetrics(fleet, endMs, busyMs),
     ...pollingMetrics(fleet, endMs, busyMs),
-    ...recoveryMetrics(timeseries, fleet.events, endMs),
-    ...scaleOutMetrics(timeseries, fleet.events, fleet.servers.map((s) => s.spec.weight), endMs),
+    ...recoveryMetrics(timeseries, events, endMs),
+    ...scaleOutMetrics(timeseries, events, fleet.servers.map((s) => s.spec.weight), endMs),
   };
 }
 
@@ -77,7 +77,7 @@ function wastedShare(fleet: Fleet): number {
 }
 
 /** Message outcomes, latency, buffers, broker and heartbeat overhead; empty without messages. */
-function messageMetrics(fleet: Fleet, endMs: number, busyMs: number): Record<string, number> {
+function messageMetrics(fleet: Fleet, endMs: number, busyMs: number): MetricValues {
   const pubsub = fleet.pubsub;
   if (pubsub === null) return {};
   pubsub.flushInterval();
@@ -127,7 +127,7 @@ function messageMetrics(fleet: Fleet, endMs: number, busyMs: number): Record<str
 }
 
 /** The long-polling fallback's requests, failures and CPU; empty when every client uses WebSocket. */
-function pollingMetrics(fleet: Fleet, endMs: number, busyMs: number): Record<string, number> {
+function pollingMetrics(fleet: Fleet, endMs: number, busyMs: number): MetricValues {
   const polling = fleet.polling;
   if (polling === null) return {};
   const k = polling.counters;

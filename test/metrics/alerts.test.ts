@@ -94,8 +94,8 @@ describe('time to detect', () => {
 
   it('turns firings into fired and resolved events', () => {
     expect(alertEvents([{ rule: 'queue', target: 'server 2', firedMs: 195_000, resolvedMs: 280_000 }])).toEqual([
-      { atMs: 195_000, kind: 'alert:fired', detail: 'queue (server 2)' },
-      { atMs: 280_000, kind: 'alert:resolved', detail: 'queue (server 2)' },
+      { atMs: 195_000, kind: 'alert:fired', detail: 'queue (server 2)', rule: 'queue', target: 'server 2' },
+      { atMs: 280_000, kind: 'alert:resolved', detail: 'queue (server 2)', rule: 'queue', target: 'server 2' },
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { logTicks, runCharts, sweepCharts, type ChartRequest, type VariantData } from '../../src/report/chart-requests.js';
-import type { RunResult } from '../../src/metrics/index.js';
+import { runEvent, type RunResult } from '../../src/metrics/index.js';
 import { vlCompileWarnings, vlSchemaErrors } from './vl-schema.js';
 import { cpuByWorkChart } from '../../src/report/cpu-chart.js';
 
@@ -10,7 +10,7 @@ const result: RunResult = {
     columns: ['timeMs', 'clients.connected', 'server.0.cpu', 'server.1.cpu'],
     rows: [0, 1, 2, 3].map((k) => [k * 1000, 100 * k, 0.1 * k, 0.2 * k]),
   },
-  events: [{ atMs: 1500, kind: 'server:crash', detail: 'server 1' }],
+  events: [runEvent.serverCrash(1500, 1)],
   distributions: { 'connect.latencyMs': [0, 50, 90, 99, 100].map((p) => ({ percentile: p, valueMs: p * 3 })) },
 };
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FLEET_COLUMNS, MESSAGE_COLUMNS, SERVER_COLUMNS } from '../../sim/index.js';
+import { FLEET_COLUMNS, MESSAGE_COLUMNS, SERVER_COLUMNS } from '../../metrics/index.js';
 
 const serverMetrics: readonly string[] = SERVER_COLUMNS;
 /** Message columns exist only when the experiment has `messages:`; checked with the whole experiment. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DISTRIBUTION_METRICS, SERVER_COLUMNS } from '../../sim/index.js';
+import { DISTRIBUTION_METRICS, SERVER_COLUMNS } from '../../metrics/index.js';
 import { oneOf } from './one-of.js';
 
 /** Charts with options, by kind; a plain name asks for a chart of the report's registry instead. */
