@@ -3,7 +3,12 @@
  * function per kind, and read back by its inverse only where events come from text (events.csv,
  * run records, or a sim call site that still logs a kind and a detail).
  */
-import type { RunEvent } from './result.js';
+/** Something that happened during a run as events.csv holds it; `TypedRunEvent` adds its kind's fields. */
+export interface RunEvent {
+  atMs: number;
+  kind: string;
+  detail: string;
+}
 
 /** Events about one server: faults, restarts, joins and drains. */
 export const SERVER_EVENT_KINDS = [

@@ -1,4 +1,6 @@
-import type { TypedRunEvent } from './events.js';
+import type { RunEvent, TypedRunEvent } from './events.js';
+
+export type { RunEvent };
 
 /** Flat metrics: dotted names (`connect.latencyMs.p99`) to numbers. */
 export type Summary = Record<string, number>;
@@ -9,12 +11,6 @@ export interface Table {
   rows: number[][];
 }
 
-/** Something that happened during a run as events.csv holds it; {@link TypedRunEvent} adds its kind's fields. */
-export interface RunEvent {
-  atMs: number;
-  kind: string;
-  detail: string;
-}
 
 /** One point of a latency distribution: `percentile` % of samples took at most `valueMs`. */
 export interface CdfPoint {

@@ -70,7 +70,7 @@ export class Autoscaler {
     if (spare.length === 0) return;
     this.scaleOuts++;
     this.lastScaleMs = this.world.sim.nowMs;
-    this.world.log('autoscaler:scale-out', `${String(spare.length)} server(s)`);
+    this.world.record(runEvent.scale('autoscaler:scale-out', this.world.sim.nowMs, spare.length));
     for (const server of spare) {
       server.provisioned = true;
       this.provisioning++;
@@ -92,7 +92,7 @@ export class Autoscaler {
     if (victims.length === 0) return;
     this.scaleIns++;
     this.lastScaleMs = this.world.sim.nowMs;
-    this.world.log('autoscaler:scale-in', `${String(victims.length)} server(s)`);
+    this.world.record(runEvent.scale('autoscaler:scale-in', this.world.sim.nowMs, victims.length));
     for (const server of victims) {
       server.draining = true;
       this.operations.drain(server, this.spec.drainMs, 'autoscaler:drain');

@@ -1,23 +1,20 @@
 import { compileDistribution, type Distribution, type Rng, type RngStreams } from '../engine/index.js';
-import { balancers, instantiate, type Balancer } from '../strategies/index.js';
+import { runEvent } from '../metrics/index.js';
+import {
+  balancers,
+  createBackendView,
+  firstCheckOffsetsMs,
+  HealthCounter,
+  instantiate,
+  noteHealth,
+  noteReport,
+  type Balancer,
+  type MutableBackendView,
+} from '../strategies/index.js';
 import type { BalancerSpec } from './config.js';
 import { CpuQueue } from './cpu.js';
-import { HealthState } from './health.js';
 import type { BalancerTierPort, Rooms } from './ports.js';
 import type { World } from './world.js';
-
-/** The balancer's picture of one backend; strategies see it read-only. */
-export interface MutableBackendView {
-  id: number;
-  weight: number;
-  healthy: boolean;
-  openConnections: number;
-  reportedLoad: number;
-  reportedMemoryLoad: number;
-  reportedLatencyMs: number;
-  reportedAtMs: number;
-  healthySinceMs: number;
-}
 
 /**
  * One balancer of the tier: its own capacity (maxconn, queue, CPU per connection, source ports
@@ -28,7 +25,7 @@ export class SimBalancer {
   readonly cpu: CpuQueue;
   /** Attempts and connections holding a slot here. */
   open = 0;
-  private readonly health: HealthState[];
+  private readonly health: HealthCounter[];
   private readonly strategy: Balancer;
   private readonly cpuCost: Distribution;
   private readonly rng: { pick: Rng; cpu: Rng; network: Rng };
@@ -50,18 +47,8 @@ export class SimBalancer {
     this.cpu = new CpuQueue(spec.cores);
     this.cpuCost = compileDistribution(spec.cpuPerConnectionMs);
     this.rng = { pick: streams.stream('pick'), cpu: streams.stream('cpu'), network: streams.stream('network') };
-    this.views = world.servers.map((s) => ({
-      id: s.id,
-      weight: s.spec.weight,
-      healthy: true,
-      openConnections: 0,
-      reportedLoad: 0,
-      reportedMemoryLoad: 0,
-      reportedLatencyMs: 0,
-      reportedAtMs: 0,
-      healthySinceMs: 0,
-    }));
-    this.health = world.servers.map(() => new HealthState(spec.healthCheck));
+    this.views = world.servers.map((s) => createBackendView(s.id, s.spec.weight));
+    this.health = world.servers.map(() => new HealthCounter(spec.healthCheck));
     this.checkTimers = world.servers.map((s) => world.sim.createTimer(this.onCheck, s.id));
     this.checkSentMs = new Float64Array(world.servers.length);
     const farm = world.config.polling?.farm ?? null;
@@ -94,7 +81,9 @@ export class SimBalancer {
 
   /** Starts health checks, spread over the first interval as HAProxy spreads them. */
   start(offsets: Rng): void {
-    for (const timer of this.checkTimers) this.world.sim.setTimer(timer, offsets.next() * this.spec.healthCheck.intervalMs);
+    firstCheckOffsetsMs(offsets, this.spec.healthCheck.intervalMs, this.checkTimers.length).forEach((atMs, s) => {
+      this.world.sim.setTimer(this.checkTimers[s] as number, atMs);
+    });
   }
 
   /** An operator's weight change (0 drains: no new connections). */
@@ -104,7 +93,7 @@ export class SimBalancer {
 
   /** A server that is not there yet: down in this balancer's view until its checks pass `rise` times. */
   markAbsent(s: number): void {
-    (this.health[s] as HealthState).markDown();
+    (this.health[s] as HealthCounter).markDown();
     (this.views[s] as MutableBackendView).healthy = false;
   }
 
@@ -216,12 +205,13 @@ export class SimBalancer {
   private readonly onCheckResult = (arg: number): void => {
     const s = Math.floor(arg / 2);
     const server = this.world.servers[s];
-    const state = this.health[s] as HealthState;
+    const state = this.health[s] as HealthCounter;
     if (server === undefined || !state.record(arg % 2 === 1 && server.up)) return;
     const view = this.views[s] as MutableBackendView;
-    view.healthy = state.healthy;
-    if (state.healthy) view.healthySinceMs = this.world.sim.nowMs;
-    this.world.log(state.healthy ? 'balancer:mark-up' : 'balancer:mark-down', `server ${String(s)} (balancer ${String(this.id)})`);
+    const now = this.world.sim.nowMs;
+    noteHealth(view, state.healthy, now);
+    this.world.record(runEvent.balancerMark(now, state.healthy, s, this.id));
+    this.world.decide({ kind: 'health', atMs: now, balancer: this.id, server: s, healthy: state.healthy });
   };
 }
 
@@ -256,9 +246,7 @@ export class BalancerTier implements BalancerTierPort {
     for (const b of this.list) {
       const view = b.views[server];
       if (view === undefined) continue;
-      view.reportedLoad = load;
-      view.reportedMemoryLoad = memoryLoad;
-      view.reportedAtMs = nowMs;
+      noteReport(view, load, memoryLoad, nowMs);
     }
   }
 }

@@ -1,10 +1,10 @@
 import { compileDistribution, type Distribution, type Rng, type RngStreams } from '../engine/index.js';
-import type { ChannelHistory } from '../strategies/index.js';
+import { pickByCdf, type ChannelHistory } from '../strategies/index.js';
 import type { MessagesSpec } from './config.js';
 import { CpuQueue } from './cpu.js';
 import { packConn } from './clients.js';
 import { MessageTable } from './message-table.js';
-import { frameBytes, MAX_PROCESSES, pickChannel } from './message-stats.js';
+import { frameBytes, MAX_PROCESSES } from './message-stats.js';
 import type { Rooms } from './ports.js';
 import type { PubSub } from './pubsub.js';
 import type { SimServer } from './server.js';
@@ -58,7 +58,7 @@ export class Broker {
 
   private readonly onBackendPublish = (): void => {
     const sim = this.world.sim;
-    this.publish(pickChannel(this.pubsub.popularity, this.rng.publish), this.bytes.sample(this.rng.sizes), sim.nowMs);
+    this.publish(pickByCdf(this.pubsub.popularity, this.rng.publish), this.bytes.sample(this.rng.sizes), sim.nowMs);
     sim.after(this.gapMs(this.spec.backendPerSec), this.onBackendPublish);
   };
 

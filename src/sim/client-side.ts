@@ -1,8 +1,7 @@
-import { compileDistribution, type Distribution, type RngStreams } from '../engine/index.js';
-import { backoffs, initialDelayMs, instantiate, type Backoff } from '../strategies/index.js';
+import { compileDistribution, createArrivals, type ArrivalProcess, type Distribution, type RngStreams } from '../engine/index.js';
+import { backoffs, CONNECTED, initialDelayMs, instantiate, nextFlapAtMs, nextReconnect, type Backoff } from '../strategies/index.js';
 import type { ArrivalSpec } from './config.js';
 import { ClientState, packConn } from './clients.js';
-import { createArrivals, type ArrivalProcess } from './arrivals.js';
 import type { SimBalancer } from './balancer.js';
 import type { ClientSidePort, Rooms } from './ports.js';
 import type { World } from './world.js';
@@ -145,15 +144,12 @@ export class ClientSide implements ClientSidePort {
   private abandonConnection(i: number, deadAtMs: number): void {
     const c = this.world.clients.c;
     this.world.connected.add(this.world.sim.nowMs, -1);
-    if ((c.server[i] as number) >= 0) this.rooms.serverSide.holdDeadPeer(i, deadAtMs);
+    if ((c.server[i] as number) >= 0) {
+      if (c.polling[i] === 0) this.world.decide({ kind: 'heartbeat-close', atMs: deadAtMs, server: c.server[i] as number, client: i, attempt: c.attemptsTotal[i] as number });
+      this.rooms.serverSide.holdDeadPeer(i, deadAtMs);
+    }
     c.epoch[i] = (c.epoch[i] as number) + 1;
     this.retryLater(i);
-  }
-
-  /** When a connected client's network next drops; Infinity without flaps. */
-  private nextFlapMs(): number {
-    const perHour = this.world.config.clients.flapsPerHour;
-    return perHour > 0 ? this.world.sim.nowMs - (3_600_000 / perHour) * Math.log(1 - this.world.rng.flaps.next()) : Infinity;
   }
 
   /** Connect timeout: the client closes its socket and backs off. */
@@ -189,11 +185,12 @@ export class ClientSide implements ClientSidePort {
     const { clients, sim, counters, rng } = this.world;
     const c = clients.c;
     this.rooms.tier.unroute(i);
-    const retry = (c.retry[i] as number) + 1;
-    c.retry[i] = retry;
     const hintMs = c.retryAfterMs[i] as number;
     c.retryAfterMs[i] = 0;
-    const delayMs = hintMs > 0 ? this.backoff.next(retry, c.prevDelayMs[i] as number, rng.backoff, hintMs) : this.backoff.next(retry, c.prevDelayMs[i] as number, rng.backoff);
+    const step = nextReconnect(this.backoff, { retry: c.retry[i] as number, prevDelayMs: c.prevDelayMs[i] as number }, hintMs, rng.backoff);
+    c.retry[i] = step.state.retry;
+    const delayMs = step.kind === 'wait' ? step.delayMs : null;
+    this.world.decide({ kind: 'backoff', atMs: sim.nowMs, client: i, retry: step.state.retry, delayMs });
     if (delayMs === null) {
       this.setState(i, ClientState.gaveUp);
       // A client that had a session still leaves when it ends; one that never connected stays, unserved.
@@ -216,15 +213,15 @@ export class ClientSide implements ClientSidePort {
     const c = clients.c;
     const now = sim.nowMs;
     this.setState(i, ClientState.connected);
-    c.retry[i] = 0;
-    c.prevDelayMs[i] = 0;
+    c.retry[i] = CONNECTED.retry;
+    c.prevDelayMs[i] = CONNECTED.prevDelayMs;
     counters.succeeded++;
     if ((c.lastServer[i] as number) >= 0 && c.lastServer[i] !== c.server[i]) counters.moved++;
     c.lastServer[i] = c.server[i] as number;
     this.world.connectLatency.record(now - (c.attemptStartMs[i] as number));
     this.world.connected.add(now, 1);
     if (c.deadlineMs[i] === Infinity) c.deadlineMs[i] = now + (c.sessionMs[i] as number);
-    const flapMs = this.nextFlapMs();
+    const flapMs = nextFlapAtMs(now, this.world.config.clients.flapsPerHour, this.world.rng.flaps);
     if (Math.min(flapMs, c.deadlineMs[i] as number) === Infinity) sim.clearTimer(c.timer[i] as number);
     else this.armClientTimer(i, flapMs);
     if (c.polling[i] === 1) this.rooms.polling?.start(i);

@@ -1,11 +1,8 @@
-import { heartbeats, instantiate, type Heartbeat, type HeartbeatPhase, type HeartbeatStep } from '../strategies/index.js';
+import { deadPeerDetectedAtMs, heartbeats, instantiate, type Heartbeat, type HeartbeatPhase, type HeartbeatStep } from '../strategies/index.js';
 import { packConn } from './clients.js';
 import type { CpuQueue } from './cpu.js';
 import type { ConnectionTimersPort, Rooms } from './ports.js';
 import type { World } from './world.js';
-
-/** Linux TCP keepalive: 7200 s idle, then 9 probes 75 s apart. */
-const TCP_KEEPALIVE_DETECT_MS = (7200 + 9 * 75) * 1000;
 
 /**
  * Per-connection timers on the server, as real mode's server runs them: the heartbeat strategy's
@@ -59,15 +56,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
     const c = clients.c;
     const polling = this.rooms.polling;
     if (polling !== null && c.polling[i] === 1) return sim.nowMs + polling.spec.sessionTimeoutMs;
-    let phase = c.hbPhase[i] as HeartbeatPhase;
-    let atMs = sim.timerAtMs(c.hbTimer[i] as number);
-    for (let step = 0; step < 16 && Number.isFinite(atMs); step++) {
-      const next = this.heartbeat.onTimer(phase, atMs);
-      if (next.action === 'terminate') return atMs;
-      phase = next.phase;
-      if (!Number.isNaN(next.timerAtMs)) atMs = next.timerAtMs;
-    }
-    return sim.nowMs + TCP_KEEPALIVE_DETECT_MS;
+    return deadPeerDetectedAtMs(this.heartbeat, c.hbPhase[i] as HeartbeatPhase, sim.timerAtMs(c.hbTimer[i] as number), sim.nowMs);
   }
 
   // ---- heartbeat ----
@@ -82,6 +71,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
     c.hbPhase[i] = step.phase;
     if (step.action === 'terminate') {
       counters.heartbeatTimeouts++;
+      this.world.decide({ kind: 'heartbeat-close', atMs: sim.nowMs, server: c.server[i] as number, client: i, attempt: c.attemptsTotal[i] as number });
       this.rooms.serverSide.toClient(i, this.rooms.clientSide.onClosedReply);
       this.rooms.serverSide.closeAtServer(i);
       return;

@@ -1,4 +1,5 @@
 import { compileDistribution } from '../engine/index.js';
+import type { DecisionLog } from '../metrics/index.js';
 import type { SimConfig } from './config.js';
 import { BalancerTier, type SimBalancer } from './balancer.js';
 import { Broker } from './broker.js';
@@ -35,8 +36,11 @@ export class Fleet implements Rooms {
   /** The long-polling transport; null when every client uses WebSocket. */
   readonly polling: LongPolling | null;
 
-  constructor(readonly config: SimConfig) {
-    const world = new World(config);
+  constructor(
+    readonly config: SimConfig,
+    decisions: DecisionLog | null = null,
+  ) {
+    const world = new World(config, decisions);
     this.world = world;
     this.timers = new ConnectionTimers(world, this);
     this.tier = new BalancerTier(world, this, config.balancer, world.streams.fork('balancer'));

@@ -1,5 +1,3 @@
-import type { Rng } from '../engine/index.js';
-
 /** What happened to the messages, over the run. */
 export class MessageCounters {
   published = 0;
@@ -35,33 +33,6 @@ export class MessageCounters {
   droppedPending = 0;
   /** Missed by clients disconnected at the end that resume would not recover, or that gave up. */
   lostAtEnd = 0;
-}
-
-/** Cumulative Zipf probabilities over n channels with exponent s (0: uniform). */
-export function zipfCdf(n: number, s: number): Float64Array {
-  const cdf = new Float64Array(n);
-  let sum = 0;
-  for (let k = 0; k < n; k++) sum += 1 / (k + 1) ** s;
-  let acc = 0;
-  for (let k = 0; k < n; k++) {
-    acc += 1 / (k + 1) ** s / sum;
-    cdf[k] = acc;
-  }
-  cdf[n - 1] = 1;
-  return cdf;
-}
-
-/** A channel drawn by popularity: the first whose cumulative probability exceeds one uniform draw. */
-export function pickChannel(popularity: Float64Array, rng: Rng): number {
-  const u = rng.next();
-  let lo = 0;
-  let hi = popularity.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((popularity[mid] as number) > u) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
 
 /** A WebSocket frame's size on the wire from the server: 2, 4 or 10 bytes of header, then the payload. */

@@ -1,4 +1,5 @@
 import type { Rng } from '../engine/index.js';
+import { runEvent } from '../metrics/index.js';
 import { ClientState } from './clients.js';
 import type { SimBalancer } from './balancer.js';
 import type { OperationsPort, Rooms } from './ports.js';
@@ -18,33 +19,33 @@ export class Operations implements OperationsPort {
   ) {}
 
   /** The process dies: queued work is lost and every connection is reset. */
-  crash(server: SimServer, kind = 'crash', hostUp = false): void {
+  crash(server: SimServer, kind: 'crash' | 'stop' | 'oom' = 'crash', hostUp = false): void {
     if (!server.up) return;
     server.kill(this.world.sim.nowMs);
     server.refusesWhileDown = hostUp;
-    if (kind === 'crash') this.world.log('server:crash', `server ${String(server.id)}`);
+    if (kind === 'crash') this.world.record(runEvent.serverCrash(this.world.sim.nowMs, server.id));
     for (const i of server.heldClients(this.world.clients)) this.rooms.serverSide.serverCloses(i);
   }
 
   stop(server: SimServer): void {
     this.crash(server, 'stop');
-    this.world.log('server:stop', `server ${String(server.id)}`);
+    this.world.record(runEvent.server('server:stop', this.world.sim.nowMs, server.id));
   }
 
-  restart(server: SimServer, kind = 'server:restart'): void {
+  restart(server: SimServer, kind: 'server:restart' | 'server:join' = 'server:restart'): void {
     // A spare the autoscaler has not provisioned stays off whatever a fault schedule says.
     if (server.up || !server.provisioned) return;
     server.start(this.world.sim.nowMs);
-    this.world.log(kind, `server ${String(server.id)}`);
+    this.world.record(runEvent.server(kind, this.world.sim.nowMs, server.id));
   }
 
   /**
    * Graceful drain: the balancers stop sending new connections (weight 0) and the server closes
    * its connections spread evenly at random over `windowMs`; clients reconnect elsewhere by their backoff.
    */
-  drain(server: SimServer, windowMs: number, kind = 'server:drain'): void {
+  drain(server: SimServer, windowMs: number, kind: 'server:drain' | 'autoscaler:drain' = 'server:drain'): void {
     if (!server.up) return;
-    this.world.log(kind, `server ${String(server.id)}`);
+    this.world.record(runEvent.server(kind, this.world.sim.nowMs, server.id));
     for (const b of this.balancers) b.setWeight(server.id, 0);
     this.rooms.serverSide.closeSpread(server.heldClients(this.world.clients), windowMs);
   }
@@ -57,7 +58,7 @@ export class Operations implements OperationsPort {
   /** Closes `count` connections of a server (newest first), spread over `windowMs`, so they reconnect elsewhere. */
   shed(server: SimServer, count: number, windowMs: number): void {
     const clients = this.world.clients;
-    this.world.log('server:shed', `server ${String(server.id)}: ${String(count)}`);
+    this.world.record(runEvent.serverShed(this.world.sim.nowMs, server.id, count));
     const held = server.heldClients(clients).filter((i) => clients.c.established[i] === 1);
     this.rooms.serverSide.closeSpread(held.slice(0, count), windowMs);
   }
@@ -66,16 +67,16 @@ export class Operations implements OperationsPort {
   hang(server: SimServer, durationMs: number): void {
     if (!server.up) return;
     const sim = this.world.sim;
-    this.world.log('server:hang', `server ${String(server.id)}`);
+    this.world.record(runEvent.server('server:hang', sim.nowMs, server.id));
     for (const q of server.processes) q.freeze(sim.nowMs, sim.nowMs + durationMs);
     sim.after(durationMs, () => {
-      this.world.log('server:resume', `server ${String(server.id)}`);
+      this.world.record(runEvent.server('server:resume', sim.nowMs, server.id));
     });
   }
 
   oom(server: SimServer): void {
     this.world.counters.oomKills++;
-    this.world.log('server:oom', `server ${String(server.id)}`);
+    this.world.record(runEvent.server('server:oom', this.world.sim.nowMs, server.id));
     this.crash(server, 'oom');
     this.world.sim.after(server.spec.restartAfterOomMs, () => {
       this.restart(server);
@@ -109,24 +110,24 @@ export class Operations implements OperationsPort {
       c.partitionedUntilMs[i] = untilMs;
       cut++;
     }
-    this.world.log('fleet:partition', `${String(cut)} clients for ${String(durationMs)} ms`);
+    this.world.record(runEvent.partition(sim.nowMs, cut, durationMs));
   }
 
   /** Handshakes cost `factor` times their profile's CPU until the slowdown ends. */
   slowdown(factor: number): void {
-    this.world.log('fleet:slowdown', `handshakes × ${String(factor)}`);
+    this.world.record(runEvent.slowdown(this.world.sim.nowMs, factor));
     for (const s of this.world.servers) s.handshakeSlowdown = factor;
   }
 
   endSlowdown(): void {
-    this.world.log('fleet:slowdown-end', 'handshakes × 1');
+    this.world.record(runEvent.slowdownEnd(this.world.sim.nowMs));
     for (const s of this.world.servers) s.handshakeSlowdown = 1;
   }
 
   /** A crowd of `clients` arrives, ramping in over `overMs`. */
   flashCrowd(clients: number, overMs: number): void {
     const atMs = this.world.sim.nowMs;
-    this.world.log('fleet:flash-crowd', `${String(clients)} clients`);
+    this.world.record(runEvent.flashCrowd(atMs, clients));
     this.rooms.clientSide.addArrivals({ kind: 'ramp', clients, startMs: atMs, overMs });
   }
 }

@@ -59,11 +59,11 @@ export interface ConnectionTimersPort {
 
 /** What faults, the autoscaler and memory pressure may do to servers and the fleet; nothing else acts on servers from outside. */
 export interface OperationsPort {
-  crash(server: SimServer, kind?: string, hostUp?: boolean): void;
+  crash(server: SimServer, kind?: 'crash' | 'stop' | 'oom', hostUp?: boolean): void;
   /** Stops an emptied process (the end of a drain). */
   stop(server: SimServer): void;
-  restart(server: SimServer, kind?: string): void;
-  drain(server: SimServer, windowMs: number, kind?: string): void;
+  restart(server: SimServer, kind?: 'server:restart' | 'server:join'): void;
+  drain(server: SimServer, windowMs: number, kind?: 'server:drain' | 'autoscaler:drain'): void;
   undrain(server: SimServer): void;
   shed(server: SimServer, count: number, windowMs: number): void;
   hang(server: SimServer, durationMs: number): void;

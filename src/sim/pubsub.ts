@@ -5,7 +5,9 @@ import {
   ChannelReceiver,
   fresh,
   instantiate,
+  pickByCdf,
   resumes,
+  zipfCdf,
   type Backpressure,
   type OutgoingMessage,
   type Resume,
@@ -15,7 +17,7 @@ import type { MessagesSpec } from './config.js';
 import type { CpuQueue } from './cpu.js';
 import { SendQueues } from './send-queues.js';
 import { Subscriptions } from './subscriptions.js';
-import { frameBytes, MAX_PROCESSES, MessageCounters, pickChannel, zipfCdf } from './message-stats.js';
+import { frameBytes, MAX_PROCESSES, MessageCounters } from './message-stats.js';
 import type { PubSubPort, Rooms } from './ports.js';
 import type { World } from './world.js';
 import type { SimServer } from './server.js';
@@ -82,8 +84,8 @@ export class PubSub implements PubSubPort {
   addClient(i: number): void {
     // Distinct channels by popularity: redraw a channel the client already has, then take the first free one.
     for (let k = 0; k < this.subs.perClient; k++) {
-      let channel = pickChannel(this.popularity, this.rng.channels);
-      for (let tries = 0; this.subs.slotOf(i, channel, k) >= 0 && tries < 64; tries++) channel = pickChannel(this.popularity, this.rng.channels);
+      let channel = pickByCdf(this.popularity, this.rng.channels);
+      for (let tries = 0; this.subs.slotOf(i, channel, k) >= 0 && tries < 64; tries++) channel = pickByCdf(this.popularity, this.rng.channels);
       for (channel = this.subs.slotOf(i, channel, k) >= 0 ? 0 : channel; this.subs.slotOf(i, channel, k) >= 0; ) channel++;
       this.subs.setChannel(i, k, channel);
     }

@@ -1,5 +1,5 @@
 import { RngStreams } from '../engine/index.js';
-import { finalizeSummary, typedEvent, type CdfPoint, type DistributionMetric, type RunResult } from '../metrics/index.js';
+import { finalizeSummary, typedEvent, type DecisionLog, type CdfPoint, type DistributionMetric, type RunResult } from '../metrics/index.js';
 import type { SimConfig } from './config.js';
 import { Fleet } from './fleet.js';
 import { scheduleFaults } from './faults.js';
@@ -15,6 +15,8 @@ export interface RunSimulationOptions {
   onProgress?: (nowMs: number) => void;
   /** Virtual time between progress calls, in ms. @default durationMs / 100 */
   progressEveryMs?: number;
+  /** Receives the decisions of shared rules (backoff, admission, health, heartbeat closes) as they are made. @default none */
+  decisions?: DecisionLog;
 }
 
 /** Runs one simulated experiment to its end and returns the result in the shared schema. */
@@ -24,7 +26,7 @@ export function runSimulation(config: SimConfig, options: RunSimulationOptions =
 
 /** Runs one experiment and returns the fleet too, for tests that look inside. */
 export function simulate(config: SimConfig, options: RunSimulationOptions = {}): { fleet: Fleet; result: RunResult } {
-  const fleet = new Fleet(config);
+  const fleet = new Fleet(config, options.decisions ?? null);
   const autoscaler = config.autoscaler === null ? null : new Autoscaler(fleet.world, fleet.operations, config.autoscaler);
   autoscaler?.start(config.servers.reduce((n, g) => n + g.count, 0));
   fleet.start();

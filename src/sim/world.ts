@@ -1,5 +1,5 @@
 import { compileDistribution, RngStreams, Simulation, type Distribution, type Rng } from '../engine/index.js';
-import { LatencyRecorder, TimeWeighted, type RunEvent } from '../metrics/index.js';
+import { LatencyRecorder, TimeWeighted, type Decision, type DecisionLog, type TypedRunEvent } from '../metrics/index.js';
 import type { SimConfig } from './config.js';
 import { ClientTable, connClient, connEpoch } from './clients.js';
 import { Counters } from './counters.js';
@@ -30,14 +30,21 @@ export class World {
   readonly handshakeWait = new LatencyRecorder();
   readonly connected = new TimeWeighted();
   readonly present = new TimeWeighted();
-  readonly events: RunEvent[] = [];
+  readonly events: TypedRunEvent[] = [];
   /** Clients in each state, kept as transitions happen. */
   readonly inState = new Int32Array(8);
   readonly backendLatency: Distribution;
   readonly streams: RngStreams;
   readonly rng: FleetRngs;
 
-  constructor(readonly config: SimConfig) {
+  /**
+   * @param decisions where the rooms write the decisions of shared rules (backoff, admission, health,
+   *   heartbeat closes), for the differential test against real mode; null logs nothing.
+   */
+  constructor(
+    readonly config: SimConfig,
+    readonly decisions: DecisionLog | null = null,
+  ) {
     const streams = new RngStreams(config.seed);
     this.streams = streams;
     this.rng = {
@@ -59,8 +66,14 @@ export class World {
     this.servers = groups.map((group, id) => new SimServer(id, group.name, group.spec, cpuStreams.stream(`server-${String(id)}`)));
   }
 
-  log(kind: string, detail: string): void {
-    this.events.push({ atMs: this.sim.nowMs, kind, detail });
+  /** Adds an event to the run's log (events.csv). */
+  record(event: TypedRunEvent): void {
+    this.events.push(event);
+  }
+
+  /** Writes a decision to the decision log, if the run keeps one. */
+  decide(decision: Decision): void {
+    this.decisions?.record(decision);
   }
 
   /** The client of an event about its current attempt, or -1 for a stale event. */
