@@ -107,12 +107,12 @@ export async function runSweep(file: string, base: Experiment, options: RunComma
   };
   process.once('SIGINT', onSigint);
   // The wall-time limit stops the sweep as Ctrl-C does, with its own exit code.
-  let wallLimited = false;
+  const wall = { limited: false };
   const wallTimer =
     options.maxWall === undefined
       ? undefined
       : setTimeout(() => {
-          wallLimited = true;
+          wall.limited = true;
           abort.abort();
         }, options.maxWall);
   let finished = 0;
@@ -138,9 +138,9 @@ export async function runSweep(file: string, base: Experiment, options: RunComma
     if (outcome === 'aborted' || options.shard !== undefined) {
       keepShard(work, dir, base, options.shard, tasks.length, finished, outcome === 'aborted');
       if (outcome === 'aborted') {
-        const why = wallLimited ? `Stopped after --max-wall ${String((options.maxWall ?? 0) / 1000)} s of wall time` : 'Interrupted';
+        const why = wall.limited ? `Stopped after --max-wall ${String((options.maxWall ?? 0) / 1000)} s of wall time` : 'Interrupted';
         process.stderr.write(`${why}: kept ${String(finished)} of ${String(tasks.length)} finished runs in ${join(dir, 'runs')}/; nothing else was written. Join them with other runs by wsfleet merge.\n`);
-        process.exitCode = wallLimited ? EXIT.wallLimit : EXIT.interrupted;
+        process.exitCode = wall.limited ? EXIT.wallLimit : EXIT.interrupted;
       } else if (!options.quiet) {
         reportShard(dir, options, finished);
       }

@@ -173,7 +173,8 @@ function clientSources(e: Experiment): { field: string; units: number }[] {
 
 /** The heartbeat's interval in ms, or 0 without one. */
 function heartbeatIntervalMs(choice: Experiment['heartbeat']): number {
-  const [name, options] = typeof choice === 'string' ? [choice, {}] : (Object.entries(choice as object)[0] ?? ['none', {}]);
+  const entry: [string, unknown] = typeof choice === 'string' ? [choice, {}] : (Object.entries(choice as Record<string, unknown>)[0] ?? ['none', {}]);
+  const [name, options] = entry;
   if (name === 'none') return 0;
   const interval = (options as { intervalMs?: unknown } | null)?.intervalMs;
   return typeof interval === 'number' ? interval : name === 'ws-interval' ? 30_000 : 25_000;
