@@ -7,4 +7,5 @@ export class InputError extends Error {
   }
 }
 
-export const EXIT = { ok: 0, internal: 1, input: 2 } as const;
+/** Exit codes, listed in README's "Exit codes": 124 as timeout(1) uses it for a time limit. */
+export const EXIT = { ok: 0, internal: 1, input: 2, wallLimit: 124, interrupted: 130 } as const;

@@ -1,20 +1,36 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { formatIssues, loadExperiment, packageRoot, resolvedExperimentYaml } from '../experiment/index.js';
+import { defaultJobs, estimateBatch, estimateRun, formatIssues, loadExperiment, packageRoot, resolvedExperimentYaml, type Experiment, type RunBudget } from '../experiment/index.js';
 import { chartNames } from '../report/fleet-charts.js';
 import { InputError } from './errors.js';
+import { budgetLines, defaultMaxMemory } from './limits.js';
+import { planSweep } from './sweep.js';
 
 /** Prints the experiment as it would run: every profile value and default filled in. */
 export function explainCommand(file: string, options: { set: string[]; json?: boolean; scale?: number }): void {
   const loaded = loadExperiment(file, { sets: options.set, chartNames: chartNames(), ...(options.scale === undefined ? {} : { scale: options.scale }) });
   if (!loaded.ok) throw new InputError(formatIssues(loaded.issues));
+  const budget = sizeBudget(file, loaded.experiment, options);
   if (options.json) {
     const profiles = loaded.profiles.map((p) => ({ name: p.name, description: p.description, sources: p.sources }));
-    process.stdout.write(JSON.stringify({ experiment: loaded.experiment, profiles }) + '\n');
+    process.stdout.write(JSON.stringify({ experiment: loaded.experiment, profiles, budget: { ...budget, maxMemoryBytes: defaultMaxMemory() } }) + '\n');
     return;
   }
   const sources = loaded.profiles.map((p) => `#   ${p.name}: ${p.description}\n${p.sources.map((s) => `#     - ${s}`).join('\n')}`);
-  process.stdout.write(`# Profiles used and where their numbers come from:\n${sources.join('\n')}\n${resolvedExperimentYaml(loaded.experiment)}`);
+  const what = 'runs' in budget ? `# Size budget (${String(budget.runs)} runs, ${String(budget.concurrent)} at a time): ` : '# Size budget: ';
+  const size = budgetLines(budget).map((line, k) => (k === 0 ? what + line : `# ${line}`));
+  size.push(`#   (wsfleet run refuses runs above --max-memory; default here ${budgetLimitText()})`);
+  process.stdout.write(`# Profiles used and where their numbers come from:\n${sources.join('\n')}\n${size.join('\n')}\n${resolvedExperimentYaml(loaded.experiment)}`);
+}
+
+/** The run's estimate, or a sweep's over all its runs at the default job count. */
+function sizeBudget(file: string, e: Experiment, options: { set: string[]; scale?: number }): RunBudget & { runs?: number; concurrent?: number } {
+  if (e.sweep === undefined) return estimateRun(e);
+  return estimateBatch(planSweep(file, e, options.set, options.scale).map((t) => t.experiment), defaultJobs());
+}
+
+function budgetLimitText(): string {
+  return `${String(Math.round(defaultMaxMemory() / 1e9))} GB, half of this machine's memory`;
 }
 
 /** Writes a small, valid experiment to start from. */

@@ -11,6 +11,7 @@ import type { Shard } from './sweep.js';
 import { listCommand } from './list.js';
 import { explainCommand, newCommand } from './explain.js';
 import { registerRealCommands } from './real-commands.js';
+import { durationArg, sizeArg } from './limits.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -61,7 +62,8 @@ Examples:
   wsfleet schema --out schema/experiment.schema.json
 --json on run, merge, report, list, explain and new prints machine-readable output.
 Colour (the progress bar only) follows NO_COLOR.
-Exit codes: 0 done, 2 invalid input (nothing written), 1 internal error, 130 interrupted (finished runs kept).`,
+Exit codes: 0 done, 2 invalid input or over --max-memory (nothing written), 1 internal error,
+124 stopped by --max-wall, 130 interrupted (a sweep's finished runs are kept in both).`,
   );
 
 program
@@ -76,11 +78,14 @@ program
   .option('--shard <k/n>', "run only slice K of N of a sweep's runs, into a shard folder for `wsfleet merge`", shardArg)
   .option('--json', 'print {dir, summary} as JSON instead of a table')
   .option('--quiet', 'print nothing on success (no progress either)')
+  .option('--max-memory <size>', "refuse to start when the estimated peak memory is above SIZE, e.g. 4GB, 512MiB (default: half of the machine's memory)", sizeArg)
+  .option('--max-wall <duration>', 'stop after this much wall time, e.g. 90s, 10m, 2h; exit 124, no result folder (a sweep keeps finished runs)', durationArg)
   .addHelpText(
     'after',
     `
-Progress goes to stderr: a bar on a terminal, one line per finished run otherwise. Ctrl-C stops a
-sweep and keeps every finished run in the result folder's runs/.
+Progress goes to stderr: a bar with virtual time, events/s and ETA on a terminal; otherwise a plain
+line every 5 s of wall time and one per finished run. Ctrl-C stops a sweep and keeps every finished
+run in the result folder's runs/. \`wsfleet explain\` shows the memory estimate --max-memory checks.
 
 Examples:
   wsfleet run experiments/reconnect-storm.yaml
@@ -161,7 +166,7 @@ program
   .argument('<file>', 'experiment YAML file')
   .option('--set <path=value>', 'override a value inside the experiment (repeatable)', collect, [])
   .option('--scale <f>', 'multiply client counts and arrival rates by F, as `wsfleet run --scale` does', scaleArg)
-  .option('--json', 'print {experiment, profiles} as JSON instead of YAML')
+  .option('--json', 'print {experiment, profiles, budget} as JSON instead of YAML')
   .addHelpText('after', '\nExamples:\n  wsfleet explain experiments/reconnect-storm.yaml --set fleet.servers=20\n  wsfleet explain experiments/reconnect-storm.yaml --json')
   .action(explainCommand);
 

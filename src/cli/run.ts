@@ -1,6 +1,6 @@
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { formatIssues, loadExperiment, resolvedExperimentYaml, runExperiment } from '../experiment/index.js';
+import { estimateRun, formatIssues, loadExperiment, resolvedExperimentYaml, runExperiment } from '../experiment/index.js';
 import { chartNames } from '../report/fleet-charts.js';
 import type { Summary, SummaryKey } from '../metrics/index.js';
 import { InputError } from './errors.js';
@@ -8,6 +8,8 @@ import { checkChartsBeforeRun, checkNamesAgainstResult } from './chart-checks.js
 import { runSweep, sweepDir, type Shard } from './sweep.js';
 import { Progress } from './progress.js';
 import { checkOutDir } from './out-dir.js';
+import { checkBudget, WallLimitError } from './limits.js';
+import { EXIT } from './errors.js';
 import { human, textTable } from './table.js';
 
 export interface RunCommandOptions {
@@ -22,6 +24,10 @@ export interface RunCommandOptions {
   shard?: Shard;
   /** Multiplies client counts and arrival rates. */
   scale?: number;
+  /** Refuse runs estimated above this peak memory, in bytes. @default half of the machine's memory */
+  maxMemory?: number;
+  /** Stop the run after this much wall time, in ms, with exit code 124. @default no limit */
+  maxWall?: number;
 }
 
 /** The metrics printed after a run, with their labels; keys are checked against the metric catalogue. */
@@ -61,13 +67,25 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     await runSweep(file, experiment, options);
     return;
   }
+  checkBudget(estimateRun(experiment), options.maxMemory, file);
   const started = performance.now();
+  const deadline = started + (options.maxWall ?? Infinity);
   const progress = new Progress(1, experiment.durationMs, { quiet: options.quiet === true || options.json === true });
-  const result = runExperiment(experiment, {
-    onProgress: (nowMs) => {
-      progress.update(0, nowMs);
-    },
-  });
+  let result;
+  try {
+    result = runExperiment(experiment, {
+      onProgress: (nowMs, events) => {
+        progress.update(0, nowMs, events);
+        if (performance.now() > deadline) throw new WallLimitError(options.maxWall ?? 0);
+      },
+    });
+  } catch (error) {
+    progress.finish();
+    if (!(error instanceof WallLimitError)) throw error;
+    process.stderr.write(`Stopped: ${file} ran past --max-wall ${String((options.maxWall ?? 0) / 1000)} s of wall time; no result folder was written.\n`);
+    process.exitCode = EXIT.wallLimit;
+    return;
+  }
   progress.finish();
   checkNamesAgainstResult(file, experiment, result);
   const wallMs = performance.now() - started;

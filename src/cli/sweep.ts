@@ -1,6 +1,8 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  defaultJobs,
+  estimateBatch,
   expandGrid,
   formatIssues,
   loadExperiment,
@@ -19,6 +21,8 @@ import { assembleSweep, flatSummary, readRunRecords, type VariantStats, variantS
 import { textTable } from './table.js';
 import { humanCi } from '../report/format.js';
 import type { RunCommandOptions } from './run.js';
+import { checkBudget } from './limits.js';
+import { EXIT } from './errors.js';
 
 /** One run of a sweep: a variant at one replication. */
 export interface SweepTask {
@@ -89,6 +93,7 @@ export async function runSweep(file: string, base: Experiment, options: RunComma
   if (sweep === undefined) throw new TypeError('Expected an experiment with a sweep block');
   const all = planSweep(file, base, options.set, options.scale);
   const tasks = all.filter((_, k) => inShard(k, options.shard));
+  checkBudget(estimateBatch(tasks.map((t) => t.experiment), options.jobs ?? defaultJobs()), options.maxMemory, file);
   const dir = sweepDir(base, options.out, options.shard);
   const work = `${dir}.runs-${String(process.pid)}`;
   const baseYaml = resolvedExperimentYaml(base);
@@ -101,6 +106,15 @@ export async function runSweep(file: string, base: Experiment, options: RunComma
     abort.abort();
   };
   process.once('SIGINT', onSigint);
+  // The wall-time limit stops the sweep as Ctrl-C does, with its own exit code.
+  const wall = { limited: false };
+  const wallTimer =
+    options.maxWall === undefined
+      ? undefined
+      : setTimeout(() => {
+          wall.limited = true;
+          abort.abort();
+        }, options.maxWall);
   let finished = 0;
   try {
     const outcome = await runPool(
@@ -108,8 +122,8 @@ export async function runSweep(file: string, base: Experiment, options: RunComma
       {
         ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
         signal: abort.signal,
-        onProgress: (id, nowMs) => {
-          progress.update(id, nowMs);
+        onProgress: (id, nowMs, events) => {
+          progress.update(id, nowMs, events);
         },
         onDone: (id, result) => {
           const task = tasks[id] as SweepTask;
@@ -124,8 +138,9 @@ export async function runSweep(file: string, base: Experiment, options: RunComma
     if (outcome === 'aborted' || options.shard !== undefined) {
       keepShard(work, dir, base, options.shard, tasks.length, finished, outcome === 'aborted');
       if (outcome === 'aborted') {
-        process.stderr.write(`Interrupted: kept ${String(finished)} of ${String(tasks.length)} finished runs in ${join(dir, 'runs')}/; nothing else was written. Join them with other runs by wsfleet merge.\n`);
-        process.exitCode = 130;
+        const why = wall.limited ? `Stopped after --max-wall ${String((options.maxWall ?? 0) / 1000)} s of wall time` : 'Interrupted';
+        process.stderr.write(`${why}: kept ${String(finished)} of ${String(tasks.length)} finished runs in ${join(dir, 'runs')}/; nothing else was written. Join them with other runs by wsfleet merge.\n`);
+        process.exitCode = wall.limited ? EXIT.wallLimit : EXIT.interrupted;
       } else if (!options.quiet) {
         reportShard(dir, options, finished);
       }
@@ -143,6 +158,7 @@ export async function runSweep(file: string, base: Experiment, options: RunComma
     rmSync(work, { recursive: true, force: true });
     throw error;
   } finally {
+    clearTimeout(wallTimer);
     process.removeListener('SIGINT', onSigint);
   }
 }

@@ -6,12 +6,15 @@ export type TimerId = number;
 export interface RunOptions {
   /** Stop before the first event later than this virtual time; the clock then reads `untilMs`. */
   untilMs?: number;
+  /** Return after this many events, before `untilMs` is reached (state `paused`); run again to go on. @default Infinity */
+  maxEvents?: number;
 }
 
 export type RunOutcome =
   | { state: 'until'; nowMs: number }
   | { state: 'drained'; nowMs: number }
-  | { state: 'stopped'; nowMs: number };
+  | { state: 'stopped'; nowMs: number }
+  | { state: 'paused'; nowMs: number };
 
 /**
  * The discrete-event engine: a virtual clock, a priority queue and a loop.
@@ -120,7 +123,9 @@ export class Simulation {
     if (Number.isNaN(untilMs)) throw new RangeError('Expected untilMs to be a number, got NaN');
     const queue = this.queue;
     this.stopRequested = false;
+    const lastEvent = this.processed + (options.maxEvents ?? Infinity);
     while (queue.size > 0 && queue.peekTimeMs() <= untilMs) {
+      if (this.processed >= lastEvent) return { state: 'paused', nowMs: this.clockMs };
       this.dispatch();
       if (this.stopRequested as boolean) return { state: 'stopped', nowMs: this.clockMs };
     }

@@ -15,3 +15,4 @@ export { isLoopback, REAL_LIMITS, RedisBroker, type RealConfig } from '../real/i
 export { compareSummaries, relativeError, DEFAULT_VALIDATION_METRICS, type MetricComparison } from './validate.js';
 export { runPool, defaultJobs, WorkerRunError, type RunPoolOptions, type WorkerReply } from './pool.js';
 export { runExperiment, faultMarks } from './run.js';
+export { estimateRun, estimateBatch, formatBytes, formatCount, describeTerm, describeEventTerm, COSTS, type BudgetTerm, type RunBudget, type BatchBudget } from './budget.js';

@@ -5,7 +5,7 @@ import type { Experiment } from './schema/experiment.js';
 
 /** Messages from a worker thread. */
 export type WorkerReply =
-  | { kind: 'progress'; id: number; nowMs: number }
+  | { kind: 'progress'; id: number; nowMs: number; events: number }
   | { kind: 'done'; id: number; result: RunResult }
   | { kind: 'error'; id: number; message: string; code: string | undefined; stack: string };
 
@@ -13,8 +13,8 @@ export type WorkerReply =
 export interface RunPoolOptions {
   /** Worker threads. @default one per core */
   jobs?: number;
-  /** Virtual time reached by task `id`. */
-  onProgress?: (id: number, nowMs: number) => void;
+  /** Virtual time reached by task `id`, and the events it has processed. */
+  onProgress?: (id: number, nowMs: number, events: number) => void;
   /** A finished task; called in completion order, one at a time. */
   onDone: (id: number, result: RunResult) => void;
   /** Aborting terminates the workers; tasks running then are lost, finished ones were reported. */
@@ -77,7 +77,7 @@ export function runPool(tasks: readonly Experiment[], options: RunPoolOptions): 
       worker.on('message', (reply: WorkerReply) => {
         if (settled) return;
         if (reply.kind === 'progress') {
-          options.onProgress?.(reply.id, reply.nowMs);
+          options.onProgress?.(reply.id, reply.nowMs, reply.events);
         } else if (reply.kind === 'done') {
           try {
             options.onDone(reply.id, reply.result);

@@ -1,6 +1,6 @@
 /**
  * A worker thread of the run pool: receives one experiment at a time, runs it, and posts
- * progress (virtual time) and the result back.
+ * progress (virtual time and events processed) and the result back.
  */
 import { parentPort } from 'node:worker_threads';
 import type { Experiment } from './schema/experiment.js';
@@ -16,8 +16,8 @@ port.on('message', (task: { id: number; experiment: Experiment }) => {
   };
   try {
     const result = runExperiment(task.experiment, {
-      onProgress: (nowMs) => {
-        post({ kind: 'progress', id: task.id, nowMs });
+      onProgress: (nowMs, events) => {
+        post({ kind: 'progress', id: task.id, nowMs, events });
       },
     });
     post({ kind: 'done', id: task.id, result });

@@ -11,10 +11,15 @@ export { DISTRIBUTION_METRICS } from '../metrics/index.js';
 
 /** Options of {@link runSimulation}. */
 export interface RunSimulationOptions {
-  /** Called with the virtual time every `progressEveryMs` of virtual time. */
-  onProgress?: (nowMs: number) => void;
+  /**
+   * Called with the virtual time and the events processed so far, every `progressEveryMs` of virtual
+   * time and every `progressEveryEvents` events. It may throw to abandon the run (no result is returned).
+   */
+  onProgress?: (nowMs: number, events: number) => void;
   /** Virtual time between progress calls, in ms. @default durationMs / 100 */
   progressEveryMs?: number;
+  /** Events between progress calls, so a run whose virtual time barely moves still reports. @default 1_000_000 */
+  progressEveryEvents?: number;
   /** Receives the decisions of shared rules (backoff, admission, health, heartbeat closes) as they are made. @default none */
   decisions?: DecisionLog;
 }
@@ -54,11 +59,13 @@ function runInSteps(fleet: Fleet, durationMs: number, options: RunSimulationOpti
     fleet.sim.run({ untilMs: durationMs });
     return;
   }
+  const { sim } = fleet;
+  const maxEvents = options.progressEveryEvents ?? 1_000_000;
+  const slice = (untilMs: number): void => {
+    while (sim.run({ untilMs, maxEvents }).state === 'paused') onProgress(sim.nowMs, sim.eventsProcessed);
+    onProgress(untilMs, sim.eventsProcessed);
+  };
   const stepMs = Math.max(options.progressEveryMs ?? durationMs / 100, durationMs / 10_000);
-  for (let untilMs = stepMs; untilMs < durationMs; untilMs += stepMs) {
-    fleet.sim.run({ untilMs });
-    onProgress(untilMs);
-  }
-  fleet.sim.run({ untilMs: durationMs });
-  onProgress(durationMs);
+  for (let untilMs = stepMs; untilMs < durationMs; untilMs += stepMs) slice(untilMs);
+  slice(durationMs);
 }

@@ -29,7 +29,7 @@ describe('progress', () => {
     const coloured = fakeStream(true);
     const p = new Progress(2, 60_000, { stream: coloured.stream });
     p.done(0, 'a');
-    expect(coloured.text()).toMatch(/1\/2 runs · 1:00 of 2:00 virtual · ETA /);
+    expect(coloured.text()).toMatch(/1\/2 runs · 1:00 of 2:00 virtual · \S+ events\/s · ETA /);
     expect(coloured.text()).toContain('\x1b[36m');
     vi.stubEnv('NO_COLOR', '1');
     const plain = fakeStream(true);
@@ -52,5 +52,35 @@ describe('progress', () => {
     expect(clock(125)).toBe('2:05');
     expect(clock(3725)).toBe('1:02:05');
     expect(clock(Number.NaN)).toBe('--:--');
+  });
+});
+
+describe('progress of a long run', () => {
+  it('prints a plain line every few seconds of wall time with virtual time and events/s, however slowly virtual time moves', () => {
+    const { stream, text } = fakeStream(false);
+    let wall = 0;
+    const p = new Progress(1, 1e15, { stream, now: () => wall, plainEveryMs: 5000 });
+    wall = 1000;
+    p.update(0, 1e8, 1_000_000);
+    expect(text()).toBe('');
+    wall = 5000;
+    p.update(0, 2e8, 5_000_000);
+    wall = 7000;
+    p.update(0, 3e8, 7_000_000);
+    wall = 10_000;
+    p.update(0, 4e8, 10_000_000);
+    const lines = text().trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^progress: 55:33:20 of >1000 h virtual \(<0\.1 %\), 1\.0 M events\/s, elapsed 0:05, ETA >1000 h$/);
+    expect(lines[1]).toMatch(/, 1\.0 M events\/s, elapsed 0:10, /);
+  });
+
+  it('shows events/s on the terminal bar', () => {
+    const { stream, text } = fakeStream(true);
+    let wall = 0;
+    const p = new Progress(1, 60_000, { stream, now: () => wall });
+    wall = 2000;
+    p.update(0, 30_000, 600_000);
+    expect(text()).toMatch(/0:30 of 1:00 virtual · 300 k events\/s · ETA 0:02/);
   });
 });

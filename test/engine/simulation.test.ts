@@ -300,6 +300,15 @@ describe('Simulation events scheduled from handlers', () => {
 });
 
 describe('Simulation.run and step', () => {
+  it('run({maxEvents}) pauses after that many events without moving the clock past the last one, and goes on where it left off', () => {
+    const { sim, log, note } = loggingSimulation();
+    for (const t of [10, 20, 30, 40]) sim.at(t, note(`e${String(t)}`));
+    expect(sim.run({ untilMs: 100, maxEvents: 3 })).toEqual({ state: 'paused', nowMs: 30 });
+    expect(sim.eventsProcessed).toBe(3);
+    expect(sim.run({ untilMs: 100, maxEvents: 3 })).toEqual({ state: 'drained', nowMs: 100 });
+    expect(log).toEqual(['e10@10', 'e20@20', 'e30@30', 'e40@40']);
+  });
+
   it('run({untilMs}) runs events up to and including untilMs, leaves later ones pending and sets the clock to untilMs', () => {
     const { sim, log, note } = loggingSimulation();
     for (const t of [10, 20, 30, 40]) sim.at(t, note(`e${String(t)}`));
