@@ -1,4 +1,4 @@
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { formatIssues, loadExperiment, resolvedExperimentYaml, runExperiment } from '../experiment/index.js';
 import { chartNames } from '../report/fleet-charts.js';
@@ -22,6 +22,8 @@ export interface RunCommandOptions {
   shard?: Shard;
   /** Multiplies client counts and arrival rates. */
   scale?: number;
+  /** Replace the out folder even when it holds files wsfleet did not write. */
+  force?: boolean;
 }
 
 /** The metrics printed after a run, with their labels. */
@@ -52,7 +54,8 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   });
   if (!loaded.ok) throw new InputError(`${formatIssues(loaded.issues)}\nNothing was run or written.`);
   const { experiment } = loaded;
-  checkOutDir(sweepDir(experiment, options.out, options.shard));
+  const dir = sweepDir(experiment, options);
+  checkOutDir(dir, options.force === true);
   if (options.shard !== undefined && experiment.sweep === undefined) {
     throw new InputError(`✖ --shard ${String(options.shard.index)}/${String(options.shard.count)}: ${file} has no sweep block; expected a sweep to split\nNothing was run or written.`);
   }
@@ -71,10 +74,9 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   progress.finish();
   checkNamesAgainstResult(file, experiment, result);
   const wallMs = performance.now() - started;
-  const dir = options.out ?? join('results', `${experiment.name}-${String(experiment.seed)}`);
   // The renderer (vega, resvg) loads only when there is something to draw.
   const { writeResultFolder } = await import('../report/write.js');
-  const written = await writeResultFolder(dir, resolvedExperimentYaml(experiment), result, experiment.charts);
+  const written = await writeResultFolder(dir, resolvedExperimentYaml(experiment), result, experiment.charts, { force: options.force === true });
   if (options.json) {
     process.stdout.write(JSON.stringify({ dir: written.dir, summary: result.summary }) + '\n');
     return;

@@ -53,9 +53,13 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
   if (sim.servers.some((g) => g.spec.processes !== 1)) issue(['fleet', 'server', 'processes'], 'expected 1 in real mode (one Node process per server)');
   const arrivals = createArrivals(sim.clients.arrivals, { next: seedrandom.alea(simStreamKey(e.seed, 'arrivals')) });
   const arrivalsMs: number[] = [];
-  for (let t = arrivals.next(0); t < e.durationMs && arrivalsMs.length <= REAL_LIMITS.maxClients; t = arrivals.next(t)) arrivalsMs.push(t);
-  if (arrivalsMs.length > REAL_LIMITS.maxClients) {
-    issue(['clients', 'arrivals'], `expected at most ${String(REAL_LIMITS.maxClients)} clients in real mode (each holds descriptors and ports on this machine), got more`);
+  // Counted on past the limit (up to 100 times it) so the refusal can say how many.
+  const countCap = REAL_LIMITS.maxClients * 100;
+  let arrived = 0;
+  for (let t = arrivals.next(0); t < e.durationMs && arrived <= countCap; t = arrivals.next(t), arrived++) if (arrived <= REAL_LIMITS.maxClients) arrivalsMs.push(t);
+  if (arrived > REAL_LIMITS.maxClients) {
+    const got = arrived > countCap ? `more than ${String(countCap)}` : String(arrived);
+    issue(['clients', 'arrivals'], `expected at most ${String(REAL_LIMITS.maxClients)} clients in real mode (each holds descriptors and ports on this machine), got ${got}`);
   }
   const faults = toRealFaults(e, servers.length, issue);
   const messages = toRealMessages(e, arrivalsMs.length, issue);
