@@ -24,20 +24,23 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 const map = (v: unknown): Loose | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Loose) : undefined);
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-/** Clients expected to arrive over the run. */
-function expectedClients(e: Loose): number {
+/** Clients expected to arrive over the run, and the path of the largest share of them. */
+function expectedClients(e: Loose): { total: number; path: (string | number)[] } {
   const durationMs = num(e.durationMs) ?? 0;
   const arrivals = map(map(e.clients)?.arrivals);
-  let total = num(map(arrivals?.ramp)?.clients) ?? 0;
+  const parts: { n: number; path: (string | number)[] }[] = [{ n: num(map(arrivals?.ramp)?.clients) ?? 0, path: ['clients', 'arrivals'] }];
   const poisson = map(arrivals?.poisson);
   const rate = num(poisson?.ratePerSec);
   if (rate !== undefined) {
     const startMs = num(poisson?.startMs) ?? 0;
     const stopMs = Math.min(num(poisson?.stopMs) ?? durationMs, durationMs);
-    total += (rate * Math.max(0, stopMs - startMs)) / 1000;
+    parts.push({ n: (rate * Math.max(0, stopMs - startMs)) / 1000, path: ['clients', 'arrivals'] });
   }
-  for (const f of Array.isArray(e.faults) ? (e.faults as unknown[]) : []) total += num(map(map(f)?.['flash-crowd'])?.clients) ?? 0;
-  return total;
+  (Array.isArray(e.faults) ? (e.faults as unknown[]) : []).forEach((f, k) => {
+    parts.push({ n: num(map(map(f)?.['flash-crowd'])?.clients) ?? 0, path: ['faults', k, 'flash-crowd', 'clients'] });
+  });
+  const largest = parts.reduce((a, b) => (b.n > a.n ? b : a));
+  return { total: parts.reduce((n, p) => n + p.n, 0), path: largest.path };
 }
 
 /** Processes and cores of the fleet at its largest. */
@@ -62,11 +65,11 @@ function fleetSize(e: Loose): { processes: number; cores: number } {
 
 /** Adds an issue for each size beyond what one run can hold. */
 export function checkBounds(e: Loose, ctx: Ctx): void {
-  const clients = expectedClients(e);
+  const { total: clients, path } = expectedClients(e);
   if (clients > BOUNDS.clients) {
     ctx.addIssue({
       code: 'custom',
-      path: ['clients', 'arrivals'],
+      path,
       message: `expected at most ${fmt(BOUNDS.clients)} clients arriving in one run (ramp, flash crowds and Poisson arrivals together; the simulator numbers clients in 24 bits), got ${fmt(clients)}`,
     });
   }
