@@ -6,6 +6,7 @@ import { listProfiles, loadProfile, packageRoot, PROFILE_KINDS } from '../experi
 import { admissions, backoffs, backpressures, balancers, heartbeats, resumes, shedders, type StrategyEntry } from '../strategies/index.js';
 import { charts } from '../report/fleet-charts.js';
 import { chartKindDocs } from '../report/chart-requests.js';
+import { displayPath } from '../report/folder.js';
 import { InputError } from './errors.js';
 import { textTable } from './table.js';
 
@@ -20,9 +21,18 @@ function experimentRows(): Row[] {
     .filter((f) => f.endsWith('.yaml'))
     .sort()
     .map((f) => {
-      const doc = parse(readFileSync(join(dir, f), 'utf8')) as { question?: string };
-      return { kind: 'experiment', name: join('experiments', f), doc: (doc.question ?? '').split('\n')[0] ?? '' };
+      return { kind: 'experiment', name: displayPath(join(dir, f)), doc: firstQuestionLine(join(dir, f)) };
     });
+}
+
+/** The first line of an experiment's question; a file that does not parse gets an empty line. */
+function firstQuestionLine(file: string): string {
+  try {
+    const doc = parse(readFileSync(file, 'utf8'), { maxAliasCount: 100 }) as { question?: unknown } | null;
+    return typeof doc?.question === 'string' ? (doc.question.split('\n')[0] ?? '') : '';
+  } catch {
+    return '';
+  }
 }
 
 function profileRows(): Row[] {

@@ -62,15 +62,16 @@ Examples:
   wsfleet schema --out schema/experiment.schema.json
 --json on run, merge, report, list, explain and new prints machine-readable output.
 Colour (the progress bar only) follows NO_COLOR.
-Exit codes: 0 done, 2 invalid input or over --max-memory (nothing written), 1 internal error,
-124 stopped by --max-wall, 130 interrupted (a sweep's finished runs are kept in both).`,
+Exit codes: 0 done, 2 invalid input, over --max-memory, or a folder wsfleet will not replace (nothing
+written), 1 internal error, 124 stopped by --max-wall, 130 interrupted (a sweep's finished runs are kept in both).`,
   );
 
 program
   .command('run')
   .description('run an experiment file and write its result folder')
   .argument('<file>', 'experiment YAML file')
-  .option('--out <dir>', 'result folder (default: results/<name>-<seed>)')
+  .option('--out <dir>', 'result folder (default: results/<name>-<seed>, plus a hash of the experiment when --set or --scale change it)')
+  .option('--force', 'replace the result folder even when it holds files wsfleet did not write')
   .option('--seed <n>', 'override the experiment seed', seedArg)
   .option('--set <path=value>', 'override a value inside the experiment, e.g. fleet.servers=20 (repeatable)', collect, [])
   .option('--scale <f>', 'multiply client counts and arrival rates by F (capacities and times stay): for smoke tests', scaleArg)
@@ -120,6 +121,7 @@ program
   .description("join a sweep's shard folders into the folder an unsharded run writes, byte for byte")
   .argument('<dirs...>', 'shard folders written by `wsfleet run --shard K/N`')
   .requiredOption('--out <dir>', 'result folder to write')
+  .option('--force', 'replace the result folder even when it holds files wsfleet did not write')
   .option('--json', 'print {dir, runs, summary} as JSON')
   .option('--quiet', 'print nothing on success')
   .addHelpText(
@@ -157,7 +159,7 @@ program
 function isUserFault(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   // A zero-delay loop comes from the experiment's numbers (zero latency, instant retries).
-  return code === 'SIM_ERR_ZENO' || (typeof code === 'string' && ['ENOENT', 'ENOTDIR', 'EACCES', 'EISDIR', 'EROFS', 'ENOSPC'].includes(code));
+  return code === 'SIM_ERR_ZENO' || code === 'WSFLEET_ERR_FOLDER' || (typeof code === 'string' && ['ENOENT', 'ENOTDIR', 'EACCES', 'EISDIR', 'EROFS', 'ENOSPC'].includes(code));
 }
 
 program

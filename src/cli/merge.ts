@@ -5,6 +5,7 @@ import { runRecordName, type RunRecord } from '../metrics/index.js';
 import { chartNames } from '../report/fleet-charts.js';
 import { InputError } from './errors.js';
 import { checkOutDir } from './out-dir.js';
+import { normaliseDir } from '../report/folder.js';
 import { assembleSweep, flatSummary, readRunRecords, variantStats } from './sweep-folder.js';
 
 /** Loads a result folder's resolved experiment; a folder that has none is a user mistake. */
@@ -17,7 +18,9 @@ export function loadResolved(dir: string): { experiment: Experiment; yaml: strin
 }
 
 /** Joins shard folders of one sweep into the folder an unsharded run writes, byte for byte. */
-export async function mergeCommand(dirs: string[], options: { out: string; json?: boolean; quiet?: boolean }): Promise<void> {
+export async function mergeCommand(dirs: string[], options: { out: string; json?: boolean; quiet?: boolean; force?: boolean }): Promise<void> {
+  checkOutDir(options.out, options.force === true);
+  const out = normaliseDir(options.out);
   const first = loadResolved(dirs[0] as string);
   const sweep = first.experiment.sweep;
   if (sweep === undefined) throw new InputError(`✖ ${dirs[0] ?? ''}: expected a sweep's shard folders; this experiment has no sweep block\nNothing was written.`);
@@ -42,13 +45,12 @@ export async function mergeCommand(dirs: string[], options: { out: string; json?
     ];
     throw new InputError(`${lines.join('\n')}\nNothing was written.`);
   }
-  checkOutDir(options.out);
   const { commitFolder } = await import('../report/index.js');
-  commitFolder(options.out, await assembleSweep(first.experiment, first.yaml, runs));
+  commitFolder(out, await assembleSweep(first.experiment, first.yaml, runs), { force: options.force === true });
   if (options.json) {
     const stats = variantStats([...runs.values()].map((r) => r.record));
-    process.stdout.write(JSON.stringify({ dir: options.out, runs: runs.size, summary: flatSummary(stats) }) + '\n');
+    process.stdout.write(JSON.stringify({ dir: out, runs: runs.size, summary: flatSummary(stats) }) + '\n');
   } else if (!options.quiet) {
-    process.stdout.write(`Merged ${String(runs.size)} runs from ${String(dirs.length)} folders into ${options.out}/\n`);
+    process.stdout.write(`Merged ${String(runs.size)} runs from ${String(dirs.length)} folders into ${out}/\n`);
   }
 }

@@ -1,10 +1,10 @@
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { formatIssues, loadExperiment, RedisBroker, resolvedExperimentYaml, runRealExperiment, toRealConfig, type Experiment } from '../experiment/index.js';
-import { isLoopback, type RealConfig } from '../experiment/index.js';
+import { isLoopback, type InputIssue, type RealConfig } from '../experiment/index.js';
 import { chartNames } from '../report/fleet-charts.js';
 import { InputError } from './errors.js';
-import { checkOutDir } from './out-dir.js';
+import { checkOutDir, defaultOutDir } from './out-dir.js';
+import { normaliseDir } from '../report/folder.js';
 import { human, textTable } from './table.js';
 import type { SummaryKey } from '../metrics/index.js';
 
@@ -16,6 +16,8 @@ export interface RealCommandOptions {
   swarms?: number;
   json?: boolean;
   quiet?: boolean;
+  /** Replace the out folder even when it holds files wsfleet did not write. */
+  force?: boolean;
 }
 
 const HEADLINE: [SummaryKey, string][] = [
@@ -51,9 +53,22 @@ export function loadRealExperiment(file: string, options: RealCommandOptions): {
   if (!loaded.ok) throw new InputError(`${formatIssues(loaded.issues)}\nNothing was run or written.`);
   const { experiment } = loaded;
   if (experiment.sweep !== undefined) throw new InputError(`✖ ${file} sweep: expected no sweep in real mode (one run at a time)\nNothing was run or written.`);
+  if (redisUrl !== null && experiment.messages === null) {
+    throw new InputError(`✖ --redis ${redisUrl}: ${file} has no messages: section, so there is nothing for Redis to carry; expected an experiment with messages, or no --redis\nNothing was run or written.`);
+  }
   const mapped = toRealConfig(experiment, file, { redisUrl, ...(options.swarms === undefined ? {} : { swarms: options.swarms }) });
-  if (!mapped.ok) throw new InputError(`${formatIssues(mapped.issues)}\nNothing was run or written.`);
+  if (!mapped.ok) throw new InputError(`${formatIssues(mapped.issues.map((i) => blameSet(i, options.set)))}\nNothing was run or written.`);
   return { experiment, config: mapped.config };
+}
+
+/** A real-mode refusal of a value that a `--set` flag wrote (at the path or inside it) names that flag. */
+function blameSet(issue: InputIssue, sets: readonly string[]): InputIssue {
+  const path = issue.path.join('.');
+  const flag = [...sets].reverse().find((s) => {
+    const at = s.slice(0, Math.max(0, s.indexOf('=')));
+    return at === path || at.startsWith(`${path}.`) || path.startsWith(`${at}.`);
+  });
+  return flag === undefined ? issue : { source: `--set ${flag}`, path: issue.path, message: issue.message };
 }
 
 /** A Redis that does not answer is a mistake in the command line: exit 2 before anything starts. */
@@ -67,13 +82,13 @@ export async function checkRedisReachable(config: RealConfig): Promise<void> {
 export async function realCommand(file: string, options: RealCommandOptions): Promise<void> {
   const { experiment, config } = loadRealExperiment(file, options);
   await checkRedisReachable(config);
-  const dir = options.out ?? join('results', `${experiment.name}-${String(experiment.seed)}-real`);
-  checkOutDir(dir);
+  const dir = options.out === undefined ? defaultOutDir(experiment, options, '-real') : normaliseDir(options.out);
+  checkOutDir(dir, options.force === true);
   const started = performance.now();
   const result = await runRealExperiment(config, options.quiet || options.json ? undefined : (line) => process.stderr.write(line + '\n'));
   const wallMs = performance.now() - started;
   const { writeResultFolder } = await import('../report/write.js');
-  const written = await writeResultFolder(dir, resolvedExperimentYaml(experiment), result, experiment.charts);
+  const written = await writeResultFolder(dir, resolvedExperimentYaml(experiment), result, experiment.charts, { force: options.force === true });
   if (options.json) {
     process.stdout.write(JSON.stringify({ dir: written.dir, summary: result.summary }) + '\n');
     return;

@@ -1,43 +1,35 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { parseRunEvent, type CdfPoint, type RunResult, type Summary, type Table, type TypedRunEvent } from '../metrics/index.js';
+import type { RunResult } from '../metrics/index.js';
+import { normaliseDir } from '../report/folder.js';
 import { InputError } from './errors.js';
 import { loadResolved } from './merge.js';
+import { parseDistributions, parseEvents, parseSummary, parseTimeseries, readResultFile } from './result-files.js';
 import { assembleSweep, readRunRecords } from './sweep-folder.js';
 
-function readFile(dir: string, name: string): string {
-  const file = join(dir, name);
-  if (!existsSync(file)) throw new InputError(`✖ ${file}: missing; expected a complete wsfleet result folder\nNothing was written.`);
-  return readFileSync(file, 'utf8');
+/** The files `wsfleet report` draws: charts and pages, at the top or in a variant's folder. */
+const REPORT_FILE = /^(?:variants\/[^/]+\/)?(?:charts\/[^/]+|report\.html)$/;
+
+/** A single run's result, read back from its files. */
+function readRun(dir: string): RunResult {
+  const read = (name: string): string => readResultFile(dir, name);
+  const result: RunResult = {
+    summary: parseSummary(join(dir, 'summary.json'), read('summary.json')),
+    timeseries: parseTimeseries(join(dir, 'timeseries.csv'), read('timeseries.csv')),
+    events: parseEvents(join(dir, 'events.csv'), read('events.csv')),
+  };
+  if (existsSync(join(dir, 'distributions.csv'))) result.distributions = parseDistributions(join(dir, 'distributions.csv'), read('distributions.csv'));
+  return result;
 }
 
-/** timeseries.csv back into a table: every cell is a number. */
-export function parseTimeseries(text: string): Table {
-  const [columns = [], ...rows] = parse(text) as string[][];
-  return { columns, rows: rows.map((r) => r.map(Number)) };
-}
-
-function parseDistributions(text: string): Record<string, CdfPoint[]> {
-  const out: Record<string, CdfPoint[]> = {};
-  for (const row of parse(text, { columns: true }) as { metric: string; percentile: string; valueMs: string }[]) {
-    (out[row.metric] ??= []).push({ percentile: Number(row.percentile), valueMs: Number(row.valueMs) });
-  }
-  return out;
-}
-
-function parseEvents(file: string, text: string): TypedRunEvent[] {
-  return (parse(text, { columns: true }) as { atMs: string; kind: string; detail: string }[]).map((e, k) => {
-    const event = parseRunEvent(Number(e.atMs), e.kind, e.detail);
-    if (event === undefined) throw new InputError(`✖ ${file} row ${String(k + 2)}: expected a known event kind with its detail, got '${e.kind}' '${e.detail}'\nNothing was written.`);
-    return event;
-  });
-}
-
-/** Redraws charts and report.html of a result folder from its files; nothing is run again. */
-export async function reportCommand(dir: string, options: { json?: boolean; quiet?: boolean }): Promise<void> {
+/**
+ * Redraws charts and report.html of a result folder from its files; nothing is run again, and
+ * only those files are written: data files and anything else in the folder stay as they are.
+ */
+export async function reportCommand(dirArg: string, options: { json?: boolean; quiet?: boolean }): Promise<void> {
+  const dir = normaliseDir(dirArg);
   const { experiment, yaml } = loadResolved(dir);
-  const { commitFolder, singleRunFiles } = await import('../report/index.js');
+  const { updateFolder, singleRunFiles } = await import('../report/index.js');
   let files;
   if (experiment.sweep !== undefined) {
     if (existsSync(join(dir, 'shard.json'))) {
@@ -45,15 +37,9 @@ export async function reportCommand(dir: string, options: { json?: boolean; quie
     }
     files = await assembleSweep(experiment, yaml, readRunRecords(dir));
   } else {
-    const result: RunResult = {
-      summary: JSON.parse(readFile(dir, 'summary.json'), (_k, v: unknown) => (v === null ? Number.NaN : v)) as Summary,
-      timeseries: parseTimeseries(readFile(dir, 'timeseries.csv')),
-      events: parseEvents(join(dir, 'events.csv'), readFile(dir, 'events.csv')),
-    };
-    if (existsSync(join(dir, 'distributions.csv'))) result.distributions = parseDistributions(readFile(dir, 'distributions.csv'));
-    files = await singleRunFiles(yaml, result, experiment.charts);
+    files = await singleRunFiles(yaml, readRun(dir), experiment.charts);
   }
-  const written = commitFolder(dir, files);
+  const written = updateFolder(dir, files, (path) => REPORT_FILE.test(path));
   const charts = written.filter((f) => /^charts\/.+\.png$/.test(f));
   if (options.json) process.stdout.write(JSON.stringify({ dir, report: join(dir, 'report.html'), charts: charts.map((c) => join(dir, c)) }) + '\n');
   else if (!options.quiet) process.stdout.write(`Redrew ${String(charts.length)} charts and report.html in ${dir}/\n`);

@@ -1,4 +1,4 @@
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { estimateRun, formatIssues, loadExperiment, resolvedExperimentYaml, runExperiment } from '../experiment/index.js';
 import { chartNames } from '../report/fleet-charts.js';
@@ -28,6 +28,8 @@ export interface RunCommandOptions {
   maxMemory?: number;
   /** Stop the run after this much wall time, in ms, with exit code 124. @default no limit */
   maxWall?: number;
+  /** Replace the out folder even when it holds files wsfleet did not write. */
+  force?: boolean;
 }
 
 /** The metrics printed after a run, with their labels; keys are checked against the metric catalogue. */
@@ -58,7 +60,8 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   });
   if (!loaded.ok) throw new InputError(`${formatIssues(loaded.issues)}\nNothing was run or written.`);
   const { experiment } = loaded;
-  checkOutDir(sweepDir(experiment, options.out, options.shard));
+  const dir = sweepDir(experiment, options);
+  checkOutDir(dir, options.force === true);
   if (options.shard !== undefined && experiment.sweep === undefined) {
     throw new InputError(`✖ --shard ${String(options.shard.index)}/${String(options.shard.count)}: ${file} has no sweep block; expected a sweep to split\nNothing was run or written.`);
   }
@@ -89,10 +92,9 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   progress.finish();
   checkNamesAgainstResult(file, experiment, result);
   const wallMs = performance.now() - started;
-  const dir = options.out ?? join('results', `${experiment.name}-${String(experiment.seed)}`);
   // The renderer (vega, resvg) loads only when there is something to draw.
   const { writeResultFolder } = await import('../report/write.js');
-  const written = await writeResultFolder(dir, resolvedExperimentYaml(experiment), result, experiment.charts);
+  const written = await writeResultFolder(dir, resolvedExperimentYaml(experiment), result, experiment.charts, { force: options.force === true });
   if (options.json) {
     process.stdout.write(JSON.stringify({ dir: written.dir, summary: result.summary }) + '\n');
     return;

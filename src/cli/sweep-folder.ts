@@ -6,14 +6,15 @@
  * `wsfleet run`, `wsfleet merge` and `wsfleet report` all go through here, so an unsharded sweep,
  * merged shards and a re-rendered folder are the same bytes.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { expandGrid, variantFolder, type Experiment } from '../experiment/index.js';
-import { decodeRunRecord, meanCi, type MeanCi, type RunRecord, type RunResult, type Summary } from '../metrics/index.js';
+import { meanCi, type MeanCi, type RunRecord, type RunResult, type Summary } from '../metrics/index.js';
 import type { FolderFiles, HtmlTable } from '../report/index.js';
 import { humanCi } from '../report/format.js';
 import { InputError } from './errors.js';
+import { parseRunRecord } from './result-files.js';
 
 /** A variant's label and its metrics over replications. */
 export interface VariantStats {
@@ -27,13 +28,12 @@ export function readRunRecords(dir: string): Map<string, { text: string; record:
   const runs = join(dir, 'runs');
   const out = new Map<string, { text: string; record: RunRecord }>();
   if (!existsSync(runs)) return out;
+  if (!lstatSync(runs).isDirectory()) throw new InputError(`✖ ${runs}: expected a folder of run records\nNothing was written.`);
   for (const name of readdirSync(runs).filter((f) => f.endsWith('.json')).sort()) {
-    const text = readFileSync(join(runs, name), 'utf8');
-    try {
-      out.set(name, { text, record: decodeRunRecord(text) });
-    } catch (error) {
-      throw new InputError(`✖ ${join(runs, name)}: ${(error as Error).message}\nNothing was written.`);
-    }
+    const file = join(runs, name);
+    if (!lstatSync(file).isFile()) throw new InputError(`✖ ${file}: expected a run record file\nNothing was written.`);
+    const text = readFileSync(file, 'utf8');
+    out.set(name, { text, record: parseRunRecord(file, name, text) });
   }
   return out;
 }

@@ -1,4 +1,6 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { commitFolder, normaliseDir, type FolderFiles } from '../report/folder.js';
+import { defaultOutDir } from './out-dir.js';
 import { join } from 'node:path';
 import {
   defaultJobs,
@@ -78,10 +80,10 @@ function toRecord(task: SweepTask, raw: RunResult): RunRecord {
 }
 
 /** The default folder of a sweep, or of one shard of it. */
-export function sweepDir(base: Experiment, out: string | undefined, shard: Shard | undefined): string {
-  if (out !== undefined) return out;
-  const name = `${base.name}-${String(base.seed)}`;
-  return join('results', shard === undefined ? name : `${name}-shard-${String(shard.index)}-of-${String(shard.count)}`);
+export function sweepDir(base: Experiment, options: Pick<RunCommandOptions, 'out' | 'shard' | 'set' | 'scale'>): string {
+  if (options.out !== undefined) return normaliseDir(options.out);
+  const { shard } = options;
+  return defaultOutDir(base, options, shard === undefined ? '' : `-shard-${String(shard.index)}-of-${String(shard.count)}`);
 }
 
 /**
@@ -94,7 +96,7 @@ export async function runSweep(file: string, base: Experiment, options: RunComma
   const all = planSweep(file, base, options.set, options.scale);
   const tasks = all.filter((_, k) => inShard(k, options.shard));
   checkBudget(estimateBatch(tasks.map((t) => t.experiment), options.jobs ?? defaultJobs()), options.maxMemory, file);
-  const dir = sweepDir(base, options.out, options.shard);
+  const dir = sweepDir(base, options);
   const work = `${dir}.runs-${String(process.pid)}`;
   const baseYaml = resolvedExperimentYaml(base);
   rmSync(work, { recursive: true, force: true });
@@ -136,7 +138,7 @@ export async function runSweep(file: string, base: Experiment, options: RunComma
     );
     progress.finish();
     if (outcome === 'aborted' || options.shard !== undefined) {
-      keepShard(work, dir, base, options.shard, tasks.length, finished, outcome === 'aborted');
+      keepShard(work, dir, base, options, tasks.length, finished, outcome === 'aborted');
       if (outcome === 'aborted') {
         const why = wall.limited ? `Stopped after --max-wall ${String((options.maxWall ?? 0) / 1000)} s of wall time` : 'Interrupted';
         process.stderr.write(`${why}: kept ${String(finished)} of ${String(tasks.length)} finished runs in ${join(dir, 'runs')}/; nothing else was written. Join them with other runs by wsfleet merge.\n`);
@@ -146,9 +148,8 @@ export async function runSweep(file: string, base: Experiment, options: RunComma
       }
       return;
     }
-    const { commitFolder } = await import('../report/index.js');
     const runs = readRunRecords(work);
-    commitFolder(dir, await assembleSweep(base, baseYaml, runs));
+    commitFolder(dir, await assembleSweep(base, baseYaml, runs), { force: options.force === true });
     rmSync(work, { recursive: true, force: true });
     const stats = variantStats([...runs.values()].map((r) => r.record));
     if (options.json) process.stdout.write(JSON.stringify({ dir, summary: flatSummary(stats) }) + '\n');
@@ -172,7 +173,8 @@ export interface ShardManifest {
   interrupted: boolean;
 }
 
-function keepShard(work: string, dir: string, base: Experiment, shard: Shard | undefined, runs: number, finished: number, interrupted: boolean): void {
+function keepShard(work: string, dir: string, base: Experiment, options: RunCommandOptions, runs: number, finished: number, interrupted: boolean): void {
+  const { shard } = options;
   const manifest: ShardManifest = {
     experiment: base.name,
     shard: shard === undefined ? '1/1' : `${String(shard.index)}/${String(shard.count)}`,
@@ -181,8 +183,11 @@ function keepShard(work: string, dir: string, base: Experiment, shard: Shard | u
     interrupted,
   };
   writeFileSync(join(work, 'shard.json'), JSON.stringify(manifest, null, 2) + '\n');
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(work, dir);
+  const files: FolderFiles = {};
+  for (const name of ['experiment.resolved.yaml', 'shard.json']) files[name] = readFileSync(join(work, name));
+  for (const name of readdirSync(join(work, 'runs'))) files[`runs/${name}`] = readFileSync(join(work, 'runs', name));
+  commitFolder(dir, files, { force: options.force === true });
+  rmSync(work, { recursive: true, force: true });
 }
 
 function reportShard(dir: string, options: RunCommandOptions, finished: number): void {

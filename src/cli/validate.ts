@@ -1,9 +1,9 @@
-import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { compareSummaries, DEFAULT_VALIDATION_METRICS, resolvedExperimentYaml, runRealExperiment, toSimConfig } from '../experiment/index.js';
 import { runSimulation } from '../sim/index.js';
 import { InputError } from './errors.js';
-import { checkOutDir } from './out-dir.js';
+import { checkOutDir, defaultOutDir } from './out-dir.js';
+import { normaliseDir } from '../report/folder.js';
 import { checkRedisReachable, loadRealExperiment, type RealCommandOptions } from './real.js';
 import { human, textTable } from './table.js';
 
@@ -19,8 +19,8 @@ export async function validateCommand(file: string, options: ValidateCommandOpti
   const { experiment, config } = loadRealExperiment(file, options);
   await checkRedisReachable(config);
   const metrics = options.metric.length > 0 ? options.metric : [...DEFAULT_VALIDATION_METRICS];
-  const dir = options.out ?? join('results', `${experiment.name}-${String(experiment.seed)}-validation`);
-  checkOutDir(dir);
+  const dir = options.out === undefined ? defaultOutDir(experiment, options, '-validation') : normaliseDir(options.out);
+  checkOutDir(dir, options.force === true);
   const sim = runSimulation(toSimConfig(experiment));
   const unknown = metrics.filter((m) => !(m in sim.summary));
   if (unknown.length > 0) throw new InputError(`✖ --metric ${unknown.join(', ')}: expected summary metrics of a run, such as ${DEFAULT_VALIDATION_METRICS.join(', ')}\nNothing was run or written.`);
@@ -37,7 +37,7 @@ export async function validateCommand(file: string, options: ValidateCommandOpti
     ...(await report.chartFiles('validation', report.validationChart(`${experiment.name}: sim vs real`, rows))),
     ...(await report.chartFiles('validation-connected', report.seriesByVariantChart('clients.connected', [{ variant: 'sim', table: sim.timeseries }, { variant: 'real', table: real.timeseries }]))),
   };
-  report.commitFolder(dir, files);
+  report.commitFolder(dir, files, { force: options.force === true });
   if (options.json) {
     process.stdout.write(JSON.stringify({ dir, rows, missing }) + '\n');
     return;

@@ -12,14 +12,20 @@ export interface InputIssue {
   message: string;
 }
 
-/** `✖ file:line:col path: message`, one line per problem. */
-export function formatIssues(issues: readonly InputIssue[]): string {
+/** Problems printed before the rest are counted: a file with thousands of unknown keys stays readable. */
+export const MAX_PRINTED_ISSUES = 20;
+
+/** `✖ file:line:col path: message`, one line per problem, the first {@link MAX_PRINTED_ISSUES} of them. */
+export function formatIssues(issues: readonly InputIssue[], limit = MAX_PRINTED_ISSUES): string {
+  const more = issues.length > limit ? [`… and ${String(issues.length - limit)} more`] : [];
   return issues
+    .slice(0, limit)
     .map((i) => {
       const at = i.line === undefined ? i.source : `${i.source}:${String(i.line)}:${String(i.column ?? 1)}`;
       const path = i.path.length > 0 ? ` ${formatPath(i.path)}:` : '';
       return `✖ ${at}${path} ${i.message}`;
     })
+    .concat(more)
     .join('\n');
 }
 
@@ -70,11 +76,10 @@ function explainOne(issue: ZodIssue, keysAt: (path: IssuePath) => string[]): { p
       return [{ path, message: `${bound(issue)}, ${got}` }];
     case 'invalid_value':
       return [{ path, message: `expected one of ${issue.values.map((v) => String(v)).join(', ')}; ${got}` }];
-    case 'unrecognized_keys':
-      return issue.keys.map((key) => ({
-        path: [...path, key],
-        message: `unknown key '${key}'; expected one of: ${keysAt(path).join(', ')}`,
-      }));
+    case 'unrecognized_keys': {
+      const known = keysAt(path).join(', ');
+      return issue.keys.map((key) => ({ path: [...path, key], message: `unknown key '${key}'; expected one of: ${known}` }));
+    }
     case 'invalid_union':
       return explainUnion(issue, keysAt);
     default:

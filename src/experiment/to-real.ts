@@ -54,10 +54,13 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
   if (b.count > REAL_LIMITS.maxProxies) issue(['balancer', 'count'], `expected at most ${String(REAL_LIMITS.maxProxies)} proxies in real mode, got ${String(b.count)}`);
   if (servers.length > REAL_LIMITS.maxServers) issue(['fleet', 'servers'], `expected at most ${String(REAL_LIMITS.maxServers)} servers in real mode, got ${String(servers.length)}`);
   if (groups.some((g) => g.server.processes !== 1)) issue(['fleet', 'server', 'processes'], 'expected 1 in real mode (one Node process per server)');
-  // The sim's arrivals, draw for draw: client k of both worlds arrives at the same time.
-  const arrivalsMs = arrivalTimesMs(toArrivals(e.clients.arrivals), seededStream(streamKey(e.seed, 'arrivals')), e.durationMs, REAL_LIMITS.maxClients);
+  // The sim's arrivals, draw for draw: client k of both worlds arrives at the same time. Counted on past
+  // the limit (up to 100 times it) so a refusal can say how many.
+  const countCap = REAL_LIMITS.maxClients * 100;
+  const arrivalsMs = arrivalTimesMs(toArrivals(e.clients.arrivals), seededStream(streamKey(e.seed, 'arrivals')), e.durationMs, countCap);
   if (arrivalsMs.length > REAL_LIMITS.maxClients) {
-    issue(['clients', 'arrivals'], `expected at most ${String(REAL_LIMITS.maxClients)} clients in real mode (each holds descriptors and ports on this machine), got more`);
+    const got = arrivalsMs.length > countCap ? `more than ${String(countCap)}` : String(arrivalsMs.length);
+    issue(['clients', 'arrivals'], `expected at most ${String(REAL_LIMITS.maxClients)} clients in real mode (each holds descriptors and ports on this machine), got ${got}`);
   }
   const faults = toRealFaults(e, servers.length, issue);
   const messages = toRealMessages(e, arrivalsMs.length, issue);

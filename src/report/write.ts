@@ -1,5 +1,4 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { roundResult, type CdfPoint, type RunResult, type Summary, type Table } from '../metrics/index.js';
 import { parse } from 'yaml';
@@ -9,9 +8,9 @@ import { summaryTables } from './summary-tables.js';
 import { runCharts, type ChartRequest } from './chart-requests.js';
 import { renderPng, renderSvg } from './render.js';
 import type { VlSpec } from './types.js';
+import { commitFolder, type FolderFiles } from './folder.js';
 
-/** Files of a result folder by relative path, built in memory and written at once. */
-export type FolderFiles = Record<string, string | Uint8Array>;
+export type { FolderFiles };
 
 /** Numbers as CSV cells: rounded like the summary, so files stay short and stable. */
 export function cell(v: number): string {
@@ -58,28 +57,6 @@ export async function runFiles(resolvedYaml: string, raw: RunResult, chartList: 
 /** distributions.csv: one row per metric and percentile. */
 export function distributionsCsv(distributions: Record<string, CdfPoint[]>): string {
   return stringify([['metric', 'percentile', 'valueMs'], ...Object.entries(distributions).flatMap(([m, points]) => points.map((p) => [m, cell(p.percentile), cell(p.valueMs)]))]);
-}
-
-/**
- * Writes a result folder. Everything goes to a sibling temp folder first and is renamed into
- * place, so a failed run leaves no partial output.
- */
-export function commitFolder(dir: string, files: FolderFiles): string[] {
-  const tmp = `${dir}.partial-${String(process.pid)}`;
-  rmSync(tmp, { recursive: true, force: true });
-  try {
-    for (const [name, content] of Object.entries(files)) {
-      mkdirSync(dirname(join(tmp, name)), { recursive: true });
-      writeFileSync(join(tmp, name), content);
-    }
-    mkdirSync(dirname(dir), { recursive: true });
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(tmp, dir);
-  } catch (error) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw error;
-  }
-  return Object.keys(files).sort();
 }
 
 export interface ResultFolder {
@@ -129,7 +106,7 @@ export async function singleRunFiles(resolvedYaml: string, result: RunResult, ch
 }
 
 /** Writes a single run's folder. */
-export async function writeResultFolder(dir: string, resolvedYaml: string, result: RunResult, chartList: readonly ChartRequest[]): Promise<ResultFolder> {
-  const files = commitFolder(dir, await singleRunFiles(resolvedYaml, result, chartList));
+export async function writeResultFolder(dir: string, resolvedYaml: string, result: RunResult, chartList: readonly ChartRequest[], options: { force?: boolean } = {}): Promise<ResultFolder> {
+  const files = commitFolder(dir, await singleRunFiles(resolvedYaml, result, chartList), options);
   return { dir, files, charts: files.filter((f) => /^charts\/[^/]+\.png$/.test(f)).map((f) => join(dir, f)) };
 }

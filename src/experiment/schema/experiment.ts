@@ -5,6 +5,7 @@ import { oneOf } from './one-of.js';
 import { strategyChoice } from './strategy.js';
 import { chartEntry } from './charts.js';
 import { alertRules } from './alerts.js';
+import { checkBounds } from './bounds.js';
 
 /** Names of the profiles in models/, by kind; they become enums in the JSON Schema. */
 export interface ProfileNames {
@@ -28,6 +29,9 @@ export const PROFILE_SLOTS: readonly { kind: ProfileKind; path: readonly string[
   { kind: 'clients', path: ['clients'], fallback: 'browser' },
   { kind: 'balancers', path: ['balancer'], fallback: 'haproxy' },
 ];
+
+/** A week of virtual time: longer runs are beyond any question the model answers. */
+const MAX_DURATION_MS = 7 * 24 * 3600 * 1000;
 
 const nonNegativeMs = z.number().min(0);
 const positiveMs = z.number().positive();
@@ -256,7 +260,7 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
       question: z.string().min(1).describe('the one question this experiment answers'),
       lookAt: z.string().optional().describe('what to look at in the results'),
       seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
-      durationMs: positiveMs,
+      durationMs: positiveMs.max(MAX_DURATION_MS).describe('virtual time simulated, at most 7 days'),
       sampleIntervalMs: positiveMs.default(1000),
       fleet: z
         .object({
@@ -326,6 +330,7 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
         if (Number.isFinite(rows) && rows > 1_000_000) {
           ctx.addIssue({ code: 'custom', path: ['sampleIntervalMs'], message: `expected at most 1,000,000 samples (durationMs / sampleIntervalMs), got ${String(Math.round(rows))}` });
         }
+        checkBounds(e as Record<string, unknown>, ctx);
         const fleet = (e as { fleet?: { servers?: unknown; groups?: unknown } }).fleet;
         const groups = Array.isArray(fleet?.groups) ? (fleet.groups as { servers?: unknown; name?: unknown }[]) : [];
         const messages = (e as { messages?: { channels?: unknown; subscriptionsPerClient?: unknown } | null }).messages;
