@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { formatIssues, loadExperiment, packageRoot, resolvedExperimentYaml } from '../experiment/index.js';
-import { chartNames } from '../report/fleet-charts.js';
+import { chartNames } from '../report/index.js';
 import { InputError } from './errors.js';
 
 /** Prints the experiment as it would run: every profile value and default filled in. */

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { formatIssues, loadExperiment, RedisBroker, resolvedExperimentYaml, runRealExperiment, toRealConfig, type Experiment } from '../experiment/index.js';
-import { isLoopback, type RealConfig } from '../experiment/index.js';
-import { chartNames } from '../report/fleet-charts.js';
+import { formatIssues, isLoopback, loadExperiment, RedisBroker, resolvedExperimentYaml, runRealExperiment, toRealConfig, type Experiment, type RealConfig } from '../experiment/index.js';
+import { chartNames, human, writeResultFolder } from '../report/index.js';
 import { InputError } from './errors.js';
 import { checkOutDir } from './out-dir.js';
-import { human, textTable } from './table.js';
+import { textTable } from './table.js';
 
 export interface RealCommandOptions {
   out?: string;
@@ -71,7 +70,6 @@ export async function realCommand(file: string, options: RealCommandOptions): Pr
   const started = performance.now();
   const result = await runRealExperiment(config, options.quiet || options.json ? undefined : (line) => process.stderr.write(line + '\n'));
   const wallMs = performance.now() - started;
-  const { writeResultFolder } = await import('../report/write.js');
   const written = await writeResultFolder(dir, resolvedExperimentYaml(experiment), result, experiment.charts);
   if (options.json) {
     process.stdout.write(JSON.stringify({ dir: written.dir, summary: result.summary }) + '\n');

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { CdfPoint, RunEvent, RunResult, Summary, Table } from '../metrics/index.js';
+import { commitFolder, singleRunFiles } from '../report/index.js';
 import { InputError } from './errors.js';
 import { loadResolved } from './merge.js';
 import { assembleSweep, readRunRecords } from './sweep-folder.js';
@@ -33,7 +34,6 @@ function parseEvents(text: string): RunEvent[] {
 /** Redraws charts and report.html of a result folder from its files; nothing is run again. */
 export async function reportCommand(dir: string, options: { json?: boolean; quiet?: boolean }): Promise<void> {
   const { experiment, yaml } = loadResolved(dir);
-  const { commitFolder, singleRunFiles } = await import('../report/index.js');
   let files;
   if (experiment.sweep !== undefined) {
     if (existsSync(join(dir, 'shard.json'))) {

@@ -1,28 +1,17 @@
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { formatIssues, loadExperiment, resolvedExperimentYaml, runExperiment } from '../experiment/index.js';
-import { chartNames } from '../report/fleet-charts.js';
+import { chartNames, human, writeResultFolder } from '../report/index.js';
 import type { Summary } from '../metrics/index.js';
 import { InputError } from './errors.js';
 import { checkChartsBeforeRun, checkNamesAgainstResult } from './chart-checks.js';
-import { runSweep, sweepDir, type Shard } from './sweep.js';
+import { runSweepCommand, sweepDir } from './sweep.js';
+import type { RunCommandOptions } from './run-options.js';
 import { Progress } from './progress.js';
 import { checkOutDir } from './out-dir.js';
-import { human, textTable } from './table.js';
+import { textTable } from './table.js';
 
-export interface RunCommandOptions {
-  out?: string;
-  seed?: number;
-  set: string[];
-  json?: boolean;
-  quiet?: boolean;
-  /** Worker threads for sweeps. @default one per core */
-  jobs?: number;
-  /** Run only this slice of a sweep's runs. */
-  shard?: Shard;
-  /** Multiplies client counts and arrival rates. */
-  scale?: number;
-}
+export type { RunCommandOptions } from './run-options.js';
 
 /** The metrics printed after a run, with their labels. */
 const HEADLINE: [string, string][] = [
@@ -58,7 +47,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   }
   checkChartsBeforeRun(file, experiment);
   if (experiment.sweep !== undefined) {
-    await runSweep(file, experiment, options);
+    await runSweepCommand(file, experiment, options);
     return;
   }
   const started = performance.now();
@@ -72,8 +61,6 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   checkNamesAgainstResult(file, experiment, result);
   const wallMs = performance.now() - started;
   const dir = options.out ?? join('results', `${experiment.name}-${String(experiment.seed)}`);
-  // The renderer (vega, resvg) loads only when there is something to draw.
-  const { writeResultFolder } = await import('../report/write.js');
   const written = await writeResultFolder(dir, resolvedExperimentYaml(experiment), result, experiment.charts);
   if (options.json) {
     process.stdout.write(JSON.stringify({ dir: written.dir, summary: result.summary }) + '\n');
