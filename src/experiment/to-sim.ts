@@ -1,8 +1,8 @@
-import type { FaultSpec, MessagesSpec, ServerGroupSpec, ServerSpec, SimConfig } from '../sim/index.js';
+import type { ArrivalSpec, FaultSpec, MessagesSpec, ServerGroupSpec, ServerSpec, SimConfig } from '../sim/index.js';
 import { admissions, backoffs, backpressures, balancers, heartbeats, resumes, shedders } from '../strategies/index.js';
 import type { Experiment } from './schema/experiment.js';
 import { toDistributionSpec, toQuantitySpec } from './schema/distribution.js';
-import { onlyEntry } from './schema/one-of.js';
+import { tagged } from './schema/one-of.js';
 import { toStrategyChoice } from './schema/strategy.js';
 
 /** Translates a validated experiment into the simulator's input. */
@@ -64,22 +64,21 @@ function toMessages(m: NonNullable<Experiment['messages']>): MessagesSpec {
   };
 }
 
-function toArrivals(a: Experiment['clients']['arrivals']): SimConfig['clients']['arrivals'] {
-  const [kind, p] = onlyEntry(a);
-  if (kind === 'poisson') {
-    const poisson = p as { ratePerSec: number; startMs: number; stopMs?: number };
-    return { kind, ratePerSec: poisson.ratePerSec, startMs: poisson.startMs, stopMs: poisson.stopMs ?? Infinity };
-  }
-  const ramp = p as { clients: number; overMs: number; startMs: number };
-  return { kind: 'ramp', clients: ramp.clients, overMs: ramp.overMs, startMs: ramp.startMs };
+function toArrivals(a: Experiment['clients']['arrivals']): ArrivalSpec {
+  const arrivals = tagged(a);
+  if (arrivals.kind === 'poisson') return { kind: arrivals.kind, ratePerSec: arrivals.ratePerSec, startMs: arrivals.startMs, stopMs: arrivals.stopMs ?? Infinity };
+  return { kind: arrivals.kind, clients: arrivals.clients, overMs: arrivals.overMs, startMs: arrivals.startMs };
 }
 
 type ServerFields = NonNullable<Experiment['fleet']['server']>;
 
 /** The fleet as groups of identical servers; `servers` + `server` is one group named `servers`. */
 function serverGroups(e: Experiment): ServerGroupSpec[] {
-  const groups = e.fleet.groups ?? [{ name: 'servers', servers: e.fleet.servers ?? 0, server: e.fleet.server as ServerFields }];
-  return groups.map((g) => ({ name: g.name, count: g.servers, spec: toServerSpec(g.server) }));
+  const { groups, servers, server } = e.fleet;
+  if (groups !== undefined) return groups.map((g) => ({ name: g.name, count: g.servers, spec: toServerSpec(g.server) }));
+  // The schema requires servers or groups, and loading fills `server` from its profile whenever groups are absent.
+  if (servers === undefined || server === undefined) throw new TypeError('Expected fleet.servers with fleet.server, or fleet.groups');
+  return [{ name: 'servers', count: servers, spec: toServerSpec(server) }];
 }
 
 function toServerSpec(s: ServerFields): ServerSpec {
@@ -108,6 +107,5 @@ function toServerSpec(s: ServerFields): ServerSpec {
 }
 
 function toFault(f: Experiment['faults'][number]): FaultSpec {
-  const [kind, p] = onlyEntry(f);
-  return { kind, ...(p as object) } as FaultSpec;
+  return tagged(f);
 }
