@@ -88,6 +88,25 @@ console.log(JSON.stringify({ before, after, main: typeof main.runExperiment, rea
     expect(JSON.parse(out)).toEqual({ before: false, after: true, main: 'function', real: 'function' });
   });
 
+  it('runSweep gives the same runs in this thread and on two worker threads', () => {
+    const out = node(
+      'sweep-jobs.mjs',
+      `import { runSweep } from 'wsfleet';
+const yaml = \`name: tiny
+question: does the job count change anything?
+durationMs: 5000
+fleet: { servers: 2 }
+clients: { arrivals: { ramp: { clients: 50, overMs: 1000 } } }
+sweep: { grid: { balancer.strategy: [round-robin, random] }, replications: 2 }
+\`;
+const one = await runSweep({ yaml });
+const two = await runSweep({ yaml }, { jobs: 2 });
+console.log(JSON.stringify({ runs: one.sweep.runs.length, same: JSON.stringify(one.sweep) === JSON.stringify(two.sweep) }));
+`,
+    );
+    expect(JSON.parse(out)).toEqual({ runs: 4, same: true });
+  });
+
   it('exposes only the listed subpaths', () => {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', "await import('wsfleet/dist/src/sim/fleet.js')"], { cwd: project, encoding: 'utf8' });
     expect(r.status).not.toBe(0);
