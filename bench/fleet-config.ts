@@ -19,7 +19,7 @@ export interface FleetChildReport {
 export const FLEET_CLIENTS = 100_000;
 
 /**
- * The fleet of issue 3: 100,000 clients ramping in over 60 s and staying, 20 node-ws-tls-like
+ * The fleet-100k benchmark: 100,000 clients ramping in over 60 s and staying, 20 node-ws-tls-like
  * servers behind one least-connections balancer, 25 s / 20 s ping-pong heartbeats and a
  * broadband-like network, simulated for one virtual hour.
  */

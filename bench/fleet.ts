@@ -5,7 +5,7 @@ import { median, round, timed, type Comparison, type Trial } from './measure.js'
 import { makeRow, type BenchRow, type Goal } from './report.js';
 import { fleet100kConfig, type FleetChildReport } from './fleet-config.js';
 
-/** Issue 3's targets for one virtual hour of the 100k fleet on this machine. */
+/** The targets for one virtual hour of the 100k fleet on this machine (README, Benchmarks). */
 const MAX_WALL_MS = 15_000;
 const MAX_RSS_BYTES = 1e9;
 

@@ -1,7 +1,6 @@
-import type { Experiment } from '../experiment/index.js';
+import { messageMetrics, type Experiment } from '../experiment/index.js';
 import type { RunResult } from '../metrics/index.js';
 import { InputError } from './errors.js';
-import { messageMetrics } from '../experiment/schema/alerts.js';
 
 type Problem = { path: string; message: string };
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { defaultJobs, estimateBatch, estimateRun, formatIssues, loadExperiment, packageRoot, resolvedExperimentYaml, type Experiment, type RunBudget } from '../experiment/index.js';
-import { chartNames } from '../report/fleet-charts.js';
+import { chartNames } from '../report/index.js';
 import { InputError } from './errors.js';
 import { budgetLines, defaultMaxMemory } from './limits.js';
 import { planSweep } from './sweep.js';

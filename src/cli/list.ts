@@ -2,11 +2,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
-import { listProfiles, loadProfile, packageRoot, PROFILE_KINDS } from '../experiment/index.js';
-import { admissions, backoffs, backpressures, balancers, heartbeats, resumes, shedders, type StrategyEntry } from '../strategies/index.js';
-import { charts } from '../report/fleet-charts.js';
-import { chartKindDocs } from '../report/chart-requests.js';
-import { displayPath } from '../report/folder.js';
+import { admissions, backoffs, backpressures, balancers, heartbeats, listProfiles, loadProfile, packageRoot, PROFILE_KINDS, resumes, shedders, type StrategyEntry } from '../experiment/index.js';
+import { chartKindDocs, charts, displayPath } from '../report/index.js';
 import { InputError } from './errors.js';
 import { textTable } from './table.js';
 

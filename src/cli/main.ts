@@ -2,12 +2,12 @@
 import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { experimentJsonSchema, packageVersion } from '../experiment/index.js';
-import { chartNames } from '../report/fleet-charts.js';
+import { chartNames } from '../report/index.js';
 import { EXIT, InputError } from './errors.js';
 import { runCommand } from './run.js';
 import { mergeCommand } from './merge.js';
 import { reportCommand } from './report.js';
-import type { Shard } from './sweep.js';
+import type { Shard } from './run-options.js';
 import { listCommand } from './list.js';
 import { explainCommand, newCommand } from './explain.js';
 import { registerRealCommands } from './real-commands.js';

@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expandGrid, formatIssues, loadExperiment, type Experiment } from '../experiment/index.js';
-import { runRecordName, type RunRecord } from '../metrics/index.js';
-import { chartNames } from '../report/fleet-charts.js';
+import { expandGrid, formatIssues, loadExperiment, runRecordName, variantStats, type Experiment } from '../experiment/index.js';
+import type { RunRecord } from '../metrics/index.js';
+import { chartNames, commitFolder, normaliseDir } from '../report/index.js';
 import { InputError } from './errors.js';
 import { checkOutDir } from './out-dir.js';
-import { normaliseDir } from '../report/folder.js';
-import { assembleSweep, flatSummary, readRunRecords, variantStats } from './sweep-folder.js';
+import { assembleSweep, flatSummary, readRunRecords } from './sweep-folder.js';
 
 /** Loads a result folder's resolved experiment; a folder that has none is a user mistake. */
 export function loadResolved(dir: string): { experiment: Experiment; yaml: string } {
@@ -45,7 +44,6 @@ export async function mergeCommand(dirs: string[], options: { out: string; json?
     ];
     throw new InputError(`${lines.join('\n')}\nNothing was written.`);
   }
-  const { commitFolder } = await import('../report/index.js');
   commitFolder(out, await assembleSweep(first.experiment, first.yaml, runs), { force: options.force === true });
   if (options.json) {
     const stats = variantStats([...runs.values()].map((r) => r.record));

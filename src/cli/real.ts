@@ -1,12 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { formatIssues, loadExperiment, RedisBroker, resolvedExperimentYaml, runRealExperiment, toRealConfig, type Experiment } from '../experiment/index.js';
-import { isLoopback, type InputIssue, type RealConfig } from '../experiment/index.js';
-import { chartNames } from '../report/fleet-charts.js';
+import { formatIssues, isLoopback, loadExperiment, RedisBroker, resolvedExperimentYaml, runRealExperiment, toRealConfig, type Experiment, type InputIssue, type RealConfig } from '../experiment/index.js';
+import { chartNames, human, normaliseDir, writeResultFolder } from '../report/index.js';
+import type { SummaryKey } from '../metrics/index.js';
 import { InputError } from './errors.js';
 import { checkOutDir, defaultOutDir } from './out-dir.js';
-import { normaliseDir } from '../report/folder.js';
-import { human, textTable } from './table.js';
-import type { SummaryKey } from '../metrics/index.js';
+import { textTable } from './table.js';
 
 export interface RealCommandOptions {
   out?: string;
@@ -87,7 +85,6 @@ export async function realCommand(file: string, options: RealCommandOptions): Pr
   const started = performance.now();
   const result = await runRealExperiment(config, options.quiet || options.json ? undefined : (line) => process.stderr.write(line + '\n'));
   const wallMs = performance.now() - started;
-  const { writeResultFolder } = await import('../report/write.js');
   const written = await writeResultFolder(dir, resolvedExperimentYaml(experiment), result, experiment.charts, { force: options.force === true });
   if (options.json) {
     process.stdout.write(JSON.stringify({ dir: written.dir, summary: result.summary }) + '\n');

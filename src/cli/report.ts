@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResult } from '../metrics/index.js';
-import { normaliseDir } from '../report/folder.js';
+import { normaliseDir, singleRunFiles, updateFolder } from '../report/index.js';
 import { InputError } from './errors.js';
 import { loadResolved } from './merge.js';
 import { parseDistributions, parseEvents, parseSummary, parseTimeseries, readResultFile } from './result-files.js';
@@ -29,7 +29,6 @@ function readRun(dir: string): RunResult {
 export async function reportCommand(dirArg: string, options: { json?: boolean; quiet?: boolean }): Promise<void> {
   const dir = normaliseDir(dirArg);
   const { experiment, yaml } = loadResolved(dir);
-  const { updateFolder, singleRunFiles } = await import('../report/index.js');
   let files;
   if (experiment.sweep !== undefined) {
     if (existsSync(join(dir, 'shard.json'))) {

@@ -1,36 +1,19 @@
 import { relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { estimateRun, formatIssues, loadExperiment, resolvedExperimentYaml, runExperiment } from '../experiment/index.js';
-import { chartNames } from '../report/fleet-charts.js';
+import { chartNames, human, writeResultFolder } from '../report/index.js';
 import type { Summary, SummaryKey } from '../metrics/index.js';
 import { InputError } from './errors.js';
 import { checkChartsBeforeRun, checkNamesAgainstResult } from './chart-checks.js';
-import { runSweep, sweepDir, type Shard } from './sweep.js';
+import { runSweepCommand, sweepDir } from './sweep.js';
+import type { RunCommandOptions } from './run-options.js';
 import { Progress } from './progress.js';
 import { checkOutDir } from './out-dir.js';
 import { checkBudget, WallLimitError } from './limits.js';
 import { EXIT } from './errors.js';
-import { human, textTable } from './table.js';
+import { textTable } from './table.js';
 
-export interface RunCommandOptions {
-  out?: string;
-  seed?: number;
-  set: string[];
-  json?: boolean;
-  quiet?: boolean;
-  /** Worker threads for sweeps. @default one per core */
-  jobs?: number;
-  /** Run only this slice of a sweep's runs. */
-  shard?: Shard;
-  /** Multiplies client counts and arrival rates. */
-  scale?: number;
-  /** Refuse runs estimated above this peak memory, in bytes. @default half of the machine's memory */
-  maxMemory?: number;
-  /** Stop the run after this much wall time, in ms, with exit code 124. @default no limit */
-  maxWall?: number;
-  /** Replace the out folder even when it holds files wsfleet did not write. */
-  force?: boolean;
-}
+export type { RunCommandOptions } from './run-options.js';
 
 /** The metrics printed after a run, with their labels; keys are checked against the metric catalogue. */
 const HEADLINE: [SummaryKey, string][] = [
@@ -67,7 +50,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   }
   checkChartsBeforeRun(file, experiment);
   if (experiment.sweep !== undefined) {
-    await runSweep(file, experiment, options);
+    await runSweepCommand(file, experiment, options);
     return;
   }
   checkBudget(estimateRun(experiment), options.maxMemory, file);
@@ -92,8 +75,6 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   progress.finish();
   checkNamesAgainstResult(file, experiment, result);
   const wallMs = performance.now() - started;
-  // The renderer (vega, resvg) loads only when there is something to draw.
-  const { writeResultFolder } = await import('../report/write.js');
   const written = await writeResultFolder(dir, resolvedExperimentYaml(experiment), result, experiment.charts, { force: options.force === true });
   if (options.json) {
     process.stdout.write(JSON.stringify({ dir: written.dir, summary: result.summary }) + '\n');

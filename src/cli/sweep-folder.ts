@@ -9,19 +9,11 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { expandGrid, variantFolder, type Experiment } from '../experiment/index.js';
-import { meanCi, type MeanCi, type RunRecord, type RunResult, type Summary } from '../metrics/index.js';
-import type { FolderFiles, HtmlTable } from '../report/index.js';
-import { humanCi } from '../report/format.js';
+import { decodeRunRecord, expandGrid, variantFolder, variantStats, type Experiment, type VariantStats } from '../experiment/index.js';
+import type { MeanCi, RunRecord, RunResult, Summary } from '../metrics/index.js';
+import { chartFiles, compareChart, humanCi, runFiles, seriesByVariantChart, sweepCharts, withReport, type FolderFiles, type HtmlTable } from '../report/index.js';
 import { InputError } from './errors.js';
 import { parseRunRecord } from './result-files.js';
-
-/** A variant's label and its metrics over replications. */
-export interface VariantStats {
-  variant: number;
-  label: string;
-  metrics: Record<string, MeanCi>;
-}
 
 /** Run records of a folder's `runs/`, by file name, with their exact text. */
 export function readRunRecords(dir: string): Map<string, { text: string; record: RunRecord }> {
@@ -36,19 +28,6 @@ export function readRunRecords(dir: string): Map<string, { text: string; record:
     out.set(name, { text, record: parseRunRecord(file, name, text) });
   }
   return out;
-}
-
-/** Per-variant means and 95 % confidence intervals, variants in grid order. */
-export function variantStats(records: readonly RunRecord[]): VariantStats[] {
-  const byVariant = new Map<number, RunRecord[]>();
-  for (const r of records) byVariant.set(r.variant, [...(byVariant.get(r.variant) ?? []), r]);
-  return [...byVariant.keys()]
-    .sort((a, b) => a - b)
-    .map((v) => {
-      const runs = (byVariant.get(v) ?? []).sort((a, b) => a.replication - b.replication);
-      const keys = Object.keys(runs[0]?.summary ?? {});
-      return { variant: v, label: runs[0]?.label ?? '', metrics: Object.fromEntries(keys.map((k) => [k, meanCi(runs.map((r) => r.summary[k] ?? Number.NaN))])) };
-    });
 }
 
 /** `variants.<n>.<metric>.mean` and `.ci95`: one flat object, like a single run's summary. */
@@ -70,7 +49,6 @@ export async function assembleSweep(base: Experiment, baseYaml: string, runs: Re
   const names = [...runs.keys()].sort();
   const records = names.map((n) => (runs.get(n) as { record: RunRecord }).record);
   const stats = variantStats(records);
-  const { runFiles, chartFiles, compareChart, seriesByVariantChart, sweepCharts, withReport } = await import('../report/index.js');
   const files: FolderFiles = { 'experiment.resolved.yaml': baseYaml };
   for (const name of names) files[`runs/${name}`] = (runs.get(name) as { text: string }).text;
   const firsts = records.filter((r) => r.replication === 0 && r.timeseries !== undefined);

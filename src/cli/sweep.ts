@@ -1,61 +1,42 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { commitFolder, normaliseDir, type FolderFiles } from '../report/folder.js';
 import { defaultOutDir } from './out-dir.js';
 import { join } from 'node:path';
 import {
   defaultJobs,
+  encodeRunRecord,
   estimateBatch,
   expandGrid,
   formatIssues,
   loadExperiment,
-  replicationSeed,
+  planSweep as planSweepTasks,
   resolvedExperimentYaml,
+  roundResult,
   runPool,
+  runRecordName,
+  variantStats,
   type Experiment,
   type InputIssue,
+  type SweepTask,
+  type VariantStats,
 } from '../experiment/index.js';
-import { encodeRunRecord, roundResult, runRecordName, type RunRecord, type RunResult } from '../metrics/index.js';
-import { chartNames } from '../report/fleet-charts.js';
+import type { RunRecord, RunResult } from '../metrics/index.js';
+import { chartNames, commitFolder, humanCi, normaliseDir, type FolderFiles } from '../report/index.js';
 import { InputError } from './errors.js';
 import { checkNamesAgainstResult } from './chart-checks.js';
 import { Progress } from './progress.js';
-import { assembleSweep, flatSummary, readRunRecords, type VariantStats, variantStats } from './sweep-folder.js';
+import { assembleSweep, flatSummary, readRunRecords } from './sweep-folder.js';
 import { textTable } from './table.js';
-import { humanCi } from '../report/format.js';
-import type { RunCommandOptions } from './run.js';
+import type { RunCommandOptions, Shard } from './run-options.js';
 import { checkBudget } from './limits.js';
 import { EXIT } from './errors.js';
 
-/** One run of a sweep: a variant at one replication. */
-export interface SweepTask {
-  variant: number;
-  label: string;
-  replication: number;
-  seed: number;
-  experiment: Experiment;
-}
-
-/** Slice `index` (from 1) of `count` equal slices of a sweep's runs. */
-export interface Shard {
-  index: number;
-  count: number;
-}
+export type { Shard } from './run-options.js';
 
 /** Every variant × replication, loaded first so a bad grid value fails before any work; replications vary fastest. */
 export function planSweep(file: string, base: Experiment, sets: readonly string[], scale = 1): SweepTask[] {
-  const sweep = base.sweep;
-  if (sweep === undefined) throw new TypeError('Expected an experiment with a sweep block');
-  const issues: InputIssue[] = [];
-  const tasks = expandGrid(sweep.grid).flatMap((variant) =>
-    Array.from({ length: sweep.replications }, (_, replication) => {
-      const seed = replicationSeed(base.seed, replication);
-      const loaded = loadExperiment(file, { sets, overrides: variant.overrides, seed, scale, chartNames: chartNames() });
-      if (!loaded.ok) issues.push(...loaded.issues);
-      return { variant: variant.index, label: variant.label, replication, seed, experiment: loaded.ok ? loaded.experiment : base };
-    }),
-  );
-  if (issues.length > 0) throw new InputError(`${formatIssues(dedupe(issues))}\nNothing was run or written.`);
-  return tasks;
+  const plan = planSweepTasks(base, (overrides, seed) => loadExperiment(file, { sets, overrides, seed, scale, chartNames: chartNames() }));
+  if (!plan.ok) throw new InputError(`${formatIssues(dedupe(plan.issues))}\nNothing was run or written.`);
+  return plan.tasks;
 }
 
 /** Run `k` (in plan order) belongs to shard `((k mod count) + 1)`: shards get interleaved runs, so equal work. */
@@ -90,7 +71,7 @@ export function sweepDir(base: Experiment, options: Pick<RunCommandOptions, 'out
  * Runs a sweep on the worker pool. Each finished run is written at once to a working folder, so
  * Ctrl-C keeps it; at the end the folder is assembled from those files (or kept as a shard).
  */
-export async function runSweep(file: string, base: Experiment, options: RunCommandOptions): Promise<void> {
+export async function runSweepCommand(file: string, base: Experiment, options: RunCommandOptions): Promise<void> {
   const sweep = base.sweep;
   if (sweep === undefined) throw new TypeError('Expected an experiment with a sweep block');
   const all = planSweep(file, base, options.set, options.scale);

@@ -7,4 +7,4 @@ export function textTable(rows: readonly (readonly string[])[], align: 'numbers'
     .join('\n');
 }
 
-export { human } from '../report/format.js';
+export { human } from '../report/index.js';

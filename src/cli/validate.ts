@@ -1,9 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
-import { compareSummaries, DEFAULT_VALIDATION_METRICS, resolvedExperimentYaml, runRealExperiment, toSimConfig } from '../experiment/index.js';
-import { runSimulation } from '../sim/index.js';
+import { compareSummaries, DEFAULT_VALIDATION_METRICS, resolvedExperimentYaml, runExperiment, runRealExperiment } from '../experiment/index.js';
+import * as report from '../report/index.js';
 import { InputError } from './errors.js';
 import { checkOutDir, defaultOutDir } from './out-dir.js';
-import { normaliseDir } from '../report/folder.js';
 import { checkRedisReachable, loadRealExperiment, type RealCommandOptions } from './real.js';
 import { human, textTable } from './table.js';
 
@@ -19,14 +18,14 @@ export async function validateCommand(file: string, options: ValidateCommandOpti
   const { experiment, config } = loadRealExperiment(file, options);
   await checkRedisReachable(config);
   const metrics = options.metric.length > 0 ? options.metric : [...DEFAULT_VALIDATION_METRICS];
-  const dir = options.out === undefined ? defaultOutDir(experiment, options, '-validation') : normaliseDir(options.out);
+  const dir = options.out === undefined ? defaultOutDir(experiment, options, '-validation') : report.normaliseDir(options.out);
   checkOutDir(dir, options.force === true);
-  const sim = runSimulation(toSimConfig(experiment));
+  // Real mode evaluates no alerts, so neither does the sim side of the comparison.
+  const sim = runExperiment(experiment, { alerts: false });
   const unknown = metrics.filter((m) => !(m in sim.summary));
   if (unknown.length > 0) throw new InputError(`✖ --metric ${unknown.join(', ')}: expected summary metrics of a run, such as ${DEFAULT_VALIDATION_METRICS.join(', ')}\nNothing was run or written.`);
   const real = await runRealExperiment(config, options.quiet || options.json ? undefined : (line) => process.stderr.write(line + '\n'));
   const { rows, missing } = compareSummaries(sim.summary, real.summary, metrics);
-  const report = await import('../report/index.js');
   const resolved = resolvedExperimentYaml(experiment);
   const prefix = (folder: string, files: Record<string, string | Uint8Array>) => Object.fromEntries(Object.entries(files).map(([k, v]) => [`${folder}/${k}`, v]));
   const files = {

@@ -1,4 +1,4 @@
-export { loadExperiment, type LoadOptions, type LoadResult } from './load.js';
+export { loadExperiment, parseExperiment, readExperiment, type ExperimentInput, type LoadOptions, type LoadResult } from './load.js';
 export { formatIssues, type InputIssue } from './issues.js';
 export { toSimConfig } from './to-sim.js';
 export { listProfiles, loadProfile } from './profiles.js';
@@ -14,5 +14,9 @@ export { calibrate, calibratedProfileYaml, type Calibration } from './calibratio
 export { isLoopback, REAL_LIMITS, RedisBroker, type RealConfig } from '../real/index.js';
 export { compareSummaries, relativeError, DEFAULT_VALIDATION_METRICS, type MetricComparison } from './validate.js';
 export { runPool, defaultJobs, WorkerRunError, type RunPoolOptions, type WorkerReply } from './pool.js';
-export { runExperiment, faultMarks } from './run.js';
+export { runExperiment, faultMarks, type RunExperimentOptions } from './run.js';
+export { planSweep, runSweep, variantStats, type RunSweepOptions, type RunSweepResult, type SweepResult, type SweepRun, type SweepTask, type VariantLoader, type VariantStats } from './sweep-run.js';
+export { messageMetrics } from './schema/alerts.js';
+export { decodeRunRecord, encodeRunRecord, roundResult, runRecordName } from '../metrics/index.js';
+export { admissions, backoffs, backpressures, balancers, heartbeats, resumes, shedders, type StrategyEntry } from '../strategies/index.js';
 export { estimateRun, estimateBatch, formatBytes, formatCount, describeTerm, describeEventTerm, COSTS, type BudgetTerm, type RunBudget, type BatchBudget } from './budget.js';

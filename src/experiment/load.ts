@@ -1,5 +1,5 @@
 import { explainZodIssues, type InputIssue, type IssuePath } from './issues.js';
-import { readYaml, type YamlSource } from './yaml-source.js';
+import { objectSource, parseYaml, readYaml, type YamlSource } from './yaml-source.js';
 import { applySet, parseSetFlag, type SetFlag } from './overrides.js';
 import { listProfiles, loadProfile, type LoadedProfile } from './profiles.js';
 import { buildExperimentSchema, PROFILE_SLOTS, type Experiment } from './schema/experiment.js';
@@ -22,6 +22,12 @@ export interface LoadOptions {
 
 export type LoadResult = { ok: true; experiment: Experiment; profiles: LoadedProfile[] } | { ok: false; issues: InputIssue[] };
 
+/**
+ * Where an experiment comes from: a YAML file, YAML text, or the same settings as a plain object.
+ * `name` is what issues call the text or object. @default '<yaml>' or '<object>'
+ */
+export type ExperimentInput = { file: string } | { yaml: string; name?: string } | { data: Record<string, unknown>; name?: string };
+
 interface Origin {
   profile: LoadedProfile;
   path: readonly (string | number)[];
@@ -33,9 +39,31 @@ interface Origin {
  * Nothing is run or written here; every problem comes back located in its file or flag.
  */
 export function loadExperiment(file: string, options: LoadOptions = {}): LoadResult {
-  const read = readYaml(file);
+  return readExperiment({ file }, options);
+}
+
+/**
+ * Validates an experiment given as YAML text or as a plain object, as {@link loadExperiment} does a file:
+ * profiles from models/ are merged in and every problem comes back as an issue, never thrown.
+ */
+export function parseExperiment(input: string | Record<string, unknown>, options: LoadOptions = {}): LoadResult {
+  return readExperiment(typeof input === 'string' ? { yaml: input } : { data: input }, options);
+}
+
+/** Reads an experiment from any {@link ExperimentInput}; the functions above are its two common forms. */
+export function readExperiment(input: ExperimentInput, options: LoadOptions = {}): LoadResult {
+  const read = readInput(input);
   if ('issues' in read) return { ok: false, issues: read.issues };
-  const { source } = read;
+  return validateSource(read.source, options);
+}
+
+function readInput(input: ExperimentInput): { source: YamlSource } | { issues: InputIssue[] } {
+  if ('file' in input) return readYaml(input.file);
+  if ('yaml' in input) return parseYaml(input.yaml, input.name ?? '<yaml>');
+  return { source: objectSource(input.data, input.name ?? '<object>') };
+}
+
+function validateSource(source: YamlSource, options: LoadOptions): LoadResult {
   if (typeof source.data !== 'object' || source.data === null || Array.isArray(source.data)) {
     return { ok: false, issues: [{ source: source.name, path: [], message: 'expected a map of experiment settings' }] };
   }

@@ -1,26 +1,33 @@
 import { alertEvents, alertSummary, evaluateAlerts, finalizeSummary, type FaultMark, type RunResult } from '../metrics/index.js';
 import { runSimulation, type RunSimulationOptions } from '../sim/index.js';
 import type { Experiment } from './schema/experiment.js';
-import { onlyEntry } from './schema/one-of.js';
+import { tagged } from './schema/one-of.js';
 import { toSimConfig } from './to-sim.js';
 
 /** The experiment's faults as marks for detection times: kind, target and time. */
 export function faultMarks(e: Experiment): FaultMark[] {
   return e.faults.map((f) => {
-    const [kind, spec] = onlyEntry(f);
-    const server = (spec as { server?: unknown }).server;
+    const fault = tagged(f);
+    const server = 'server' in fault ? fault.server : undefined;
     const target = typeof server === 'number' ? `server ${String(server)}` : undefined;
-    return { label: target === undefined ? kind : `${kind} ${target}`, atMs: (spec as { atMs: number }).atMs, target };
+    return { label: target === undefined ? fault.kind : `${fault.kind} ${target}`, atMs: fault.atMs, target };
   });
+}
+
+/** Options of {@link runExperiment}. */
+export interface RunExperimentOptions extends RunSimulationOptions {
+  /** Evaluate the experiment's `alerts:` rules; false gives the sim's result alone, as real mode does. @default true */
+  alerts?: boolean;
 }
 
 /**
  * Runs an experiment in the sim, then evaluates its alert rules over the sampled time series:
  * firings join the events, and first-fired and detection times the summary.
  */
-export function runExperiment(e: Experiment, options: RunSimulationOptions = {}): RunResult {
-  const result = runSimulation(toSimConfig(e), options);
-  if (e.alerts.length === 0) return result;
+export function runExperiment(e: Experiment, options: RunExperimentOptions = {}): RunResult {
+  const { alerts = true, ...simOptions } = options;
+  const result = runSimulation(toSimConfig(e), simOptions);
+  if (!alerts || e.alerts.length === 0) return result;
   const firings = evaluateAlerts(result.timeseries, e.alerts);
   const events = [...result.events, ...alertEvents(firings)].sort((a, b) => a.atMs - b.atMs);
   return { ...result, events, summary: finalizeSummary({ ...result.summary, ...alertSummary(e.alerts, firings, faultMarks(e)) }) };

@@ -3,7 +3,7 @@ import { arrivalTimesMs, compileDistribution, seededStream, streamKey } from '..
 import { toQuantitySpec } from './schema/distribution.js';
 import type { InputIssue } from './issues.js';
 import type { Experiment } from './schema/experiment.js';
-import { onlyEntry } from './schema/one-of.js';
+import { onlyEntry, tagged } from './schema/one-of.js';
 import { toStrategyChoice } from './schema/strategy.js';
 import { serverGroupsOf, toArrivals } from './fleet-shape.js';
 import {
@@ -101,20 +101,22 @@ function toRealFaults(e: Experiment, servers: number, issue: (path: (string | nu
   const rng = seededStream(streamKey(e.seed, 'faults'));
   const target = (server: number | 'random'): number => faultTarget(server, servers, rng);
   return e.faults.flatMap((f, k): RealFault[] => {
-    const [kind, p] = onlyEntry(f);
-    const spec = p as Record<string, unknown>;
-    if (kind === 'crash') return [{ kind, server: target(spec.server as number | 'random'), atMs: spec.atMs as number, restartAfterMs: spec.restartAfterMs as number | null }];
-    if (kind === 'hang') return [{ kind, server: target(spec.server as number | 'random'), atMs: spec.atMs as number, durationMs: spec.durationMs as number }];
-    if (kind === 'drain') {
-      return [{ kind, server: target(spec.server as number | 'random'), atMs: spec.atMs as number, windowMs: spec.windowMs as number, restartAfterMs: spec.restartAfterMs as number | null }];
+    const fault = tagged(f);
+    switch (fault.kind) {
+      case 'crash':
+        return [{ kind: fault.kind, server: target(fault.server), atMs: fault.atMs, restartAfterMs: fault.restartAfterMs }];
+      case 'hang':
+        return [{ kind: fault.kind, server: target(fault.server), atMs: fault.atMs, durationMs: fault.durationMs }];
+      case 'drain':
+        return [{ kind: fault.kind, server: target(fault.server), atMs: fault.atMs, windowMs: fault.windowMs, restartAfterMs: fault.restartAfterMs }];
+      case 'rolling-restart': {
+        const { atMs, windowMs, restartAfterMs, pauseMs } = fault;
+        return Array.from({ length: servers }, (_, s) => ({ kind: 'drain' as const, server: s, atMs: rollingRestartAtMs({ atMs, windowMs, restartAfterMs, pauseMs }, s), windowMs, restartAfterMs }));
+      }
+      default:
+        issue(['faults', k, fault.kind], `expected crash, hang, drain or rolling-restart in real mode, got ${fault.kind}`);
+        return [];
     }
-    if (kind === 'rolling-restart') {
-      const rolling = spec as { atMs: number; windowMs: number; restartAfterMs: number; pauseMs: number };
-      const { windowMs, restartAfterMs } = rolling;
-      return Array.from({ length: servers }, (_, s) => ({ kind: 'drain' as const, server: s, atMs: rollingRestartAtMs(rolling, s), windowMs, restartAfterMs }));
-    }
-    issue(['faults', k, kind], `expected crash, hang, drain or rolling-restart in real mode, got ${kind}`);
-    return [];
   });
 }
 

@@ -1,8 +1,8 @@
-import type { FaultSpec, MessagesSpec, ServerGroupSpec, ServerSpec, SimConfig } from '../sim/index.js';
+import type { ArrivalSpec, FaultSpec, MessagesSpec, ServerGroupSpec, ServerSpec, SimConfig } from '../sim/index.js';
 import { admissions, backoffs, backpressures, balancers, heartbeats, resumes, shedders } from '../strategies/index.js';
 import type { Experiment } from './schema/experiment.js';
 import { toDistributionSpec, toQuantitySpec } from './schema/distribution.js';
-import { onlyEntry } from './schema/one-of.js';
+import { tagged } from './schema/one-of.js';
 import { toStrategyChoice } from './schema/strategy.js';
 import { serverGroupsOf, toArrivals, type ServerFields } from './fleet-shape.js';
 
@@ -95,6 +95,5 @@ function toServerSpec(s: ServerFields): ServerSpec {
 }
 
 function toFault(f: Experiment['faults'][number]): FaultSpec {
-  const [kind, p] = onlyEntry(f);
-  return { kind, ...(p as object) } as FaultSpec;
+  return tagged(f);
 }

@@ -18,6 +18,11 @@ export function readYaml(file: string, displayName = file): { source: YamlSource
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
     return { issues: [{ source: displayName, path: [], message: `cannot read: ${reason}` }] };
   }
+  return parseYaml(text, displayName);
+}
+
+/** Parses YAML text; syntax errors come back as issues with their line. */
+export function parseYaml(text: string, displayName: string): { source: YamlSource } | { issues: InputIssue[] } {
   const counter = new LineCounter();
   // yaml's own uniqueKeys check compares each key with every earlier one; ours is linear.
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
@@ -71,6 +76,11 @@ function firstAlias(doc: Document): number | undefined {
     },
   });
   return offset;
+}
+
+/** Data given as an object rather than text: issues carry paths but no lines. */
+export function objectSource(data: unknown, displayName: string): YamlSource {
+  return { name: displayName, data, locate: () => ({}) };
 }
 
 /** The line of the deepest node on `path` that exists; a missing key points at its parent. */

@@ -1,12 +1,12 @@
+/** The report layer's public entry. The renderer (render.ts: vega, vega-lite, resvg) is not exported here: chartFiles loads it on the first drawing, so importing this entry stays cheap. */
 export { charts, chartNames, type ChartEntry } from './fleet-charts.js';
 export { timeSeriesChart, tidyTimeSeries, type TimeSeriesChartOptions, type SeriesOptions, type Marker } from './charts.js';
 export { compareChart, seriesByVariantChart, type VariantValue } from './sweep-charts.js';
-export { renderSvg, renderPng } from './render.js';
 export { commitFolder, updateFolder, refusal, strangers, normaliseDir, displayPath, FolderRefusedError, MANIFEST } from './folder.js';
 export { writeResultFolder, runFiles, distributionsCsv, singleRunFiles, withReport, summaryTable, alertTable, chartFiles, tableCsv, summaryCsv, cell, type ResultFolder, type FolderFiles } from './write.js';
 export type { VlSpec, Table } from './types.js';
 export { validationChart, type ValidationRow } from './validation-chart.js';
 export { reportHtml, type HtmlTable, type ReportInput } from './html.js';
 export { human, humanCi } from './format.js';
-export { runCharts, sweepCharts, cdfChart, sweepCurve, type ChartRequest, type ChartOptionsMap, type NamedSpec, type VariantData } from './chart-requests.js';
+export { runCharts, sweepCharts, cdfChart, sweepCurve, chartKindDocs, type ChartRequest, type ChartOptionsMap, type NamedSpec, type VariantData } from './chart-requests.js';
 export { summaryTables } from './summary-tables.js';

@@ -6,7 +6,6 @@ import { human } from './format.js';
 import { reportHtml, type HtmlTable } from './html.js';
 import { summaryTables } from './summary-tables.js';
 import { runCharts, type ChartRequest } from './chart-requests.js';
-import { renderPng, renderSvg } from './render.js';
 import type { VlSpec } from './types.js';
 import { commitFolder, type FolderFiles } from './folder.js';
 
@@ -27,6 +26,8 @@ export function summaryCsv(summary: Summary): string {
 
 /** A chart's spec, SVG and PNG under `charts/`. */
 export async function chartFiles(name: string, spec: VlSpec): Promise<FolderFiles> {
+  // The renderer (vega, resvg) loads only when there is something to draw.
+  const { renderPng, renderSvg } = await import('./render.js');
   const svg = await renderSvg(spec);
   return {
     [`charts/${name}.vl.json`]: JSON.stringify(spec, null, 2) + '\n',

@@ -2,7 +2,7 @@ import type { BackoffName } from '../../src/strategies/index.js';
 import { exact, integerUniform, socketIoJitter, uniform, type Law } from './backoff-laws.js';
 
 // What the backoff conformance suite promises per strategy, written from each strategy's documented
-// rule (AWS's blog post, the client sources PARAMETERS.md names); a new backoff gets `fallback`.
+// rule (AWS's blog post https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/, the clients' sources); a new backoff gets `fallback`.
 
 export type Options = Readonly<Record<string, unknown>>;
 
@@ -18,7 +18,7 @@ export interface BackoffExpectation {
 const num = (o: Options, key: string): number => o[key] as number;
 const ceiling = (attempt: number, o: Options, factor = 2): number => Math.min(num(o, 'capMs'), num(o, 'baseMs') * Math.pow(factor, attempt - 1));
 
-/** Phoenix's `reconnectAfterMs`, as PARAMETERS.md lists it. */
+/** Phoenix's `reconnectAfterMs` (phoenix assets/js/phoenix/socket.js). */
 const PHOENIX_LADDER_MS = [10, 50, 100, 150, 200, 250, 500, 1000, 2000];
 
 /** Ably's disconnected-state nominal delay: timeout × min((n + 2)/3, 2). */

@@ -3,8 +3,11 @@ import { RngStreams } from '../../src/engine/rng.js';
 import { backoffs, instantiate, type Backoff } from '../../src/strategies/index.js';
 import { mean, standardDeviation } from './backoff-laws.js';
 
-// Presets match their source: every number below is written out from the "Client reconnect backoff"
-// table of /work/shared/reference/PARAMETERS.md (and the source rule it names), not computed by the code.
+// Presets match their source: every number below is written out from the client's own code, not computed
+// by ours: socket.io https://github.com/socketio/socket.io/blob/main/packages/socket.io-client/lib/manager.ts
+// and lib/contrib/backo2.ts; centrifuge-js https://github.com/centrifugal/centrifuge-js/blob/master/src/utils.ts;
+// phoenix https://github.com/phoenixframework/phoenix/blob/main/assets/js/phoenix/socket.js;
+// ably-js https://github.com/ably/ably-js/blob/main/src/common/lib/util/defaults.ts.
 
 const n = 20_000;
 

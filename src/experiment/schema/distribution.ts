@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DistributionSpec } from '../../engine/index.js';
-import { oneOf, onlyEntry } from './one-of.js';
+import { oneOf, tagged } from './one-of.js';
 
 const ms = z.number().min(0);
 const positiveMs = z.number().positive();
@@ -39,32 +39,22 @@ export type DurationMs = z.output<typeof durationMs>;
 /** The engine's unitless form of a validated duration distribution. */
 export function toDistributionSpec(value: DurationMs): DistributionSpec {
   if (typeof value === 'number') return { kind: 'constant', value };
-  const [kind, p] = onlyEntry(value);
-  switch (kind) {
+  const d = tagged(value);
+  switch (d.kind) {
     case 'constant':
-      return { kind, value: (p as { valueMs: number }).valueMs };
-    case 'uniform': {
-      const u = p as { minMs: number; maxMs: number };
-      return { kind, min: u.minMs, max: u.maxMs };
-    }
+      return { kind: d.kind, value: d.valueMs };
+    case 'uniform':
+      return { kind: d.kind, min: d.minMs, max: d.maxMs };
     case 'exponential':
-      return { kind, mean: (p as { meanMs: number }).meanMs };
-    case 'normal': {
-      const n = p as { meanMs: number; stdMs: number; minMs: number };
-      return { kind, mean: n.meanMs, std: n.stdMs, min: n.minMs };
-    }
-    case 'lognormal': {
-      const l = p as { meanMs: number; stdMs: number };
-      return { kind, mean: l.meanMs, std: l.stdMs };
-    }
-    case 'pareto': {
-      const q = p as { scaleMs: number; shape: number };
-      return { kind, scale: q.scaleMs, shape: q.shape };
-    }
-    case 'empirical': {
-      const e = p as { valuesMs: number[]; weights?: number[] };
-      return e.weights === undefined ? { kind, values: e.valuesMs } : { kind, values: e.valuesMs, weights: e.weights };
-    }
+      return { kind: d.kind, mean: d.meanMs };
+    case 'normal':
+      return { kind: d.kind, mean: d.meanMs, std: d.stdMs, min: d.minMs };
+    case 'lognormal':
+      return { kind: d.kind, mean: d.meanMs, std: d.stdMs };
+    case 'pareto':
+      return { kind: d.kind, scale: d.scaleMs, shape: d.shape };
+    case 'empirical':
+      return d.weights === undefined ? { kind: d.kind, values: d.valuesMs } : { kind: d.kind, values: d.valuesMs, weights: d.weights };
   }
 }
 
@@ -95,9 +85,13 @@ export type PositiveQuantity = z.output<ReturnType<typeof positiveQuantity>>;
 /** The engine's form of a validated positive quantity. */
 export function toQuantitySpec(value: PositiveQuantity): DistributionSpec {
   if (typeof value === 'number') return { kind: 'constant', value };
-  const [kind, p] = onlyEntry(value);
-  if (kind === 'uniform') return { kind, min: (p as { min: number }).min, max: (p as { max: number }).max };
-  if (kind === 'lognormal') return { kind, mean: (p as { mean: number }).mean, std: (p as { std: number }).std };
-  const e = p as { values: number[]; weights?: number[] };
-  return e.weights === undefined ? { kind: 'empirical', values: e.values } : { kind: 'empirical', values: e.values, weights: e.weights };
+  const q = tagged(value);
+  switch (q.kind) {
+    case 'uniform':
+      return { kind: q.kind, min: q.min, max: q.max };
+    case 'lognormal':
+      return { kind: q.kind, mean: q.mean, std: q.std };
+    case 'empirical':
+      return q.weights === undefined ? { kind: q.kind, values: q.values } : { kind: q.kind, values: q.values, weights: q.weights };
+  }
 }

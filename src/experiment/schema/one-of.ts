@@ -16,6 +16,19 @@ export function oneOf<T extends Record<string, z.ZodType>>(options: T, descripti
     .meta({ minProperties: 1, maxProperties: 1, description });
 }
 
+/**
+ * A `oneOf` object's output as a union tagged by `kind`: `{ exponential?: { meanMs } } | …` becomes
+ * `{ kind: 'exponential'; meanMs } | …`, so a switch on `kind` narrows to that key's fields.
+ */
+export type Tagged<T> = { [K in keyof T & string]-?: { kind: K } & NonNullable<T[K]> }[keyof T & string];
+
+/** The single entry of an object validated by `oneOf`, as {@link Tagged}. */
+export function tagged<T extends object>(value: T): Tagged<T> {
+  const [kind, fields] = onlyEntry(value);
+  // Sound by construction: `value` has exactly the one key `kind`, whose fields are T[kind].
+  return { kind, ...fields } as Tagged<T>;
+}
+
 /** The single key and value of an object validated by `oneOf`. */
 export function onlyEntry<T extends object>(value: T): [keyof T & string, NonNullable<T[keyof T]>] {
   const [entry] = Object.entries(value) as [keyof T & string, NonNullable<T[keyof T]>][];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { choiceOf, type StrategyChoice, type StrategyEntry, type StrategySpec } from '../../strategies/index.js';
-import { oneOf } from './one-of.js';
+import type { StrategyChoice, StrategyEntry } from '../../strategies/index.js';
+import { oneOf, onlyEntry } from './one-of.js';
 
 /**
  * A strategy from a registry, written bare (`least-connections`) or with options
@@ -13,7 +13,11 @@ export function strategyChoice<R extends Record<string, StrategyEntry<unknown>>>
 }
 
 /** The registry name and parsed options of a validated strategy choice. */
-export function toStrategyChoice(registry: Record<string, StrategyEntry<unknown>>, value: string | object): StrategyChoice {
-  const { name, options } = choiceOf(value as StrategySpec);
-  return { name, options: (registry[name] as StrategyEntry<unknown>).options.parse(options) as Record<string, unknown> };
+export function toStrategyChoice(registry: Readonly<Record<string, StrategyEntry<unknown>>>, value: string | Readonly<Record<string, unknown>>): StrategyChoice {
+  const [name, written] = typeof value === 'string' ? [value, {}] : onlyEntry(value);
+  const found = registry[name];
+  if (found === undefined) throw new TypeError(`Expected a strategy named one of ${Object.keys(registry).join(', ')}, got ${name}`);
+  const options: unknown = found.options.parse(written);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`Expected the options of strategy ${name} to parse to a map, got ${String(options)}`);
+  return { name, options: { ...options } };
 }

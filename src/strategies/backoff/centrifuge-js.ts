@@ -10,7 +10,7 @@ export interface CentrifugeJsOptions extends AttemptLimitOptions {
 
 /**
  * The centrifuge-js client (centrifuge-js `src/centrifuge.ts` `_getReconnectDelay`, `src/utils.ts`
- * `backoff`). PARAMETERS.md says "500 ms to 20 000 ms, full jitter"; the source is not AWS full
+ * `backoff`). Its defaults are "500 ms to 20 000 ms, full jitter"; the source is not AWS full
  * jitter from 0 but full jitter above the floor, as implemented here:
  *   step = min(attempt − 1, 31); ceiling = min(max, min × 2^step);
  *   delay = min(max, min + ⌊r × (ceiling + 1)⌋)   (`randomInt(0, ceiling)`, both ends included).

@@ -12,7 +12,11 @@ export { fresh, fromHistory } from './decisions.js';
 
 const maxReplay = z.number().int().min(0).nullable();
 
-/** Every resume strategy, by the name experiments use. Presets follow reference/PARAMETERS.md ("Resume and history"). */
+/**
+ * Every resume strategy, by the name experiments use. Presets follow their sources: Socket.IO connection state
+ * recovery (https://socket.io/docs/v4/connection-state-recovery), Centrifugo history and recovery
+ * (https://centrifugal.dev/docs/server/history_and_recovery).
+ */
 export const resumes = {
   none: entry('never resume: a reconnecting client subscribes from now and loses what it missed', z.object({}).strict(), createNoResume),
   history: entry(
