@@ -1,5 +1,5 @@
 import { messageMetrics, type Experiment } from '../experiment/index.js';
-import type { RunResult } from '../metrics/index.js';
+import type { RunResult } from '../experiment/index.js';
 import { InputError } from './errors.js';
 
 type Problem = { path: string; message: string };

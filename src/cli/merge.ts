@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expandGrid, formatIssues, loadExperiment, runRecordName, variantStats, type Experiment } from '../experiment/index.js';
-import type { RunRecord } from '../metrics/index.js';
+import type { RunRecord } from '../experiment/index.js';
 import { chartNames, commitFolder, normaliseDir } from '../report/index.js';
 import { InputError } from './errors.js';
 import { checkOutDir } from './out-dir.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Experiment } from '../experiment/index.js';
-import { refusal } from '../report/folder.js';
+import { refusal } from '../report/index.js';
 import { InputError } from './errors.js';
 
 /**

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { formatIssues, isLoopback, loadExperiment, RedisBroker, resolvedExperimentYaml, runRealExperiment, toRealConfig, type Experiment, type InputIssue, type RealConfig } from '../experiment/index.js';
 import { chartNames, human, normaliseDir, writeResultFolder } from '../report/index.js';
-import type { SummaryKey } from '../metrics/index.js';
+import type { SummaryKey } from '../experiment/index.js';
 import { InputError } from './errors.js';
 import { checkOutDir, defaultOutDir } from './out-dir.js';
 import { textTable } from './table.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunResult } from '../metrics/index.js';
+import type { RunResult } from '../experiment/index.js';
 import { normaliseDir, singleRunFiles, updateFolder } from '../report/index.js';
 import { InputError } from './errors.js';
 import { loadResolved } from './merge.js';

@@ -5,7 +5,7 @@
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { parseRunEvent, runRecordName, type CdfPoint, type RunRecord, type Summary, type Table, type TypedRunEvent } from '../metrics/index.js';
+import { parseRunEvent, runRecordName, type CdfPoint, type RunRecord, type Summary, type Table, type TypedRunEvent } from '../experiment/index.js';
 import { InputError } from './errors.js';
 
 /** A number as wsfleet writes CSV cells and summaries (NaN for a metric with no value). */

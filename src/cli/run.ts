@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { estimateRun, formatIssues, loadExperiment, resolvedExperimentYaml, runExperiment } from '../experiment/index.js';
 import { chartNames, human, writeResultFolder } from '../report/index.js';
-import type { Summary, SummaryKey } from '../metrics/index.js';
+import type { Summary, SummaryKey } from '../experiment/index.js';
 import { InputError } from './errors.js';
 import { checkChartsBeforeRun, checkNamesAgainstResult } from './chart-checks.js';
 import { runSweepCommand, sweepDir } from './sweep.js';

@@ -9,8 +9,8 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { decodeRunRecord, expandGrid, variantFolder, variantStats, type Experiment, type VariantStats } from '../experiment/index.js';
-import type { MeanCi, RunRecord, RunResult, Summary } from '../metrics/index.js';
+import { expandGrid, variantFolder, variantStats, type Experiment, type VariantStats } from '../experiment/index.js';
+import type { MeanCi, RunRecord, RunResult, Summary } from '../experiment/index.js';
 import { chartFiles, compareChart, humanCi, runFiles, seriesByVariantChart, sweepCharts, withReport, type FolderFiles, type HtmlTable } from '../report/index.js';
 import { InputError } from './errors.js';
 import { parseRunRecord } from './result-files.js';

@@ -5,7 +5,6 @@ import {
   defaultJobs,
   encodeRunRecord,
   estimateBatch,
-  expandGrid,
   formatIssues,
   loadExperiment,
   planSweep as planSweepTasks,
@@ -19,7 +18,7 @@ import {
   type SweepTask,
   type VariantStats,
 } from '../experiment/index.js';
-import type { RunRecord, RunResult } from '../metrics/index.js';
+import type { RunRecord, RunResult } from '../experiment/index.js';
 import { chartNames, commitFolder, humanCi, normaliseDir, type FolderFiles } from '../report/index.js';
 import { InputError } from './errors.js';
 import { checkNamesAgainstResult } from './chart-checks.js';

@@ -20,3 +20,5 @@ export { messageMetrics } from './schema/alerts.js';
 export { decodeRunRecord, encodeRunRecord, roundResult, runRecordName } from '../metrics/index.js';
 export { admissions, backoffs, backpressures, balancers, heartbeats, resumes, shedders, type StrategyEntry } from '../strategies/index.js';
 export { estimateRun, estimateBatch, formatBytes, formatCount, describeTerm, describeEventTerm, COSTS, type BudgetTerm, type RunBudget, type BatchBudget } from './budget.js';
+/** What the CLI reads of the result schema, so it depends on experiment/ and report/ only. */
+export { parseRunEvent, type CdfPoint, type MeanCi, type RunRecord, type RunResult, type Summary, type SummaryKey, type Table, type TypedRunEvent } from '../metrics/index.js';

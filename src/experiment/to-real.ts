@@ -3,7 +3,7 @@ import { arrivalTimesMs, compileDistribution, seededStream, streamKey } from '..
 import { toQuantitySpec } from './schema/distribution.js';
 import type { InputIssue } from './issues.js';
 import type { Experiment } from './schema/experiment.js';
-import { onlyEntry, tagged } from './schema/one-of.js';
+import { tagged } from './schema/one-of.js';
 import { toStrategyChoice } from './schema/strategy.js';
 import { serverGroupsOf, toArrivals } from './fleet-shape.js';
 import {

@@ -1,4 +1,4 @@
-import type { ArrivalSpec, FaultSpec, MessagesSpec, ServerGroupSpec, ServerSpec, SimConfig } from '../sim/index.js';
+import type { FaultSpec, MessagesSpec, ServerGroupSpec, ServerSpec, SimConfig } from '../sim/index.js';
 import { admissions, backoffs, backpressures, balancers, heartbeats, resumes, shedders } from '../strategies/index.js';
 import type { Experiment } from './schema/experiment.js';
 import { toDistributionSpec, toQuantitySpec } from './schema/distribution.js';
