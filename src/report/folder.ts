@@ -86,7 +86,10 @@ export function refusal(dir: string, force: boolean): string | undefined {
   if (force) return undefined;
   const found = strangers(target);
   if (found.length === 0) return undefined;
-  return `the folder holds files wsfleet did not write (${found.join(', ')}${found.length >= 5 ? ', …' : ''}); expected a new folder or an earlier result folder; --force replaces it anyway`;
+  const list = `${found.join(', ')}${found.length >= 5 ? ', …' : ''}`;
+  const ours = existsSync(join(target, MANIFEST)) || existsSync(join(target, 'experiment.resolved.yaml'));
+  const what = ours ? `the folder holds files wsfleet did not write (${list})` : `the folder exists and is not a wsfleet result folder (${list})`;
+  return `${what}; expected a new or empty folder, or an earlier result folder; --force replaces it anyway`;
 }
 
 /**

@@ -98,7 +98,7 @@ describe('result folders are replaced atomically and never lose what wsfleet did
     const theirs = join(work, 'theirs');
     mkdirSync(theirs);
     writeFileSync(join(theirs, 'thesis.tex'), '\\documentclass{article}');
-    expectInputError(cli(['run', tiny, '--out', theirs, '--quiet']), /did not write \(thesis\.tex\)/);
+    expectInputError(cli(['run', tiny, '--out', theirs, '--quiet']), /is not a wsfleet result folder \(thesis\.tex\)/);
     expect(readFileSync(join(theirs, 'thesis.tex'), 'utf8')).toBe('\\documentclass{article}');
     const old = join(work, 'old-result');
     runTiny(old);
