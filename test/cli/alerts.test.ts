@@ -63,5 +63,5 @@ describe('alerts on message columns', () => {
     expect(r.status, r.stderr).toBe(0);
     const stats = readFileSync(join(out, 'summary.csv'), 'utf8');
     expect(stats).toContain('alerts.slow-delivery.firings');
-  });
+  }, 120_000);
 });
