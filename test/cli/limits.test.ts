@@ -32,7 +32,8 @@ describe('--max-wall', () => {
     const r = wsfleet(['run', 'test/cli/fixtures/small-sweep.yaml', ...ENDLESS, '--max-wall', '3s', '--jobs', '1', '--out', out]);
     expect(r.status).toBe(124);
     expect(r.stderr).toMatch(/Stopped after --max-wall 3 s of wall time: kept 0 of 12 finished runs in .*sweep\/runs\/; nothing else was written/);
-    expect(readdirSync(out).sort()).toEqual(['experiment.resolved.yaml', 'runs', 'shard.json']);
+    // runs/ holds the finished runs (none here); .wsfleet-files lists what wsfleet wrote.
+    expect(readdirSync(out).filter((f) => f !== 'runs').sort()).toEqual(['.wsfleet-files', 'experiment.resolved.yaml', 'shard.json']);
     expect(JSON.parse(readFileSync(join(out, 'shard.json'), 'utf8'))).toMatchObject({ runs: 12, finished: 0, interrupted: true });
   }, 60_000);
 
