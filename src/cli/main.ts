@@ -76,6 +76,7 @@ program
   .option('--shard <k/n>', "run only slice K of N of a sweep's runs, into a shard folder for `wsfleet merge`", shardArg)
   .option('--json', 'print {dir, summary} as JSON instead of a table')
   .option('--quiet', 'print nothing on success (no progress either)')
+  .option('--profile [file]', 'record a V8 CPU profile of the run (default: profile.cpuprofile in the result folder)')
   .addHelpText(
     'after',
     `
@@ -85,6 +86,7 @@ sweep and keeps every finished run in the result folder's runs/.
 Examples:
   wsfleet run experiments/reconnect-storm.yaml
   wsfleet run experiments/reconnect-storm.yaml --seed 7 --out /tmp/storm
+  wsfleet run experiments/reconnect-storm.yaml --profile /tmp/storm.cpuprofile   # open in Chrome DevTools
   wsfleet run experiments/reconnect-storm.yaml --set fleet.servers=20 --set 'clients.reconnect=immediate'
   wsfleet run experiments/backoff-sweep.yaml --jobs 2
   wsfleet run experiments/backoff-sweep.yaml --scale 0.05 --set sweep.replications=1   # a quick smoke run

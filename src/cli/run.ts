@@ -9,6 +9,7 @@ import { runSweep, sweepDir, type Shard } from './sweep.js';
 import { Progress } from './progress.js';
 import { checkOutDir } from './out-dir.js';
 import { human, textTable } from './table.js';
+import { checkProfilePath, startCpuProfile } from './cpu-profile.js';
 
 export interface RunCommandOptions {
   out?: string;
@@ -22,6 +23,8 @@ export interface RunCommandOptions {
   shard?: Shard;
   /** Multiplies client counts and arrival rates. */
   scale?: number;
+  /** Record a V8 CPU profile of the run: true writes `profile.cpuprofile` into the result folder, a string names the file. */
+  profile?: boolean | string;
 }
 
 /** The metrics printed after a run, with their labels. */
@@ -57,10 +60,15 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     throw new InputError(`✖ --shard ${String(options.shard.index)}/${String(options.shard.count)}: ${file} has no sweep block; expected a sweep to split\nNothing was run or written.`);
   }
   checkChartsBeforeRun(file, experiment);
+  if (experiment.sweep !== undefined && options.profile !== undefined) {
+    throw new InputError(`✖ --profile: ${file} is a sweep, whose runs go to worker threads; expected a single run (profile one variant with --set)\nNothing was run or written.`);
+  }
+  if (typeof options.profile === 'string') checkProfilePath(options.profile);
   if (experiment.sweep !== undefined) {
     await runSweep(file, experiment, options);
     return;
   }
+  const profiler = options.profile === undefined ? null : await startCpuProfile();
   const started = performance.now();
   const progress = new Progress(1, experiment.durationMs, { quiet: options.quiet === true || options.json === true });
   const result = runExperiment(experiment, {
@@ -75,6 +83,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   // The renderer (vega, resvg) loads only when there is something to draw.
   const { writeResultFolder } = await import('../report/write.js');
   const written = await writeResultFolder(dir, resolvedExperimentYaml(experiment), result, experiment.charts);
+  await profiler?.stop(typeof options.profile === 'string' ? options.profile : join(written.dir, 'profile.cpuprofile'));
   if (options.json) {
     process.stdout.write(JSON.stringify({ dir: written.dir, summary: result.summary }) + '\n');
     return;
