@@ -26,7 +26,7 @@ function delays(p: HoldParams): { rng: Rng; delay: Distribution } {
 }
 
 /** Runs `setup` between two live-byte readings and returns its run function with the cost per timer. */
-function measured(pending: number, setup: () => Prepared['run']): Prepared {
+export function measured(pending: number, setup: () => Prepared['run']): Prepared {
   const before = liveBytes();
   const run = setup();
   const bytes = liveBytes() - before;
@@ -34,7 +34,7 @@ function measured(pending: number, setup: () => Prepared['run']): Prepared {
 }
 
 /** Returns a chunked runner for a simulation whose handler calls `counted()` once per event. */
-function chunked(sim: Simulation): { counted: () => void; run: Prepared['run'] } {
+export function chunked(sim: Simulation): { counted: () => void; run: Prepared['run'] } {
   let done = 0;
   let stopAt = 0;
   return {

@@ -6,6 +6,7 @@ import { baselineMm1, engineMm1, engineMm1Timers, type Mm1Params } from './mm1.j
 import { baselineHold, engineHoldAt, engineHoldTimer, type HoldParams, type Prepared } from './hold.js';
 import { baselineChurn, engineChurn, type ChurnParams } from './churn.js';
 import { fleetBench } from './fleet.js';
+import { baselineHeartbeat, engineHeartbeatLane, engineHeartbeatTimer, type HeartbeatParams } from './heartbeat.js';
 import { fanoutBench } from './fanout.js';
 
 const CHILD_FLAG = 'WSFLEET_BENCH_CHILD';
@@ -70,6 +71,31 @@ function holdBench(): BenchRow[] {
   return comparisons.map((c, k) => makeRow(k === 0 ? 'hold-1M' : 'hold-1M-timer', c, holdGoal, memory(engines[k])));
 }
 
+/**
+ * 1 M connections with a 25 s heartbeat timer each, 5 chunks of 1 M firings after one untimed round:
+ * re-armed in the heap (`setTimer`) and on a lane, against the baseline heap in the same run.
+ */
+function heartbeatBench(): BenchRow[] {
+  const p: HeartbeatParams = { pending: 1_000_000, intervalMs: 25_000, seed: 4 };
+  const builders = [baselineHeartbeat, engineHeartbeatTimer, engineHeartbeatLane];
+  holdChunks(
+    builders.map((b) => b({ ...p, pending: 20_000 })),
+    200_000,
+    { pairs: 1, budgetMs: Infinity },
+  );
+  const models = builders.map((b) => b(p));
+  // One full round first, so that every lane timer has left the heap its phases started in.
+  for (const m of models) m.run(p.pending);
+  const [base, ...engines] = models;
+  const comparisons = holdChunks(models, 1_000_000, { pairs: 5, budgetMs: 10_000 });
+  const memory = (m: Prepared | undefined): MemoryFields => ({
+    pendingTimers: p.pending,
+    bytesPerPendingTimer: round(m?.bytesPerPendingTimer ?? NaN, 1),
+    baselineBytesPerPendingTimer: round(base?.bytesPerPendingTimer ?? NaN, 1),
+  });
+  return comparisons.map((c, k) => makeRow(k === 0 ? 'heartbeat-1M-timer' : 'heartbeat-1M-lane', c, null, memory(engines[k])));
+}
+
 /** 1 M reusable timers, each moved 10 times, then drained (11 M units of work); `purge` picks the baseline. */
 function churnBench(purge: boolean): BenchRow[] {
   const p: ChurnParams = { timers: 1_000_000, resets: 10, horizonMs: 1_000_000, seed: 3 };
@@ -85,14 +111,15 @@ function churnBench(purge: boolean): BenchRow[] {
 const BENCHES: Record<string, () => BenchRow[]> = {
   mm1: mm1Bench,
   hold: holdBench,
+  heartbeat: heartbeatBench,
   churn: () => churnBench(true),
   'churn-nopurge': () => churnBench(false),
   fleet: fleetBench,
   fanout: fanoutBench,
 };
 
-/** Benchmarks run when `--only` is not given; churn-nopurge alone takes about 10 s; fleet about 16 s; fanout about 40 s. */
-const DEFAULT = ['mm1', 'hold', 'churn', 'fleet', 'fanout'];
+/** Benchmarks run when `--only` is not given; churn-nopurge alone takes about 10 s; heartbeat about 15 s; fleet about 16 s; fanout about 40 s. */
+const DEFAULT = ['mm1', 'hold', 'heartbeat', 'churn', 'fleet', 'fanout'];
 
 /** Runs the benchmarks named by `--only=a,b` and prints a table or one JSON object per line. */
 function main(argv: readonly string[]): void {

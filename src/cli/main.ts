@@ -81,6 +81,7 @@ program
   .option('--quiet', 'print nothing on success (no progress either)')
   .option('--max-memory <size>', "refuse to start when the estimated peak memory is above SIZE, e.g. 4GB, 512MiB (default: half of the machine's memory)", sizeArg)
   .option('--max-wall <duration>', 'stop after this much wall time, e.g. 90s, 10m, 2h; exit 124, no result folder (a sweep keeps finished runs)', durationArg)
+  .option('--profile [file]', 'record a V8 CPU profile of the run (default: profile.cpuprofile in the result folder)')
   .addHelpText(
     'after',
     `
@@ -91,6 +92,7 @@ run in the result folder's runs/. \`wsfleet explain\` shows the memory estimate 
 Examples:
   wsfleet run experiments/reconnect-storm.yaml
   wsfleet run experiments/reconnect-storm.yaml --seed 7 --out /tmp/storm
+  wsfleet run experiments/reconnect-storm.yaml --profile /tmp/storm.cpuprofile   # open in Chrome DevTools
   wsfleet run experiments/reconnect-storm.yaml --set fleet.servers=20 --set 'clients.reconnect=immediate'
   wsfleet run experiments/backoff-sweep.yaml --jobs 2
   wsfleet run experiments/backoff-sweep.yaml --scale 0.05 --set sweep.replications=1   # a quick smoke run

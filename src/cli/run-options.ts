@@ -23,4 +23,6 @@ export interface RunCommandOptions {
   maxWall?: number;
   /** Replace the out folder even when it holds files wsfleet did not write. */
   force?: boolean;
+  /** Record a V8 CPU profile of the run: true writes `profile.cpuprofile` into the result folder, a string names the file. */
+  profile?: boolean | string;
 }

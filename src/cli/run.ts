@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { estimateRun, formatIssues, loadExperiment, resolvedExperimentYaml, runExperiment } from '../experiment/index.js';
 import { chartNames, human, writeResultFolder } from '../report/index.js';
@@ -14,6 +14,7 @@ import { EXIT } from './errors.js';
 import { textTable } from './table.js';
 
 export type { RunCommandOptions } from './run-options.js';
+import { checkProfilePath, startCpuProfile } from './cpu-profile.js';
 
 /** The metrics printed after a run, with their labels; keys are checked against the metric catalogue. */
 const HEADLINE: [SummaryKey, string][] = [
@@ -49,11 +50,16 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     throw new InputError(`✖ --shard ${String(options.shard.index)}/${String(options.shard.count)}: ${file} has no sweep block; expected a sweep to split\nNothing was run or written.`);
   }
   checkChartsBeforeRun(file, experiment);
+  if (experiment.sweep !== undefined && options.profile !== undefined) {
+    throw new InputError(`✖ --profile: ${file} is a sweep, whose runs go to worker threads; expected a single run (profile one variant with --set)\nNothing was run or written.`);
+  }
+  if (typeof options.profile === 'string') checkProfilePath(options.profile);
   if (experiment.sweep !== undefined) {
     await runSweepCommand(file, experiment, options);
     return;
   }
   checkBudget(estimateRun(experiment), options.maxMemory, file);
+  const profiler = options.profile === undefined ? null : await startCpuProfile();
   const started = performance.now();
   const deadline = started + (options.maxWall ?? Infinity);
   const progress = new Progress(1, experiment.durationMs, { quiet: options.quiet === true || options.json === true });
@@ -76,6 +82,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   checkNamesAgainstResult(file, experiment, result);
   const wallMs = performance.now() - started;
   const written = await writeResultFolder(dir, resolvedExperimentYaml(experiment), result, experiment.charts, { force: options.force === true });
+  await profiler?.stop(typeof options.profile === 'string' ? options.profile : join(written.dir, 'profile.cpuprofile'));
   if (options.json) {
     process.stdout.write(JSON.stringify({ dir: written.dir, summary: result.summary }) + '\n');
     return;

@@ -1,3 +1,5 @@
+import { LaneRing } from './lane-ring.js';
+
 /** A callback that receives the numeric argument given when its event was scheduled. */
 export type Handler = (arg: number) => void;
 
@@ -13,12 +15,23 @@ const S = 2;
  *
  * Every slot knows its heap position, so cancelling or moving a pending timer is one sift in
  * place: no tombstones pile up when a fleet reschedules its heartbeat and timeout timers
- * constantly. Entries and slot records are interleaved typed arrays, about 52 bytes per slot.
+ * constantly. Entries and slot records are interleaved typed arrays, about 60 bytes per slot.
+ *
+ * Beside the heap, lanes hold timers that fire a fixed interval after they are set: each lane is
+ * a FIFO already in (time, sequence) order (`LaneRing`), so setting one is O(1) and the next event
+ * is the least of the heap's top and the lanes' heads. Sequence numbers are shared, so the order
+ * of events is exactly the order one heap would give.
  */
 export class EventQueue {
   private heap = new Float64Array(INITIAL_CAPACITY * H);
   private slots = new Float64Array(INITIAL_CAPACITY * S);
   private slotPos = new Int32Array(INITIAL_CAPACITY).fill(-1);
+  /** Lane a slot waits on, or -1; its time there; its generation, bumped whenever it leaves a lane unfired. */
+  private slotLane = new Int32Array(INITIAL_CAPACITY).fill(-1);
+  private slotLaneTime = new Float64Array(INITIAL_CAPACITY);
+  private slotGen = new Int32Array(INITIAL_CAPACITY);
+  private readonly lanes: LaneRing[] = [];
+  private laneLive = 0;
   private slotHandler: (Handler | undefined)[] = new Array<Handler | undefined>(INITIAL_CAPACITY);
   private freeSlots = new Int32Array(INITIAL_CAPACITY);
   private freeCount = 0;
@@ -31,7 +44,7 @@ export class EventQueue {
 
   /** Number of scheduled (pending) events. */
   get size(): number {
-    return this.heapSize;
+    return this.heapSize + this.laneLive;
   }
 
   /** Number of allocated slots, pending or not. */
@@ -41,7 +54,26 @@ export class EventQueue {
 
   /** Time of the earliest pending event, or Infinity when empty. */
   peekTimeMs(): number {
-    return this.heapSize > 0 ? (this.heap[0] as number) : Infinity;
+    let timeMs = this.heapSize > 0 ? (this.heap[0] as number) : Infinity;
+    if (this.laneLive === 0) return timeMs;
+    for (const lane of this.lanes) {
+      if (lane.live === 0) continue;
+      this.skipStale(lane);
+      const t = lane.times[lane.head] as number;
+      if (t < timeMs) timeMs = t;
+    }
+    return timeMs;
+  }
+
+  /** Adds a lane for timers that fire `intervalMs` after they are set; returns its index. */
+  addLane(intervalMs: number): number {
+    this.lanes.push(new LaneRing(intervalMs));
+    return this.lanes.length - 1;
+  }
+
+  /** Entries, live and stale, held by each lane (for tests and benchmarks). */
+  laneEntries(): number[] {
+    return this.lanes.map((lane) => lane.count);
   }
 
   /** Allocates a reusable slot bound to `handler(arg)`; it is not scheduled yet. */
@@ -64,6 +96,7 @@ export class EventQueue {
   /** Returns a slot to the free list, cancelling it first if pending. */
   release(slot: number): void {
     if (this.slotPos[slot] !== -1) this.remove(slot);
+    else if (this.slotLane[slot] !== -1) this.leaveLane(slot);
     this.slotHandler[slot] = undefined;
     this.freeSlots[this.freeCount++] = slot;
   }
@@ -71,11 +104,12 @@ export class EventQueue {
   /** When a pending slot fires; NaN when it is not pending. */
   timeOf(slot: number): number {
     const pos = this.slotPos[slot] as number;
-    return pos === -1 ? Number.NaN : (this.heap[pos * H] as number);
+    if (pos !== -1) return this.heap[pos * H] as number;
+    return this.slotLane[slot] === -1 ? Number.NaN : (this.slotLaneTime[slot] as number);
   }
 
   isPending(slot: number): boolean {
-    return this.slotPos[slot] !== -1;
+    return this.slotPos[slot] !== -1 || this.slotLane[slot] !== -1;
   }
 
   setArg(slot: number, arg: number): void {
@@ -85,6 +119,7 @@ export class EventQueue {
   /** Schedules or moves a slot to `timeMs`; it queues after events already set for that time. */
   set(slot: number, timeMs: number): void {
     const seq = this.nextSeq++;
+    if (this.slotLane[slot] !== -1) this.leaveLane(slot);
     const pos = this.slotPos[slot] as number;
     if (pos === -1) {
       this.siftUp(this.heapSize++, timeMs, seq, slot);
@@ -95,13 +130,84 @@ export class EventQueue {
     else this.siftDown(pos, timeMs, seq, slot);
   }
 
+  /**
+   * Schedules or moves a slot to fire on lane `lane` at `timeMs`, which must be the time now plus
+   * the lane's interval: lanes rely on the clock never going back to stay in order.
+   */
+  setOnLane(slot: number, lane: number, timeMs: number): void {
+    const seq = this.nextSeq++;
+    if (this.slotPos[slot] !== -1) this.remove(slot);
+    else if (this.slotLane[slot] !== -1) this.leaveLane(slot);
+    const gen = this.slotGen[slot] as number;
+    (this.lanes[lane] as LaneRing).push(timeMs, seq, slot, gen);
+    this.slotLane[slot] = lane;
+    this.slotLaneTime[slot] = timeMs;
+    this.laneLive++;
+  }
+
   /** Cancels a pending slot; a no-op when it is not pending. */
   cancel(slot: number): void {
     if (this.slotPos[slot] !== -1) this.remove(slot);
+    else if (this.slotLane[slot] !== -1) this.leaveLane(slot);
   }
 
   /** Removes the earliest event and returns its slot, leaving its time in `poppedTimeMs`. */
   popSlot(): number {
+    if (this.laneLive > 0) {
+      const lane = this.earliestLane();
+      if (lane !== null) return this.popLane(lane);
+    }
+    return this.popHeap();
+  }
+
+  /** The lane whose head comes before the heap's top and every other lane's head, or null. */
+  private earliestLane(): LaneRing | null {
+    let best: LaneRing | null = null;
+    let bt = this.heapSize > 0 ? (this.heap[0] as number) : Infinity;
+    let bs = this.heapSize > 0 ? (this.heap[1] as number) : Infinity;
+    for (const lane of this.lanes) {
+      if (lane.live === 0) continue;
+      this.skipStale(lane);
+      const h = lane.head;
+      const t = lane.times[h] as number;
+      if (t > bt) continue;
+      const s = lane.seqs[h] as number;
+      if (t < bt || s < bs) {
+        best = lane;
+        bt = t;
+        bs = s;
+      }
+    }
+    return best;
+  }
+
+  private popLane(lane: LaneRing): number {
+    const h = lane.head;
+    const slot = lane.slots[h] as number;
+    this.poppedTimeMs = lane.times[h] as number;
+    lane.shift();
+    lane.live--;
+    this.laneLive--;
+    this.slotLane[slot] = -1;
+    return slot;
+  }
+
+  /** Drops stale entries from a lane's head; the lane must hold a live entry. */
+  private skipStale(lane: LaneRing): void {
+    const gens = this.slotGen;
+    while (lane.gens[lane.head] !== gens[lane.slots[lane.head] as number]) lane.shift();
+  }
+
+  /** Takes a slot off its lane unfired: its entry there goes stale. */
+  private leaveLane(slot: number): void {
+    const lane = this.lanes[this.slotLane[slot] as number] as LaneRing;
+    this.slotLane[slot] = -1;
+    this.slotGen[slot] = ((this.slotGen[slot] as number) + 1) | 0;
+    this.laneLive--;
+    lane.forget(this.slotGen);
+  }
+
+  private popHeap(): number {
     const heap = this.heap;
     const slot = heap[2] as number;
     this.poppedTimeMs = heap[0] as number;
@@ -222,6 +328,15 @@ export class EventQueue {
     const positions = new Int32Array(capacity).fill(-1);
     positions.set(this.slotPos);
     this.slotPos = positions;
+    const lanes = new Int32Array(capacity).fill(-1);
+    lanes.set(this.slotLane);
+    this.slotLane = lanes;
+    const laneTimes = new Float64Array(capacity);
+    laneTimes.set(this.slotLaneTime);
+    this.slotLaneTime = laneTimes;
+    const gens = new Int32Array(capacity);
+    gens.set(this.slotGen);
+    this.slotGen = gens;
     const free = new Int32Array(capacity);
     free.set(this.freeSlots);
     this.freeSlots = free;

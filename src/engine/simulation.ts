@@ -10,6 +10,25 @@ export interface RunOptions {
   maxEvents?: number;
 }
 
+/**
+ * A lane of timers that fire a fixed interval after they are set (heartbeats, health checks, load
+ * reports). Setting a timer on a lane is O(1) and it fires in exactly the order the heap would
+ * give it; a timer can be on a lane one time and in the heap (`setTimer`) the next.
+ */
+export class TimerLane {
+  /** @internal */
+  constructor(
+    readonly simulation: Simulation,
+    readonly intervalMs: number,
+    readonly index: number,
+  ) {}
+
+  /** Arms or moves `timer` to fire `intervalMs` from now. */
+  set(timer: TimerId): void {
+    this.simulation.setTimerOnLane(timer, this);
+  }
+}
+
 export type RunOutcome =
   | { state: 'until'; nowMs: number }
   | { state: 'drained'; nowMs: number }
@@ -28,6 +47,7 @@ export class Simulation {
   private stopRequested = false;
   private processed = 0;
   private sameInstant = 0;
+  private readonly lanes = new Map<number, TimerLane>();
 
   /**
    * @param maxEventsPerInstant events allowed at one virtual instant before the run is declared
@@ -74,6 +94,33 @@ export class Simulation {
       throw new RangeError(`Expected timer time to be a number >= now (${String(this.clockMs)}), got ${String(atMs)}`);
     }
     this.queue.set(timer, atMs);
+  }
+
+  /**
+   * The lane of timers that fire `intervalMs` after they are set, created on first use; the same
+   * interval always gives the same lane.
+   */
+  lane(intervalMs: number): TimerLane {
+    let lane = this.lanes.get(intervalMs);
+    if (lane !== undefined) return lane;
+    if (!(intervalMs >= 0 && Number.isFinite(intervalMs))) {
+      throw new TypeError(`Expected a lane interval to be a finite number of milliseconds >= 0, got ${String(intervalMs)}`);
+    }
+    lane = new TimerLane(this, intervalMs, this.queue.addLane(intervalMs));
+    this.lanes.set(intervalMs, lane);
+    return lane;
+  }
+
+  /** Arms or moves a timer to fire one lane interval from now (O(1)); `lane.set(timer)` says the same. */
+  setTimerOnLane(timer: TimerId, lane: TimerLane): void {
+    this.check(timer);
+    if (lane.simulation !== this) throw new TypeError('Expected a lane created by this simulation with sim.lane(intervalMs)');
+    this.queue.setOnLane(timer, lane.index, this.clockMs + lane.intervalMs);
+  }
+
+  /** Entries (live and stale) each lane holds, in creation order. */
+  laneEntries(): number[] {
+    return this.queue.laneEntries();
   }
 
   /** Changes the argument a timer passes to its handler. */

@@ -1,3 +1,4 @@
+import type { TimerLane } from '../engine/index.js';
 import { deadPeerDetectedAtMs, heartbeats, instantiate, type Heartbeat, type HeartbeatPhase, type HeartbeatStep } from '../strategies/index.js';
 import { packConn } from './clients.js';
 import type { CpuQueue } from './cpu.js';
@@ -13,6 +14,8 @@ export class ConnectionTimers implements ConnectionTimersPort {
   /** Idle timeouts: the proxy's (any frame) and the server's (data frames); Infinity when off. */
   private readonly proxyIdleMs: number;
   private readonly serverIdleMs: number;
+  /** Lanes for the delays the heartbeat sets its timer to from the moment it decides (now + d). */
+  private readonly lanes: TimerLane[];
 
   constructor(
     private readonly world: World,
@@ -22,6 +25,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
     this.heartbeat = instantiate(heartbeats, config.heartbeat, 'heartbeat');
     this.proxyIdleMs = config.balancer.idleTimeoutMs;
     this.serverIdleMs = config.messages?.idleTimeoutMs ?? Infinity;
+    this.lanes = fixedDelaysMs(this.heartbeat).map((d) => world.sim.lane(d));
   }
 
   startHeartbeat(i: number): void {
@@ -77,7 +81,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
       return;
     }
     if (step.timerAtMs === Infinity) sim.clearTimer(c.hbTimer[i] as number);
-    else if (!Number.isNaN(step.timerAtMs)) sim.setTimer(c.hbTimer[i] as number, step.timerAtMs);
+    else if (!Number.isNaN(step.timerAtMs)) this.setHeartbeatTimer(c.hbTimer[i] as number, step.timerAtMs);
     if (step.action === 'ping') {
       // The ping leaves when a core has sent it; the pong is back one round trip later.
       counters.pings++;
@@ -88,6 +92,18 @@ export class ConnectionTimers implements ConnectionTimersPort {
       this.noteFrame(i, sentMs);
       sim.at(sentMs + 2 * (c.pathLatencyMs[i] as number), this.onPongAtServer, packConn(i, c.epoch[i] as number));
     }
+  }
+
+  /** A time exactly now + a lane's delay goes on that lane (O(1)); any other (after a pong: read time + interval) in the heap. */
+  private setHeartbeatTimer(timer: number, atMs: number): void {
+    const nowMs = this.world.sim.nowMs;
+    for (const lane of this.lanes) {
+      if (nowMs + lane.intervalMs === atMs) {
+        lane.set(timer);
+        return;
+      }
+    }
+    this.world.sim.setTimer(timer, atMs);
   }
 
   /**
@@ -159,4 +175,19 @@ export class ConnectionTimers implements ConnectionTimersPort {
     else counters.idleClosedServer++;
     this.rooms.serverSide.serverCloses(i);
   };
+}
+
+/**
+ * The delays a heartbeat sets its timer to, measured from the moment it decides: the strategy is a
+ * pure state machine, so stepping it from time 0 without pongs gives them (ping-pong: the interval
+ * on open, the timeout after a ping). A lane is only used when a step's time is exactly now + one.
+ */
+function fixedDelaysMs(heartbeat: Heartbeat): number[] {
+  const delays = new Set<number>();
+  let step = heartbeat.open(0);
+  for (let k = 0; k < 4 && step.action !== 'terminate'; k++) {
+    if (Number.isFinite(step.timerAtMs) && step.timerAtMs >= 0) delays.add(step.timerAtMs);
+    step = heartbeat.onTimer(step.phase, 0);
+  }
+  return [...delays];
 }
