@@ -192,7 +192,10 @@ describe('sim and real make the same rule decisions for the same seed', () => {
     expect(simCloses.length).toBeGreaterThan(1);
     // Every close was of a connection whose client had flapped (none of a live one) ...
     expect(real.summary['heartbeat.timeouts']).toBe(0);
-    // ... and the server gave up on as many as the sim's heartbeat did.
-    expect(closes).toHaveLength(simCloses.length);
+    // ... and the server gave up on as many as the sim's heartbeat did. A close due in the last second may
+    // land after a loaded machine ends the real run, so those near the end may or may not be there.
+    const settled = simCloses.filter((atMs) => atMs < experiment.durationMs - 1000).length;
+    expect(closes.length).toBeGreaterThanOrEqual(settled);
+    expect(closes.length).toBeLessThanOrEqual(simCloses.length);
   }, 60_000);
 });
