@@ -211,7 +211,7 @@ export class SimBalancer {
     const now = this.world.sim.nowMs;
     noteHealth(view, state.healthy, now);
     this.world.record(runEvent.balancerMark(now, state.healthy, s, this.id));
-    this.world.decide({ kind: 'health', atMs: now, balancer: this.id, server: s, healthy: state.healthy });
+    this.world.decisions?.record({ kind: 'health', atMs: now, balancer: this.id, server: s, healthy: state.healthy });
   };
 }
 

@@ -145,7 +145,7 @@ export class ClientSide implements ClientSidePort {
     const c = this.world.clients.c;
     this.world.connected.add(this.world.sim.nowMs, -1);
     if ((c.server[i] as number) >= 0) {
-      if (c.polling[i] === 0) this.world.decide({ kind: 'heartbeat-close', atMs: deadAtMs, server: c.server[i] as number, client: i, attempt: c.attemptsTotal[i] as number });
+      if (c.polling[i] === 0) this.world.decisions?.record({ kind: 'heartbeat-close', atMs: deadAtMs, server: c.server[i] as number, client: i, attempt: c.attemptsTotal[i] as number });
       this.rooms.serverSide.holdDeadPeer(i, deadAtMs);
     }
     c.epoch[i] = (c.epoch[i] as number) + 1;
@@ -190,7 +190,7 @@ export class ClientSide implements ClientSidePort {
     const step = nextReconnect(this.backoff, { retry: c.retry[i] as number, prevDelayMs: c.prevDelayMs[i] as number }, hintMs, rng.backoff);
     c.retry[i] = step.state.retry;
     const delayMs = step.kind === 'wait' ? step.delayMs : null;
-    this.world.decide({ kind: 'backoff', atMs: sim.nowMs, client: i, retry: step.state.retry, delayMs });
+    this.world.decisions?.record({ kind: 'backoff', atMs: sim.nowMs, client: i, retry: step.state.retry, delayMs });
     if (delayMs === null) {
       this.setState(i, ClientState.gaveUp);
       // A client that had a session still leaves when it ends; one that never connected stays, unserved.

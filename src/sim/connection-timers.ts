@@ -75,7 +75,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
     c.hbPhase[i] = step.phase;
     if (step.action === 'terminate') {
       counters.heartbeatTimeouts++;
-      this.world.decide({ kind: 'heartbeat-close', atMs: sim.nowMs, server: c.server[i] as number, client: i, attempt: c.attemptsTotal[i] as number });
+      this.world.decisions?.record({ kind: 'heartbeat-close', atMs: sim.nowMs, server: c.server[i] as number, client: i, attempt: c.attemptsTotal[i] as number });
       this.rooms.serverSide.toClient(i, this.rooms.clientSide.onClosedReply);
       this.rooms.serverSide.closeAtServer(i);
       return;

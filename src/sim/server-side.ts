@@ -84,12 +84,12 @@ export class ServerSide implements ServerSidePort {
       return;
     }
     if (server.connections + server.handshaking + server.ghosts >= server.spec.maxConnections) {
-      this.world.decide({ kind: 'admission', atMs: sim.nowMs, server: server.id, client: i, admit: false, limit: true, retryAfterMs: null });
+      this.world.decisions?.record({ kind: 'admission', atMs: sim.nowMs, server: server.id, client: i, admit: false, limit: true, retryAfterMs: null });
       this.refuse(server, i, arg, null);
       return;
     }
     const decision = server.admission.admit(this.loadView(server), sim.nowMs, rng.admission);
-    this.world.decide({ kind: 'admission', atMs: sim.nowMs, server: server.id, client: i, admit: decision.kind === 'admit', limit: false, retryAfterMs: decision.kind === 'refuse' ? decision.retryAfterMs : null });
+    this.world.decisions?.record({ kind: 'admission', atMs: sim.nowMs, server: server.id, client: i, admit: decision.kind === 'admit', limit: false, retryAfterMs: decision.kind === 'refuse' ? decision.retryAfterMs : null });
     if (decision.kind === 'refuse') {
       this.refuse(server, i, arg, decision.retryAfterMs);
       return;

@@ -1,5 +1,5 @@
 import { compileDistribution, RngStreams, Simulation, type Distribution, type Rng } from '../engine/index.js';
-import { LatencyRecorder, TimeWeighted, type Decision, type DecisionLog, type TypedRunEvent } from '../metrics/index.js';
+import { LatencyRecorder, TimeWeighted, type DecisionLog, type TypedRunEvent } from '../metrics/index.js';
 import type { SimConfig } from './config.js';
 import { ClientTable, connClient, connEpoch } from './clients.js';
 import { Counters } from './counters.js';
@@ -39,7 +39,8 @@ export class World {
 
   /**
    * @param decisions where the rooms write the decisions of shared rules (backoff, admission, health,
-   *   heartbeat closes), for the differential test against real mode; null logs nothing.
+   *   heartbeat closes), for the differential test against real mode; null logs nothing. Call sites write
+   *   `decisions?.record({...})`, so a run without a log builds no entry.
    */
   constructor(
     readonly config: SimConfig,
@@ -69,11 +70,6 @@ export class World {
   /** Adds an event to the run's log (events.csv). */
   record(event: TypedRunEvent): void {
     this.events.push(event);
-  }
-
-  /** Writes a decision to the decision log, if the run keeps one. */
-  decide(decision: Decision): void {
-    this.decisions?.record(decision);
   }
 
   /** The client of an event about its current attempt, or -1 for a stale event. */
