@@ -15,7 +15,7 @@ const S = 2;
  *
  * Every slot knows its heap position, so cancelling or moving a pending timer is one sift in
  * place: no tombstones pile up when a fleet reschedules its heartbeat and timeout timers
- * constantly. Entries and slot records are interleaved typed arrays, about 60 bytes per slot.
+ * constantly. Entries and slot records are interleaved typed arrays, about 64 bytes per slot.
  *
  * Beside the heap, lanes hold timers that fire a fixed interval after they are set: each lane is
  * a FIFO already in (time, sequence) order (`LaneRing`), so setting one is O(1) and the next event
