@@ -15,7 +15,7 @@ const S = 2;
  *
  * Every slot knows its heap position, so cancelling or moving a pending timer is one sift in
  * place: no tombstones pile up when a fleet reschedules its heartbeat and timeout timers
- * constantly. Entries and slot records are interleaved typed arrays, about 60 bytes per slot.
+ * constantly. Entries and slot records are interleaved typed arrays, about 64 bytes per slot.
  *
  * Beside the heap, lanes hold timers that fire a fixed interval after they are set: each lane is
  * a FIFO already in (time, sequence) order (`LaneRing`), so setting one is O(1) and the next event
@@ -25,13 +25,16 @@ const S = 2;
 export class EventQueue {
   private heap = new Float64Array(INITIAL_CAPACITY * H);
   private slots = new Float64Array(INITIAL_CAPACITY * S);
+  /** A slot's heap position; -1 when it is not pending; -2 - lane when it waits on a lane. */
   private slotPos = new Int32Array(INITIAL_CAPACITY).fill(-1);
-  /** Lane a slot waits on, or -1; its time there; its generation, bumped whenever it leaves a lane unfired. */
-  private slotLane = new Int32Array(INITIAL_CAPACITY).fill(-1);
+  /** A lane slot's time there, and its generation, bumped whenever it leaves a lane unfired. */
   private slotLaneTime = new Float64Array(INITIAL_CAPACITY);
   private slotGen = new Int32Array(INITIAL_CAPACITY);
   private readonly lanes: LaneRing[] = [];
   private laneLive = 0;
+  /** The source of the next event as `peekTimeMs` found it (a lane, or null for the heap), until the queue changes. */
+  private next: LaneRing | null = null;
+  private nextKnown = false;
   private slotHandler: (Handler | undefined)[] = new Array<Handler | undefined>(INITIAL_CAPACITY);
   private freeSlots = new Int32Array(INITIAL_CAPACITY);
   private freeCount = 0;
@@ -54,15 +57,12 @@ export class EventQueue {
 
   /** Time of the earliest pending event, or Infinity when empty. */
   peekTimeMs(): number {
-    let timeMs = this.heapSize > 0 ? (this.heap[0] as number) : Infinity;
-    if (this.laneLive === 0) return timeMs;
-    for (const lane of this.lanes) {
-      if (lane.live === 0) continue;
-      this.skipStale(lane);
-      const t = lane.times[lane.head] as number;
-      if (t < timeMs) timeMs = t;
-    }
-    return timeMs;
+    if (this.laneLive === 0) return this.heapSize > 0 ? (this.heap[0] as number) : Infinity;
+    const lane = this.earliestLane();
+    this.next = lane;
+    this.nextKnown = true;
+    if (lane !== null) return lane.times[lane.head] as number;
+    return this.heapSize > 0 ? (this.heap[0] as number) : Infinity;
   }
 
   /** Adds a lane for timers that fire `intervalMs` after they are set; returns its index. */
@@ -95,8 +95,10 @@ export class EventQueue {
 
   /** Returns a slot to the free list, cancelling it first if pending. */
   release(slot: number): void {
-    if (this.slotPos[slot] !== -1) this.remove(slot);
-    else if (this.slotLane[slot] !== -1) this.leaveLane(slot);
+    this.nextKnown = false;
+    const pos = this.slotPos[slot] as number;
+    if (pos >= 0) this.remove(slot);
+    else if (pos < -1) this.leaveLane(slot);
     this.slotHandler[slot] = undefined;
     this.freeSlots[this.freeCount++] = slot;
   }
@@ -104,12 +106,12 @@ export class EventQueue {
   /** When a pending slot fires; NaN when it is not pending. */
   timeOf(slot: number): number {
     const pos = this.slotPos[slot] as number;
-    if (pos !== -1) return this.heap[pos * H] as number;
-    return this.slotLane[slot] === -1 ? Number.NaN : (this.slotLaneTime[slot] as number);
+    if (pos >= 0) return this.heap[pos * H] as number;
+    return pos === -1 ? Number.NaN : (this.slotLaneTime[slot] as number);
   }
 
   isPending(slot: number): boolean {
-    return this.slotPos[slot] !== -1 || this.slotLane[slot] !== -1;
+    return this.slotPos[slot] !== -1;
   }
 
   setArg(slot: number, arg: number): void {
@@ -119,9 +121,10 @@ export class EventQueue {
   /** Schedules or moves a slot to `timeMs`; it queues after events already set for that time. */
   set(slot: number, timeMs: number): void {
     const seq = this.nextSeq++;
-    if (this.slotLane[slot] !== -1) this.leaveLane(slot);
+    this.nextKnown = false;
     const pos = this.slotPos[slot] as number;
-    if (pos === -1) {
+    if (pos < 0) {
+      if (pos < -1) this.leaveLane(slot);
       this.siftUp(this.heapSize++, timeMs, seq, slot);
       return;
     }
@@ -136,25 +139,30 @@ export class EventQueue {
    */
   setOnLane(slot: number, lane: number, timeMs: number): void {
     const seq = this.nextSeq++;
-    if (this.slotPos[slot] !== -1) this.remove(slot);
-    else if (this.slotLane[slot] !== -1) this.leaveLane(slot);
+    this.nextKnown = false;
+    const pos = this.slotPos[slot] as number;
+    if (pos >= 0) this.remove(slot);
+    else if (pos < -1) this.leaveLane(slot);
     const gen = this.slotGen[slot] as number;
     (this.lanes[lane] as LaneRing).push(timeMs, seq, slot, gen);
-    this.slotLane[slot] = lane;
+    this.slotPos[slot] = -2 - lane;
     this.slotLaneTime[slot] = timeMs;
     this.laneLive++;
   }
 
   /** Cancels a pending slot; a no-op when it is not pending. */
   cancel(slot: number): void {
-    if (this.slotPos[slot] !== -1) this.remove(slot);
-    else if (this.slotLane[slot] !== -1) this.leaveLane(slot);
+    this.nextKnown = false;
+    const pos = this.slotPos[slot] as number;
+    if (pos >= 0) this.remove(slot);
+    else if (pos < -1) this.leaveLane(slot);
   }
 
   /** Removes the earliest event and returns its slot, leaving its time in `poppedTimeMs`. */
   popSlot(): number {
     if (this.laneLive > 0) {
-      const lane = this.earliestLane();
+      const lane = this.nextKnown ? this.next : this.earliestLane();
+      this.nextKnown = false;
       if (lane !== null) return this.popLane(lane);
     }
     return this.popHeap();
@@ -188,7 +196,7 @@ export class EventQueue {
     lane.shift();
     lane.live--;
     this.laneLive--;
-    this.slotLane[slot] = -1;
+    this.slotPos[slot] = -1;
     return slot;
   }
 
@@ -200,8 +208,8 @@ export class EventQueue {
 
   /** Takes a slot off its lane unfired: its entry there goes stale. */
   private leaveLane(slot: number): void {
-    const lane = this.lanes[this.slotLane[slot] as number] as LaneRing;
-    this.slotLane[slot] = -1;
+    const lane = this.lanes[-2 - (this.slotPos[slot] as number)] as LaneRing;
+    this.slotPos[slot] = -1;
     this.slotGen[slot] = ((this.slotGen[slot] as number) + 1) | 0;
     this.laneLive--;
     lane.forget(this.slotGen);
@@ -328,9 +336,6 @@ export class EventQueue {
     const positions = new Int32Array(capacity).fill(-1);
     positions.set(this.slotPos);
     this.slotPos = positions;
-    const lanes = new Int32Array(capacity).fill(-1);
-    lanes.set(this.slotLane);
-    this.slotLane = lanes;
     const laneTimes = new Float64Array(capacity);
     laneTimes.set(this.slotLaneTime);
     this.slotLaneTime = laneTimes;

@@ -171,7 +171,7 @@ export class SimBalancer {
     const server = world.servers[s];
     if (server === undefined) return;
     const { timeoutMs, intervalMs } = this.spec.healthCheck;
-    sim.lane(intervalMs).set(this.checkTimers[s] as number);
+    sim.setTimer(this.checkTimers[s] as number, sim.nowMs + intervalMs);
     if (!server.up) {
       // A refused connect fails the check one round trip later; a silent host at the timeout.
       sim.after(server.refusesWhileDown ? 2 * this.world.backendLatency.sample(this.rng.network) : timeoutMs, this.onCheckResult, s * 2);

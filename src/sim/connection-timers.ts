@@ -14,7 +14,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
   /** Idle timeouts: the proxy's (any frame) and the server's (data frames); Infinity when off. */
   private readonly proxyIdleMs: number;
   private readonly serverIdleMs: number;
-  /** Lanes for the delays the heartbeat sets its timer to from the moment it decides (now + d). */
+  /** Lanes for the delays the heartbeat sets its timer to from the moment it decides (now + d) and a pong keeps. */
   private readonly lanes: TimerLane[];
 
   constructor(
@@ -178,15 +178,18 @@ export class ConnectionTimers implements ConnectionTimersPort {
 }
 
 /**
- * The delays a heartbeat sets its timer to, measured from the moment it decides: the strategy is a
- * pure state machine, so stepping it from time 0 without pongs gives them (ping-pong: the interval
- * on open, the timeout after a ping). A lane is only used when a step's time is exactly now + one.
+ * The delays worth a lane: those a heartbeat sets its timer to from the moment it decides and that
+ * a pong leaves in place, so the timer usually fires. The strategy is a pure state machine, so
+ * stepping it from time 0 finds them: ws-interval's interval; ping-pong's interval on open, but not
+ * its pong timeout, which the pong replaces (a lane entry that is nearly always cancelled only
+ * costs). A lane is used only when a step's time is exactly now + the delay.
  */
 function fixedDelaysMs(heartbeat: Heartbeat): number[] {
   const delays = new Set<number>();
   let step = heartbeat.open(0);
   for (let k = 0; k < 4 && step.action !== 'terminate'; k++) {
-    if (Number.isFinite(step.timerAtMs) && step.timerAtMs >= 0) delays.add(step.timerAtMs);
+    const kept = Number.isNaN(heartbeat.onPong(step.phase, 0).timerAtMs);
+    if (kept && Number.isFinite(step.timerAtMs) && step.timerAtMs >= 0) delays.add(step.timerAtMs);
     step = heartbeat.onTimer(step.phase, 0);
   }
   return [...delays];
