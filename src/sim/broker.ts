@@ -158,7 +158,7 @@ export class Broker {
       if (n === 0) pubsub.counters.uselessReads++;
       const cpu = server.processes[p] as CpuQueue;
       const read = pubsub.readCost(server);
-      if (this.spec.fanout === 'batched') {
+      if (this.spec.fanout !== 'per-recipient') {
         const out = pubsub.outCost(server);
         pubsub.cpuMs += read + n * out;
         const doneMs = cpu.submit(sim.nowMs, read + n * out);
@@ -181,7 +181,7 @@ export class Broker {
     m.release(id);
   };
 
-  /** The batch is done: recipient k of n was written (k + 1) × out before... now − (n − 1 − k) × out. */
+  /** The batch is done: recipient k of n (newest first) was written at now − (n − 1 − k) × out. */
   private readonly onFanout = (arg: number): void => {
     const id = Math.floor(arg / TARGET_SPACE);
     const target = Math.floor((arg % TARGET_SPACE) / 2);
@@ -190,19 +190,8 @@ export class Broker {
     const m = this.messages;
     const server = this.world.servers[Math.floor(target / MAX_PROCESSES)] as SimServer;
     if (server.up) {
-      const now = this.world.sim.nowMs;
-      const channel = m.channel(id);
-      const serial = m.serial(id);
-      const bytes = m.bytes(id);
-      const publishedAtMs = m.publishedAtMs(id);
-      const polling = this.world.clients.c.polling;
-      const subs = this.pubsub.subs;
-      const slots = subs.list(target, channel);
-      const last = slots.length - 1;
-      for (let k = 0; k < slots.length; k++) {
-        const i = subs.clientOf(slots[k] as number);
-        this.pubsub.write(i, channel, serial, bytes, publishedAtMs, now - (last - k) * out, false, polling[i] === 1);
-      }
+      const fixedOut = server.costs.messageOut.spec.kind === 'constant';
+      this.pubsub.cohorts.deliver(server.id, target, m.channel(id), m.serial(id), m.bytes(id), m.publishedAtMs(id), out, fixedOut);
       this.rooms.operations.afterWrites(server);
     }
     m.release(id);

@@ -173,10 +173,11 @@ export interface MessagesSpec {
   /** Close a connection with no data frame either way for this long (server idle timeout); Infinity for never. */
   idleTimeoutMs: number;
   /**
-   * batched: one CPU job per message per server process, deliveries settled without events (fast);
+   * cohort: as batched, but subscribers that keep up are recorded together per message (src/sim/cohorts.ts);
+   * batched: one CPU job per message per server process, deliveries settled without events (exact);
    * per-recipient: one CPU job and one delivery event per recipient (the reference it is tested against).
    */
-  fanout: 'batched' | 'per-recipient';
+  fanout: 'cohort' | 'batched' | 'per-recipient';
 }
 
 /** Clients that cannot use WebSocket and long-poll instead (Engine.IO polling). */

@@ -145,6 +145,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
   /** When the connection would be closed for idleness if nothing more crossed it. */
   private idleDeadline(i: number): number {
     const c = this.world.clients.c;
+    this.rooms.pubsub?.syncActivity(i);
     const polling = this.rooms.polling;
     if (polling !== null && c.polling[i] === 1) return polling.deadlineMs(i, c.lastFrameMs[i] as number);
     return Math.min((c.lastFrameMs[i] as number) + this.proxyIdleMs, (c.lastDataMs[i] as number) + this.serverIdleMs);

@@ -89,6 +89,8 @@ export interface PubSubPort {
   settle(i: number, nowMs: number): void;
   settleServer(server: SimServer): void;
   finish(i: number, state: 'connected' | 'disconnected' | 'gave-up'): void;
+  /** Brings client i's last data time up to date before it is read (the cohort fan-out writes it lazily). */
+  syncActivity(i: number): void;
   /** A long-poll answer carries every held message of connection i; returns how many. */
   release(i: number, nowMs: number): number;
 }

@@ -15,6 +15,7 @@ import {
 import { LogHistogram } from '../metrics/index.js';
 import type { MessagesSpec } from './config.js';
 import type { CpuQueue } from './cpu.js';
+import { Cohorts } from './cohorts.js';
 import { SendQueues } from './send-queues.js';
 import { Subscriptions } from './subscriptions.js';
 import { frameBytes, MAX_PROCESSES, MessageCounters } from './message-stats.js';
@@ -44,6 +45,10 @@ export class PubSub implements PubSubPort {
   /** CPU spent on messages (in, read, out) over all servers. */
   cpuMs = 0;
   private readonly policies: (Backpressure | undefined)[] = [];
+  /** A policy instance no connection uses, asked what it does with a message on an empty queue. */
+  private readonly probe: Backpressure;
+  /** The batched fan-out, with cohorts of subscribers that keep up unless `fanout: batched`. */
+  readonly cohorts: Cohorts;
   private readonly resume: Resume;
   /** Cumulative channel popularity (Zipf). */
   readonly popularity: Float64Array;
@@ -76,6 +81,17 @@ export class PubSub implements PubSubPort {
     this.resume = instantiate(resumes, spec.resume, 'messages.resume');
     this.popularity = zipfCdf(spec.channels, spec.popularityExponent);
     this.keys = Array.from({ length: spec.channels }, (_, c) => String(c));
+    this.probe = instantiate(backpressures, spec.backpressure, 'messages.backpressure');
+    this.cohorts = new Cohorts(world, rooms, this, spec.fanout === 'cohort');
+  }
+
+  passesWhenEmpty(bytes: number): boolean {
+    return this.probe.passesWhenEmpty?.(bytes) ?? false;
+  }
+
+  /** Brings client i's last data time up to date (its cohorts write none per message). */
+  syncActivity(i: number): void {
+    this.cohorts.syncActivity(i);
   }
 
   // ---- clients ----
@@ -139,6 +155,7 @@ export class PubSub implements PubSubPort {
 
   /** The connection is gone (any reason): what the client consumed by now counts, the rest is discarded. */
   close(i: number): void {
+    this.cohorts.leave(i);
     const now = this.world.sim.nowMs;
     this.settle(i, now);
     const before = this.queues.queuedBytes(i);
@@ -164,6 +181,7 @@ export class PubSub implements PubSubPort {
    * recover on reconnecting now is in flight, the rest lost. Given up: everything it missed is lost.
    */
   finish(i: number, state: 'connected' | 'disconnected' | 'gave-up'): void {
+    this.cohorts.leave(i);
     const now = this.world.sim.nowMs;
     for (let k = 0; k < this.subs.perClient; k++) {
       const slot = this.subs.slot(i, k);
@@ -215,7 +233,11 @@ export class PubSub implements PubSubPort {
 
   /** Settles every open connection (before sampling send buffers). */
   settleAll(): void {
-    for (const server of this.world.servers) if (server.up) this.settleServer(server);
+    const now = this.world.sim.nowMs;
+    this.cohorts.settle(now);
+    // Only connections holding messages have anything to settle; settling one may take it off the list.
+    const busy = this.queues.busy();
+    for (let k = busy.length - 1; k >= 0; k--) this.settle(busy[k] as number, now);
   }
 
   /** Closes a sampling interval: its latencies join the run's. */
@@ -227,6 +249,7 @@ export class PubSub implements PubSubPort {
   /** Settles every open connection of a server (before reading its buffered bytes). */
   settleServer(server: SimServer): void {
     const now = this.world.sim.nowMs;
+    this.cohorts.settle(now, server.id);
     for (const i of server.heldClients(this.world.clients)) this.settle(i, now);
   }
 
@@ -338,6 +361,7 @@ export class PubSub implements PubSubPort {
     let clientsWithLoss = 0;
     let subscribers = 0;
     let maxLostPerClient = 0;
+    this.cohorts.dissolveAll();
     const per = this.subs.perClient;
     for (let i = 0; i * per < this.receivers.length; i++) {
       let clientLost = 0;

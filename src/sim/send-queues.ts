@@ -59,6 +59,10 @@ export class SendQueues {
   private conn = SendQueues.connections(INITIAL_CONNECTIONS);
   /** Bytes waiting at servers over all connections (consumed entries leave at their next settle). */
   totalBytes = 0;
+  /** Connections holding any entry, dense (a settle of every connection visits only these). */
+  private busyList = new Int32Array(INITIAL_CONNECTIONS);
+  private busyCount = 0;
+  private busyPos = new Int32Array(INITIAL_CONNECTIONS).fill(-1);
 
   private static connections(n: number): Float64Array {
     const conn = new Float64Array(n * CONNECTION_STRIDE);
@@ -111,6 +115,51 @@ export class SendQueues {
     const grown = SendQueues.connections(n);
     grown.set(this.conn);
     this.conn = grown;
+    const pos = new Int32Array(n).fill(-1);
+    pos.set(this.busyPos);
+    this.busyPos = pos;
+    const list = new Int32Array(n);
+    list.set(this.busyList);
+    this.busyList = list;
+  }
+
+  /** The connections holding any entry, oldest first until one empties; valid until the next change. */
+  busy(): Int32Array {
+    return this.busyList.subarray(0, this.busyCount);
+  }
+
+  private markBusy(i: number): void {
+    this.busyPos[i] = this.busyCount;
+    this.busyList[this.busyCount++] = i;
+  }
+
+  private markIdle(i: number): void {
+    const p = this.busyPos[i] as number;
+    if (p < 0) return;
+    const last = this.busyList[--this.busyCount] as number;
+    this.busyList[p] = last;
+    this.busyPos[last] = p;
+    this.busyPos[i] = -1;
+  }
+
+  /**
+   * Whether connection i holds nothing and both its stages are free by `atMs`: a message written then
+   * is paced from `atMs` alone, whatever came before (the cohort fan-out's condition).
+   */
+  freeBy(i: number, atMs: number): boolean {
+    const c = i * CONNECTION_STRIDE;
+    return (this.conn[c + C.head] as number) < 0 && (this.conn[c + C.txDoneMs] as number) <= atMs && (this.conn[c + C.consumedMs] as number) <= atMs;
+  }
+
+  /** From a message's write to its consumption on a free connection: downlink, path latency, application. */
+  transitMs(i: number, bytes: number): number {
+    const c = i * CONNECTION_STRIDE;
+    return bytes * (this.conn[c + C.msPerByte] as number) + (this.conn[c + C.latencyMs] as number) + (this.conn[c + C.msPerMessage] as number);
+  }
+
+  /** Advances connection i's two stages for a message written at `writeMs` without queuing it (already consumed); returns its consume time. */
+  paceOnly(i: number, writeMs: number, bytes: number): number {
+    return this.pace(i, writeMs, bytes);
   }
 
   /** A client's path and application: ms per byte of downlink, ms per message consumed. */
@@ -168,7 +217,10 @@ export class SendQueues {
     const conn = this.conn;
     const t = conn[c + C.tail] as number;
     if (t >= 0) ent[t * ENTRY_STRIDE + E.next] = e;
-    else conn[c + C.head] = e;
+    else {
+      conn[c + C.head] = e;
+      this.markBusy(i);
+    }
     conn[c + C.tail] = e;
     conn[c + C.count] = (conn[c + C.count] as number) + 1;
     conn[c + C.queued] = (conn[c + C.queued] as number) + bytes;
@@ -319,8 +371,10 @@ export class SendQueues {
   private unlinkAtServer(i: number, prev: number, e: number): void {
     const n = this.next(e);
     const b = this.e(e, E.bytes);
-    if (prev < 0) this.set(i, C.head, n);
-    else this.ent[prev * ENTRY_STRIDE + E.next] = n;
+    if (prev < 0) {
+      this.set(i, C.head, n);
+      if (n < 0) this.markIdle(i);
+    } else this.ent[prev * ENTRY_STRIDE + E.next] = n;
     if (this.get(i, C.tail) === e) this.set(i, C.tail, prev);
     const count = this.get(i, C.count) - 1;
     this.set(i, C.count, count);
@@ -347,7 +401,10 @@ export class SendQueues {
     }
     const n = this.ent[o + E.next] as number;
     conn[c + C.head] = n;
-    if (n === -1) conn[c + C.tail] = -1;
+    if (n === -1) {
+      conn[c + C.tail] = -1;
+      this.markIdle(i);
+    }
     this.ent[o + E.next] = this.free;
     this.free = e;
   }

@@ -252,7 +252,10 @@ export class ServerSide implements ServerSidePort {
     const views = server
       .heldClients(clients)
       .filter((i) => c.established[i] === 1)
-      .map((i) => ({ id: i, openedAtMs: c.openedAtMs[i] as number, lastActivityMs: c.lastDataMs[i] as number }));
+      .map((i) => {
+        this.rooms.pubsub?.syncActivity(i);
+        return { id: i, openedAtMs: c.openedAtMs[i] as number, lastActivityMs: c.lastDataMs[i] as number };
+      });
     const chosen = server.shedder.select(views, server.connections - limit, sim.nowMs, rng.admission);
     counters.shed += chosen.length;
     this.closeSpread(chosen, intervalMs);

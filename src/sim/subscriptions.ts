@@ -29,6 +29,7 @@ const FILL = { target: -1, next: -1, prev: -1 };
 export class Subscriptions {
   c = makeColumns(1024);
   private readonly heads = new Map<number, number>();
+  private readonly tails = new Map<number, number>();
   private readonly counts = new Map<number, number>();
 
   constructor(
@@ -63,6 +64,20 @@ export class Subscriptions {
     return -1;
   }
 
+  /** The list of `channel`'s subscribers on a server process, as one number. */
+  key(target: number, channel: number): number {
+    return target * this.channels + channel;
+  }
+
+  /** The newest and the oldest slot of a list (-1 when empty); `c.next` leads from newer to older, `c.prev` back. */
+  newest(key: number): number {
+    return this.heads.get(key) ?? -1;
+  }
+
+  oldest(key: number): number {
+    return this.tails.get(key) ?? -1;
+  }
+
   /** Local subscribers of `channel` on a server process. */
   count(target: number, channel: number): number {
     return this.counts.get(target * this.channels + channel) ?? 0;
@@ -83,6 +98,7 @@ export class Subscriptions {
     c.prev[slot] = -1;
     c.next[slot] = head;
     if (head >= 0) c.prev[head] = slot;
+    else this.tails.set(key, slot);
     this.heads.set(key, slot);
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
   }
@@ -98,6 +114,8 @@ export class Subscriptions {
     else if (n >= 0) this.heads.set(key, n);
     else this.heads.delete(key);
     if (n >= 0) c.prev[n] = p;
+    else if (p >= 0) this.tails.set(key, p);
+    else this.tails.delete(key);
     const left = (this.counts.get(key) ?? 1) - 1;
     if (left === 0) this.counts.delete(key);
     else this.counts.set(key, left);

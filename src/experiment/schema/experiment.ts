@@ -223,9 +223,11 @@ const messagesSection = z
       .default('never')
       .describe('the server closes a connection with no data frame either way for this long (pings do not count)'),
     fanout: z
-      .enum(['batched', 'per-recipient'])
-      .default('batched')
-      .describe('batched: one CPU job per message per server process (fast); per-recipient: one job and one event per recipient (reference)'),
+      .enum(['cohort', 'batched', 'per-recipient'])
+      .default('cohort')
+      .describe(
+        'cohort: one CPU job per message per server process, subscribers that keep up recorded together (fastest); batched: the same job, one write per subscriber (the exact reference); per-recipient: one job and one event per recipient',
+      ),
   })
   .strict();
 

@@ -22,5 +22,6 @@ export function createConflate(options: ConflateOptions): Backpressure {
       if (message.key === null) return fits(queue.queuedBytes, message.bytes, limitBytes) ? enqueue(message.bytes) : dropNewest;
       return fits(queue.queuedBytes - queue.queuedBytesOf(message.key), message.bytes, limitBytes) ? conflate : dropNewest;
     },
+    passesWhenEmpty: (bytes) => bytes <= limitBytes,
   };
 }

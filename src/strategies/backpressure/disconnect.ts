@@ -27,5 +27,6 @@ export function createDisconnect(options: DisconnectOptions, name = 'disconnect'
       if (maxSlowMs !== null && nowMs - queue.slowSinceMs >= maxSlowMs) return slowConsumer;
       return enqueue(message.bytes);
     },
+    passesWhenEmpty: (bytes) => bytes <= limitBytes,
   };
 }

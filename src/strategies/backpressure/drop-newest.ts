@@ -15,5 +15,6 @@ export function createDropNewest(options: DropNewestOptions, name = 'drop-newest
     onSend(message, queue) {
       return fits(queue.queuedBytes, message.bytes, limitBytes) ? enqueue(message.bytes) : dropNewest;
     },
+    passesWhenEmpty: (bytes) => bytes <= limitBytes,
   };
 }

@@ -26,5 +26,6 @@ export function createDropOldest(options: DropOldestOptions): Backpressure {
       const count = averageBytes > 0 ? Math.ceil(excessBytes / averageBytes) : queue.queuedMessages;
       return { kind: 'drop-oldest', count: Math.min(queue.queuedMessages, Math.max(1, count)) };
     },
+    passesWhenEmpty: (bytes) => bytes <= limitBytes,
   };
 }

@@ -51,4 +51,10 @@ export interface Backpressure {
   /** Above this many queued bytes the connection is slow: the adapter sets `slowSinceMs` and waits for a drain. */
   readonly softLimitBytes: number;
   onSend(message: OutgoingMessage, queue: SendQueueView, nowMs: number, rng: Rng): BackpressureDecision;
+  /**
+   * Whether a message of `bytes` offered to an empty queue that is not slow is always enqueued whole
+   * (or conflated into nothing, which is the same) and leaves the policy as it was. The sim then skips
+   * `onSend` for recipients that keep up (its cohort fan-out). Leave it out when that is not so.
+   */
+  passesWhenEmpty?(bytes: number): boolean;
 }

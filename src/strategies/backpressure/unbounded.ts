@@ -14,5 +14,6 @@ export function createUnbounded(options: UnboundedOptions): Backpressure {
     onSend(message) {
       return enqueue(message.bytes);
     },
+    passesWhenEmpty: () => true,
   };
 }
