@@ -53,6 +53,7 @@ export class PubSub implements PubSubPort {
   /** Cumulative channel popularity (Zipf). */
   readonly popularity: Float64Array;
   private readonly bytes: Distribution;
+  readonly fixedBytes: boolean;
   private readonly consume: Distribution;
   private readonly downlink: Distribution;
   private readonly rng: { channels: Rng; clients: Rng; policy: Rng };
@@ -73,6 +74,7 @@ export class PubSub implements PubSubPort {
   ) {
     this.rng = { channels: streams.stream('channels'), clients: streams.stream('clients'), policy: streams.stream('policy') };
     this.bytes = compileDistribution(spec.bytes);
+    this.fixedBytes = spec.bytes.kind === 'constant';
     this.downlink = downlinkBytesPerSec;
     this.consume = consumePerSec;
     this.queues = new SendQueues();

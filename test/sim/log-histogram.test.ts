@@ -49,4 +49,28 @@ describe('LogHistogram', () => {
     expect(rest).toEqual(restBoth);
     expect(mean).toBeCloseTo(meanBoth as number, 9);
   });
+
+  it('recording a sorted cohort shifted by a base gives the buckets, count and max of recording each value', () => {
+    const rng = new RngStreams(11).stream('cohort');
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + Math.floor(rng.next() * 3000);
+      const spread = [0.01, 1, 300][trial % 3] as number;
+      const offsets = Array.from({ length: n }, () => (rng.next() - 0.5) * spread + (trial % 5 === 0 ? -0.2 : 0)).sort((a, b) => a - b);
+      const sorted = Float64Array.from(offsets);
+      const prefix = new Float64Array(n + 1);
+      for (let k = 0; k < n; k++) prefix[k + 1] = (prefix[k] as number) + (sorted[k] as number);
+      const base = [0.05, 3, 120, 40_000][trial % 4] as number;
+      const from = Math.floor(rng.next() * n);
+      const to = from + Math.floor(rng.next() * (n - from + 1));
+      const one = new LogHistogram();
+      const shifted = new LogHistogram();
+      for (let k = from; k < to; k++) one.record(base + (sorted[k] as number));
+      shifted.recordShifted(base, sorted, prefix, from, to);
+      const a = one.summarize('x');
+      const b = shifted.summarize('x');
+      for (const stat of ['count', 'p50', 'p90', 'p99', 'max'] as const) expect(b[`x.${stat}`], `${stat} in trial ${trial}`).toBe(a[`x.${stat}`]);
+      expect(b['x.mean']).toBeCloseTo(a['x.mean'] as number, 6);
+      for (const p of [1, 10, 25, 75, 99.9]) expect(shifted.percentileMs(p)).toBe(one.percentileMs(p));
+    }
+  });
 });

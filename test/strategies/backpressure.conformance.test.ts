@@ -37,6 +37,30 @@ describe.each(names)('backpressure %s', (name) => {
     const limitBytes = expected.limitBytes(parsed(options));
     const overflow = expected.overflow(parsed(options));
 
+    it('passes a message on an empty queue whole and unchanged exactly when it says so', () => {
+      const policy = createBackpressure(name, options);
+      // Delta keeps the keys it has sent, so a message changes it: it must not claim to pass unchanged.
+      expect(policy.passesWhenEmpty === undefined, 'declares passesWhenEmpty').toBe(name === 'delta');
+      if (policy.passesWhenEmpty === undefined) return;
+      const limit = limitBytes ?? 1 << 20;
+      for (const bytes of [1, 200, 4096, limit, limit + 1, 10 * limit]) {
+        const says = policy.passesWhenEmpty(bytes);
+        const fresh = createBackpressure(name, options);
+        for (const key of [null, 'k']) {
+          // Twice on the same key: a policy that kept anything from the first would decide differently.
+          for (let k = 0; k < 2; k++) {
+            const decision = policy.onSend({ bytes, key }, view(), 1000 * k, rng);
+            const first = fresh.onSend({ bytes, key }, view(), 1000 * k, rng);
+            const whole = (decision.kind === 'enqueue' && decision.bytes === bytes) || decision.kind === 'conflate';
+            if (says) {
+              expect(whole, `${bytes} B, key ${String(key)}: ${decision.kind}`).toBe(true);
+              expect(decision).toEqual(first);
+            }
+          }
+        }
+      }
+    });
+
     it.each(workloads)('makes only well-formed decisions and settles every message exactly once (%s)', (_label, workload) => {
       for (const seed of [1, 2]) {
         const run = simulate(name, options, workload, seed);

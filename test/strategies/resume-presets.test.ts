@@ -80,6 +80,18 @@ describe('ChannelReceiver', () => {
     expect(r.lastSerial).toBe(16);
   });
 
+  it('takes a run of in-order serials at once, as receiving each would', () => {
+    const one = new ChannelReceiver();
+    const run = new ChannelReceiver();
+    for (const r of [one, run]) r.resume({ kind: 'fresh', fromSerial: 4, count: 0, lost: 0 });
+    for (let s = 4; s <= 40; s++) one.receive(s);
+    expect(run.receiveThrough(40)).toBe(37);
+    expect(run.receiveThrough(40)).toBe(0);
+    expect(run.counts).toEqual(one.counts);
+    expect(run.lastSerial).toBe(40);
+    expect(() => new ChannelReceiver().receiveThrough(3)).toThrow(TypeError);
+  });
+
   it('applies resume decisions: lost serials counted, replay expected next; a mismatched decision throws', () => {
     const r = new ChannelReceiver();
     r.resume({ kind: 'fresh', fromSerial: 1, count: 0, lost: 0 });
