@@ -18,7 +18,7 @@ const fleetGoal: Goal = {
 const BASELINE: HoldParams = { pending: 200_000, meanDelayMs: 1000, seed: 4 };
 
 /** The baseline heap's hold model at the fleet's heap size: a warm-up, then five timed chunks of 1 M events. */
-function baselineTrials(): Trial[] {
+export function baselineTrials(): Trial[] {
   const model = baselineHold(BASELINE);
   model.run(200_000);
   return Array.from({ length: 5 }, () => timed(() => model.run(1_000_000)));

@@ -8,6 +8,7 @@ import { baselineChurn, engineChurn, type ChurnParams } from './churn.js';
 import { fleetBench } from './fleet.js';
 import { baselineHeartbeat, engineHeartbeatLane, engineHeartbeatTimer, type HeartbeatParams } from './heartbeat.js';
 import { fanoutBench } from './fanout.js';
+import { million100kBench, millionBench } from './million.js';
 
 const CHILD_FLAG = 'WSFLEET_BENCH_CHILD';
 
@@ -116,10 +117,16 @@ const BENCHES: Record<string, () => BenchRow[]> = {
   'churn-nopurge': () => churnBench(false),
   fleet: fleetBench,
   fanout: fanoutBench,
+  million: millionBench,
+  'million-100k': million100kBench,
 };
 
-/** Benchmarks run when `--only` is not given; churn-nopurge alone takes about 10 s; heartbeat about 15 s; fleet about 16 s; fanout about 40 s. */
-const DEFAULT = ['mm1', 'hold', 'heartbeat', 'churn', 'fleet', 'fanout'];
+/**
+ * Benchmarks run when `--only` is not given; churn-nopurge alone takes about 10 s; heartbeat about
+ * 15 s; fleet about 16 s; fanout about 40 s; million a few minutes; million-100k runs the exact
+ * fan-out for a virtual hour at 100,000 clients, about 10 minutes here.
+ */
+const DEFAULT = ['mm1', 'hold', 'heartbeat', 'churn', 'fleet', 'fanout', 'million', 'million-100k'];
 
 /** Runs the benchmarks named by `--only=a,b` and prints a table or one JSON object per line. */
 function main(argv: readonly string[]): void {

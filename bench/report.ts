@@ -19,6 +19,10 @@ export interface BenchRow {
   peakRssBytes?: number;
   virtualMs?: number;
   clientsConnected?: number;
+  /** Messages handed to client applications per second of wall time, peak RSS per client, and the cohort fan-out's share of writes (million). */
+  deliveriesPerSec?: number;
+  bytesPerClient?: number;
+  cohortShare?: number;
   /** Timed runs of each side, in milliseconds, in the order they ran. */
   engineMs: number[];
   baselineMs: number[];
@@ -34,7 +38,7 @@ export interface BenchRow {
 export type MemoryFields = Partial<Pick<BenchRow, 'pendingTimers' | 'bytesPerPendingTimer' | 'baselineBytesPerPendingTimer'>>;
 
 /** Optional whole-run figures a benchmark may add to its row. */
-export type RunFields = Partial<Pick<BenchRow, 'wallMs' | 'peakRssBytes' | 'virtualMs' | 'clientsConnected'>>;
+export type RunFields = Partial<Pick<BenchRow, 'wallMs' | 'peakRssBytes' | 'virtualMs' | 'clientsConnected' | 'deliveriesPerSec' | 'bytesPerClient' | 'cohortShare'>>;
 
 /** A target a row must meet, with its description. */
 export interface Goal {

@@ -228,14 +228,14 @@ export class Cohorts {
    */
   private count(cohort: Cohort, n: number, outMs: number): void {
     const subs = this.host.subs;
+    if (subs.c.channel.length > this.pos.length) this.grow(subs.c.channel.length);
     const pos = this.pos;
     if (cohort.stale) {
       const exact: number[] = [];
       let moved = false;
       let r = 0;
       for (let s = subs.oldest(cohort.key); s >= 0; s = subs.c.prev[s] as number, r++) {
-        if (s >= pos.length) this.grow(subs.c.channel.length);
-        this.pos[s] = r;
+        pos[s] = r;
         const rank = this.rankOf[s] as number;
         if (rank < 0) exact.push(s);
         else if (rank !== r) moved = true;
@@ -247,9 +247,8 @@ export class Cohorts {
       return;
     }
     const fresh: number[] = [];
-    for (let s = subs.newest(cohort.key), r = n - 1; s >= 0 && (s >= pos.length || pos[s] === -1); s = subs.c.next[s] as number, r--) {
-      if (s >= this.pos.length) this.grow(subs.c.channel.length);
-      this.pos[s] = r;
+    for (let s = subs.newest(cohort.key), r = n - 1; s >= 0 && pos[s] === -1; s = subs.c.next[s] as number, r--) {
+      pos[s] = r;
       fresh.push(s);
     }
     if (!cohort.exactSorted) {

@@ -61,6 +61,11 @@ const cases: Record<string, string> = {
     'profile: node-ws-plain }',
     'profile: node-ws-plain, shedding: { limit: 150, intervalMs: 1000, strategy: idle-first } }',
   ),
+  'three thousand clients (per-slot columns grow during the run) and a crash': base(
+    `${feed({ backendPerSec: '2' })}\nfaults:\n  - crash: { server: 1, atMs: 30000, restartAfterMs: 5000 }`,
+  )
+    .replace('clients: 600, overMs: 10000', 'clients: 3000, overMs: 20000')
+    .replace('durationMs: 120000', 'durationMs: 60000'),
   'a message size that changes': base(feed({ bytes: '{ uniform: { minMs: 100, maxMs: 300 } }' })),
 };
 
