@@ -4,9 +4,9 @@ import { defineConfig } from 'vitest/config';
 const build = ['test/setup/build.ts'];
 const library = 'test/cli/library-runs.test.ts';
 /** CLI tests that call their module in process: no child, no build. */
-const cliInProcess = ['test/cli/progress.test.ts'];
-/** Tests outside test/cli that measure a CLI child process (peak RSS of `wsfleet run`). */
-const cliChildren = ['test/experiment/budget.test.ts'];
+const cliInProcess = ['test/cli/progress.test.ts', 'test/cli/help.test.ts'];
+/** Tests outside test/cli whose point is a child process: the peak RSS of `wsfleet run`, charts drawn in a fresh Node. */
+const cliChildren = ['test/experiment/budget.test.ts', 'test/report/render-process.test.ts'];
 
 export default defineConfig({
   test: {
