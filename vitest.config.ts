@@ -3,6 +3,10 @@ import { defineConfig } from 'vitest/config';
 /** Lanes that run the CLI or fork real-mode children from dist/ compile src/ first (test/setup/build.ts). */
 const build = ['test/setup/build.ts'];
 const library = 'test/cli/library-runs.test.ts';
+/** CLI tests that call their module in process: no child, no build. */
+const cliInProcess = ['test/cli/progress.test.ts', 'test/cli/help.test.ts'];
+/** Tests outside test/cli whose point is a child process: the peak RSS of `wsfleet run`, charts drawn in a fresh Node. */
+const cliChildren = ['test/experiment/budget.test.ts', 'test/report/render-process.test.ts'];
 
 export default defineConfig({
   test: {
@@ -14,12 +18,15 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['test/{engine,strategies,metrics,experiment,report,scripts}/**/*.test.ts'],
+          include: ['test/{engine,strategies,metrics,experiment,report,scripts}/**/*.test.ts', ...cliInProcess],
+          exclude: cliChildren,
+          isolate: false,
         },
       },
+      { extends: true, test: { name: 'model', include: ['test/sim/**/*.test.ts'], isolate: false } },
       {
         extends: true,
-        test: { name: 'model', include: ['test/sim/**/*.test.ts', 'test/cli/**/*.test.ts'], exclude: [library], globalSetup: build },
+        test: { name: 'cli', include: ['test/cli/**/*.test.ts', ...cliChildren], exclude: [library, ...cliInProcess], globalSetup: build },
       },
       { extends: true, test: { name: 'golden', include: [library], globalSetup: build } },
       { extends: true, test: { name: 'real', include: ['test/real/**/*.test.ts'], globalSetup: build } },

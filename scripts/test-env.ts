@@ -4,7 +4,7 @@
  */
 
 /** The vitest projects in vitest.config.ts. */
-export const LANES = ['unit', 'model', 'golden', 'real', 'browser'] as const;
+export const LANES = ['unit', 'model', 'cli', 'golden', 'real', 'browser'] as const;
 export type Lane = (typeof LANES)[number];
 
 /** A program some lane needs, how it is found and which Debian package provides it. */

@@ -21,6 +21,35 @@ export function wsfleet(args: readonly string[], timeoutMs = 60_000): CliResult 
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * Runs the CLI in this process (`main` of src/cli/program.ts), capturing what it writes to stdout and stderr
+ * and the exit code it sets: for tests about what a command prints, not about the process around it.
+ */
+export async function wsfleetInProcess(args: readonly string[]): Promise<CliResult> {
+  const { main } = await import('../../src/cli/program.js');
+  const out = { stdout: '', stderr: '' };
+  const writes = { stdout: process.stdout.write.bind(process.stdout), stderr: process.stderr.write.bind(process.stderr) };
+  const capture = (stream: 'stdout' | 'stderr') =>
+    ((chunk: string | Uint8Array) => {
+      out[stream] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      return true;
+    }) as typeof process.stdout.write;
+  const exitCode = process.exitCode;
+  // Read through a function: the CLI sets it during the await, which narrowing cannot see.
+  const setCode = (): number | string | undefined => process.exitCode;
+  process.exitCode = undefined;
+  process.stdout.write = capture('stdout');
+  process.stderr.write = capture('stderr');
+  try {
+    await main([process.execPath, cliPath, ...args]);
+    return { status: Number(setCode() ?? 0), ...out };
+  } finally {
+    process.stdout.write = writes.stdout;
+    process.stderr.write = writes.stderr;
+    process.exitCode = exitCode;
+  }
+}
+
 /** Lines of a stack trace, as Node prints them ("    at fn (file:line:col)"). */
 export const STACK_LINE = /^\s+at .+/m;
 

@@ -1,13 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { timeSeriesChart } from '../../src/report/charts.js';
 import { renderPng, renderSvg } from '../../src/report/render.js';
 import { serverChartOptions, serverTable } from './fixtures.js';
-import { renderSample } from './write-sample.js';
 
 const pngMagic = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -64,21 +58,5 @@ describe('renderPng', () => {
 
   it('rejects a scale that is not above 0', () => {
     expect(() => renderPng('<svg xmlns="http://www.w3.org/2000/svg"/>', { scale: 0 })).toThrow(/`scale`.*got 0/);
-  });
-});
-
-describe('determinism across processes', () => {
-  it('writes the same spec, SVG and PNG bytes in a fresh Node process', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wsfleet-report-'));
-    try {
-      const script = fileURLToPath(new URL('./write-sample.ts', import.meta.url));
-      execFileSync(process.execPath, ['--import', 'tsx', script, dir]);
-      const here = await renderSample();
-      expect(readFileSync(join(dir, 'sample.vl.json'), 'utf8')).toBe(here.spec);
-      expect(readFileSync(join(dir, 'sample.svg'), 'utf8')).toBe(here.svg);
-      expect(readFileSync(join(dir, 'sample.png')).equals(Buffer.from(here.png))).toBe(true);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

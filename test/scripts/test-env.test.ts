@@ -18,7 +18,7 @@ describe('the lanes a test command runs', () => {
 
   it('follow vitest wildcards and exclusions', () => {
     expect(selectedLanes(['--project', 'r*'])).toEqual(['real']);
-    expect(selectedLanes(['--project', '!golden'])).toEqual(['unit', 'model', 'real', 'browser']);
+    expect(selectedLanes(['--project', '!golden'])).toEqual(['unit', 'model', 'cli', 'real', 'browser']);
   });
 });
 
