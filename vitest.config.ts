@@ -5,8 +5,8 @@ const build = ['test/setup/build.ts'];
 const library = 'test/cli/library-runs.test.ts';
 /** CLI tests that call their module in process: no child, no build. */
 const cliInProcess = ['test/cli/progress.test.ts', 'test/cli/help.test.ts'];
-/** Tests outside test/cli whose point is a child process: the peak RSS of `wsfleet run`, charts drawn in a fresh Node. */
-const cliChildren = ['test/experiment/budget.test.ts', 'test/report/render-process.test.ts'];
+/** Tests outside test/cli whose point is a child process: the peak RSS of `wsfleet run`, charts drawn in a fresh Node, the README's library example in a fresh project. */
+const cliChildren = ['test/experiment/budget.test.ts', 'test/report/render-process.test.ts', 'test/library/readme-example.test.ts'];
 
 export default defineConfig({
   test: {
