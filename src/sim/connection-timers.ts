@@ -14,7 +14,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
   /** Idle timeouts: the proxy's (any frame) and the server's (data frames); Infinity when off. */
   private readonly proxyIdleMs: number;
   private readonly serverIdleMs: number;
-  /** Lanes for the delays the heartbeat sets its timer to from the moment it decides (now + d) and a pong keeps. */
+  /** Lanes for the delays the heartbeat sets its timer to (see heartbeatDelaysMs). */
   private readonly lanes: TimerLane[];
 
   constructor(
@@ -25,7 +25,8 @@ export class ConnectionTimers implements ConnectionTimersPort {
     this.heartbeat = instantiate(heartbeats, config.heartbeat, 'heartbeat');
     this.proxyIdleMs = config.balancer.idleTimeoutMs;
     this.serverIdleMs = config.messages?.idleTimeoutMs ?? Infinity;
-    this.lanes = fixedDelaysMs(this.heartbeat).map((d) => world.sim.lane(d));
+    const pongCostsMs = new Set(world.servers.flatMap((s) => (s.costs.pong.spec.kind === 'constant' ? [s.costs.pong.spec.value] : [])));
+    this.lanes = heartbeatDelaysMs(this.heartbeat, [...pongCostsMs]).map((d) => world.sim.lane(d));
   }
 
   startHeartbeat(i: number): void {
@@ -179,18 +180,21 @@ export class ConnectionTimers implements ConnectionTimersPort {
 }
 
 /**
- * The delays worth a lane: those a heartbeat sets its timer to from the moment it decides and that
- * a pong leaves in place, so the timer usually fires. The strategy is a pure state machine, so
- * stepping it from time 0 finds them: ws-interval's interval; ping-pong's interval on open, but not
- * its pong timeout, which the pong replaces (a lane entry that is nearly always cancelled only
- * costs). A lane is used only when a step's time is exactly now + the delay.
+ * The delays worth a lane: every delay the heartbeat sets its timer to from the moment it decides
+ * (ws-interval's interval; ping-pong's interval on open and its pong timeout), and the delay after
+ * a pong read on an idle core (a constant pong cost plus the interval a pong sets, ping-pong's), so
+ * that in a steady fleet no heartbeat timer touches the heap: the timeout's lane entry is left stale
+ * when the pong moves the timer to the next lane (O(1) both). The strategy is a pure state machine,
+ * so stepping it from time 0 finds them. A lane is used only when a step's time is exactly now + the
+ * delay; any other time goes to the heap, so the order of events is the same either way.
  */
-function fixedDelaysMs(heartbeat: Heartbeat): number[] {
+function heartbeatDelaysMs(heartbeat: Heartbeat, pongCostsMs: readonly number[]): number[] {
   const delays = new Set<number>();
   let step = heartbeat.open(0);
   for (let k = 0; k < 4 && step.action !== 'terminate'; k++) {
-    const kept = Number.isNaN(heartbeat.onPong(step.phase, 0).timerAtMs);
-    if (kept && Number.isFinite(step.timerAtMs) && step.timerAtMs >= 0) delays.add(step.timerAtMs);
+    if (Number.isFinite(step.timerAtMs) && step.timerAtMs >= 0) delays.add(step.timerAtMs);
+    const afterPong = heartbeat.onPong(step.phase, 0).timerAtMs;
+    if (Number.isFinite(afterPong) && afterPong >= 0) for (const cost of pongCostsMs) delays.add(cost + afterPong);
     step = heartbeat.onTimer(step.phase, 0);
   }
   return [...delays];
