@@ -15,7 +15,7 @@ name: cohort
 question: q
 lookAt: l
 seed: 7
-durationMs: 120000
+durationMs: 80000
 sampleIntervalMs: 5000
 fleet:
   servers: 3
@@ -65,7 +65,7 @@ const cases: Record<string, string> = {
     `${feed({ backendPerSec: '2' })}\nfaults:\n  - crash: { server: 1, atMs: 30000, restartAfterMs: 5000 }`,
   )
     .replace('clients: 600, overMs: 10000', 'clients: 3000, overMs: 20000')
-    .replace('durationMs: 120000', 'durationMs: 60000'),
+    .replace('durationMs: 80000', 'durationMs: 60000'),
   'a message size that changes': base(feed({ bytes: '{ uniform: { minMs: 100, maxMs: 300 } }' })),
 };
 
