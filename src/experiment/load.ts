@@ -10,7 +10,7 @@ import { scaleClients } from './scale.js';
 export interface LoadOptions {
   /** `path=value` overrides, applied in order before profiles are merged. */
   sets?: readonly string[];
-  seed?: number;
+  seed?: number | undefined;
   modelsDir?: string;
   /** Values set at paths after the `sets`, e.g. one variant of a sweep grid. */
   overrides?: readonly SetFlag[];

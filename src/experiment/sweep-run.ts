@@ -23,12 +23,14 @@ export interface VariantStats {
   metrics: Record<string, MeanCi>;
 }
 
-/** Loads the experiment again with a variant's values and a replication's seed. */
-export type VariantLoader = (overrides: readonly SetFlag[], seed: number) => LoadResult;
+/** Loads the experiment again with a variant's values and a replication's seed (undefined: the variant's own, to be checked). */
+export type VariantLoader = (overrides: readonly SetFlag[], seed: number | undefined) => LoadResult;
 
 /**
  * Every variant × replication, each loaded (so a bad grid value is found before any work),
- * replications varying fastest. Issues of every variant come back together.
+ * replications varying fastest. Issues of every variant come back together. Replication r runs
+ * with replicationSeed(seed, r) from the variant's seed: the grid's when it varies `seed`, the
+ * experiment's otherwise (a grid value that is no seed is loaded as given, so the schema names it).
  */
 export function planSweep(base: Experiment, load: VariantLoader): { ok: true; tasks: SweepTask[] } | { ok: false; issues: InputIssue[] } {
   const sweep = base.sweep;
@@ -36,10 +38,13 @@ export function planSweep(base: Experiment, load: VariantLoader): { ok: true; ta
   const issues: InputIssue[] = [];
   const tasks = expandGrid(sweep.grid).flatMap((variant) =>
     Array.from({ length: sweep.replications }, (_, replication) => {
-      const seed = replicationSeed(base.seed, replication);
-      const loaded = load(variant.overrides, seed);
+      const grid = variant.overrides.find((o) => o.path.length === 1 && o.path[0] === 'seed');
+      const from = grid === undefined ? base.seed : grid.value;
+      const valid = typeof from === 'number' && Number.isInteger(from) && from >= 0 && from < 2 ** 32;
+      const loaded = load(variant.overrides, valid ? replicationSeed(from, replication) : undefined);
       if (!loaded.ok) issues.push(...loaded.issues);
-      return { variant: variant.index, label: variant.label, replication, seed, experiment: loaded.ok ? loaded.experiment : base };
+      const experiment = loaded.ok ? loaded.experiment : base;
+      return { variant: variant.index, label: variant.label, replication, seed: experiment.seed, experiment };
     }),
   );
   return issues.length > 0 ? { ok: false, issues } : { ok: true, tasks };
