@@ -67,6 +67,8 @@ const cases: Record<string, string> = {
     .replace('clients: 600, overMs: 10000', 'clients: 3000, overMs: 20000')
     .replace('durationMs: 80000', 'durationMs: 60000'),
   'a message size that changes': base(feed({ bytes: '{ uniform: { minMs: 100, maxMs: 300 } }' })),
+  // The last sample is at 80 s: what cohorts consume after it must still count when the run ends.
+  'a run that ends between two samples': base(feed()).replace('durationMs: 80000', 'durationMs: 82500'),
 };
 
 function run(yaml: string, fanout: 'cohort' | 'batched') {
