@@ -65,6 +65,13 @@ export const SUMMARY_METRICS = {
   'connect.timeouts': { group: 'connects', unit: 'count', worlds: both, doc: 'attempts that hit the connect timeout' },
   'connect.attemptsPerClient.mean': { group: 'connects', unit: 'count', worlds: both, doc: 'attempts per client, mean' },
   'connect.attemptsPerClient.max': { group: 'connects', unit: 'count', worlds: both, doc: 'attempts of the client that tried most' },
+  'handshake.waitProbability': {
+    group: 'handshake',
+    unit: 'share',
+    worlds: sim,
+    notReal: NO_ACCEPT_QUEUE,
+    doc: 'share of accepted handshakes that waited for a core: for Poisson arrivals and exponential handshakes, Erlang C’s probability of waiting',
+  },
   'handshake.wasted': { group: 'handshake', unit: 'count', worlds: sim, notReal: 'a server cannot tell that the client of a handshake it finishes has already given up', doc: 'handshakes finished for clients that had already abandoned the attempt' },
   'connections.dropped': { group: 'connections', unit: 'count', worlds: both, doc: 'open connections closed under a connected client' },
   'connections.shed': { group: 'connections', unit: 'count', worlds: both, doc: 'connections closed by load shedding' },

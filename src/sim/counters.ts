@@ -23,6 +23,8 @@ export class Counters {
   deadPeerDetectionMs = 0;
   heartbeatTimeouts = 0;
   pings = 0;
+  /** Accepted handshakes that found every core of their process busy. */
+  handshakesWaited = 0;
   /** Pongs that reached a server. */
   pongs = 0;
   /** Connections closed for idleness by the proxy (no frame either way) or by the server (no data frame). */

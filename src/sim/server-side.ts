@@ -108,6 +108,7 @@ export class ServerSide implements ServerSidePort {
     // FIFO fixes the finish now: work whose answer reaches the client after it gave up is wasted.
     if (doneMs + (c.pathLatencyMs[i] as number) >= (c.attemptStartMs[i] as number) + config.clients.connectTimeoutMs) server.wastedCpuMs += costMs;
     this.world.handshakeWait.record(cpu.lastWaitMs);
+    if (cpu.lastWaitMs > 0) this.world.counters.handshakesWaited++;
     sim.at(doneMs, this.onHandshakeDone, arg);
   };
 

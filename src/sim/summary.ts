@@ -34,6 +34,7 @@ export function summarize(fleet: Fleet, timeseries: Table, events: readonly Type
     'connect.attemptsPerClient.max': perClient.reduce((m, v) => Math.max(m, v), 0),
     ...fleet.connectLatency.summarize('connect.latencyMs'),
     ...fleet.handshakeWait.summarize('handshake.waitMs'),
+    'handshake.waitProbability': fleet.handshakeWait.samples > 0 ? k.handshakesWaited / fleet.handshakeWait.samples : 0,
     'handshake.wasted': k.handshakesWasted,
     'connections.dropped': k.drops,
     'connections.shed': k.shed,

@@ -29,7 +29,7 @@ describe('the fleet model against queueing theory', () => {
     expect(s['servers.cpu.utilization.mean']).toBeCloseTo(rho, 2);
   });
 
-  it('a four-core server reproduces the Erlang C mean wait of M/M/c', () => {
+  it('a four-core server reproduces Erlang C: the probability of waiting and the mean wait of M/M/c', () => {
     const cores = 4;
     const lambdaPerMs = 3.2; // ρ = λ / (c·μ) = 0.8
     const muPerMs = 1;
@@ -45,10 +45,13 @@ describe('the fleet model against queueing theory', () => {
         servers: servers(1, { coresPerProcess: cores, handshakeCostMs: { kind: 'exponential', mean: 1 / muPerMs } }),
       }),
     );
-    const expectedWaitMs = erlangC(cores, lambdaPerMs / muPerMs) / (cores * muPerMs - lambdaPerMs);
+    const probabilityOfWaiting = erlangC(cores, lambdaPerMs / muPerMs);
+    const expectedWaitMs = probabilityOfWaiting / (cores * muPerMs - lambdaPerMs);
     const waitMs = result.summary['handshake.waitMs.mean'] as number;
     expect(waitMs).toBeGreaterThan(expectedWaitMs * 0.95);
     expect(waitMs).toBeLessThan(expectedWaitMs * 1.05);
+    // Erlang C itself: the share of handshakes that found all four cores busy (about 0.60 here).
+    expect(result.summary['handshake.waitProbability']).toBeCloseTo(probabilityOfWaiting, 2);
   });
 
   it('the time average of connected clients obeys Little’s law, L = λ·W', () => {
