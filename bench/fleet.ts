@@ -1,7 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { childComparison, runBenchChild } from './child.js';
 import { baselineHold, type HoldParams } from './hold.js';
-import { median, round, timed, type Comparison, type Trial } from './measure.js';
+import { round, timed, type Trial } from './measure.js';
 import { makeRow, type BenchRow, type Goal } from './report.js';
 import { fleet100kConfig, type FleetChildReport } from './fleet-config.js';
 
@@ -24,20 +23,6 @@ export function baselineTrials(): Trial[] {
   return Array.from({ length: 5 }, () => timed(() => model.run(1_000_000)));
 }
 
-/** Runs bench/fleet-child.ts in a fresh node (same loader flags, so tsx works) and parses its report. */
-function runChild(): FleetChildReport {
-  const entry = fileURLToPath(new URL('./fleet-child.ts', import.meta.url));
-  const child = spawnSync(process.execPath, [...process.execArgv, entry], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (child.error !== undefined) throw child.error;
-  if (child.status !== 0) throw new Error(`bench/fleet-child.ts failed: exit ${String(child.status)}, signal ${String(child.signal)}`);
-  const line = child.stdout.trim().split('\n').pop() ?? '';
-  const report = JSON.parse(line) as FleetChildReport;
-  for (const key of ['wallMs', 'maxRssKiB', 'events', 'virtualMs', 'connectedFinal'] as const) {
-    if (typeof report[key] !== 'number') throw new Error(`bench/fleet-child.ts printed no numeric ${key}: ${line}`);
-  }
-  return report;
-}
-
 /**
  * One virtual hour of the 100k-client fleet, once, in a child process so its peak RSS is its own.
  * The baseline is the baseline heap's hold model at a similar heap size, run just before in this
@@ -45,24 +30,12 @@ function runChild(): FleetChildReport {
  */
 export function fleetBench(): BenchRow[] {
   const base = baselineTrials();
-  const report = runChild();
+  const report = runBenchChild<FleetChildReport>('fleet-child.ts', [], ['wallMs', 'maxRssKiB', 'events', 'virtualMs', 'connectedFinal']);
   const durationMs = fleet100kConfig().durationMs;
   if (report.virtualMs !== durationMs) {
     throw new Error(`fleet-100k simulated ${String(report.virtualMs)} ms of virtual time, expected ${String(durationMs)}`);
   }
-  const rate = (t: Trial): number => (t.events / t.ms) * 1000;
-  const eventsPerSec = (report.events / report.wallMs) * 1000;
-  const baselineEventsPerSec = median(base.map(rate));
-  const c: Comparison = {
-    baselineEventsPerSec,
-    eventsPerSec,
-    ratio: eventsPerSec / baselineEventsPerSec,
-    eventsPerRun: report.events,
-    totalEvents: report.events,
-    engineMs: [round(report.wallMs, 1)],
-    baselineMs: base.map((t) => round(t.ms, 1)),
-    checksMatch: null,
-  };
+  const c = childComparison(base, report.events, report.wallMs);
   return [
     makeRow('fleet-100k', c, fleetGoal, {
       wallMs: round(report.wallMs, 1),

@@ -18,13 +18,28 @@ function phases(p: HeartbeatParams): Float64Array {
   return Float64Array.from({ length: p.pending }, () => rng.next() * p.intervalMs);
 }
 
-/** Each firing re-arms the connection's timer in the heap with `setTimer(now + interval)`. */
-export function engineHeartbeatTimer(p: HeartbeatParams): Prepared {
+/** How a firing re-arms its timer one interval on: in the heap, or on the interval's lane. */
+type Rearm = (sim: Simulation, intervalMs: number) => (timer: number) => void;
+
+const inHeap: Rearm = (sim, intervalMs) => (timer) => {
+  sim.setTimer(timer, sim.nowMs + intervalMs);
+};
+
+const onLane: Rearm = (sim, intervalMs) => {
+  const lane = sim.lane(intervalMs);
+  return (timer) => {
+    lane.set(timer);
+  };
+};
+
+/** The engine model: each firing re-arms the connection's timer by `rearm`; the first firings come from the heap. */
+function engineHeartbeat(p: HeartbeatParams, rearm: Rearm): Prepared {
   return measured(p.pending, () => {
     const sim = new Simulation();
+    const again = rearm(sim, p.intervalMs);
     const { counted, run } = chunked(sim);
     const beat = (timer: number): void => {
-      sim.setTimer(timer, sim.nowMs + p.intervalMs);
+      again(timer);
       counted();
     };
     const start = phases(p);
@@ -37,25 +52,11 @@ export function engineHeartbeatTimer(p: HeartbeatParams): Prepared {
   });
 }
 
-/** Each firing re-arms the connection's timer on the interval's lane; the first firings come from the heap. */
-export function engineHeartbeatLane(p: HeartbeatParams): Prepared {
-  return measured(p.pending, () => {
-    const sim = new Simulation();
-    const lane = sim.lane(p.intervalMs);
-    const { counted, run } = chunked(sim);
-    const beat = (timer: number): void => {
-      lane.set(timer);
-      counted();
-    };
-    const start = phases(p);
-    for (let i = 0; i < p.pending; i++) {
-      const timer = sim.createTimer(beat);
-      sim.setTimerArg(timer, timer);
-      sim.setTimer(timer, start[i] as number);
-    }
-    return run;
-  });
-}
+/** Each firing re-arms the connection's timer in the heap with `setTimer(now + interval)`. */
+export const engineHeartbeatTimer = (p: HeartbeatParams): Prepared => engineHeartbeat(p, inHeap);
+
+/** Each firing re-arms the connection's timer on the interval's lane. */
+export const engineHeartbeatLane = (p: HeartbeatParams): Prepared => engineHeartbeat(p, onLane);
 
 /** The same model as a pop-and-push loop on the baseline heap. */
 export function baselineHeartbeat(p: HeartbeatParams): Prepared {

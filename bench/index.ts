@@ -52,16 +52,25 @@ function holdChunks(models: readonly Prepared[], events: number, plan: Plan): Re
   return base === undefined ? [] : compare(plan, base, engines);
 }
 
-/** The hold model with 1 M pending timers, 5 chunks of 1 M events, via one-shot `at` and via reusable timers. */
-function holdBench(): BenchRow[] {
-  const p: HoldParams = { pending: 1_000_000, meanDelayMs: 1000, seed: 2 };
-  const builders = [baselineHold, engineHoldAt, engineHoldTimer];
+/**
+ * Models with `p.pending` pending timers against the baseline heap: one untimed warm-up at 20,000
+ * timers, then (after one full round of firings when `fullRound`, so that every lane timer has left
+ * the heap its phases started in) 5 chunks of 1 M events; a row per engine model, named by `names`.
+ */
+function pendingTimerBench<P extends { pending: number }>(
+  builders: readonly ((params: P) => Prepared)[],
+  p: P,
+  names: readonly string[],
+  goal: Goal | null,
+  fullRound: boolean,
+): BenchRow[] {
   holdChunks(
     builders.map((b) => b({ ...p, pending: 20_000 })),
     200_000,
     { pairs: 1, budgetMs: Infinity },
   );
   const models = builders.map((b) => b(p));
+  if (fullRound) for (const m of models) m.run(p.pending);
   const [base, ...engines] = models;
   const comparisons = holdChunks(models, 1_000_000, { pairs: 5, budgetMs: 10_000 });
   const memory = (m: Prepared | undefined): MemoryFields => ({
@@ -69,32 +78,22 @@ function holdBench(): BenchRow[] {
     bytesPerPendingTimer: round(m?.bytesPerPendingTimer ?? NaN, 1),
     baselineBytesPerPendingTimer: round(base?.bytesPerPendingTimer ?? NaN, 1),
   });
-  return comparisons.map((c, k) => makeRow(k === 0 ? 'hold-1M' : 'hold-1M-timer', c, holdGoal, memory(engines[k])));
+  return comparisons.map((c, k) => makeRow(names[k] as string, c, goal, memory(engines[k])));
+}
+
+/** The hold model with 1 M pending timers, via one-shot `at` and via reusable timers. */
+function holdBench(): BenchRow[] {
+  const p: HoldParams = { pending: 1_000_000, meanDelayMs: 1000, seed: 2 };
+  return pendingTimerBench([baselineHold, engineHoldAt, engineHoldTimer], p, ['hold-1M', 'hold-1M-timer'], holdGoal, false);
 }
 
 /**
- * 1 M connections with a 25 s heartbeat timer each, 5 chunks of 1 M firings after one untimed round:
- * re-armed in the heap (`setTimer`) and on a lane, against the baseline heap in the same run.
+ * 1 M connections with a 25 s heartbeat timer each, after one untimed round: re-armed in the heap
+ * (`setTimer`) and on a lane, against the baseline heap in the same run.
  */
 function heartbeatBench(): BenchRow[] {
   const p: HeartbeatParams = { pending: 1_000_000, intervalMs: 25_000, seed: 4 };
-  const builders = [baselineHeartbeat, engineHeartbeatTimer, engineHeartbeatLane];
-  holdChunks(
-    builders.map((b) => b({ ...p, pending: 20_000 })),
-    200_000,
-    { pairs: 1, budgetMs: Infinity },
-  );
-  const models = builders.map((b) => b(p));
-  // One full round first, so that every lane timer has left the heap its phases started in.
-  for (const m of models) m.run(p.pending);
-  const [base, ...engines] = models;
-  const comparisons = holdChunks(models, 1_000_000, { pairs: 5, budgetMs: 10_000 });
-  const memory = (m: Prepared | undefined): MemoryFields => ({
-    pendingTimers: p.pending,
-    bytesPerPendingTimer: round(m?.bytesPerPendingTimer ?? NaN, 1),
-    baselineBytesPerPendingTimer: round(base?.bytesPerPendingTimer ?? NaN, 1),
-  });
-  return comparisons.map((c, k) => makeRow(k === 0 ? 'heartbeat-1M-timer' : 'heartbeat-1M-lane', c, null, memory(engines[k])));
+  return pendingTimerBench([baselineHeartbeat, engineHeartbeatTimer, engineHeartbeatLane], p, ['heartbeat-1M-timer', 'heartbeat-1M-lane'], null, true);
 }
 
 /** 1 M reusable timers, each moved 10 times, then drained (11 M units of work); `purge` picks the baseline. */

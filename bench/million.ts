@@ -1,7 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { childComparison, runBenchChild } from './child.js';
 import { baselineTrials } from './fleet.js';
-import { median, round, type Comparison, type Trial } from './measure.js';
+import { round, type Comparison } from './measure.js';
 import type { MillionChildReport } from './million-child.js';
 import { makeRow, type BenchRow, type Goal } from './report.js';
 
@@ -10,17 +9,9 @@ const millionGoal: Goal = {
   met: (r) => (r.wallMs ?? Infinity) < 60_000 && (r.peakRssBytes ?? Infinity) < 4e9,
 };
 
-/** Runs bench/million-child.ts in a fresh node (same loader flags, so tsx works) and parses its report. */
+/** Runs bench/million-child.ts at `scale` with `fanout` and checks it simulated the whole hour. */
 function runChild(scale: number, fanout: 'cohort' | 'batched'): MillionChildReport {
-  const entry = fileURLToPath(new URL('./million-child.ts', import.meta.url));
-  const child = spawnSync(process.execPath, [...process.execArgv, entry, String(scale), fanout], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (child.error !== undefined) throw child.error;
-  if (child.status !== 0) throw new Error(`bench/million-child.ts ${String(scale)} ${fanout} failed: exit ${String(child.status)}, signal ${String(child.signal)}`);
-  const line = child.stdout.trim().split('\n').pop() ?? '';
-  const report = JSON.parse(line) as MillionChildReport;
-  for (const key of ['wallMs', 'maxRssKiB', 'events', 'delivered', 'virtualMs', 'clients'] as const) {
-    if (typeof report[key] !== 'number' || Number.isNaN(report[key])) throw new Error(`bench/million-child.ts printed no numeric ${key}: ${line}`);
-  }
+  const report = runBenchChild<MillionChildReport>('million-child.ts', [String(scale), fanout], ['wallMs', 'maxRssKiB', 'events', 'delivered', 'virtualMs', 'clients']);
   if (report.virtualMs !== 3_600_000) throw new Error(`million simulated ${String(report.virtualMs)} ms of virtual time, expected one hour`);
   return report;
 }
@@ -35,19 +26,7 @@ const perSec = (count: number, ms: number): number => (count / ms) * 1000;
 export function millionBench(): BenchRow[] {
   const base = baselineTrials();
   const r = runChild(1, 'cohort');
-  const rate = (t: Trial): number => (t.events / t.ms) * 1000;
-  const eventsPerSec = perSec(r.events, r.wallMs);
-  const baselineEventsPerSec = median(base.map(rate));
-  const c: Comparison = {
-    baselineEventsPerSec,
-    eventsPerSec,
-    ratio: eventsPerSec / baselineEventsPerSec,
-    eventsPerRun: r.events,
-    totalEvents: r.events,
-    engineMs: [round(r.wallMs, 1)],
-    baselineMs: base.map((t) => round(t.ms, 1)),
-    checksMatch: null,
-  };
+  const c = childComparison(base, r.events, r.wallMs);
   return [
     makeRow('million', c, millionGoal, {
       wallMs: round(r.wallMs, 1),

@@ -40,6 +40,7 @@ export function planSweep(base: Experiment, load: VariantLoader): { ok: true; ta
     Array.from({ length: sweep.replications }, (_, replication) => {
       const grid = variant.overrides.find((o) => o.path.length === 1 && o.path[0] === 'seed');
       const from = grid === undefined ? base.seed : grid.value;
+      // A grid value that is no seed is loaded as the grid gave it, so the issue points at the grid, not at a --seed.
       const valid = typeof from === 'number' && Number.isInteger(from) && from >= 0 && from < 2 ** 32;
       const loaded = load(variant.overrides, valid ? replicationSeed(from, replication) : undefined);
       if (!loaded.ok) issues.push(...loaded.issues);

@@ -181,9 +181,7 @@ export class Cohorts {
     const subs = this.host.subs;
     for (let k = 0; k < subs.perClient; k++) {
       const slot = subs.slot(i, k);
-      const target = subs.c.target[slot] as number;
-      if (target < 0) continue;
-      const cohort = this.byKey.get(subs.key(target, subs.channelOf(slot)));
+      const cohort = this.cohortOf(slot);
       if (cohort === undefined) continue;
       cohort.stale = true;
       if (slot < this.pos.length) this.pos[slot] = -1;
@@ -202,9 +200,16 @@ export class Cohorts {
       const slot = subs.slot(i, k);
       const r = this.rankOf[slot] ?? -1;
       if (r < 0) continue;
-      const cohort = this.byKey.get(subs.key(subs.c.target[slot] as number, subs.channelOf(slot))) as Cohort;
+      const cohort = this.cohortOf(slot) as Cohort;
       this.rooms.timers.noteData(i, cohort.atMs - r * cohort.outMs);
     }
+  }
+
+  /** The cohort of a subscribed slot's list, if its list has had a fan-out. */
+  private cohortOf(slot: number): Cohort | undefined {
+    const subs = this.host.subs;
+    const target = subs.c.target[slot] as number;
+    return target < 0 ? undefined : this.byKey.get(subs.key(target, subs.channelOf(slot)));
   }
 
   /** Hands every member back to the exact path (before the receivers are totalled). */
@@ -389,7 +394,7 @@ export class Cohorts {
     const off = queues.transitMs(i, cohort.bytes) - r * cohort.outMs;
     if (off <= cohort.recordedOff) {
       receiver.receiveThrough(cohort.serial);
-      queues.paceOnly(i, writeMs, cohort.bytes);
+      queues.pace(i, writeMs, cohort.bytes);
     } else {
       queues.push(i, cohort.channel, cohort.serial, cohort.bytes, cohort.publishedAtMs, writeMs, false, false);
     }

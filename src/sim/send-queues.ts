@@ -157,10 +157,6 @@ export class SendQueues {
     return bytes * (this.conn[c + C.msPerByte] as number) + (this.conn[c + C.latencyMs] as number) + (this.conn[c + C.msPerMessage] as number);
   }
 
-  /** Advances connection i's two stages for a message written at `writeMs` without queuing it (already consumed); returns its consume time. */
-  paceOnly(i: number, writeMs: number, bytes: number): number {
-    return this.pace(i, writeMs, bytes);
-  }
 
   /** A client's path and application: ms per byte of downlink, ms per message consumed. */
   setRates(i: number, msPerByte: number, msPerMessage: number): void {
@@ -345,8 +341,11 @@ export class SendQueues {
     if (conn[c + C.count] === 0) conn[c + C.queued] = 0;
   }
 
-  /** When a message of `bytes` written at `writeMs` is consumed, advancing the connection's two stages. */
-  private pace(i: number, writeMs: number, bytes: number): number {
+  /**
+   * When a message of `bytes` written at `writeMs` is consumed, advancing the connection's two stages;
+   * called alone for a message that is already consumed (a cohort member handed back), it queues nothing.
+   */
+  pace(i: number, writeMs: number, bytes: number): number {
     const conn = this.conn;
     const c = i * CONNECTION_STRIDE;
     const sentMs = Math.max(writeMs, conn[c + C.txDoneMs] as number) + bytes * (conn[c + C.msPerByte] as number);
