@@ -38,16 +38,14 @@ export class ClientSide implements ClientSidePort {
     this.scheduleNextArrival(0);
   }
 
-  /** At the end of the run: every client still here settles what it consumed; the rest is in flight. */
+  /** At the end of the run: every client still here settles what it consumed (finish does); the rest is in flight. */
   finishMessages(): void {
     const pubsub = this.rooms.pubsub;
     if (pubsub === null) return;
-    const { clients, sim } = this.world;
-    const c = clients.c;
-    for (let i = 0; i < clients.count; i++) {
+    const c = this.world.clients.c;
+    for (let i = 0; i < this.world.clients.count; i++) {
       const state = c.state[i];
       if (state === ClientState.gone) continue;
-      if (c.established[i] === 1) pubsub.settle(i, sim.nowMs);
       pubsub.finish(i, state === ClientState.connected ? 'connected' : state === ClientState.gaveUp ? 'gave-up' : 'disconnected');
     }
   }

@@ -185,8 +185,7 @@ export class PubSub implements PubSubPort {
   finish(i: number, state: 'connected' | 'disconnected' | 'gave-up'): void {
     this.cohorts.leave(i);
     const now = this.world.sim.nowMs;
-    // A cohort member's last message, written out by leave(), may be consumed by now: settle it as
-    // the exact path settled it before calling finish.
+    // What an open connection consumed by now counts (a cohort member's last message, written out by leave(), too).
     if (this.isOpen(i)) this.settle(i, now);
     for (let k = 0; k < this.subs.perClient; k++) {
       const slot = this.subs.slot(i, k);
