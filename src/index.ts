@@ -17,7 +17,8 @@ export { formatIssues, type InputIssue } from './experiment/issues.js';
 export type { Experiment } from './experiment/schema/experiment.js';
 export { resolvedExperimentYaml } from './experiment/resolved.js';
 export { experimentJsonSchema } from './experiment/json-schema.js';
-export { listProfiles, loadProfile, type LoadedProfile } from './experiment/profiles.js';
+export { listProfiles, loadProfile } from './experiment/profile-files.js';
+export type { LoadedProfile } from './experiment/profiles.js';
 export { modelsDir } from './experiment/paths.js';
 export type { ProfileKind, ProfileNames } from './experiment/schema/experiment.js';
 

@@ -16,12 +16,12 @@ export function checkOutDir(dir: string, force = false, flag = '--out'): void {
 
 /**
  * The default result folder: `results/<name>-<seed>` for the experiment as written, and
- * `results/<name>-<seed>-<hash>` when `--set` or `--scale` changed it, so a smoke run never
+ * `results/<name>-<seed>-<hash>` when `--set`, `--scale` or `--no-sweep` changed it, so a smoke run never
  * replaces a full one. The hash is of the resolved experiment (without the wsfleet version).
  */
-export function defaultOutDir(experiment: Experiment, changed: { set: readonly string[]; scale?: number | undefined }, suffix = ''): string {
+export function defaultOutDir(experiment: Experiment, changed: { set: readonly string[]; scale?: number | undefined; sweep?: boolean | undefined }, suffix = ''): string {
   const name = `${experiment.name}-${String(experiment.seed)}`;
-  const plain = changed.set.length === 0 && (changed.scale === undefined || changed.scale === 1);
+  const plain = changed.set.length === 0 && (changed.scale === undefined || changed.scale === 1) && changed.sweep !== false;
   if (plain) return join('results', name + suffix);
   const { wsfleetVersion: _version, $schema: _schema, ...rest } = experiment;
   const hash = createHash('sha256').update(stringify(rest)).digest('hex').slice(0, 8);

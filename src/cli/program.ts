@@ -57,6 +57,7 @@ export function createProgram(): Command {
 Examples:
   wsfleet run experiments/reconnect-storm.yaml      run the flagship experiment
   wsfleet run experiments/backoff-sweep.yaml --jobs 2
+  wsfleet run experiments/backoff-sweep.yaml --no-sweep --set clients.reconnect.full-jitter.baseMs=250   # one variant
   wsfleet report results/reconnect-storm-42         redraw charts and report.html
   wsfleet merge shards/* --out results/sweep        join --shard K/N folders
   wsfleet list                                      experiments, profiles, strategies, charts
@@ -76,6 +77,7 @@ written), 1 internal error, 124 stopped by --max-wall, 130 interrupted (a sweep'
     .option('--seed <n>', 'override the experiment seed', seedArg)
     .option('--set <path=value>', 'override a value inside the experiment, e.g. fleet.servers=20 (repeatable)', collect, [])
     .option('--scale <f>', 'multiply client counts and arrival rates by F (capacities and times stay): for smoke tests', scaleArg)
+    .option('--no-sweep', "run once with the file's own values, ignoring its sweep block (pick a variant with --set)")
     .option('--jobs <n>', 'worker threads for a sweep (default: one per core)', jobsArg)
     .option('--shard <k/n>', "run only slice K of N of a sweep's runs, into a shard folder for `wsfleet merge`", shardArg)
     .option('--json', 'print {dir, summary} as JSON instead of a table')
@@ -96,6 +98,7 @@ Examples:
   wsfleet run experiments/reconnect-storm.yaml --profile /tmp/storm.cpuprofile   # open in Chrome DevTools
   wsfleet run experiments/reconnect-storm.yaml --set fleet.servers=20 --set 'clients.reconnect=immediate'
   wsfleet run experiments/backoff-sweep.yaml --jobs 2
+  wsfleet run experiments/backoff-sweep.yaml --no-sweep --set clients.reconnect.full-jitter.baseMs=250   # one variant
   wsfleet run experiments/backoff-sweep.yaml --scale 0.05 --set sweep.replications=1   # a quick smoke run
   wsfleet run experiments/backoff-sweep.yaml --shard 1/4 --out shards/1   # then: wsfleet merge shards/* --out all`,
     )

@@ -9,6 +9,8 @@ export interface RunCommandOptions {
   out?: string;
   seed?: number;
   set: string[];
+  /** false with --no-sweep: run the file's own values once, ignoring its sweep block. @default true */
+  sweep?: boolean;
   json?: boolean;
   quiet?: boolean;
   /** Worker threads for sweeps. @default one per core */

@@ -39,6 +39,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const loaded = loadExperiment(file, {
     sets: options.set,
     chartNames: chartNames(),
+    noSweep: options.sweep === false,
     ...(options.scale === undefined ? {} : { scale: options.scale }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
@@ -51,7 +52,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   }
   checkChartsBeforeRun(file, experiment);
   if (experiment.sweep !== undefined && options.profile !== undefined) {
-    throw new InputError(`✖ --profile: ${file} is a sweep, whose runs go to worker threads; expected a single run (profile one variant with --set)\nNothing was run or written.`);
+    throw new InputError(`✖ --profile: ${file} is a sweep, whose runs go to worker threads; expected a single run (profile one variant with --no-sweep and --set)\nNothing was run or written.`);
   }
   if (typeof options.profile === 'string') checkProfilePath(options.profile);
   if (experiment.sweep !== undefined) {

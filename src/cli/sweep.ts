@@ -60,7 +60,7 @@ function toRecord(task: SweepTask, raw: RunResult): RunRecord {
 }
 
 /** The default folder of a sweep, or of one shard of it. */
-export function sweepDir(base: Experiment, options: Pick<RunCommandOptions, 'out' | 'shard' | 'set' | 'scale'>): string {
+export function sweepDir(base: Experiment, options: Pick<RunCommandOptions, 'out' | 'shard' | 'set' | 'scale' | 'sweep'>): string {
   if (options.out !== undefined) return normaliseDir(options.out);
   const { shard } = options;
   return defaultOutDir(base, options, shard === undefined ? '' : `-shard-${String(shard.index)}-of-${String(shard.count)}`);

@@ -1,7 +1,9 @@
 export { loadExperiment, parseExperiment, readExperiment, type ExperimentInput, type LoadOptions, type LoadResult } from './load.js';
 export { formatIssues, type InputIssue } from './issues.js';
 export { toSimConfig } from './to-sim.js';
-export { listProfiles, loadProfile } from './profiles.js';
+export { listProfiles, loadProfile, dirProfileStore } from './profile-files.js';
+export { textProfileStore, profileNames, type ProfileStore, type LoadedProfile } from './profiles.js';
+export { parseExperimentText, type ExperimentText, type ParseOptions } from './parse.js';
 export { buildExperimentSchema, PROFILE_KINDS, type Experiment } from './schema/experiment.js';
 export { packageRoot, packageVersion, modelsDir } from './paths.js';
 export { experimentJsonSchema } from './json-schema.js';
@@ -14,7 +16,7 @@ export { calibrate, calibratedProfileYaml, type Calibration } from './calibratio
 export { isLoopback, REAL_LIMITS, RedisBroker, type RealConfig } from '../real/index.js';
 export { compareSummaries, relativeError, DEFAULT_VALIDATION_METRICS, type MetricComparison } from './validate.js';
 export { runPool, defaultJobs, WorkerRunError, type RunPoolOptions, type WorkerReply } from './pool.js';
-export { runExperiment, faultMarks, type RunExperimentOptions } from './run.js';
+export { runExperiment, ExperimentRun, faultMarks, type RunExperimentOptions } from './run.js';
 export { planSweep, runSweep, variantStats, type RunSweepOptions, type RunSweepResult, type SweepResult, type SweepRun, type SweepTask, type VariantLoader, type VariantStats } from './sweep-run.js';
 export { messageMetrics } from './schema/alerts.js';
 export { decodeRunRecord, encodeRunRecord, roundResult, runRecordName } from '../metrics/index.js';

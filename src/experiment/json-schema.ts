@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listProfiles } from './profiles.js';
+import { listProfiles } from './profile-files.js';
 import { buildExperimentSchema } from './schema/experiment.js';
 
 /** The JSON Schema of experiment files, from the same zod schema that validates them. */

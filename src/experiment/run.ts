@@ -1,5 +1,5 @@
 import { alertEvents, alertSummary, evaluateAlerts, finalizeSummary, type FaultMark, type RunResult } from '../metrics/index.js';
-import { runSimulation, type RunSimulationOptions } from '../sim/index.js';
+import { runSimulation, SimRun, type RunSimulationOptions } from '../sim/index.js';
 import type { Experiment } from './schema/experiment.js';
 import { tagged } from './schema/one-of.js';
 import { toSimConfig } from './to-sim.js';
@@ -26,7 +26,27 @@ export interface RunExperimentOptions extends RunSimulationOptions {
  */
 export function runExperiment(e: Experiment, options: RunExperimentOptions = {}): RunResult {
   const { alerts = true, ...simOptions } = options;
-  const result = runSimulation(toSimConfig(e), simOptions);
+  return withAlerts(e, runSimulation(toSimConfig(e), simOptions), alerts);
+}
+
+/**
+ * An experiment run a slice at a time (the playground's worker): `sim` advances and shows the time
+ * series and events so far; `finish` gives exactly what {@link runExperiment} gives for the experiment.
+ */
+export class ExperimentRun {
+  readonly sim: SimRun;
+
+  constructor(readonly experiment: Experiment) {
+    this.sim = new SimRun(toSimConfig(experiment));
+  }
+
+  /** The run to its end, alerts evaluated, as `wsfleet run` writes it. */
+  finish(): RunResult {
+    return withAlerts(this.experiment, this.sim.finish(), true);
+  }
+}
+
+function withAlerts(e: Experiment, result: RunResult, alerts: boolean): RunResult {
   if (!alerts || e.alerts.length === 0) return result;
   const firings = evaluateAlerts(result.timeseries, e.alerts);
   const events = [...result.events, ...alertEvents(firings)].sort((a, b) => a.atMs - b.atMs);

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Document, type YAMLMap } from 'yaml';
 import type { InputIssue, IssuePath } from './issues.js';
 
@@ -7,18 +6,6 @@ export interface YamlSource {
   readonly name: string;
   readonly data: unknown;
   locate(path: IssuePath): { line?: number; column?: number };
-}
-
-/** Reads and parses a YAML file; syntax errors come back as issues with their line. */
-export function readYaml(file: string, displayName = file): { source: YamlSource } | { issues: InputIssue[] } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-    return { issues: [{ source: displayName, path: [], message: `cannot read: ${reason}` }] };
-  }
-  return parseYaml(text, displayName);
 }
 
 /** Parses YAML text; syntax errors come back as issues with their line. */

@@ -1,5 +1,5 @@
 import { RngStreams } from '../engine/index.js';
-import { finalizeSummary, typedEvent, type DecisionLog, type CdfPoint, type DistributionMetric, type RunResult } from '../metrics/index.js';
+import { finalizeSummary, typedEvent, type DecisionLog, type CdfPoint, type DistributionMetric, type RunResult, type Table, type TypedRunEvent } from '../metrics/index.js';
 import type { SimConfig } from './config.js';
 import { Fleet } from './fleet.js';
 import { scheduleFaults } from './faults.js';
@@ -31,27 +31,79 @@ export function runSimulation(config: SimConfig, options: RunSimulationOptions =
 
 /** Runs one experiment and returns the fleet too, for tests that look inside. */
 export function simulate(config: SimConfig, options: RunSimulationOptions = {}): { fleet: Fleet; result: RunResult } {
-  const fleet = new Fleet(config, options.decisions ?? null);
-  const autoscaler = config.autoscaler === null ? null : new Autoscaler(fleet.world, fleet.operations, config.autoscaler);
-  autoscaler?.start(config.servers.reduce((n, g) => n + g.count, 0));
-  fleet.start();
-  scheduleFaults(fleet.world, fleet.operations, config.faults, new RngStreams(config.seed).stream('faults'));
-  const timeseries = startSampler(fleet, config.sampleIntervalMs);
-  runInSteps(fleet, config.durationMs, options);
-  fleet.finishMessages();
-  // Call sites that still log a kind and a detail are read back here; typed ones pass through.
-  const events = fleet.events.map(typedEvent);
-  const summary = summarize(fleet, timeseries, events);
-  // Always present, so variants with and without an autoscaler compare on the same metrics.
-  const fixed = config.servers.reduce((n, g) => n + g.count, 0);
-  summary['autoscaler.scaleOuts'] = autoscaler?.scaleOuts ?? 0;
-  summary['autoscaler.scaleIns'] = autoscaler?.scaleIns ?? 0;
-  summary['autoscaler.servers.peak'] = autoscaler?.peakActive ?? fixed;
-  summary['autoscaler.servers.final'] = autoscaler?.active().length ?? fixed;
-  const distributions: Record<DistributionMetric, CdfPoint[]> = { 'connect.latencyMs': fleet.connectLatency.cdf(), 'handshake.waitMs': fleet.handshakeWait.cdf() };
-  return { fleet, result: { summary: finalizeSummary(summary), timeseries, events, distributions } };
+  const run = new SimRun(config, options.decisions ?? null);
+  runInSteps(run.fleet, config.durationMs, options);
+  return { fleet: run.fleet, result: run.finish() };
 }
 
+/**
+ * One simulated experiment that advances when asked: the playground runs it a slice at a time and
+ * draws the time series as it grows. Nothing runs between slices, so slicing never changes a result:
+ * `runSimulation` is this class driven to the end.
+ */
+export class SimRun {
+  readonly fleet: Fleet;
+  /** The sampled time series so far; a row is appended every sample interval. */
+  readonly timeseries: Table;
+  private readonly autoscaler: Autoscaler | null;
+  private result: RunResult | null = null;
+
+  constructor(private readonly config: SimConfig, decisions: DecisionLog | null = null) {
+    const fleet = new Fleet(config, decisions);
+    this.fleet = fleet;
+    this.autoscaler = config.autoscaler === null ? null : new Autoscaler(fleet.world, fleet.operations, config.autoscaler);
+    this.autoscaler?.start(config.servers.reduce((n, g) => n + g.count, 0));
+    fleet.start();
+    scheduleFaults(fleet.world, fleet.operations, config.faults, new RngStreams(config.seed).stream('faults'));
+    this.timeseries = startSampler(fleet, config.sampleIntervalMs);
+  }
+
+  /** Virtual time reached, in ms. */
+  get nowMs(): number {
+    return this.fleet.sim.nowMs;
+  }
+
+  /** The run's virtual duration, in ms. */
+  get durationMs(): number {
+    return this.config.durationMs;
+  }
+
+  /**
+   * Runs events up to `untilMs` (capped at the run's duration), stopping early after `maxEvents`
+   * events; returns whether the slice was reached.
+   */
+  advance(untilMs: number, maxEvents = Infinity): 'reached' | 'paused' {
+    if (this.result !== null) throw new Error('SimRun.advance after finish');
+    const until = Math.min(untilMs, this.config.durationMs);
+    return this.fleet.sim.run({ untilMs: until, maxEvents }).state === 'paused' ? 'paused' : 'reached';
+  }
+
+  /** The events logged so far, typed. */
+  eventsSoFar(from = 0): TypedRunEvent[] {
+    return this.fleet.events.slice(from).map(typedEvent);
+  }
+
+  /** Runs to the end if needed, settles messages in flight and summarises (once). */
+  finish(): RunResult {
+    if (this.result !== null) return this.result;
+    const { fleet, config, autoscaler, timeseries } = this;
+    // A no-op after runInSteps; a playground run finished early goes to the end here.
+    fleet.sim.run({ untilMs: config.durationMs });
+    fleet.finishMessages();
+    // Call sites that still log a kind and a detail are read back here; typed ones pass through.
+    const events = fleet.events.map(typedEvent);
+    const summary = summarize(fleet, timeseries, events);
+    // Always present, so variants with and without an autoscaler compare on the same metrics.
+    const fixed = config.servers.reduce((n, g) => n + g.count, 0);
+    summary['autoscaler.scaleOuts'] = autoscaler?.scaleOuts ?? 0;
+    summary['autoscaler.scaleIns'] = autoscaler?.scaleIns ?? 0;
+    summary['autoscaler.servers.peak'] = autoscaler?.peakActive ?? fixed;
+    summary['autoscaler.servers.final'] = autoscaler?.active().length ?? fixed;
+    const distributions: Record<DistributionMetric, CdfPoint[]> = { 'connect.latencyMs': fleet.connectLatency.cdf(), 'handshake.waitMs': fleet.handshakeWait.cdf() };
+    this.result = { summary: finalizeSummary(summary), timeseries, events, distributions };
+    return this.result;
+  }
+}
 /** Runs to the end in slices; no code runs between slices, so the result is the same as one run. */
 function runInSteps(fleet: Fleet, durationMs: number, options: RunSimulationOptions): void {
   const { onProgress } = options;
