@@ -30,7 +30,7 @@ export default defineConfig({
       },
       { extends: true, test: { name: 'golden', include: [library], globalSetup: build } },
       { extends: true, test: { name: 'real', include: ['test/real/**/*.test.ts'], globalSetup: build } },
-      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], globalSetup: build } },
+      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], globalSetup: ['test/setup/build-playground.ts'] } },
     ],
   },
 });

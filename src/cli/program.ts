@@ -11,6 +11,7 @@ import { listCommand } from './list.js';
 import { explainCommand, newCommand } from './explain.js';
 import { registerRealCommands } from './real-commands.js';
 import { durationArg, sizeArg } from './limits.js';
+import { playgroundCommand } from './playground.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -19,6 +20,12 @@ function seedArg(value: string): number {
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n > 2 ** 32 - 1) {
     throw new InvalidArgumentError(`expected an integer from 0 to 4294967295, got '${value}'`);
   }
+  return n;
+}
+
+function portArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError(`expected a port from 0 to 65535, got '${value}'`);
   return n;
 }
 
@@ -179,6 +186,17 @@ Examples:
     .option('--json', 'print {file} as JSON')
     .addHelpText('after', '\nExample:\n  wsfleet new my-question && wsfleet run experiments/my-question.yaml')
     .action(newCommand);
+
+  program
+    .command('playground')
+    .description('serve the browser playground (the same engine, live, in a page) on 127.0.0.1')
+    .option('--port <n>', 'port on 127.0.0.1 (0: any free port)', portArg, 4178)
+    .option('--json', 'print {url} as JSON')
+    .addHelpText(
+      'after',
+      '\nEvery experiment opens as a lesson; nothing leaves the page. Ctrl-C stops the server.\n\nExamples:\n  wsfleet playground\n  wsfleet playground --port 0 --json',
+    )
+    .action(playgroundCommand);
 
   registerRealCommands(program, { collect, seedArg });
   return program;

@@ -1,8 +1,8 @@
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { estimateRun, formatIssues, loadExperiment, resolvedExperimentYaml, runExperiment } from '../experiment/index.js';
-import { chartNames, human, writeResultFolder } from '../report/index.js';
-import type { Summary, SummaryKey } from '../experiment/index.js';
+import { chartNames, HEADLINE, human, writeResultFolder } from '../report/index.js';
+import type { Summary } from '../experiment/index.js';
 import { InputError } from './errors.js';
 import { checkChartsBeforeRun, checkNamesAgainstResult } from './chart-checks.js';
 import { runSweepCommand, sweepDir } from './sweep.js';
@@ -16,24 +16,6 @@ import { textTable } from './table.js';
 export type { RunCommandOptions } from './run-options.js';
 import { checkProfilePath, startCpuProfile } from './cpu-profile.js';
 
-/** The metrics printed after a run, with their labels; keys are checked against the metric catalogue. */
-const HEADLINE: [SummaryKey, string][] = [
-  ['clients.connected.final', 'clients connected at the end'],
-  ['clients.connected.mean', 'clients connected, time average'],
-  ['availability', 'availability (share of client-time connected)'],
-  ['connect.attempts', 'connect attempts'],
-  ['connect.succeeded', '  succeeded'],
-  ['connect.refused', '  refused'],
-  ['connect.failed', '  failed'],
-  ['connect.latencyMs.p50', 'connect latency p50 (ms)'],
-  ['connect.latencyMs.p99', 'connect latency p99 (ms)'],
-  ['handshake.waitMs.mean', 'handshake wait for a core, mean (ms)'],
-  ['connections.dropped', 'connections dropped'],
-  ['heartbeat.timeouts', 'heartbeat timeouts'],
-  ['servers.connections.imbalance', 'connection imbalance at the end (max/mean)'],
-  ['servers.cpu.utilization.mean', 'server CPU utilisation, mean'],
-  ['events.processed', 'events processed'],
-];
 
 export async function runCommand(file: string, options: RunCommandOptions): Promise<void> {
   const loaded = loadExperiment(file, {

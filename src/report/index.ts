@@ -10,3 +10,4 @@ export { reportHtml, type HtmlTable, type ReportInput } from './html.js';
 export { human, humanCi } from './format.js';
 export { runCharts, sweepCharts, cdfChart, sweepCurve, chartKindDocs, type ChartRequest, type ChartOptionsMap, type NamedSpec, type VariantData } from './chart-requests.js';
 export { summaryTables } from './summary-tables.js';
+export { HEADLINE } from './headline.js';
