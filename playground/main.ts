@@ -19,8 +19,8 @@ import { applySets, decodeState, encodeState, runCommand, setFlag, withSet, type
 
 /** The largest run the page starts: the CLI's memory estimate, against what one browser tab can hold. */
 const BROWSER_BUDGET_BYTES = 1.5e9;
-/** Wall time between chart redraws while a run grows. */
-const REDRAW_MS = 500;
+/** Least wall time between chart redraws while a run grows; a slow redraw waits three times its own length, so the page stays responsive. */
+const REDRAW_MS = 400;
 
 function $(id: string): HTMLElement {
   const el = document.getElementById(id);
@@ -59,6 +59,9 @@ class RunView {
   private views: EmbedResult[] = [];
   private redrawTimer: number | null = null;
   private lastDraw = 0;
+  /** Wall time the last redraw took, from spec building to the charts drawn. */
+  private drawCost = 0;
+  events = 0;
   summaryJson: string | null = null;
   summary: Summary | null = null;
   state: 'idle' | 'running' | 'paused' | 'done' | 'invalid' | 'error' = 'idle';
@@ -81,6 +84,7 @@ class RunView {
     this.summaryJson = null;
     this.summary = null;
     this.nowMs = 0;
+    this.events = 0;
     this.durationMs = experiment.durationMs;
     this.state = paused ? 'paused' : 'running';
     this.message = '';
@@ -131,6 +135,7 @@ class RunView {
       for (const row of m.rows) this.rows.push(row);
       for (const e of m.log) this.log.push(e);
       this.nowMs = m.nowMs;
+      this.events = m.events;
       this.scheduleDraw(m.paused);
     } else if (m.type === 'done') {
       this.summaryJson = m.summaryJson;
@@ -169,7 +174,8 @@ class RunView {
   }
 
   private scheduleDraw(now: boolean): void {
-    if (now || performance.now() - this.lastDraw > REDRAW_MS) {
+    const wait = Math.max(REDRAW_MS, 3 * this.drawCost) - (performance.now() - this.lastDraw);
+    if (now || wait <= 0) {
       this.draw();
       return;
     }
@@ -177,7 +183,7 @@ class RunView {
     this.redrawTimer = window.setTimeout(() => {
       this.redrawTimer = null;
       this.draw();
-    }, REDRAW_MS);
+    }, wait);
   }
 
   /** The result so far, as the chart builders read a finished one; alerts evaluated on the rows so far. */
@@ -196,7 +202,8 @@ class RunView {
       this.redrawTimer = null;
     }
     if (this.experiment === null || this.rows.length === 0) return;
-    this.lastDraw = performance.now();
+    const began = performance.now();
+    this.lastDraw = began;
     const specs = runCharts(chartsOf(this.experiment), this.partialResult());
     const id = this.runId;
     const figures = specs.map(({ name, spec }) => {
@@ -221,6 +228,7 @@ class RunView {
       }
       for (const v of this.views) v.finalize();
       this.views = views;
+      this.drawCost = performance.now() - began;
     });
   }
 
@@ -434,7 +442,7 @@ function render(): void {
   status.textContent = a.state === 'done' ? `done: ${shown}` : shown;
   status.dataset.state = a.state;
   typed('progress', HTMLProgressElement).value = a.progress;
-  $('clock').textContent = `${(a.nowMs / 1000).toFixed(0)} s of ${(runDuration() / 1000).toFixed(0)} s`;
+  $('clock').textContent = `${(a.nowMs / 1000).toFixed(0)} s of ${(runDuration() / 1000).toFixed(0)} s virtual, ${human(a.events)} events`;
   typed('play', HTMLButtonElement).textContent = a.state === 'running' ? 'Pause' : 'Play';
   $('column-b').hidden = state.compare === null;
   $('title-b').textContent = state.compare === null ? 'Compared run' : `Compared run: ${state.compare}`;
@@ -587,6 +595,18 @@ $('compare-off').addEventListener('click', () => {
   state = { ...state, compare: null };
   renderLesson();
   restart();
+});
+
+// Space plays and pauses, "." steps, when the focus is not in a field that takes those keys.
+document.addEventListener('keydown', (e) => {
+  const target = e.target as HTMLElement;
+  if (e.ctrlKey || e.metaKey || e.altKey || target.closest('input, textarea, select, button, summary') !== null) return;
+  if (e.key === ' ') {
+    e.preventDefault();
+    $('play').click();
+  } else if (e.key === '.') {
+    $('step').click();
+  }
 });
 
 window.addEventListener('hashchange', () => {

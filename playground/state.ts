@@ -15,13 +15,14 @@ export interface PlaygroundState {
   yaml: string | null;
   /** `wsfleet run --scale`. @default 1 */
   scale: number;
-  /** Virtual seconds per wall second; 0 means as fast as possible. */
+  /** Virtual ms per wall second; 0 means as fast as possible. */
   speed: number;
   /** The one change the comparison run makes, as `path=value`. */
   compare: string | null;
 }
 
-export const DEFAULT_SPEED = 0;
+/** One virtual minute per second: a storm unfolds slowly enough to watch. */
+export const DEFAULT_SPEED = 60_000;
 
 export function encodeState(s: PlaygroundState): string {
   const p = new URLSearchParams();
