@@ -61,7 +61,9 @@ function numberKnob(path: IssuePath, value: number, s: z.ZodType): Knob {
   const integer = n.isInt === true || (Number.isInteger(value) && Math.abs(value) >= 1);
   const raw = (max - min) / 200;
   const step = integer ? Math.max(1, niceFloor(raw)) : Math.min(niceFloor(raw), value === 0 ? raw : Math.abs(value) / 10) || 0.001;
-  return { kind: 'number', path, value, min, max: Math.max(max, value), step, doc: description(s) };
+  // A slider counts steps from its minimum: start it on a multiple of the step so the value is on the grid.
+  const aligned = step > 0 ? Math.ceil(min / step - 1e-9) * step : min;
+  return { kind: 'number', path, value, min: Math.min(aligned, value), max: Math.max(max, value), step, doc: description(s) };
 }
 
 function niceCeil(x: number): number {

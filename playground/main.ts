@@ -164,6 +164,29 @@ class RunView {
     this.onChange();
   }
 
+  /** Refused before it ran (invalid settings): no worker, no charts, no summary, and the reason shown. */
+  invalidate(message: string): void {
+    this.stopWorker();
+    this.runId += 1;
+    this.experiment = null;
+    this.rows = [];
+    this.log = [];
+    this.finalEvents = null;
+    this.summaryJson = null;
+    this.summary = null;
+    this.nowMs = 0;
+    this.events = 0;
+    this.state = 'invalid';
+    this.message = message;
+    this.clearCharts();
+  }
+
+  /** Not running and showing nothing: the comparison switched off. */
+  reset(): void {
+    this.invalidate('');
+    this.state = 'idle';
+  }
+
   stopWorker(): void {
     this.worker?.terminate();
     this.worker = null;
@@ -220,7 +243,12 @@ class RunView {
       return { figure, spec };
     });
     void Promise.all(
-      figures.map(({ figure, spec }) => embed(figure.querySelector<HTMLElement>('.view') as HTMLElement, spec as never, { renderer: 'svg', actions: false })),
+      figures.map(({ figure, spec }) => {
+        const view = figure.querySelector<HTMLElement>('.view') as HTMLElement;
+        // The CLI's specs are sized for a page of their own; here each fits its column, legend included.
+        const fitted = { ...spec, width: Math.max(240, view.clientWidth - 8), autosize: { type: 'fit-x', contains: 'padding' } };
+        return embed(view, fitted as never, { renderer: 'svg', actions: false });
+      }),
     ).then((views) => {
       if (id !== this.runId) {
         for (const v of views) v.finalize();
@@ -283,24 +311,30 @@ function restart(paused = false): void {
   const text = currentText();
   const checked = validate(text);
   if (!checked.ok) {
-    runA.stopWorker();
-    runB.stopWorker();
+    runA.invalidate(checked.message);
+    runB.reset();
     showErrors(checked.message);
     render();
     return;
   }
   showErrors('');
   runA.start(text, fileName(), checked.experiment, paused);
-  if (state.compare === null) {
-    runB.stopWorker();
-    runB.state = 'idle';
-  } else {
-    const textB = state.yaml === null ? applySets(lesson().text, withSet(state.sets, state.compare)) : applySets(text, [state.compare]);
+  if (state.compare === null) runB.reset();
+  else {
+    const textB = comparedText(text, state.compare);
     const checkedB = validate(textB);
     if (checkedB.ok) runB.start(textB, fileName(), checkedB.experiment, paused);
-    else showErrors(`comparison (${state.compare}):\n${checkedB.message}`);
+    else {
+      runB.invalidate(checkedB.message);
+      showErrors(`comparison (${state.compare}):\n${checkedB.message}`);
+    }
   }
   render();
+}
+
+/** The compared run's text: this run's with the one knob changed. */
+function comparedText(text: string, compare: string): string {
+  return state.yaml === null ? applySets(lesson().text, withSet(state.sets, compare)) : applySets(text, [compare]);
 }
 
 function showErrors(message: string): void {
@@ -319,7 +353,9 @@ function renderLesson(): void {
   yamlBox.value = text;
   renderControls(text);
   typed('scale', HTMLInputElement).value = String(state.scale);
-  typed('speed', HTMLSelectElement).value = String(state.speed);
+  const speed = typed('speed', HTMLSelectElement);
+  if (![...speed.options].some((o) => o.value === String(state.speed))) speed.add(new Option(`${String(state.speed / 1000)} s per s`, String(state.speed)));
+  speed.value = String(state.speed);
   history.replaceState(null, '', encodeState(state));
 }
 
@@ -586,7 +622,13 @@ $('compare').addEventListener('click', () => {
     showErrors('✖ compare: expected a knob and a value, e.g. fleet.servers and 12');
     return;
   }
-  state = { ...state, compare: `${path}=${value}` };
+  const compare = `${path}=${value}`;
+  const checked = validate(comparedText(currentText(), compare));
+  if (!checked.ok) {
+    showErrors(`comparison (${compare}):\n${checked.message}`);
+    return;
+  }
+  state = { ...state, compare };
   renderLesson();
   restart();
 });

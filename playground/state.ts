@@ -91,7 +91,8 @@ export function applySets(text: string, sets: readonly string[]): string {
     ensureMaps(doc, path);
     doc.setIn(path, doc.createNode(value, { flow: typeof value === 'object' && value !== null }));
   }
-  return doc.toString();
+  // lineWidth 0: no re-folding of long texts, so every line after a set keeps its number.
+  return doc.toString({ lineWidth: 0 });
 }
 
 /** Creates the missing maps on a path, so a set can reach a key the file leaves to its profile. */

@@ -38,7 +38,13 @@ export function staticServer(dir: string): Server {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('bad request: the path is not valid percent-encoding\n');
+      return;
+    }
     const file = normalize(join(dir, pathname === '/' ? 'index.html' : pathname));
     const inside = file.startsWith(dir + sep);
     if (!inside || !existsSync(file) || !statSync(file).isFile()) {

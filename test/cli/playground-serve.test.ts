@@ -177,6 +177,12 @@ describe('wsfleet playground --port 0 --json', () => {
     },
   );
 
+  it('answers 400 to a path that is not valid percent-encoding, and keeps serving', async () => {
+    const r = await fetchRaw(port(), '/%E0%A4%A');
+    expect(r.status).toBe(400);
+    expect((await fetchRaw(port(), '/')).status).toBe(200);
+  });
+
   it.each(['POST', 'PUT', 'DELETE'])('answers 405 to %s /', async (method) => {
     const r = await fetchRaw(port(), '/', method);
     expect(r.status).toBe(405);
