@@ -74,21 +74,8 @@ class RunView {
   ) {}
 
   start(yaml: string, name: string, experiment: Experiment, paused: boolean): void {
-    this.stopWorker();
-    this.runId += 1;
-    this.experiment = experiment;
-    this.columns = [];
-    this.rows = [];
-    this.log = [];
-    this.finalEvents = null;
-    this.summaryJson = null;
-    this.summary = null;
-    this.nowMs = 0;
-    this.events = 0;
+    this.clear(experiment, paused ? 'paused' : 'running', '');
     this.durationMs = experiment.durationMs;
-    this.state = paused ? 'paused' : 'running';
-    this.message = '';
-    this.clearCharts();
     const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
     worker.onmessage = (e: MessageEvent<FromWorker>) => {
       this.receive(e.data);
@@ -166,9 +153,15 @@ class RunView {
 
   /** Refused before it ran (invalid settings): no worker, no charts, no summary, and the reason shown. */
   invalidate(message: string): void {
+    this.clear(null, 'invalid', message);
+  }
+
+  /** Stops any worker and forgets what it drew: messages of the old run are ignored from here on. */
+  private clear(experiment: Experiment | null, state: RunView['state'], message: string): void {
     this.stopWorker();
     this.runId += 1;
-    this.experiment = null;
+    this.experiment = experiment;
+    this.columns = [];
     this.rows = [];
     this.log = [];
     this.finalEvents = null;
@@ -176,7 +169,7 @@ class RunView {
     this.summary = null;
     this.nowMs = 0;
     this.events = 0;
-    this.state = 'invalid';
+    this.state = state;
     this.message = message;
     this.clearCharts();
   }
