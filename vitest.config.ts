@@ -18,7 +18,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['test/{engine,strategies,metrics,experiment,report,scripts,playground}/**/*.test.ts', ...cliInProcess],
+          include: ['test/{engine,numeric,strategies,metrics,experiment,report,scripts,playground}/**/*.test.ts', ...cliInProcess],
           exclude: cliChildren,
           isolate: false,
         },

@@ -1,4 +1,5 @@
 import type { Rng } from './rng.js';
+import { log, pow } from '../numeric/fmath.js';
 
 /** Client arrivals: a Poisson stream, or a ramp of N clients arriving uniformly at random over a window. */
 export type ArrivalSpec =
@@ -19,7 +20,7 @@ export function createArrivals(spec: ArrivalSpec, rng: Rng): ArrivalProcess {
       next(nowMs) {
         const from = first ? spec.startMs : nowMs;
         first = false;
-        const t = from - meanGapMs * Math.log(1 - rng.next());
+        const t = from - meanGapMs * log(1 - rng.next());
         return t < spec.stopMs ? t : Infinity;
       },
     };
@@ -32,7 +33,7 @@ export function createArrivals(spec: ArrivalSpec, rng: Rng): ArrivalProcess {
   return {
     next() {
       if (left === 0) return Infinity;
-      lastMs += (endMs - lastMs) * (1 - Math.pow(1 - rng.next(), 1 / left));
+      lastMs += (endMs - lastMs) * (1 - pow(1 - rng.next(), 1 / left));
       left--;
       return lastMs;
     },

@@ -1,4 +1,5 @@
 import type { Rng } from './rng.js';
+import { cos, exp, log, pow } from '../numeric/fmath.js';
 
 /** A distribution in the engine's unitless form; the experiment schema attaches units. */
 export type DistributionSpec =
@@ -37,7 +38,7 @@ const compilers: { [K in DistributionSpec['kind']]: Compiler<K> } = {
     spec,
     mean: spec.mean,
     variance: spec.mean * spec.mean,
-    sample: (rng) => -spec.mean * Math.log(1 - rng.next()),
+    sample: (rng) => -spec.mean * log(1 - rng.next()),
   }),
   normal: (spec) => {
     const min = spec.min ?? -Infinity;
@@ -50,21 +51,21 @@ const compilers: { [K in DistributionSpec['kind']]: Compiler<K> } = {
   },
   lognormal: (spec) => {
     // Parameters of the underlying normal from the mean and standard deviation of the lognormal.
-    const sigma2 = Math.log(1 + (spec.std * spec.std) / (spec.mean * spec.mean));
-    const mu = Math.log(spec.mean) - sigma2 / 2;
+    const sigma2 = log(1 + (spec.std * spec.std) / (spec.mean * spec.mean));
+    const mu = log(spec.mean) - sigma2 / 2;
     const sigma = Math.sqrt(sigma2);
     return {
       spec,
       mean: spec.mean,
       variance: spec.std * spec.std,
-      sample: (rng) => Math.exp(mu + sigma * standardNormal(rng)),
+      sample: (rng) => exp(mu + sigma * standardNormal(rng)),
     };
   },
   pareto: (spec) => {
     const { scale, shape } = spec;
     const mean = shape > 1 ? (shape * scale) / (shape - 1) : Infinity;
     const variance = shape > 2 ? (scale * scale * shape) / ((shape - 1) ** 2 * (shape - 2)) : Infinity;
-    return { spec, mean, variance, sample: (rng) => scale / Math.pow(1 - rng.next(), 1 / shape) };
+    return { spec, mean, variance, sample: (rng) => scale / pow(1 - rng.next(), 1 / shape) };
   },
   empirical: (spec) => compileEmpirical(spec),
 };
@@ -112,5 +113,5 @@ function compileEmpirical(spec: Extract<DistributionSpec, { kind: 'empirical' }>
 function standardNormal(rng: Rng): number {
   const u1 = 1 - rng.next();
   const u2 = rng.next();
-  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  return Math.sqrt(-2 * log(u1)) * cos(2 * Math.PI * u2);
 }

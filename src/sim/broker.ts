@@ -9,6 +9,7 @@ import type { Rooms } from './ports.js';
 import type { PubSub } from './pubsub.js';
 import type { SimServer } from './server.js';
 import type { World } from './world.js';
+import { log } from '../numeric/fmath.js';
 
 /** Server × process targets of one broker message, packed into an event argument with the message id. */
 const TARGET_SPACE = 2 ** 26;
@@ -53,7 +54,7 @@ export class Broker {
   }
 
   private gapMs(ratePerSec: number): number {
-    return (-1000 / ratePerSec) * Math.log(1 - this.rng.publish.next());
+    return (-1000 / ratePerSec) * log(1 - this.rng.publish.next());
   }
 
   private readonly onBackendPublish = (): void => {

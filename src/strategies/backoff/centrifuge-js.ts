@@ -1,5 +1,6 @@
 import type { Backoff } from './types.js';
 import { retrying, type AttemptLimitOptions } from './limits.js';
+import { pow } from '../../numeric/fmath.js';
 
 export interface CentrifugeJsOptions extends AttemptLimitOptions {
   /** Client option `minReconnectDelay`: the floor of every delay and the first ceiling. */
@@ -21,7 +22,7 @@ export function createCentrifugeJs(options: CentrifugeJsOptions): Backoff {
   const { minReconnectDelayMs: minMs, maxReconnectDelayMs: maxMs } = options;
   return retrying('centrifuge-js', options, (attempt, _previousDelayMs, rng) => {
     const step = Math.min(attempt - 1, 31);
-    const ceilingMs = Math.min(maxMs, minMs * Math.pow(2, step));
+    const ceilingMs = Math.min(maxMs, minMs * pow(2, step));
     return Math.min(maxMs, minMs + Math.floor(rng.next() * (ceilingMs + 1)));
   });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Rng } from '../types.js';
 import type { Backoff } from './types.js';
+import { pow } from '../../numeric/fmath.js';
 
 /** Options every backoff that retries shares. */
 export const attemptLimit = {
@@ -45,5 +46,5 @@ export function retrying(name: string, options: AttemptLimitOptions, delay: Dela
 
 /** base × factor^(attempt−1), capped; the ceiling that jittered schedules draw under. */
 export function exponentialCeilingMs(attempt: number, baseMs: number, capMs: number, factor = 2): number {
-  return Math.min(capMs, baseMs * Math.pow(factor, attempt - 1));
+  return Math.min(capMs, baseMs * pow(factor, attempt - 1));
 }

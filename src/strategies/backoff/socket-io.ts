@@ -1,5 +1,6 @@
 import type { Backoff } from './types.js';
 import { retrying, type AttemptLimitOptions } from './limits.js';
+import { pow } from '../../numeric/fmath.js';
 
 export interface SocketIoOptions extends AttemptLimitOptions {
   /** Manager `reconnectionDelay`: the first retry's nominal delay. */
@@ -23,7 +24,7 @@ export interface SocketIoOptions extends AttemptLimitOptions {
 export function createSocketIo(options: SocketIoOptions): Backoff {
   const { reconnectionDelayMs, reconnectionDelayMaxMs: maxMs, randomizationFactor: jitter } = options;
   return retrying('socket-io', options, (attempt, _previousDelayMs, rng) => {
-    let ms = Math.min(reconnectionDelayMs * Math.pow(2, attempt - 1), 10 * maxMs);
+    let ms = Math.min(reconnectionDelayMs * pow(2, attempt - 1), 10 * maxMs);
     if (jitter > 0) {
       const rand = rng.next();
       const deviation = Math.floor(rand * jitter * ms);

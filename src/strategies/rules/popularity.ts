@@ -1,13 +1,14 @@
 import type { Rng } from '../types.js';
+import { pow } from '../../numeric/fmath.js';
 
 /** Cumulative Zipf probabilities over n channels with exponent s (0: uniform); the last is exactly 1. */
 export function zipfCdf(n: number, s: number): Float64Array {
   const cdf = new Float64Array(n);
   let sum = 0;
-  for (let k = 0; k < n; k++) sum += 1 / (k + 1) ** s;
+  for (let k = 0; k < n; k++) sum += 1 / pow(k + 1, s);
   let acc = 0;
   for (let k = 0; k < n; k++) {
-    acc += 1 / (k + 1) ** s / sum;
+    acc += 1 / pow(k + 1, s) / sum;
     cdf[k] = acc;
   }
   cdf[n - 1] = 1;
