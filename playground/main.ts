@@ -239,7 +239,10 @@ class RunView {
       figures.map(({ figure, spec }) => {
         const view = figure.querySelector<HTMLElement>('.view') as HTMLElement;
         // The CLI's specs are sized for a page of their own; here each fits its column, legend included.
-        const fitted = { ...spec, width: Math.max(240, view.clientWidth - 8), autosize: { type: 'fit-x', contains: 'padding' } };
+        const width = Math.max(240, view.clientWidth - 8);
+        const config = (spec as { config?: { title?: object } }).config ?? {};
+        // A title wider than the fitted chart starts at its left edge and is cut with an ellipsis, not on both sides.
+        const fitted = { ...spec, width, autosize: { type: 'fit-x', contains: 'padding' }, config: { ...config, title: { ...config.title, anchor: 'start', limit: width } } };
         return embed(view, fitted as never, { renderer: 'svg', actions: false });
       }),
     ).then((views) => {
