@@ -314,7 +314,7 @@ describe('the playground page', () => {
 
     // Lognormal handshake costs (exp, log, cos) and ramp arrivals (pow): with Math.* these differed
     // between Node 20 and Chromium in the last bit; src/numeric/fmath.ts makes them agree.
-    it.each(['fleet.servers=12', 'fleet.servers=7'])('for reconnect-storm with %s at scale 0.05', async (set, ctx) => {
+    it.for(['fleet.servers=12', 'fleet.servers=7'])('for reconnect-storm with %s at scale 0.05', async (set, ctx) => {
       needChromium(ctx);
       await withPage(`#lesson=reconnect-storm&set=${encodeURIComponent(set)}&scale=0.05&speed=0`, async (page) => {
         await page.click('#play');
