@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import { schemaAt, type Experiment, type IssuePath } from '../src/experiment/browser.js';
+import { describeGridValue } from '../src/metrics/index.js';
 import { admissions, backoffs, backpressures, balancers, heartbeats, resumes, shedders } from '../src/strategies/index.js';
 
 export type Knob =
@@ -134,17 +135,10 @@ export function knobsOf(data: Record<string, unknown>, schema: z.ZodType): Knob[
 
 function variantKnob(path: IssuePath, values: readonly unknown[], data: Record<string, unknown>): Knob {
   const own = getIn(data, path);
-  const options = values.map((v, k) => ({ value: String(k), label: describeValue(v), set: v }));
+  const options = values.map((v, k) => ({ value: String(k), label: describeGridValue(v), set: v }));
   const found = values.findIndex((v) => JSON.stringify(v) === JSON.stringify(own));
-  const withOwn = found >= 0 || own === undefined ? options : [{ value: 'file', label: `${describeValue(own)} (as written)`, set: own }, ...options];
+  const withOwn = found >= 0 || own === undefined ? options : [{ value: 'file', label: `${describeGridValue(own)} (as written)`, set: own }, ...options];
   return { kind: 'variant', path, value: found >= 0 ? String(found) : (withOwn[0]?.value ?? '0'), options: withOwn, doc: 'a value of the sweep grid: the playground runs one variant at a time' };
-}
-
-/** A grid value in a few words, as sweep labels show it. */
-export function describeValue(v: unknown): string {
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v) && v.every((x) => typeof (x as { name?: unknown } | null)?.name === 'string')) return v.map((x) => (x as { name: string }).name).join('+');
-  return JSON.stringify(v).replace(/[{}"]/g, '').replace(/:/g, ': ').replace(/,/g, ', ');
 }
 
 export function toPath(dotted: string): IssuePath {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { expandGrid, variantFolder, variantStats, type Experiment, type VariantStats } from '../experiment/index.js';
 import type { MeanCi, RunRecord, RunResult, Summary } from '../experiment/index.js';
-import { chartFiles, compareChart, humanCi, runFiles, seriesByVariantChart, sweepCharts, withReport, type FolderFiles, type HtmlTable } from '../report/index.js';
+import { chartFiles, compareChart, humanCi, markers, runFiles, seriesByVariantChart, shortVariantLabels, sweepCharts, withReport, type FolderFiles, type HtmlTable } from '../report/index.js';
 import { InputError } from './errors.js';
 import { parseRunRecord } from './result-files.js';
 
@@ -63,18 +63,22 @@ export async function assembleSweep(base: Experiment, baseYaml: string, runs: Re
     ...stats.flatMap((s) => Object.entries(s.metrics).map(([m, c]) => [s.label, m, String(c.mean), String(c.ci95), String(c.n)])),
   ]);
   files['summary.json'] = JSON.stringify(flatSummary(stats), null, 2) + '\n';
-  for (const metric of sweep.compare) {
-    Object.assign(files, await chartFiles(`compare-${metric}`, compareChart(metric, stats.map((s) => ({ variant: s.label, ...(s.metrics[metric] as MeanCi) })))));
-  }
-  for (const column of sweep.compareSeries) {
-    const series = firsts.map((r) => ({ variant: r.label, table: r.timeseries ?? { columns: [], rows: [] } }));
-    Object.assign(files, await chartFiles(`series-${column}`, seriesByVariantChart(column, series)));
-  }
   const grid = expandGrid(sweep.grid);
+  const valuesOf = (variant: number): Record<string, unknown> => Object.fromEntries((grid[variant]?.overrides ?? []).map((o) => [o.path.join('.'), o.value]));
+  // Charts label variants by what differs between them; tables and files keep the full labels.
+  const shortLabels = shortVariantLabels(stats.map((s) => valuesOf(s.variant)));
+  const short = new Map(stats.map((s, k) => [s.variant, shortLabels[k] ?? s.label]));
+  for (const metric of sweep.compare) {
+    Object.assign(files, await chartFiles(`compare-${metric}`, compareChart(metric, stats.map((s) => ({ variant: s.label, short: short.get(s.variant) ?? s.label, ...(s.metrics[metric] as MeanCi) })))));
+  }
+  const faults = firsts[0] === undefined ? [] : markers(recordResult(firsts[0]));
+  for (const column of sweep.compareSeries) {
+    const series = firsts.map((r) => ({ variant: short.get(r.variant) ?? r.label, table: r.timeseries ?? { columns: [], rows: [] } }));
+    Object.assign(files, await chartFiles(`series-${column}`, seriesByVariantChart(column, series, faults)));
+  }
   const variants = stats.map((s) => {
     const first = firsts.find((r) => r.variant === s.variant);
-    const values = Object.fromEntries((grid[s.variant]?.overrides ?? []).map((o) => [o.path.join('.'), o.value]));
-    return { label: s.label, values, metrics: s.metrics, first: first && recordResult(first) };
+    return { label: short.get(s.variant) ?? s.label, values: valuesOf(s.variant), metrics: s.metrics, first: first && recordResult(first) };
   });
   for (const { name, spec } of sweepCharts(base.charts, variants)) Object.assign(files, await chartFiles(name, spec));
   const subtitle = `sweep · ${String(stats.length)} variants × ${String(sweep.replications)} replications · seed ${String(base.seed)} · mean ± 95 % confidence interval`;

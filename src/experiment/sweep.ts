@@ -1,3 +1,4 @@
+import { describeGridValue } from '../metrics/index.js';
 import type { SetFlag } from './overrides.js';
 import type { Experiment } from './schema/experiment.js';
 
@@ -19,28 +20,13 @@ export function expandGrid(grid: Readonly<Record<string, readonly unknown[]>>): 
   return combos.map((combo, index) => ({
     index,
     // With one path the values say it all; with several, each is named.
-    label: combo.map((c) => (paths.length === 1 ? describe(c.value) : `${c.path}=${describe(c.value)}`)).join(', ') || 'base',
+    label: combo.map((c) => (paths.length === 1 ? describeGridValue(c.value) : `${c.path}=${describeGridValue(c.value)}`)).join(', ') || 'base',
     overrides: combo.map((c) => ({
       flag: `sweep.grid['${c.path}'][${String(c.k)}]`,
       path: c.path.split('.').map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg)),
       value: c.value,
     })),
   }));
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
-  // A list of named things (such as server groups) is known by its names.
-  if (Array.isArray(value) && value.every((v) => typeof (v as { name?: unknown } | null)?.name === 'string')) {
-    return value.map((v) => (v as { name: string }).name).join('+');
-  }
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const keys = Object.keys(value);
-    const compact = (v: unknown): string => JSON.stringify(v).replace(/[{}"]/g, '');
-    if (keys.length === 1) return `${keys[0] ?? ''}(${compact((value as Record<string, unknown>)[keys[0] ?? ''])})`;
-    return compact(value);
-  }
-  return JSON.stringify(value);
 }
 
 /**

@@ -55,3 +55,4 @@ export {
 } from './events.js';
 export { recoveryMetrics, scaleOutMetrics } from './recovery.js';
 export { DecisionList, decisionsOf, noDecisionLog, type Decision, type DecisionKind, type DecisionLog } from './decisions.js';
+export { describeGridValue } from './labels.js';

@@ -10,6 +10,7 @@ import { chartConfig } from './theme.js';
 import { charts, markers, perServer } from './fleet-charts.js';
 import { chartSize, seriesScheme, timeSeriesChart } from './charts.js';
 import type { VlSpec } from './types.js';
+import { displayUnit, unitOf, withUnit } from './readable.js';
 
 /** A chart with options, as the experiment schema validates it (exactly one key). */
 export interface ChartOptionsMap {
@@ -61,7 +62,7 @@ export function runCharts(requests: readonly ChartRequest[], result: RunResult):
     if (r['by-server'] !== undefined) return [{ name: `by-server-${r['by-server'].metric}`, spec: byServer(result, r['by-server'].metric) }];
     if (r['by-variant'] !== undefined) {
       const { column } = r['by-variant'];
-      return [{ name: `by-variant-${fileSafe(column)}`, spec: timeSeriesChart(result.timeseries, { title: column, series: [{ column, label: 'this run' }], seriesTitle: 'run', yTitle: column, markers: markers(result) }) }];
+      return [{ name: `by-variant-${fileSafe(column)}`, spec: timeSeriesChart(result.timeseries, { title: column, series: [{ column, label: 'this run' }], seriesTitle: 'run', yTitle: withUnit(column, displayUnit(unitOf(column), [])), markers: markers(result) }) }];
     }
     if (r['latency-cdf'] !== undefined) {
       const series = r['latency-cdf'].metrics.map((m) => ({ label: m, points: result.distributions?.[m] ?? [] }));
@@ -78,7 +79,8 @@ export function sweepCharts(requests: readonly ChartRequest[], variants: readonl
     if (r['by-variant'] !== undefined) {
       const { column } = r['by-variant'];
       const runs = variants.flatMap((v) => (v.first ? [{ variant: v.label, table: v.first.timeseries }] : []));
-      return [{ name: `by-variant-${fileSafe(column)}`, spec: seriesByVariantChart(column, runs) }];
+      const first = variants[0]?.first;
+      return [{ name: `by-variant-${fileSafe(column)}`, spec: seriesByVariantChart(column, runs, first === undefined ? [] : markers(first)) }];
     }
     if (r['sweep-curve'] !== undefined) {
       const { metric, x } = r['sweep-curve'];
@@ -100,7 +102,7 @@ export function byServer(result: RunResult, metric: string): VlSpec {
     title: `${metric} per server`,
     series: perServer(result, metric),
     seriesTitle: 'server',
-    yTitle: metric,
+    yTitle: withUnit(metric, displayUnit(unitOf(`server.0.${metric}`), [])),
     markers: markers(result),
   });
 }
@@ -134,31 +136,38 @@ export function logTicks(values: readonly number[]): number[] {
   return ticks;
 }
 
-/** A metric's mean against one grid path, one curve per combination of the other paths, with a 95 % CI band. */
+/**
+ * A metric's mean against one grid path, one curve per combination of the other paths, with a 95 % CI
+ * band; the y axis in the metric's unit (seconds past 10 s), the x axis named by the swept parameter.
+ */
 export function sweepCurve(metric: string, x: string, variants: readonly VariantData[]): VlSpec {
+  const unit = displayUnit(unitOf(metric), variants.map((v) => v.metrics[metric]?.mean ?? Number.NaN));
   const rows = variants.map((v) => {
     const others = Object.entries(v.values).filter(([p]) => p !== x);
     const c = v.metrics[metric];
-    const mean = c?.mean ?? Number.NaN;
-    const ci = Number.isFinite(c?.ci95) ? (c?.ci95 ?? 0) : 0;
+    const mean = (c?.mean ?? Number.NaN) * unit.factor;
+    const ci = (Number.isFinite(c?.ci95) ? (c?.ci95 ?? 0) : 0) * unit.factor;
     return { x: describe(v.values[x]), series: others.map(([p, val]) => `${p.split('.').pop() ?? p}=${describe(val)}`).join(', ') || metric, mean, low: mean - ci, high: mean + ci };
   });
   const numeric = rows.every((r) => typeof r.x === 'number');
   const labels = [...new Set(rows.map((r) => r.series))];
+  const param = x.split('.').pop() ?? x;
+  const xTitle = unitOf(param) === undefined && /Ms$/.test(param) ? `${param} (ms)` : param;
   const xEnc = numeric
-    ? { field: 'x', type: 'quantitative', title: x }
-    : { field: 'x', type: 'ordinal', title: x, sort: [...new Set(rows.map((r) => r.x))] };
+    ? { field: 'x', type: 'quantitative', title: xTitle }
+    : { field: 'x', type: 'ordinal', title: xTitle, sort: [...new Set(rows.map((r) => r.x))] };
   const color = { field: 'series', type: 'nominal', title: null, scale: { domain: labels, scheme: seriesScheme(labels.length) }, legend: { labelLimit: 420 } };
   const n = Object.values(variants[0]?.metrics ?? {})[0]?.n ?? 1;
+  const yTitle = withUnit(metric, unit);
   return {
     $schema: vlSchemaUrl,
-    title: { text: `${metric} by ${x}`, subtitle: n > 1 ? `mean and 95 % confidence band over ${String(n)} replications` : 'one run per variant' },
+    title: { text: `${metric} by ${param}`, subtitle: n > 1 ? `mean and 95 % confidence band over ${String(n)} replications; ${param} is ${x}` : `one run per variant; ${param} is ${x}` },
     ...chartSize,
     config: chartConfig,
     data: { values: rows },
     layer: [
-      { mark: { type: 'errorband', opacity: 0.25 }, encoding: { x: xEnc, y: { field: 'low', type: 'quantitative', title: metric }, y2: { field: 'high' }, color } },
-      { mark: { type: 'line', point: true, strokeWidth: 1.5 }, encoding: { x: xEnc, y: { field: 'mean', type: 'quantitative', title: metric }, color } },
+      { mark: { type: 'errorband', opacity: 0.25 }, encoding: { x: xEnc, y: { field: 'low', type: 'quantitative', title: yTitle }, y2: { field: 'high' }, color } },
+      { mark: { type: 'line', point: true, strokeWidth: 1.5 }, encoding: { x: xEnc, y: { field: 'mean', type: 'quantitative', title: yTitle }, color } },
     ],
   } as VlSpec;
 }

@@ -1,5 +1,5 @@
 /** The report layer's public entry. The renderer (render.ts: vega, vega-lite, resvg) is not exported here: chartFiles loads it on the first drawing, so importing this entry stays cheap. */
-export { charts, chartNames, type ChartEntry } from './fleet-charts.js';
+export { charts, chartNames, markers, type ChartEntry } from './fleet-charts.js';
 export { timeSeriesChart, tidyTimeSeries, type TimeSeriesChartOptions, type SeriesOptions, type Marker } from './charts.js';
 export { compareChart, seriesByVariantChart, type VariantValue } from './sweep-charts.js';
 export { commitFolder, updateFolder, refusal, strangers, normaliseDir, displayPath, FolderRefusedError, MANIFEST } from './folder.js';
@@ -11,3 +11,4 @@ export { human, humanCi } from './format.js';
 export { runCharts, sweepCharts, cdfChart, sweepCurve, chartKindDocs, type ChartRequest, type ChartOptionsMap, type NamedSpec, type VariantData } from './chart-requests.js';
 export { summaryTables } from './summary-tables.js';
 export { HEADLINE } from './headline.js';
+export { shortVariantLabels, displayUnit, unitOf, withUnit } from './readable.js';

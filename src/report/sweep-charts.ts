@@ -1,40 +1,65 @@
 import type { MeanCi, Table } from '../metrics/index.js';
 import { chartConfig } from './theme.js';
-import { timeSeriesChart } from './charts.js';
+import { timeSeriesChart, type Marker } from './charts.js';
+import { human } from './format.js';
+import { displayUnit, docOf, spansDecades, unitOf, withUnit } from './readable.js';
 import type { VlSpec } from './types.js';
 
 /** One variant's value of a metric, with its confidence interval. */
 export interface VariantValue extends MeanCi {
+  /** The variant's label as the tables give it (shown in the tooltip). */
   variant: string;
+  /** A short label for the axis, keeping what differs between variants. @default variant */
+  short?: string;
 }
 
 const vlSchemaUrl = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 /**
  * A metric across sweep variants: a bar per variant at the mean, and a rule over the 95 %
- * confidence interval when there are replications. Variants keep the sweep's order.
+ * confidence interval when there are replications, with the value written as the tables write it.
+ * Variants keep the sweep's order; the axis names the metric and its unit (milliseconds become
+ * seconds past 10 s) and turns logarithmic when the values span more than two orders of magnitude.
  */
 export function compareChart(metric: string, values: readonly VariantValue[]): VlSpec {
-  const data = values.map((v) => ({ variant: v.variant, mean: v.mean, low: v.mean - v.ci95, high: v.mean + v.ci95, n: v.n }));
-  const order = values.map((v) => v.variant);
+  const unit = displayUnit(unitOf(metric), values.map((v) => v.mean));
+  const f = unit.factor;
+  const data = values.map((v) => ({
+    variant: v.short ?? v.variant,
+    full: v.variant,
+    mean: v.mean * f,
+    low: (v.mean - v.ci95) * f,
+    high: (v.mean + v.ci95) * f,
+    label: v.n > 1 && Number.isFinite(v.ci95) ? `${human(v.mean * f)} ± ${human(v.ci95 * f)}` : human(v.mean * f),
+    n: v.n,
+  }));
+  const order = data.map((v) => v.variant);
+  const log = spansDecades(data.map((d) => d.mean));
   const y = { field: 'variant', type: 'nominal', sort: order, title: null, axis: { labelLimit: 360 } } as const;
+  const x = { field: 'mean', type: 'quantitative', title: withUnit(metric, unit), ...(log ? { scale: { type: 'symlog' } } : {}) } as const;
+  const tooltip = [
+    { field: 'full', type: 'nominal', title: 'variant' },
+    { field: 'label', type: 'nominal', title: withUnit(metric, unit) },
+  ];
+  const doc = docOf(metric);
+  const runs = values.some((v) => v.n > 1) ? `mean and 95 % confidence interval over ${String(values[0]?.n ?? 0)} replications` : 'one run per variant';
   return {
     $schema: vlSchemaUrl,
-    title: { text: metric, subtitle: values.some((v) => v.n > 1) ? `mean and 95 % confidence interval over ${String(values[0]?.n ?? 0)} replications` : 'one run per variant' },
+    title: { text: metric, subtitle: doc === undefined ? runs : [doc, `${runs}${log ? '; logarithmic axis' : ''}`] },
     width: 480,
     height: { step: 28 },
     data: { values: data },
     layer: [
-      { mark: { type: 'bar', color: '#4c78a8' }, encoding: { y, x: { field: 'mean', type: 'quantitative', title: metric } } },
+      { mark: { type: 'bar', color: '#4c78a8' }, encoding: { y, x, tooltip } },
       { mark: { type: 'rule', color: '#222222', strokeWidth: 2 }, encoding: { y, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
-      { mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 }, encoding: { y, x: { field: 'high', type: 'quantitative' }, text: { field: 'mean', type: 'quantitative', format: ',.4~r' } } },
+      { mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 }, encoding: { y, x: { field: 'high', type: 'quantitative' }, text: { field: 'label', type: 'nominal' } } },
     ],
     config: chartConfig,
   } as VlSpec;
 }
 
-/** One time-series column overlaid across variants (replication 0 of each). */
-export function seriesByVariantChart(column: string, runs: readonly { variant: string; table: Table }[]): VlSpec {
+/** One time-series column overlaid across variants (replication 0 of each), with the first run's faults marked. */
+export function seriesByVariantChart(column: string, runs: readonly { variant: string; table: Table }[], markers: readonly Marker[] = []): VlSpec {
   const first = runs[0]?.table;
   const rows = (first?.rows ?? []).map((row, k) => [
     row[0] ?? Number.NaN,
@@ -44,10 +69,13 @@ export function seriesByVariantChart(column: string, runs: readonly { variant: s
     }),
   ]);
   const table: Table = { columns: ['timeMs', ...runs.map((_, k) => `v${String(k)}`)], rows };
+  const unit = displayUnit(unitOf(column), []);
+  const doc = docOf(column);
   return timeSeriesChart(table, {
-    title: `${column} by variant`,
+    title: doc === undefined ? `${column} by variant` : `${column} by variant: ${doc}`,
     series: runs.map((r, k) => ({ column: `v${String(k)}`, label: r.variant })),
     seriesTitle: 'variant',
-    yTitle: column,
+    yTitle: withUnit(column, unit),
+    markers: [...markers],
   });
 }

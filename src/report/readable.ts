@@ -1,0 +1,81 @@
+/**
+ * What makes a chart readable without the README: axis titles that name the unit (from the metric
+ * catalogue), values converted to a unit that reads well (s instead of 90,000 ms, MB instead of
+ * 12,000,000 bytes), and variant labels that keep only what differs between variants, named.
+ */
+import { describeGridValue, describeMetric, FLEET_COLUMN_INFO, SERVER_COLUMN_INFO, UNITS, type Unit } from '../metrics/index.js';
+
+/** How a metric's values are drawn: multiply by `factor`, and say `label`. */
+export interface DisplayUnit {
+  factor: number;
+  label: string;
+}
+
+/** The catalogue unit of a summary metric or a time-series column (`server.<id>.<column>` included). */
+export function unitOf(key: string): Unit | undefined {
+  const fleet = (FLEET_COLUMN_INFO as Record<string, { unit: Unit } | undefined>)[key];
+  if (fleet !== undefined) return fleet.unit;
+  const server = /^server\.\d+\.(.+)$/.exec(key)?.[1];
+  const perServer = server === undefined ? undefined : (SERVER_COLUMN_INFO as Record<string, { unit: Unit } | undefined>)[server];
+  if (perServer !== undefined) return perServer.unit;
+  return describeMetric(key)?.unit;
+}
+
+/** What a summary metric or a time-series column means, from the catalogue. */
+export function docOf(key: string): string | undefined {
+  const fleet = (FLEET_COLUMN_INFO as Record<string, { doc: string } | undefined>)[key];
+  if (fleet !== undefined) return fleet.doc;
+  const server = /^server\.\d+\.(.+)$/.exec(key)?.[1];
+  const perServer = server === undefined ? undefined : (SERVER_COLUMN_INFO as Record<string, { doc: string } | undefined>)[server];
+  return perServer?.doc ?? describeMetric(key)?.doc;
+}
+
+/** The unit to draw values in: seconds once milliseconds reach 10 s, kB/MB/GB for bytes, else the catalogue's. */
+export function displayUnit(unit: Unit | undefined, values: readonly number[]): DisplayUnit {
+  const max = values.reduce((m, v) => (Number.isFinite(v) ? Math.max(m, Math.abs(v)) : m), 0);
+  if (unit === 'ms') return max >= 10_000 ? { factor: 1 / 1000, label: 's' } : { factor: 1, label: 'ms' };
+  if (unit === 'bytes') {
+    for (const [size, label] of [
+      [1e9, 'GB'],
+      [1e6, 'MB'],
+      [1e3, 'kB'],
+    ] as const) {
+      if (max >= size) return { factor: 1 / size, label };
+    }
+    return { factor: 1, label: 'bytes' };
+  }
+  return { factor: 1, label: unit === undefined ? 'value' : UNITS[unit] };
+}
+
+/** `name (unit)`, the axis title every chart uses. */
+export const withUnit = (name: string, unit: DisplayUnit): string => `${name} (${unit.label})`;
+
+/** True when positive values span more than two orders of magnitude: a linear axis would hide the small ones. */
+export function spansDecades(values: readonly number[]): boolean {
+  const positive = values.filter((v) => Number.isFinite(v) && v > 0);
+  if (positive.length < 2) return false;
+  return Math.max(...positive) / Math.min(...positive) > 100;
+}
+
+/**
+ * Short labels for sweep variants from the values each sets (grid path → value): only the paths whose
+ * values differ, each named by the last segment of its path (more segments where two paths would read
+ * alike), so `clients.reconnect.full-jitter.baseMs=250, …capMs=5000` reads `baseMs=250, capMs=5000` and a
+ * one-path sweep's bare `250` reads `baseMs=250`. The labels are unique whenever the variants are.
+ */
+export function shortVariantLabels(variants: readonly Readonly<Record<string, unknown>>[]): string[] {
+  const paths = [...new Set(variants.flatMap((v) => Object.keys(v)))];
+  const differing = paths.filter((p) => new Set(variants.map((v) => JSON.stringify(v[p]))).size > 1);
+  const shown = differing.length > 0 ? differing : paths;
+  const names = new Map(shown.map((p) => [p, shortestDistinctSuffix(p, shown)]));
+  return variants.map((v) => shown.map((p) => `${names.get(p) ?? p}=${describeGridValue(v[p])}`).join(', ') || 'base');
+}
+
+function shortestDistinctSuffix(path: string, all: readonly string[]): string {
+  const parts = path.split('.');
+  for (let n = 1; n <= parts.length; n++) {
+    const suffix = parts.slice(-n).join('.');
+    if (all.every((other) => other === path || !other.endsWith(suffix))) return suffix;
+  }
+  return path;
+}
