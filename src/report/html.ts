@@ -9,6 +9,8 @@
 import { parse } from 'yaml';
 import type { VlSpec } from './types.js';
 import { vendorScript } from './vendor.js';
+import { chartCaption } from './readable.js';
+import { charts as fleetCharts } from './fleet-charts.js';
 
 /** A table for the page: a header row and body rows of text. */
 export interface HtmlTable {
@@ -47,13 +49,15 @@ const STYLE = `body{font:15px/1.45 "DejaVu Sans",system-ui,sans-serif;margin:2re
 h1{font-size:1.6rem;margin-bottom:.2rem}.sub{color:#666;margin-top:0}.question{font-size:1.1rem}
 table{border-collapse:collapse;margin:1rem 0;font-size:13px}caption{text-align:left;font-weight:bold;padding:.3rem 0}
 th,td{border-bottom:1px solid #ddd;padding:.2rem .6rem;text-align:right}th[scope=row],thead th:first-child,td.text{text-align:left}
-pre{background:#f6f6f6;padding:1rem;overflow:auto;font-size:12px}.chart{margin:1.5rem 0}figure{margin:0}figcaption{color:#666;font-size:13px}`;
+pre{background:#f6f6f6;padding:1rem;overflow:auto;font-size:12px}.chart{margin:1.5rem 0}figure{margin:0}figcaption{color:#444;font-size:13px}figcaption .file{color:#888}`;
 
 /** Adds tooltips, and x-axis zoom and pan to layered time series, for the page only (files keep the static spec). */
 const INTERACTIVE = `function interactive(spec){
   var s=JSON.parse(JSON.stringify(spec));
   var layers=s.layer||[s];
   layers.forEach(function(l){if(l.mark&&typeof l.mark==='object'&&l.mark.type!=='text'&&l.mark.type!=='rule'){l.mark.tooltip=true;}});
+  // Zoom binds the scales, which clips every layer to the plot; fault labels sit above it and must stay visible.
+  layers.forEach(function(l){if(l.mark&&typeof l.mark==='object'&&l.mark.type==='text'){l.mark.clip=false;}});
   var line=layers.find(function(l){return l.mark&&l.mark.type==='line'&&l.encoding&&l.encoding.x&&l.encoding.x.field==='t';});
   if(line){line.params=[{name:'zoom',select:{type:'interval',encodings:['x']},bind:'scales'}];}
   return s;
@@ -63,7 +67,9 @@ const INTERACTIVE = `function interactive(spec){
 export function reportHtml(input: ReportInput): string {
   const e = (parse(input.resolvedYaml) ?? {}) as { name?: string; question?: string; lookAt?: string };
   const title = e.name ?? 'wsfleet result';
-  const charts = input.charts.map((c, k) => `<figure class="chart"><div id="chart-${String(k)}"></div><figcaption>charts/${escapeHtml(c.name)}.vl.json</figcaption></figure>`);
+  const charts = input.charts.map(
+    (c, k) => `<figure class="chart"><div id="chart-${String(k)}"></div><figcaption>${escapeHtml(chartCaption(c.name, fleetCharts))} <span class="file">(charts/${escapeHtml(c.name)}.vl.json)</span></figcaption></figure>`,
+  );
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -21,8 +21,9 @@ export function unitOf(key: string): Unit | undefined {
   return describeMetric(key)?.unit;
 }
 
-/** What a summary metric or a time-series column means, from the catalogue. */
-export function docOf(key: string): string | undefined {
+/** What a summary metric (`summary`) or a time-series column (`column`, the default) means, from the catalogue. */
+export function docOf(key: string, kind: 'summary' | 'column' = 'column'): string | undefined {
+  if (kind === 'summary') return describeMetric(key)?.doc;
   const fleet = (FLEET_COLUMN_INFO as Record<string, { doc: string } | undefined>)[key];
   if (fleet !== undefined) return fleet.doc;
   const server = /^server\.\d+\.(.+)$/.exec(key)?.[1];
@@ -79,3 +80,31 @@ function shortestDistinctSuffix(path: string, all: readonly string[]): string {
   }
   return path;
 }
+
+/**
+ * One line saying what a chart shows, from its file name: the chart registry's description, or the
+ * catalogue's for the metric a sweep chart compares. report.html puts it under the chart.
+ */
+export function chartCaption(name: string, registry: Readonly<Record<string, { doc: string }>>): string {
+  const own = registry[name]?.doc;
+  if (own !== undefined) return capitalise(own);
+  const rules: [RegExp, (key: string) => string][] = [
+    [/^compare-(.+)$/, (m) => `${m} for each variant, mean and 95 % confidence interval${suffix(m, 'summary')}`],
+    [/^series-(.+)$/, (c) => `${c} over time, one line per variant (first replication)${suffix(c, 'column')}`],
+    [/^by-variant-(.+)$/, (c) => `${c} over time, one line per variant (first replication)${suffix(c, 'column')}`],
+    [/^by-server-(.+)$/, (c) => `${c} on each server over time${suffix(`server.0.${c}`, 'column')}`],
+    [/^sweep-curve-(.+)-by-(.+)$/, (m) => `${m} against the swept parameter, mean and 95 % confidence band${suffix(m, 'summary')}`],
+    [/^latency-cdf/, () => 'Latency distributions: the share of samples at or below each latency'],
+  ];
+  for (const [pattern, say] of rules) {
+    const m = pattern.exec(name);
+    if (m !== null) return say(m[1] ?? '');
+  }
+  return name;
+}
+
+const suffix = (key: string, kind: 'summary' | 'column'): string => {
+  const doc = docOf(key, kind);
+  return doc === undefined ? '' : `: ${doc}`;
+};
+const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

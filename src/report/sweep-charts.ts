@@ -41,7 +41,7 @@ export function compareChart(metric: string, values: readonly VariantValue[]): V
     { field: 'full', type: 'nominal', title: 'variant' },
     { field: 'label', type: 'nominal', title: withUnit(metric, unit) },
   ];
-  const doc = docOf(metric);
+  const doc = docOf(metric, 'summary');
   const runs = values.some((v) => v.n > 1) ? `mean and 95 % confidence interval over ${String(values[0]?.n ?? 0)} replications` : 'one run per variant';
   return {
     $schema: vlSchemaUrl,

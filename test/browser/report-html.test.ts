@@ -3,6 +3,7 @@ import { vlSchemaErrors } from '../report/vl-schema.js';
 import type { VlSpec } from '../../src/report/types.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { FLAGSHIP, listFiles, SMALL_STORM, wsfleet } from '../cli/cli.js';
@@ -56,6 +57,27 @@ describe.each(['run', 'sweep'])('report.html of a %s', (kind) => {
     expect(html).toMatch(/<caption>(Summary|Compared metrics)/);
     expect(html).toContain('availability');
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+  });
+});
+
+describe('report.html of a run with a crash', () => {
+  it('keeps the fault labels above the plot visible (zoom clips the plot, not the labels)', async (ctx) => {
+    if (browser === undefined) return ctx.skip(noChromium ?? 'Chromium did not start');
+    const page = await browser.newPage();
+    try {
+      await page.goto(pathToFileURL(folder('run', 'report.html')).href);
+      const label = page.locator('#chart-0 svg text', { hasText: /^crash server \d+$/ }).first();
+      await label.waitFor({ state: 'attached', timeout: 30_000 });
+      expect(await label.evaluate((t) => (t as unknown as { closest(selector: string): unknown }).closest('[clip-path]') === null)).toBe(true);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('captions each chart with what it shows, not only its file name', () => {
+    const captions = [...readFileSync(folder('run', 'report.html'), 'utf8').matchAll(/<figcaption>([^<]*)</g)].map((m) => (m[1] ?? '').trim());
+    expect(captions.length).toBeGreaterThanOrEqual(2);
+    for (const c of captions) expect(c).toMatch(/^[A-Z][a-z]+ .{10,}/);
   });
 });
 

@@ -4,7 +4,8 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { expandGrid } from '../../src/experiment/index.js';
 import { sweepCurve, type VariantData } from '../../src/report/chart-requests.js';
-import { displayUnit, shortVariantLabels, spansDecades, unitOf } from '../../src/report/readable.js';
+import { chartCaption, displayUnit, shortVariantLabels, spansDecades, unitOf } from '../../src/report/readable.js';
+import { charts } from '../../src/report/fleet-charts.js';
 import { compareChart, seriesByVariantChart } from '../../src/report/sweep-charts.js';
 import type { VlSpec } from '../../src/report/types.js';
 
@@ -97,6 +98,13 @@ describe('charts name their units', () => {
     const series = seriesByVariantChart('clients.connected', [{ variant: 'a=1', table }, { variant: 'a=2', table }], [{ atMs: 500, label: 'crash server 0' }]);
     expect(axisTitles(series)).toContain('clients.connected (count)');
     expect(JSON.stringify(series)).toContain('crash server 0');
+  });
+
+  it('captions say what a chart shows, from the chart registry or the catalogue', () => {
+    expect(chartCaption('connections-by-server', charts)).toBe('Open connections on each server over time, with faults marked');
+    expect(chartCaption('compare-connect.attempts', charts)).toMatch(/^connect\.attempts for each variant, mean and 95 % confidence interval: .+/);
+    expect(chartCaption('compare-connect.attempts', charts)).not.toContain('in the interval');
+    expect(chartCaption('series-clients.connected', charts)).toContain('clients with an open connection');
   });
 
   it('values spanning orders of magnitude get a logarithmic axis', () => {
