@@ -30,6 +30,7 @@ export type EventFields = { [K in ServerEventKind]: { server: number } } & {
   'balancer:mark-up': { server: number; balancer: number };
   'balancer:mark-down': { server: number; balancer: number };
   'fleet:partition': { clients: number; durationMs: number };
+  'fleet:disconnect': { connections: number };
   'fleet:flash-crowd': { clients: number };
   'fleet:slowdown': { factor: number };
   /** The factor handshakes are back to: 1. */
@@ -119,6 +120,14 @@ const FORMATS: { [K in RunEventKind]: Format<EventFields[K]> } = {
       return m ? { clients: int(m[1]), durationMs: Number(m[2]) } : undefined;
     },
   },
+  'fleet:disconnect': {
+    fields: ['connections'],
+    render: (f) => `${String(f.connections)} connections`,
+    parse: (d) => {
+      const m = /^(\d+) connections$/.exec(d);
+      return m ? { connections: int(m[1]) } : undefined;
+    },
+  },
   'fleet:flash-crowd': {
     fields: ['clients'],
     render: (f) => `${String(f.clients)} clients`,
@@ -154,6 +163,7 @@ export const runEvent = {
   serverShed: (atMs: number, server: number, count: number) => makeEvent('server:shed', atMs, { server, count }),
   balancerMark: (atMs: number, healthy: boolean, server: number, balancer: number) => makeEvent(healthy ? 'balancer:mark-up' : 'balancer:mark-down', atMs, { server, balancer }),
   partition: (atMs: number, clients: number, durationMs: number) => makeEvent('fleet:partition', atMs, { clients, durationMs }),
+  disconnect: (atMs: number, connections: number) => makeEvent('fleet:disconnect', atMs, { connections }),
   flashCrowd: (atMs: number, clients: number) => makeEvent('fleet:flash-crowd', atMs, { clients }),
   slowdown: (atMs: number, factor: number) => makeEvent('fleet:slowdown', atMs, { factor }),
   slowdownEnd: (atMs: number) => makeEvent('fleet:slowdown-end', atMs, { factor: 1 }),

@@ -3,7 +3,7 @@ import type { TypedRunEvent } from './events.js';
 import type { Table } from './result.js';
 
 /** Faults after which connected clients are expected to dip and come back. */
-const RECOVERY_FAULTS = new Set(['server:crash', 'server:oom', 'server:hang', 'server:drain', 'fleet:partition']);
+const RECOVERY_FAULTS = new Set(['server:crash', 'server:oom', 'server:hang', 'server:drain', 'fleet:partition', 'fleet:disconnect']);
 
 /**
  * Recovery after the first disruptive fault, read off the time series: the lowest share of the

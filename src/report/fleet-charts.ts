@@ -18,9 +18,13 @@ export function perServer(result: RunResult, metric: string): SeriesOptions[] {
   });
 }
 
+const FLEET_FAULTS = new Set(['fleet:partition', 'fleet:disconnect', 'fleet:flash-crowd', 'fleet:slowdown', 'fleet:slowdown-end']);
+
 /** Faults and health-check flips as labelled rules. */
 export function markers(result: RunResult): Marker[] {
   const faults = result.events.filter(isServerEvent).map((e) => ({ atMs: e.atMs, label: `${e.kind.slice('server:'.length)} ${e.detail}` }));
+  // Faults on the whole fleet (a partition, a mass disconnect, a flash crowd, a slowdown) are marked too.
+  const fleet = result.events.filter((e) => FLEET_FAULTS.has(e.kind)).map((e) => ({ atMs: e.atMs, label: `${e.kind.slice('fleet:'.length)} ${e.detail}` }));
   // Each rule's first firing only: a per-server rule can fire on every server.
   const seen = new Set<string>();
   const alerts = result.events.flatMap((e) => {
@@ -28,7 +32,7 @@ export function markers(result: RunResult): Marker[] {
     seen.add(e.rule);
     return [{ atMs: e.atMs, label: `alert ${e.detail}`, tone: 'alert' as const }];
   });
-  return [...faults, ...alerts];
+  return [...faults, ...fleet, ...alerts];
 }
 
 /** Fleet-wide columns as series; columns the run did not record (no messages, no polling) are left out. */

@@ -56,6 +56,11 @@ export function scheduleFaults(world: World, ops: Operations, faults: readonly F
         ops.partition(f.share, f.durationMs, rng);
       });
     },
+    disconnect: (f) => {
+      world.sim.at(f.atMs, () => {
+        ops.disconnect(f.share, rng);
+      });
+    },
     slowdown: (f) => {
       world.sim.at(f.atMs, () => {
         ops.slowdown(f.factor);

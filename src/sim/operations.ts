@@ -113,6 +113,21 @@ export class Operations implements OperationsPort {
     this.world.record(runEvent.partition(sim.nowMs, cut, durationMs));
   }
 
+  /**
+   * A gateway or proxy restart in front of the fleet: a random `share` of the open connections close
+   * at once, server by server, and their clients reconnect through their backoff.
+   */
+  disconnect(share: number, rng: Rng): void {
+    const { clients, sim } = this.world;
+    const chosen: number[] = [];
+    for (const server of this.world.servers) {
+      if (!server.up) continue;
+      for (const i of server.heldClients(clients)) if (clients.c.established[i] === 1 && rng.next() < share) chosen.push(i);
+    }
+    this.world.record(runEvent.disconnect(sim.nowMs, chosen.length));
+    for (const i of chosen) this.rooms.serverSide.serverCloses(i);
+  }
+
   /** Handshakes cost `factor` times their profile's CPU until the slowdown ends. */
   slowdown(factor: number): void {
     this.world.record(runEvent.slowdown(this.world.sim.nowMs, factor));

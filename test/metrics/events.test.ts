@@ -16,6 +16,7 @@ const EXAMPLES: { [K in RunEventKind]: EventFields[K] } = {
   'balancer:mark-up': { server: 1, balancer: 0 },
   'balancer:mark-down': { server: 10, balancer: 2 },
   'fleet:partition': { clients: 1234, durationMs: 30_000 },
+  'fleet:disconnect': { connections: 16_667 },
   'fleet:flash-crowd': { clients: 5000 },
   'fleet:slowdown': { factor: 2.5 },
   'fleet:slowdown-end': { factor: 1 },

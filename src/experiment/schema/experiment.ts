@@ -182,6 +182,9 @@ const faultKinds = {
   partition: z
     .object({ share: z.number().gt(0).max(1).describe('share of clients cut off'), atMs: nonNegativeMs, durationMs: positiveMs })
     .strict(),
+  disconnect: z
+    .object({ share: z.number().gt(0).max(1).describe('share of the open connections closed at once (a gateway or proxy restart)'), atMs: nonNegativeMs })
+    .strict(),
   slowdown: z
     .object({ atMs: nonNegativeMs, durationMs: positiveMs, factor: z.number().positive().describe('handshake CPU multiplier') })
     .strict(),
