@@ -117,7 +117,7 @@ export type FaultSpec =
   | { kind: 'flash-crowd'; clients: number; atMs: number; overMs: number }
   /** A share of clients loses the network for `durationMs`: nothing they send or are sent gets through. */
   | { kind: 'partition'; share: number; atMs: number; durationMs: number }
-  | { kind: 'disconnect'; share: number; atMs: number }
+  | { kind: 'disconnect'; share: number; atMs: number; server?: number | 'random' | undefined; group?: string | undefined }
   /** A handshake dependency (auth, session store) gets slower: handshake CPU × `factor` for `durationMs`. */
   | { kind: 'slowdown'; atMs: number; durationMs: number; factor: number };
 

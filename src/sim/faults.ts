@@ -57,8 +57,10 @@ export function scheduleFaults(world: World, ops: Operations, faults: readonly F
       });
     },
     disconnect: (f) => {
+      const scope =
+        f.server !== undefined ? [target(f.server)] : f.group !== undefined ? world.servers.filter((s) => s.group === f.group) : world.servers;
       world.sim.at(f.atMs, () => {
-        ops.disconnect(f.share, rng);
+        ops.disconnect(f.share, scope, rng);
       });
     },
     slowdown: (f) => {

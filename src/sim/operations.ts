@@ -114,13 +114,13 @@ export class Operations implements OperationsPort {
   }
 
   /**
-   * A gateway or proxy restart in front of the fleet: a random `share` of the open connections close
-   * at once, server by server, and their clients reconnect through their backoff.
+   * A gateway or proxy restart in front of `servers`: a random `share` of their open connections close
+   * at once (the proxy's sockets close, so both ends see it), and the clients reconnect through their backoff.
    */
-  disconnect(share: number, rng: Rng): void {
+  disconnect(share: number, servers: readonly SimServer[], rng: Rng): void {
     const { clients, sim } = this.world;
     const chosen: number[] = [];
-    for (const server of this.world.servers) {
+    for (const server of servers) {
       if (!server.up) continue;
       for (const i of server.heldClients(clients)) if (clients.c.established[i] === 1 && rng.next() < share) chosen.push(i);
     }

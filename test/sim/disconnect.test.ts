@@ -58,3 +58,29 @@ describe('the disconnect fault', () => {
     if (!loaded.ok) expect(formatIssues(loaded.issues)).toMatch(/faults\[0\]\.disconnect\.share: expected a number > 0/);
   });
 });
+
+describe('the disconnect fault on part of the fleet', () => {
+  const scoped = (scope: string): string => yaml(1).replace('  - disconnect: { share: 1, atMs: 60500 }', `  - disconnect: { share: 1, atMs: 60500, ${scope} }`);
+
+  it('on one server closes only that server’s connections', () => {
+    const loaded = parseExperiment(scoped('server: 2'));
+    if (!loaded.ok) throw new Error(formatIssues(loaded.issues));
+    const r = runExperiment(loaded.experiment);
+    const event = r.events.find((e) => e.kind === 'fleet:disconnect');
+    const cut = event !== undefined && 'connections' in event ? event.connections : -1;
+    // Four servers share 12,000 clients evenly under round robin.
+    expect(cut).toBe(3000);
+    expect(r.summary['connections.dropped']).toBe(3000);
+  });
+
+  it('refuses a group that is not in fleet.groups, and server and group together', () => {
+    for (const [scope, message] of [
+      ["group: 'edge'", /faults\[0\]\.disconnect\.group: expected the name of a server group in fleet\.groups \(there are none/],
+      ["server: 1, group: 'edge'", /expected server or group, not both/],
+    ] as const) {
+      const loaded = parseExperiment(scoped(scope));
+      expect(loaded.ok).toBe(false);
+      if (!loaded.ok) expect(formatIssues(loaded.issues)).toMatch(message);
+    }
+  });
+});

@@ -183,8 +183,14 @@ const faultKinds = {
     .object({ share: z.number().gt(0).max(1).describe('share of clients cut off'), atMs: nonNegativeMs, durationMs: positiveMs })
     .strict(),
   disconnect: z
-    .object({ share: z.number().gt(0).max(1).describe('share of the open connections closed at once (a gateway or proxy restart)'), atMs: nonNegativeMs })
-    .strict(),
+    .object({
+      share: z.number().gt(0).max(1).describe('share of the open connections closed at once (a gateway or proxy restart)'),
+      atMs: nonNegativeMs,
+      server: serverRef.optional().describe('only this server’s connections (default: the whole fleet)'),
+      group: z.string().optional().describe('only the connections of this server group (default: the whole fleet)'),
+    })
+    .strict()
+    .refine((f) => f.server === undefined || f.group === undefined, { error: 'expected server or group, not both' }),
   slowdown: z
     .object({ atMs: nonNegativeMs, durationMs: positiveMs, factor: z.number().positive().describe('handshake CPU multiplier') })
     .strict(),
@@ -367,6 +373,15 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
               code: 'custom',
               path: ['faults', k, kind, 'server'],
               message: `expected a server index below the server count (${String(servers)}), got ${String(server)}`,
+            });
+          }
+          const group = (spec as { group?: unknown } | undefined)?.group;
+          if (typeof group === 'string' && !groups.some((g) => g.name === group)) {
+            const names = groups.map((g) => String(g.name)).join(', ');
+            ctx.addIssue({
+              code: 'custom',
+              path: ['faults', k, kind, 'group'],
+              message: `expected the name of a server group in fleet.groups${names === '' ? ' (there are none: use fleet.groups)' : ` (${names})`}, got '${group}'`,
             });
           }
         });
