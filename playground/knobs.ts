@@ -5,7 +5,7 @@
  * UI code.
  */
 import type { z } from 'zod';
-import { schemaAt, type Experiment, type IssuePath } from '../src/experiment/browser.js';
+import { defOf, schemaAt, unwrap, type Experiment, type IssuePath } from '../src/experiment/browser.js';
 import { describeGridValue } from '../src/metrics/index.js';
 import { admissions, backoffs, backpressures, balancers, heartbeats, resumes, shedders } from '../src/strategies/index.js';
 
@@ -20,25 +20,6 @@ const REGISTRIES: readonly Readonly<Record<string, { doc: string }>>[] = [balanc
 /** Top-level keys that are text, lists of rules or the sweep itself, not knobs. */
 const NOT_KNOBS = new Set(['$schema', 'wsfleetVersion', 'name', 'question', 'lookAt', 'charts', 'alerts', 'sweep']);
 
-interface Def {
-  type: string;
-  shape?: Record<string, z.ZodType>;
-  options?: z.ZodType[];
-  entries?: Record<string, string>;
-  innerType?: z.ZodType;
-  in?: z.ZodType;
-  values?: unknown[];
-}
-const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
-function unwrap(s: z.ZodType): z.ZodType {
-  let t = s;
-  for (;;) {
-    const d = defOf(t);
-    const inner = d.innerType ?? d.in;
-    if (inner === undefined) return t;
-    t = inner;
-  }
-}
 /** The alternatives of a schema: a union's options, or the schema alone. */
 const alternatives = (s: z.ZodType): z.ZodType[] => {
   const d = defOf(unwrap(s));

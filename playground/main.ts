@@ -55,7 +55,8 @@ class RunView {
   private log: TypedRunEvent[] = [];
   private finalEvents: TypedRunEvent[] | null = null;
   private experiment: Experiment | null = null;
-  private durationMs = 1;
+  /** The run's virtual duration, in ms (1 before any run, so progress stays 0). */
+  durationMs = 1;
   private views: EmbedResult[] = [];
   private redrawTimer: number | null = null;
   private lastDraw = 0;
@@ -75,7 +76,6 @@ class RunView {
 
   start(yaml: string, name: string, experiment: Experiment, paused: boolean): void {
     this.clear(experiment, paused ? 'paused' : 'running', '');
-    this.durationMs = experiment.durationMs;
     const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
     worker.onmessage = (e: MessageEvent<FromWorker>) => {
       this.receive(e.data);
@@ -117,7 +117,6 @@ class RunView {
     if (m.runId !== this.runId) return;
     if (m.type === 'started') {
       this.columns = m.columns;
-      this.durationMs = m.durationMs;
     } else if (m.type === 'frame') {
       for (const row of m.rows) this.rows.push(row);
       for (const e of m.log) this.log.push(e);
@@ -161,6 +160,7 @@ class RunView {
     this.stopWorker();
     this.runId += 1;
     this.experiment = experiment;
+    this.durationMs = experiment?.durationMs ?? 1;
     this.columns = [];
     this.rows = [];
     this.log = [];
@@ -474,7 +474,7 @@ function render(): void {
   status.textContent = a.state === 'done' ? `done: ${shown}` : shown;
   status.dataset.state = a.state;
   typed('progress', HTMLProgressElement).value = a.progress;
-  $('clock').textContent = `${(a.nowMs / 1000).toFixed(0)} s of ${(runDuration() / 1000).toFixed(0)} s virtual, ${human(a.events)} events`;
+  $('clock').textContent = `${(a.nowMs / 1000).toFixed(0)} s of ${(a.state === 'invalid' ? 0 : a.durationMs / 1000).toFixed(0)} s virtual, ${human(a.events)} events`;
   typed('play', HTMLButtonElement).textContent = a.state === 'running' ? 'Pause' : 'Play';
   $('column-b').hidden = state.compare === null;
   $('title-b').textContent = state.compare === null ? 'Compared run' : `Compared run: ${state.compare}`;
@@ -482,15 +482,6 @@ function render(): void {
   $('summary-json').textContent = a.summaryJson ?? '';
   $('summary-json-b').textContent = state.compare === null ? '' : (runB.summaryJson ?? '');
   renderSummary();
-}
-
-function runDuration(): number {
-  const text = currentText();
-  try {
-    return Number((parse(text) as { durationMs?: unknown }).durationMs) || 0;
-  } catch {
-    return 0;
-  }
 }
 
 function renderSummary(): void {

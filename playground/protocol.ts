@@ -11,7 +11,7 @@ export type ToWorker =
 /** What a run worker reports: every message carries the run it belongs to, so a restarted run ignores stale ones. */
 export type FromWorker =
   | { type: 'invalid'; runId: number; message: string }
-  | { type: 'started'; runId: number; durationMs: number; sampleIntervalMs: number; columns: string[] }
+  | { type: 'started'; runId: number; columns: string[] }
   | { type: 'frame'; runId: number; nowMs: number; events: number; rows: number[][]; log: TypedRunEvent[]; paused: boolean }
   | { type: 'done'; runId: number; summaryJson: string; events: TypedRunEvent[]; wallMs: number }
   | { type: 'error'; runId: number; message: string };

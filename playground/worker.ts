@@ -81,8 +81,6 @@ function start(message: Extract<ToWorker, { type: 'start' }>): void {
   scope.postMessage({
     type: 'started',
     runId: message.runId,
-    durationMs: run.sim.durationMs,
-    sampleIntervalMs: read.experiment.sampleIntervalMs,
     columns: run.sim.timeseries.columns,
   });
   frame(active);

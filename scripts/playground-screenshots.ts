@@ -7,12 +7,12 @@
  * It builds nothing itself: it serves dist/playground with the built CLI (`wsfleet playground --port 0 --json`)
  * and stops it with Ctrl-C's signal when done.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../test/browser/chromium.js';
+import { startPlayground, stopPlayground } from '../test/cli/playground-server.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'src', 'cli', 'main.js');
@@ -29,28 +29,6 @@ for (const [file, how] of [
   if (!existsSync(file)) throw new Error(`${relative(root, file)} is missing: run \`${how}\` first (this script builds nothing)`);
 }
 
-/** `wsfleet playground --port 0 --json`, once it has printed its URL. */
-async function serve(): Promise<{ url: string; child: ChildProcess; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, [cli, 'playground', '--port', '0', '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => {
-      resolve(code);
-    });
-  });
-  let stdout = '';
-  const line = await new Promise<string>((resolve, reject) => {
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-      const nl = stdout.indexOf('\n');
-      if (nl >= 0) resolve(stdout.slice(0, nl));
-    });
-    void exited.then((code) => {
-      reject(new Error(`wsfleet playground exited (${String(code)}) before printing its URL`));
-    });
-  });
-  return { url: (JSON.parse(line) as { url: string }).url, child, exited };
-}
-
 /** Waits until the run (and the compared run, if any) is done and every figure of the shown columns has drawn. */
 async function settled(page: Page, columns: readonly string[]): Promise<void> {
   await page.locator('#status[data-state="done"]').waitFor({ state: 'attached', timeout: RUN_TIMEOUT_MS });
@@ -65,7 +43,7 @@ async function settled(page: Page, columns: readonly string[]): Promise<void> {
   await page.evaluate('window.scrollTo(0, 0)');
 }
 
-const server = await serve();
+const server = await startPlayground();
 const { browser, close } = await launchChromium();
 const problems: string[] = [];
 try {
@@ -94,7 +72,6 @@ try {
   if (problems.length > 0) throw new Error(`the page reported errors:\n${problems.join('\n')}`);
 } finally {
   await close();
-  server.child.kill('SIGINT');
-  const code = await server.exited;
-  if (code !== 130) process.stderr.write(`wsfleet playground exited with ${String(code)}, expected 130 after SIGINT\n`);
+  const exit = await stopPlayground(server, 'SIGINT');
+  if (exit === 'hung' || exit.code !== 130) process.stderr.write(`wsfleet playground exited with ${JSON.stringify(exit)}, expected code 130 after SIGINT\n`);
 }

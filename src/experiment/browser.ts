@@ -12,4 +12,4 @@ export { expandGrid, type Variant } from './sweep.js';
 export { ExperimentRun, faultMarks } from './run.js';
 export { estimateRun, formatBytes, type RunBudget } from './budget.js';
 export { buildExperimentSchema, PROFILE_KINDS, type Experiment } from './schema/experiment.js';
-export { schemaAt } from './schema/keys.js';
+export { schemaAt, defOf, unwrap } from './schema/keys.js';

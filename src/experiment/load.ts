@@ -1,5 +1,5 @@
 import { dirProfileStore } from './profile-files.js';
-import { parseExperimentText, validateSource, type LoadResult, type ParseOptions } from './parse.js';
+import { parseExperimentText, validateSource, type ExperimentText, type LoadResult, type ParseOptions } from './parse.js';
 import { readYaml } from './yaml-file.js';
 
 export type { LoadResult } from './parse.js';
@@ -13,7 +13,7 @@ export interface LoadOptions extends ParseOptions {
  * Where an experiment comes from: a YAML file, YAML text, or the same settings as a plain object.
  * `name` is what issues call the text or object. @default '<yaml>' or '<object>'
  */
-export type ExperimentInput = { file: string } | { yaml: string; name?: string } | { data: Record<string, unknown>; name?: string };
+export type ExperimentInput = { file: string } | ExperimentText;
 
 /**
  * Reads, overrides, merges profiles into and validates an experiment file.

@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { modelsDir } from './paths.js';
+import { readText } from './yaml-file.js';
 import { profileFrom, profileNames, type LoadedProfile, type ProfileStore } from './profiles.js';
 import type { InputIssue } from './issues.js';
 import type { ProfileKind, ProfileNames } from './schema/experiment.js';
@@ -19,12 +20,8 @@ export function dirProfileStore(dir = modelsDir()): ProfileStore {
     read: (kind, name) => {
       const file = join(dir, kind, `${name}.yaml`);
       const displayName = relative(process.cwd(), file) || file;
-      try {
-        return { text: readFileSync(file, 'utf8'), displayName };
-      } catch (error) {
-        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-        return { issues: [{ source: displayName, path: [], message: `cannot read: ${reason}` }] };
-      }
+      const read = readText(file, displayName);
+      return 'issues' in read ? read : { text: read.text, displayName };
     },
   };
 }

@@ -3,7 +3,7 @@
  * catalogue), values converted to a unit that reads well (s instead of 90,000 ms, MB instead of
  * 12,000,000 bytes), and variant labels that keep only what differs between variants, named.
  */
-import { describeGridValue, describeMetric, FLEET_COLUMN_INFO, SERVER_COLUMN_INFO, UNITS, type Unit } from '../metrics/index.js';
+import { describeGridValue, describeMetric, FLEET_COLUMN_INFO, SERVER_COLUMN_INFO, UNITS, type ColumnInfo, type Unit } from '../metrics/index.js';
 
 /** How a metric's values are drawn: multiply by `factor`, and say `label`. */
 export interface DisplayUnit {
@@ -11,24 +11,22 @@ export interface DisplayUnit {
   label: string;
 }
 
-/** The catalogue unit of a summary metric or a time-series column (`server.<id>.<column>` included). */
-export function unitOf(key: string): Unit | undefined {
-  const fleet = (FLEET_COLUMN_INFO as Record<string, { unit: Unit } | undefined>)[key];
-  if (fleet !== undefined) return fleet.unit;
+/** The catalogue entry of a time-series column, fleet-wide or `server.<id>.<column>`. */
+function columnInfo(key: string): ColumnInfo | undefined {
+  const fleet = (FLEET_COLUMN_INFO as Record<string, ColumnInfo | undefined>)[key];
+  if (fleet !== undefined) return fleet;
   const server = /^server\.\d+\.(.+)$/.exec(key)?.[1];
-  const perServer = server === undefined ? undefined : (SERVER_COLUMN_INFO as Record<string, { unit: Unit } | undefined>)[server];
-  if (perServer !== undefined) return perServer.unit;
-  return describeMetric(key)?.unit;
+  return server === undefined ? undefined : (SERVER_COLUMN_INFO as Record<string, ColumnInfo | undefined>)[server];
+}
+
+/** The catalogue unit of a time-series column or, failing that, of a summary metric. */
+export function unitOf(key: string): Unit | undefined {
+  return columnInfo(key)?.unit ?? describeMetric(key)?.unit;
 }
 
 /** What a summary metric (`summary`) or a time-series column (`column`, the default) means, from the catalogue. */
 export function docOf(key: string, kind: 'summary' | 'column' = 'column'): string | undefined {
-  if (kind === 'summary') return describeMetric(key)?.doc;
-  const fleet = (FLEET_COLUMN_INFO as Record<string, { doc: string } | undefined>)[key];
-  if (fleet !== undefined) return fleet.doc;
-  const server = /^server\.\d+\.(.+)$/.exec(key)?.[1];
-  const perServer = server === undefined ? undefined : (SERVER_COLUMN_INFO as Record<string, { doc: string } | undefined>)[server];
-  return perServer?.doc ?? describeMetric(key)?.doc;
+  return (kind === 'column' ? columnInfo(key)?.doc : undefined) ?? describeMetric(key)?.doc;
 }
 
 /** The unit to draw values in: seconds once milliseconds reach 10 s, kB/MB/GB for bytes, else the catalogue's. */

@@ -3,14 +3,14 @@
  * the page, every lesson runs and draws, the summary is byte for byte the CLI's, knobs, the URL, the
  * YAML pane, labels and the keyboard, and "Compare with…".
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { parse } from 'yaml';
-import { cliPath, repoRoot, STACK_LINE, wsfleet } from '../cli/cli.js';
+import { repoRoot, STACK_LINE, wsfleet } from '../cli/cli.js';
+import { startPlayground, stopPlayground, type Served } from '../cli/playground-server.js';
 import { chromiumMissing, launchChromium } from './chromium.js';
 
 const noChromium = chromiumMissing();
@@ -27,52 +27,7 @@ const DEFAULT_SCALE = 0.01;
 /** Generous: a run's wall time on a loaded 2-core machine, not a speed requirement. */
 const RUN_TIMEOUT = 45_000;
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-interface Server {
-  url: string;
-  child: ChildProcess;
-  exited: Promise<Exit>;
-  stderr: () => string;
-}
-
-/** `wsfleet playground --port 0 --json` as a child process, once it has printed its URL. */
-async function startPlayground(): Promise<Server> {
-  const child = spawn(process.execPath, [cliPath, 'playground', '--port', '0', '--json'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
-  const exited = new Promise<Exit>((resolve) => {
-    child.once('exit', (code, signal) => {
-      resolve({ code, signal });
-    });
-  });
-  let stdout = '';
-  const line = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`wsfleet playground printed no URL within 20 s:\n${stderr}`));
-    }, 20_000);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-      const nl = stdout.indexOf('\n');
-      if (nl < 0) return;
-      clearTimeout(timer);
-      resolve(stdout.slice(0, nl));
-    });
-    void exited.then((e) => {
-      clearTimeout(timer);
-      reject(new Error(`wsfleet playground exited (${String(e.code ?? e.signal)}) before printing its URL:\n${stderr}`));
-    });
-  });
-  const { url } = JSON.parse(line) as { url: string };
-  return { url, child, exited, stderr: () => stderr };
-}
-
-let server: Server | undefined;
+let server: Served | undefined;
 let browser: BrowserContext | undefined;
 let close: (() => Promise<void>) | undefined;
 let work: string | undefined;
@@ -90,19 +45,10 @@ afterAll(async () => {
   } finally {
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
     if (server !== undefined) {
-      const { child, exited, stderr } = server;
-      child.kill('SIGINT');
-      let timer: NodeJS.Timeout | undefined;
-      const exit = await Promise.race([exited, new Promise<'hung'>((resolve) => {
-          timer = setTimeout(() => {
-            resolve('hung');
-          }, 10_000);
-        })]);
-      clearTimeout(timer);
-      if (exit === 'hung') child.kill('SIGKILL');
+      const exit = await stopPlayground(server, 'SIGINT');
       // Ctrl-C is how a user stops it: exit code 130, nothing on stderr.
       expect(exit).toEqual({ code: 130, signal: null });
-      expect(stderr()).toBe('');
+      expect(server.stderr()).toBe('');
     }
   }
 }, 30_000);

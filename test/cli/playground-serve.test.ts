@@ -2,80 +2,14 @@
  * `wsfleet playground`: a static server for dist/playground on 127.0.0.1, GET and HEAD only, nothing
  * outside the folder, stopped by Ctrl-C (exit 130) or SIGTERM (143) with the port freed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { createConnection, createServer, type Server as NetServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import buildPlayground from '../setup/build-playground.js';
-import { cliPath, repoRoot, STACK_LINE, wsfleet } from './cli.js';
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-interface Served {
-  url: string;
-  port: number;
-  child: ChildProcess;
-  exited: Promise<Exit>;
-  stdout: () => string;
-  stderr: () => string;
-}
-
-/** `wsfleet playground --port 0 --json` as a child process, once it has printed its first line. */
-async function startPlayground(): Promise<Served> {
-  const child = spawn(process.execPath, [cliPath, 'playground', '--port', '0', '--json'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
-  const exited = new Promise<Exit>((resolve) => {
-    child.once('exit', (code, signal) => {
-      resolve({ code, signal });
-    });
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`wsfleet playground printed no URL within 20 s:\n${stderr}`));
-    }, 20_000);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-      const nl = stdout.indexOf('\n');
-      if (nl < 0) return;
-      clearTimeout(timer);
-      resolve(stdout.slice(0, nl));
-    });
-    void exited.then((e) => {
-      clearTimeout(timer);
-      reject(new Error(`wsfleet playground exited (${String(e.code ?? e.signal)}) before printing its URL:\n${stderr}`));
-    });
-  });
-  const m = /^\{"url":"http:\/\/127\.0\.0\.1:(\d+)\/"\}$/.exec(line);
-  if (m === null) throw new Error(`expected {"url":"http://127.0.0.1:PORT/"} on stdout, got ${line}`);
-  const { url } = JSON.parse(line) as { url: string };
-  return { url, port: Number(m[1]), child, exited, stdout: () => stdout, stderr: () => stderr };
-}
-
-/** Sends `signal` and waits (at most 10 s, then SIGKILL) for the exit. */
-async function stop(served: Served, signal: NodeJS.Signals): Promise<Exit | 'hung'> {
-  served.child.kill(signal);
-  let timer: NodeJS.Timeout | undefined;
-  const exit = await Promise.race([
-    served.exited,
-    new Promise<'hung'>((resolve) => {
-      timer = setTimeout(() => {
-        resolve('hung');
-      }, 10_000);
-    }),
-  ]);
-  clearTimeout(timer);
-  if (exit === 'hung') served.child.kill('SIGKILL');
-  return exit;
-}
+import { repoRoot, STACK_LINE, wsfleet } from './cli.js';
+import { startPlayground, stopPlayground, type Served } from './playground-server.js';
 
 interface Response {
   status: number;
@@ -131,7 +65,7 @@ describe('wsfleet playground --port 0 --json', () => {
   }, 30_000);
 
   afterAll(async () => {
-    if (served !== undefined && served.child.exitCode === null && served.child.signalCode === null) await stop(served, 'SIGKILL');
+    if (served !== undefined && served.child.exitCode === null && served.child.signalCode === null) await stopPlayground(served, 'SIGKILL');
   });
 
   const port = (): number => {
@@ -192,7 +126,7 @@ describe('wsfleet playground --port 0 --json', () => {
   it('stops on SIGINT with exit code 130, frees its port and prints nothing more', async () => {
     if (served === undefined) throw new Error('beforeAll did not start the server');
     expect(await accepts(served.port)).toBe(true);
-    expect(await stop(served, 'SIGINT')).toEqual({ code: 130, signal: null });
+    expect(await stopPlayground(served, 'SIGINT')).toEqual({ code: 130, signal: null });
     expect(await accepts(served.port)).toBe(false);
     expect(served.stdout()).toBe(`{"url":"http://127.0.0.1:${String(served.port)}/"}\n`);
     expect(served.stderr()).toBe('');
@@ -203,7 +137,7 @@ describe('wsfleet playground, stopped and refused', () => {
   it('stops on SIGTERM with exit code 143', async () => {
     const served = await startPlayground();
     expect(await accepts(served.port)).toBe(true);
-    expect(await stop(served, 'SIGTERM')).toEqual({ code: 143, signal: null });
+    expect(await stopPlayground(served, 'SIGTERM')).toEqual({ code: 143, signal: null });
     expect(await accepts(served.port)).toBe(false);
     expect(served.stderr()).toBe('');
   });

@@ -1,19 +1,22 @@
 import type { z } from 'zod';
 import type { IssuePath } from '../issues.js';
 
-interface Def {
+/** The parts of a zod schema's definition that paths, keys and the playground's controls read. */
+export interface Def {
   type: string;
   shape?: Record<string, z.ZodType>;
   innerType?: z.ZodType;
   element?: z.ZodType;
   options?: z.ZodType[];
   in?: z.ZodType;
+  /** An enum's values. */
+  entries?: Record<string, string>;
 }
 
-const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+export const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
 /** Unwraps optional, default, nullable and pipes down to the schema that holds the value. */
-function unwrap(schema: z.ZodType): z.ZodType {
+export function unwrap(schema: z.ZodType): z.ZodType {
   let s = schema;
   for (;;) {
     const def = defOf(s);
