@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { entry, type StrategyEntry } from '../types.js';
 import type { Backoff } from './types.js';
-import { attemptLimit } from './limits.js';
+import { attemptLimit, presetAttemptLimit } from './limits.js';
 import { createNone } from './none.js';
 import { createImmediate } from './immediate.js';
 import { createConstant } from './constant.js';
@@ -62,7 +62,7 @@ export const backoffs = {
         reconnectionDelayMaxMs: positiveMs.max(timerMaxMs).default(5000),
         /** `randomizationFactor`, in [0, 1]. @default 0.5 */
         randomizationFactor: z.number().min(0).max(1).default(0.5),
-        ...attemptLimit,
+        ...presetAttemptLimit,
       })
       .strict(),
     createSocketIo,
@@ -75,14 +75,14 @@ export const backoffs = {
         minReconnectDelayMs: positiveMs.default(500),
         /** `maxReconnectDelay`, ms. @default 20000 */
         maxReconnectDelayMs: positiveMs.default(20_000),
-        ...attemptLimit,
+        ...presetAttemptLimit,
       })
       .strict(),
     createCentrifugeJs,
   ),
   phoenix: entry(
     'Phoenix JS: 10, 50, 100, 150, 200, 250, 500, 1000, 2000 ms, then 5000 ms, no jitter (phoenix assets/js/phoenix/socket.js)',
-    z.object({ ...attemptLimit }).strict(),
+    z.object({ ...presetAttemptLimit }).strict(),
     createPhoenix,
   ),
   ably: entry(
@@ -95,7 +95,7 @@ export const backoffs = {
         suspendedRetryTimeoutMs: positiveMs.default(30_000),
         /** `connectionStateTtl`, the recovery window, ms. @default 120000 */
         connectionStateTtlMs: z.number().min(0).default(120_000),
-        ...attemptLimit,
+        ...presetAttemptLimit,
       })
       .strict(),
     createAbly,

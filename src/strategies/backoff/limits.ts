@@ -11,6 +11,20 @@ export const attemptLimit = {
   honourRetryAfter: z.boolean().default(true),
 };
 
+/**
+ * The same options for a preset that follows a named client library, which reads no retry-after:
+ * a refused upgrade reaches a browser's WebSocket API as a bare error and close 1006, with no
+ * status or headers (WHATWG WebSockets, "fail the WebSocket connection":
+ * https://websockets.spec.whatwg.org/#feedback-from-the-protocol), and none of these clients reads
+ * the response on Node either (socket.io-client treats it as a transport error). Set
+ * `honourRetryAfter: true` for a client of your own that does.
+ */
+export const presetAttemptLimit = {
+  maxAttempts: attemptLimit.maxAttempts,
+  /** Wait at least a server refusal's retry-after; the real client does not. @default false */
+  honourRetryAfter: z.boolean().default(false),
+};
+
 /** The parsed `attemptLimit` options. */
 export interface AttemptLimitOptions {
   readonly maxAttempts: number;
