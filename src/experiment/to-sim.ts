@@ -91,6 +91,7 @@ function toServerSpec(s: ServerFields): ServerSpec {
     messageOutCostMs: toDistributionSpec(s.messageOutCostMs),
     pollRequestCostMs: toDistributionSpec(s.pollRequestCostMs),
     pollSessionBytes: s.pollSessionBytes,
+    maxConnectionAgeMs: s.maxConnectionAgeMs === 'never' ? null : toDistributionSpec(s.maxConnectionAgeMs),
   };
 }
 

@@ -49,6 +49,8 @@ export interface ServerSpec {
   pollRequestCostMs: DistributionSpec;
   /** Memory of a long-polling session on top of perConnectionBytes (buffers, request objects). */
   pollSessionBytes: number;
+  /** The server closes a connection this long after it opened (drawn per connection); null: never. */
+  maxConnectionAgeMs: DistributionSpec | null;
 }
 
 export interface ServerGroupSpec {

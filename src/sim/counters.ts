@@ -41,6 +41,8 @@ export class Counters {
   oomKills = 0;
   /** Connections closed by a graceful drain. */
   drained = 0;
+  /** Connections the server closed at their maximum age (server.maxConnectionAgeMs). */
+  recycled = 0;
   /** Connections closed by load shedding. */
   shed = 0;
   /** Handshakes finished for clients that had already abandoned the attempt. */

@@ -175,7 +175,20 @@ export class ServerSide implements ServerSidePort {
     c.lastDataMs[i] = sim.nowMs;
     this.rooms.timers.armIdle(i);
     this.rooms.pubsub?.open(i, server, c.process[i] as number, c.pathLatencyMs[i] as number, c.polling[i] === 1);
+    if (server.connectionAge !== null) sim.after(server.connectionAge.sample(this.world.rng.connectionAge), this.onMaxAge, packConn(i, c.epoch[i] as number));
     this.toClient(i, this.rooms.clientSide.onConnectedReply);
+  };
+
+  /**
+   * The connection reached its maximum age: the server closes it with a close frame (1001, going
+   * away) and the client reconnects by its backoff, through the balancer, to whichever server it
+   * picks now. A new attempt bumps the epoch, so a connection closed otherwise meanwhile is skipped.
+   */
+  private readonly onMaxAge = (arg: number): void => {
+    const i = this.world.current(arg);
+    if (i < 0 || this.world.clients.c.established[i] !== 1) return;
+    this.world.counters.recycled++;
+    this.serverCloses(i);
   };
 
   // ---- closes ----

@@ -30,6 +30,8 @@ export class SimServer {
     messageOut: Distribution;
     pollRequest: Distribution;
   };
+  /** How long a connection may stay open before the server recycles it; null: forever. */
+  readonly connectionAge: Distribution | null;
   /** Each server has its own policy instance: a token bucket's state is per server. */
   readonly admission: Admission;
   readonly shedder: Shedder;
@@ -87,6 +89,7 @@ export class SimServer {
       messageOut: compileDistribution(spec.messageOutCostMs),
       pollRequest: compileDistribution(spec.pollRequestCostMs),
     };
+    this.connectionAge = spec.maxConnectionAgeMs === null ? null : compileDistribution(spec.maxConnectionAgeMs);
     this.admission = instantiate(admissions, spec.admission, 'server.admission');
     this.shedder = instantiate(shedders, spec.shedding.strategy, 'server.shedding.strategy');
   }

@@ -38,6 +38,7 @@ export function summarize(fleet: Fleet, timeseries: Table, events: readonly Type
     'handshake.wasted': k.handshakesWasted,
     'connections.dropped': k.drops,
     'connections.shed': k.shed,
+    'connections.recycled': k.recycled,
     'heartbeat.pings': k.pings,
     'heartbeat.pongs': k.pongs,
     'connections.idleClosed.proxy': k.idleClosedProxy,

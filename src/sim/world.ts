@@ -15,6 +15,8 @@ export interface FleetRngs {
   readonly flaps: Rng;
   readonly drain: Rng;
   readonly admission: Rng;
+  /** Each connection's maximum age (server.maxConnectionAgeMs). */
+  readonly connectionAge: Rng;
 }
 
 /**
@@ -57,6 +59,7 @@ export class World {
       flaps: streams.stream('flaps'),
       drain: streams.stream('drain'),
       admission: streams.stream('admission'),
+      connectionAge: streams.stream('connection-age'),
     };
     this.backendLatency = compileDistribution(config.network.backendLatencyMs);
     const cpuStreams = streams.fork('cpu');

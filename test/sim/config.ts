@@ -23,6 +23,7 @@ export const serverSpec = (overrides: Partial<ServerSpec> = {}): ServerSpec => (
   messageOutCostMs: { kind: 'constant', value: 0.005 },
   pollRequestCostMs: { kind: 'constant', value: 0.1 },
   pollSessionBytes: 20_000,
+  maxConnectionAgeMs: null,
   ...overrides,
 });
 

@@ -78,6 +78,12 @@ export const serverFields = {
   messageOutCostMs: durationMs.default(0.006).describe('CPU per recipient of a message: frame and write to one socket'),
   pollRequestCostMs: durationMs.default(0.15).describe('CPU per long-poll HTTP request (parse, session lookup, response)'),
   pollSessionBytes: bytes.default(20_480).describe('memory of a long-polling session on top of perConnectionBytes'),
+  maxConnectionAgeMs: z
+    .union([z.literal('never'), durationMs])
+    .default('never')
+    .describe(
+      'close each connection this long after it opened, drawn per connection (a distribution spreads the reconnects): Envoy max_connection_duration, gRPC MAX_CONNECTION_AGE; the client reconnects by its backoff',
+    ),
 };
 
 export const balancerFields = {
