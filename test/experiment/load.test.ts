@@ -390,6 +390,14 @@ describe('fleet: servers or groups', () => {
     expect(issues[0]?.message).toContain('processes');
     expect(issues[0]?.message).toContain('coresPerProcess');
   });
+
+  it('lists the keys of a distribution inside an optional union (maxConnectionAgeMs: never or a duration)', () => {
+    const yaml = MINIMAL.replace('  servers: 2\n', '  servers: 2\n  server: { maxConnectionAgeMs: { uniform: { minMs: 1, maxMs: 2, mean: 3 } } }\n');
+    const { issues } = loadBad(yaml);
+    expect(issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['fleet.server.maxConnectionAgeMs.uniform.mean', "unknown key 'mean'; expected one of: minMs, maxMs"],
+    ]);
+  });
 });
 
 describe('the balancer section', () => {

@@ -32,7 +32,7 @@ export function schemaAt(schema: z.ZodType, path: IssuePath): z.ZodType | undefi
   for (const seg of path) {
     if (s === undefined) return undefined;
     const def = defOf(s);
-    if (def.type === 'union') s = def.options?.find((o) => defOf(unwrap(o)).type === (typeof seg === 'number' ? 'array' : 'object'));
+    if (def.type === 'union') s = unionOption(s, typeof seg === 'number' ? 'array' : 'object');
     if (s === undefined) return undefined;
     const d = defOf(unwrap(s));
     s = d.type === 'array' ? d.element : d.shape?.[String(seg)];
@@ -45,11 +45,20 @@ export function schemaAt(schema: z.ZodType, path: IssuePath): z.ZodType | undefi
 export function keysAt(schema: z.ZodType, path: IssuePath): string[] {
   const s = schemaAt(schema, path);
   if (s === undefined) return [];
-  let def = defOf(s);
-  if (def.type === 'union') {
-    const object = def.options?.find((o) => defOf(unwrap(o)).type === 'object');
-    if (object === undefined) return [];
-    def = defOf(unwrap(object));
+  const object = defOf(s).type === 'union' ? unionOption(s, 'object') : s;
+  return object === undefined ? [] : Object.keys(defOf(object).shape ?? {});
+}
+
+/** The first option of a union, looking into unions nested in it, whose schema is of `type`. */
+function unionOption(union: z.ZodType, type: string): z.ZodType | undefined {
+  for (const option of defOf(union).options ?? []) {
+    const s = unwrap(option);
+    const t = defOf(s).type;
+    if (t === type) return s;
+    if (t === 'union') {
+      const found = unionOption(s, type);
+      if (found !== undefined) return found;
+    }
   }
-  return Object.keys(def.shape ?? {});
+  return undefined;
 }
