@@ -158,6 +158,7 @@ function sumOfSquares(channels: number, exponent: number): number {
 function clientSources(e: Experiment): { field: string; units: number }[] {
   const out: { field: string; units: number }[] = [];
   const a = e.clients.arrivals as { ramp?: { clients: number }; poisson?: { ratePerSec: number; startMs?: number; stopMs?: number } };
+  if (e.clients.initial > 0) out.push({ field: 'clients.initial', units: e.clients.initial });
   if (a.ramp !== undefined) out.push({ field: 'clients.arrivals.ramp.clients', units: a.ramp.clients });
   if (a.poisson !== undefined) {
     const from = a.poisson.startMs ?? 0;

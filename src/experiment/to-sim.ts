@@ -27,6 +27,7 @@ export function toSimConfig(e: Experiment): SimConfig {
       connectTimeoutMs: e.clients.connectTimeoutMs,
       flapsPerHour: e.clients.flapsPerHour,
       initialSpreadMs: e.clients.initialSpreadMs,
+      initial: e.clients.initial,
       consumePerSec: toQuantitySpec(e.clients.consumePerSec),
     },
     balancer: {

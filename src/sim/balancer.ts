@@ -120,6 +120,23 @@ export class SimBalancer {
     this.world.sim.at(doneMs, this.onAccepted, arg);
   }
 
+  /**
+   * A connection that was open before the run (warm start): routed as `onAccepted` routes one, with
+   * no CPU and no delay. Returns the backend, or -1 when this balancer would not have taken it.
+   */
+  placeOpen(i: number): number {
+    if (this.open >= this.spec.maxConnections) return -1;
+    const pick = this.pick(i);
+    const view = pick >= 0 ? this.views[pick] : undefined;
+    if (view === undefined || view.openConnections >= this.spec.portsPerBackend) return -1;
+    this.open++;
+    view.openConnections++;
+    const c = this.world.clients.c;
+    c.balancer[i] = this.id;
+    c.routed[i] = pick;
+    return pick;
+  }
+
   /** Accepted and parsed: pick a backend and connect upstream. */
   private readonly onAccepted = (arg: number): void => {
     const i = this.world.current(arg);

@@ -35,7 +35,35 @@ export class ClientSide implements ClientSidePort {
   }
 
   start(): void {
+    this.warmStart(this.world.config.clients.initial ?? 0);
     this.scheduleNextArrival(0);
+  }
+
+  /**
+   * Clients already connected when the run starts: each is placed by a balancer picked as DNS
+   * picks, with no handshake, and its heartbeat at a uniformly random phase (the 'warm-start'
+   * stream), so a steady fleet's pings are spread as they are in a fleet that has been up for a
+   * while. Sessions run from t = 0. One the balancer or its server would not have taken connects
+   * as an arrival does.
+   */
+  private warmStart(count: number): void {
+    const { clients, rng, streams } = this.world;
+    const phases = streams.stream('warm-start');
+    for (let k = 0; k < count; k++) {
+      const i = this.newClient();
+      const c = clients.c;
+      c.epoch[i] = (c.epoch[i] as number) + 1;
+      c.attemptStartMs[i] = 0;
+      this.setState(i, ClientState.connecting);
+      const balancer = this.balancers[Math.floor(rng.dns.next() * this.balancers.length)] as SimBalancer;
+      const phase = phases.next();
+      if (balancer.placeOpen(i) >= 0 && this.rooms.serverSide.establishOpen(i, phase)) this.connected(i);
+      else {
+        this.rooms.tier.unroute(i);
+        this.setState(i, ClientState.waiting);
+        this.startAttempt(i);
+      }
+    }
   }
 
   /** At the end of the run: every client still here settles what it consumed (finish does); the rest is in flight. */
@@ -72,7 +100,8 @@ export class ClientSide implements ClientSidePort {
     if (atMs < config.durationMs) sim.at(atMs, this.onArrival, k);
   }
 
-  private readonly onArrival = (k: number): void => {
+  /** A new client: its session, latency, timer, subscriptions and transport; present from now. */
+  private newClient(): number {
     const { clients, sim, rng } = this.world;
     const rooms = this.rooms;
     const i = clients.add();
@@ -85,6 +114,12 @@ export class ClientSide implements ClientSidePort {
     c.polling[i] = rooms.polling?.assign(i) === true ? 1 : 0;
     this.world.present.add(sim.nowMs, 1);
     this.world.counters.arrivals++;
+    return i;
+  }
+
+  private readonly onArrival = (k: number): void => {
+    const { sim, rng } = this.world;
+    const i = this.newClient();
     // A first connect spread by a random initial delay (0: at once).
     const spreadMs = initialDelayMs(this.world.config.clients.initialSpreadMs, rng.backoff);
     if (spreadMs > 0) {
@@ -209,21 +244,28 @@ export class ClientSide implements ClientSidePort {
     const i = this.world.current(arg);
     if (i < 0 || clients.c.state[i] !== ClientState.connecting) return;
     const c = clients.c;
+    counters.succeeded++;
+    if ((c.lastServer[i] as number) >= 0 && c.lastServer[i] !== c.server[i]) counters.moved++;
+    this.world.connectLatency.record(sim.nowMs - (c.attemptStartMs[i] as number));
+    this.connected(i);
+  };
+
+  /** Client i is connected from now: its retry state resets, its session and flaps are timed. */
+  private connected(i: number): void {
+    const { clients, sim } = this.world;
+    const c = clients.c;
     const now = sim.nowMs;
     this.setState(i, ClientState.connected);
     c.retry[i] = CONNECTED.retry;
     c.prevDelayMs[i] = CONNECTED.prevDelayMs;
-    counters.succeeded++;
-    if ((c.lastServer[i] as number) >= 0 && c.lastServer[i] !== c.server[i]) counters.moved++;
     c.lastServer[i] = c.server[i] as number;
-    this.world.connectLatency.record(now - (c.attemptStartMs[i] as number));
     this.world.connected.add(now, 1);
     if (c.deadlineMs[i] === Infinity) c.deadlineMs[i] = now + (c.sessionMs[i] as number);
     const flapMs = nextFlapAtMs(now, this.world.config.clients.flapsPerHour, this.world.rng.flaps);
     if (Math.min(flapMs, c.deadlineMs[i] as number) === Infinity) sim.clearTimer(c.timer[i] as number);
     else this.armClientTimer(i, flapMs);
     if (c.polling[i] === 1) this.rooms.polling?.start(i);
-  };
+  }
 
   readonly onRefusedReply = (arg: number): void => {
     const i = this.world.current(arg);

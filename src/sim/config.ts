@@ -125,6 +125,8 @@ export type FaultSpec =
 
 export interface ClientSpec {
   arrivals: ArrivalSpec;
+  /** Clients already connected at t = 0 (a warm start). @default 0 */
+  initial?: number;
   /** Time a client stays once first connected; null for clients that never leave. */
   sessionMs: DistributionSpec | null;
   /** A connect attempt without an answer by then counts as failed. */

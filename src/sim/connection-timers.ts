@@ -29,10 +29,14 @@ export class ConnectionTimers implements ConnectionTimersPort {
     this.lanes = heartbeatDelaysMs(this.heartbeat, [...pongCostsMs]).map((d) => world.sim.lane(d));
   }
 
-  startHeartbeat(i: number): void {
+  startHeartbeat(i: number, phase = NaN): void {
     const c = this.world.clients.c;
+    const nowMs = this.world.sim.nowMs;
     if (c.hbTimer[i] === -1) c.hbTimer[i] = this.world.sim.createTimer(this.onHeartbeatTimer, i);
-    this.applyHeartbeat(i, this.heartbeat.open(this.world.sim.nowMs));
+    // A connection opened before the run is `phase` of the way to its first heartbeat step.
+    const firstMs = Number.isNaN(phase) ? 0 : this.heartbeat.open(0).timerAtMs;
+    const agoMs = Number.isFinite(firstMs) && firstMs > 0 ? phase * firstMs : 0;
+    this.applyHeartbeat(i, this.heartbeat.open(nowMs - agoMs));
   }
 
   stop(i: number): void {

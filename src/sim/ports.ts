@@ -25,6 +25,8 @@ export interface ClientSidePort {
 export interface ServerSidePort {
   /** The balancer connects upstream to the backend it picked for client i. */
   forward(i: number, arg: number): void;
+  /** Opens client i's connection on the backend its balancer picked, as if open before the run; false if the server would not hold it. */
+  establishOpen(i: number, phase: number): boolean;
   /** Removes the connection from its server; a dead peer's socket keeps its descriptor. */
   closeAtServer(i: number, keepDescriptor?: boolean): void;
   /** The server ends a connection: an open one is closed, a handshake in progress fails. */
@@ -41,8 +43,11 @@ export interface ServerSidePort {
 
 /** Per-connection timers: the heartbeat and the idle timeouts, and the frames that feed them. */
 export interface ConnectionTimersPort {
-  /** Starts the heartbeat of a WebSocket connection that just opened. */
-  startHeartbeat(i: number): void;
+  /**
+   * Starts the heartbeat of a WebSocket connection that just opened, or (`phase` in [0, 1)) of one
+   * open since before the run, that far through its first heartbeat delay.
+   */
+  startHeartbeat(i: number, phase?: number): void;
   /** Arms (or re-arms) the idle timer of an open connection. */
   armIdle(i: number): void;
   /** Stops both timers of a connection the server closed. */

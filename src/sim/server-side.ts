@@ -153,7 +153,7 @@ export class ServerSide implements ServerSidePort {
 
   /** The server finished a handshake; a client that already gave up made it wasted work. */
   private readonly onHandshakeDone = (arg: number): void => {
-    const { clients, sim } = this.world;
+    const { clients } = this.world;
     const i = this.world.current(arg);
     const c = clients.c;
     const s = i < 0 ? -1 : (c.server[i] as number);
@@ -161,23 +161,52 @@ export class ServerSide implements ServerSidePort {
       this.world.counters.handshakesWasted++;
       return;
     }
-    const server = this.world.servers[s] as SimServer;
+    if (this.opened(i, this.world.servers[s] as SimServer, NaN)) this.toClient(i, this.rooms.clientSide.onConnectedReply);
+  };
+
+  /**
+   * A connection that was open before the run (warm start) on the backend its balancer picked: it
+   * takes a descriptor and memory but no handshake, and its heartbeat is at a random phase
+   * (`phase`, in [0, 1), of the first heartbeat delay). False when the server would not hold it
+   * (down, at its cap, out of descriptors, out of memory); the caller then connects it normally.
+   */
+  establishOpen(i: number, phase: number): boolean {
+    const { clients, rng } = this.world;
+    const c = clients.c;
+    const server = this.world.servers[c.routed[i] as number] as SimServer;
+    if (!server.up || server.connections + server.handshaking + server.ghosts >= server.spec.maxConnections) return false;
+    const bytes = server.spec.memory.perConnectionBytes + (c.polling[i] === 1 ? server.spec.pollSessionBytes : 0);
+    if (server.memoryBytes() + bytes > server.spec.memory.limitBytes) return false;
+    const p = server.pickProcess();
+    if (p < 0) return false;
+    c.pathLatencyMs[i] = (c.clientLatencyMs[i] as number) + this.world.backendLatency.sample(rng.network);
+    server.accept(clients, i, p);
+    return this.opened(i, server, phase);
+  }
+
+  /**
+   * The connection is open at the server: memory (an OOM kill past the limit), the heartbeat (at
+   * `phase` of its first delay, or from now when NaN), idle timers, subscriptions and the maximum age.
+   */
+  private opened(i: number, server: SimServer, phase: number): boolean {
+    const { clients, sim } = this.world;
+    const c = clients.c;
     server.establish(clients, i);
     c.openedAtMs[i] = sim.nowMs;
     if (server.memoryBytes() > server.spec.memory.limitBytes) {
       this.rooms.operations.oom(server);
-      return;
+      return false;
     }
     // A long-polling session has no WebSocket heartbeat: the poll cycle and its timeout serve.
     if (c.polling[i] === 1) server.pollSessions++;
-    else this.rooms.timers.startHeartbeat(i);
+    else this.rooms.timers.startHeartbeat(i, phase);
     c.lastFrameMs[i] = sim.nowMs;
     c.lastDataMs[i] = sim.nowMs;
     this.rooms.timers.armIdle(i);
     this.rooms.pubsub?.open(i, server, c.process[i] as number, c.pathLatencyMs[i] as number, c.polling[i] === 1);
     if (server.connectionAge !== null) sim.after(server.connectionAge.sample(this.world.rng.connectionAge), this.onMaxAge, packConn(i, c.epoch[i] as number));
-    this.toClient(i, this.rooms.clientSide.onConnectedReply);
-  };
+    return true;
+  }
 
   /**
    * The connection reached its maximum age: the server closes it with a close frame (1001, going

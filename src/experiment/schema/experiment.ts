@@ -127,6 +127,13 @@ export const clientFields = {
   reconnect: strategyChoice(backoffs, 'reconnect backoff'),
   sessionMs: z.union([z.literal('forever'), durationMs]).describe('time a client stays once connected'),
   initialSpreadMs: z.number().min(0).default(0).describe('the first connect waits uniform(0, spread) after arrival'),
+  initial: z
+    .number()
+    .int()
+    .min(0)
+    .max(16_000_000)
+    .default(0)
+    .describe('clients already connected at t = 0 (a warm start), placed by the balancer with no handshake, heartbeats at random phases; arrivals come on top'),
   flapsPerHour: z.number().min(0).default(0).describe('network drops per connected hour (mobile handovers); each forces a reconnect'),
   consumePerSec: positiveQuantity('messages per second')
     .default(1000)
