@@ -119,7 +119,7 @@ export type FaultSpec =
   | { kind: 'flash-crowd'; clients: number; atMs: number; overMs: number }
   /** A share of clients loses the network for `durationMs`: nothing they send or are sent gets through. */
   | { kind: 'partition'; share: number; atMs: number; durationMs: number }
-  | { kind: 'disconnect'; share: number; atMs: number; server?: number | 'random' | undefined; group?: string | undefined }
+  | { kind: 'disconnect'; share: number; atMs: number; server?: number | 'random' | undefined; group?: string | undefined; fin?: boolean | undefined }
   /** A handshake dependency (auth, session store) gets slower: handshake CPU × `factor` for `durationMs`. */
   | { kind: 'slowdown'; atMs: number; durationMs: number; factor: number };
 

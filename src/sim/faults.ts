@@ -60,7 +60,7 @@ export function scheduleFaults(world: World, ops: Operations, faults: readonly F
       const scope =
         f.server !== undefined ? [target(f.server)] : f.group !== undefined ? world.servers.filter((s) => s.group === f.group) : world.servers;
       world.sim.at(f.atMs, () => {
-        ops.disconnect(f.share, scope, rng);
+        ops.disconnect(f.share, scope, rng, f.fin ?? true);
       });
     },
     slowdown: (f) => {

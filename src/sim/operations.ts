@@ -114,10 +114,13 @@ export class Operations implements OperationsPort {
   }
 
   /**
-   * A gateway or proxy restart in front of `servers`: a random `share` of their open connections close
-   * at once (the proxy's sockets close, so both ends see it), and the clients reconnect through their backoff.
+   * A gateway or proxy restart in front of `servers`: a random `share` of their open connections die
+   * at once. With `fin`, the proxy's sockets close, so both ends see it and the clients reconnect
+   * through their backoff. Without, the proxy's state is lost silently: nothing more crosses the
+   * connection (a per-connection partition), so the server's heartbeat gives up on it when it would
+   * on a dead peer, and the client learns then, as in a partition, and reconnects.
    */
-  disconnect(share: number, servers: readonly SimServer[], rng: Rng): void {
+  disconnect(share: number, servers: readonly SimServer[], rng: Rng, fin: boolean): void {
     const { clients, sim } = this.world;
     const chosen: number[] = [];
     for (const server of servers) {
@@ -125,7 +128,11 @@ export class Operations implements OperationsPort {
       for (const i of server.heldClients(clients)) if (clients.c.established[i] === 1 && rng.next() < share) chosen.push(i);
     }
     this.world.record(runEvent.disconnect(sim.nowMs, chosen.length));
-    for (const i of chosen) this.rooms.serverSide.serverCloses(i);
+    const c = clients.c;
+    for (const i of chosen) {
+      if (fin) this.rooms.serverSide.serverCloses(i);
+      else c.partitionedUntilMs[i] = Math.max(c.partitionedUntilMs[i] as number, this.rooms.timers.deadPeerDetectedAt(i));
+    }
   }
 
   /** Handshakes cost `factor` times their profile's CPU until the slowdown ends. */

@@ -52,6 +52,23 @@ describe('the disconnect fault', () => {
     expect(count(9)).not.toEqual(count(10));
   });
 
+  it('without FIN: nobody notices until the heartbeat gives up, then every connection times out and comes back', () => {
+    // 25 s / 20 s ping-pong: a connection whose pongs stop is given up 20 s after its next ping,
+    // so between 20 s and 45 s after the cut; until then both ends believe it open.
+    const text = yaml(1).replace('atMs: 60500 }', 'atMs: 60500, fin: false }') + 'heartbeat: { ping-pong: { intervalMs: 25000, timeoutMs: 20000 } }\n';
+    const loaded = parseExperiment(text);
+    if (!loaded.ok) throw new Error(formatIssues(loaded.issues));
+    const r = runExperiment(loaded.experiment);
+    const { columns, rows } = r.timeseries;
+    const connectedAt = (ms: number): number => (rows.find((row) => row[0] === ms) as number[])[columns.indexOf('clients.connected')] as number;
+    expect(connectedAt(60_000)).toBe(12_000);
+    expect(connectedAt(80_000)).toBe(12_000);
+    expect(connectedAt(100_000)).toBeLessThan(12_000);
+    expect(r.summary['heartbeat.timeouts']).toBe(12_000);
+    expect(r.summary['connections.dropped']).toBe(12_000);
+    expect(r.summary['clients.connected.final']).toBe(12_000);
+  });
+
   it('is refused with a located message when the share is not in (0, 1]', () => {
     const loaded = parseExperiment(yaml(0));
     expect(loaded.ok).toBe(false);

@@ -201,6 +201,10 @@ const faultKinds = {
       atMs: nonNegativeMs,
       server: serverRef.optional().describe('only this server’s connections (default: the whole fleet)'),
       group: z.string().optional().describe('only the connections of this server group (default: the whole fleet)'),
+      fin: z
+        .boolean()
+        .default(true)
+        .describe('true: the proxy closes both sockets and both ends see it at once; false: its state is lost silently (a NAT or L4 balancer restart) and each end finds out from its heartbeat'),
     })
     .strict()
     .refine((f) => f.server === undefined || f.group === undefined, { error: 'expected server or group, not both' }),
