@@ -82,7 +82,7 @@ export const SUMMARY_METRICS = {
   'heartbeat.pings': { group: 'heartbeat', unit: 'count', worlds: both, doc: 'pings sent by servers' },
   'heartbeat.pongs': { group: 'heartbeat', unit: 'count', worlds: both, doc: 'pongs that reached a server' },
   'heartbeat.timeouts': { group: 'heartbeat', unit: 'count', worlds: both, doc: 'connections the server heartbeat closed (sim: every close; real: of clients that had not flapped)' },
-  'heartbeat.clientTimeouts': { group: 'heartbeat', unit: 'count', worlds: real, doc: 'connections clients closed after no ping within the heartbeat’s detection span' },
+  'heartbeat.clientTimeouts': { group: 'heartbeat', unit: 'count', worlds: both, doc: 'connections clients closed after no ping within the heartbeat’s detection span' },
   'heartbeat.deadPeersDetected': { group: 'heartbeat', unit: 'count', worlds: real, doc: 'heartbeat closes of connections whose client had flapped' },
   'heartbeat.deadPeerDetectionMs.mean': { group: 'heartbeat', unit: 'ms', worlds: both, doc: 'from a client’s flap to the server’s heartbeat closing its dead connection, mean' },
   'heartbeat.framesPerDataFrame': { group: 'heartbeat', unit: 'ratio', worlds: both, doc: 'ping and pong frames per data frame', when: 'messages' },

@@ -3,6 +3,7 @@ import { backoffs, CONNECTED, initialDelayMs, instantiate, nextFlapAtMs, nextRec
 import type { ArrivalSpec } from './config.js';
 import { ClientState, packConn } from './clients.js';
 import type { SimBalancer } from './balancer.js';
+import type { SimServer } from './server.js';
 import type { ClientSidePort, Rooms } from './ports.js';
 import type { World } from './world.js';
 
@@ -162,6 +163,37 @@ export class ClientSide implements ClientSidePort {
     else if (c.state[i] === ClientState.connecting) this.abandonAttempt(i);
     else if (c.state[i] === ClientState.waiting) this.startAttempt(i);
     else if (c.state[i] === ClientState.connected) this.flap(i);
+  };
+
+  /**
+   * The server stops until `untilMs` and sends no pings: each of its clients gives its connection up
+   * when its watchdog sees no ping for the heartbeat's detection span (as an Engine.IO client does,
+   * and real mode's swarm), if that comes before the server resumes. The clients' watchdogs are
+   * armed only here, the one case where pings stop while both ends stay up.
+   */
+  watchStoppedServer(server: SimServer, untilMs: number): void {
+    const { clients, sim } = this.world;
+    const limitMs = this.rooms.timers.silenceLimitMs;
+    if (!Number.isFinite(limitMs)) return;
+    const c = clients.c;
+    for (const i of server.heldClients(clients)) {
+      if (c.established[i] !== 1 || c.polling[i] === 1 || c.state[i] !== ClientState.connected) continue;
+      const atMs = Math.max(sim.nowMs, (c.lastPingMs[i] as number) + limitMs);
+      if (atMs < untilMs) sim.at(atMs, this.onWatchdog, packConn(i, c.epoch[i] as number));
+    }
+  }
+
+  private readonly onWatchdog = (arg: number): void => {
+    const i = this.world.current(arg);
+    if (i < 0) return;
+    const c = this.world.clients.c;
+    const now = this.world.sim.nowMs;
+    if (c.state[i] !== ClientState.connected || (c.lastPingMs[i] as number) + this.rooms.timers.silenceLimitMs > now) return;
+    const server = this.world.serverOf(i);
+    this.world.counters.clientTimeouts++;
+    this.world.counters.drops++;
+    // The client closes its socket; the stopped server reads the FIN when it resumes.
+    this.abandonConnection(i, Math.max(now, server.frozenUntilMs));
   };
 
   /** The client's network drops (a mobile handover, a tunnel): its connection is gone and it reconnects. */

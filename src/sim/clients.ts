@@ -72,6 +72,8 @@ function makeColumns(capacity: number) {
     /** Last frame either way (pings included), for the proxy's idle timeout; last data frame, for the server's. */
     lastFrameMs: new Float64Array(capacity),
     lastDataMs: new Float64Array(capacity),
+    /** When the client got the last ping of its connection (its open time before the first), for its watchdog. */
+    lastPingMs: new Float64Array(capacity),
     idleTimer: new Int32Array(capacity),
     /** 1 for a long-polling client. */
     polling: new Uint8Array(capacity),

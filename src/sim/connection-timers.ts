@@ -1,5 +1,5 @@
 import type { TimerLane } from '../engine/index.js';
-import { deadPeerDetectedAtMs, heartbeats, instantiate, type Heartbeat, type HeartbeatPhase, type HeartbeatStep } from '../strategies/index.js';
+import { deadPeerDetectedAtMs, heartbeats, instantiate, silenceLimitMs, type Heartbeat, type HeartbeatPhase, type HeartbeatStep } from '../strategies/index.js';
 import { packConn } from './clients.js';
 import type { CpuQueue } from './cpu.js';
 import type { ConnectionTimersPort, Rooms } from './ports.js';
@@ -14,6 +14,8 @@ export class ConnectionTimers implements ConnectionTimersPort {
   /** Idle timeouts: the proxy's (any frame) and the server's (data frames); Infinity when off. */
   private readonly proxyIdleMs: number;
   private readonly serverIdleMs: number;
+  /** How long a client waits for a ping before it gives the connection up (Infinity: no heartbeat). */
+  readonly silenceLimitMs: number;
   /** Lanes for the delays the heartbeat sets its timer to (see heartbeatDelaysMs). */
   private readonly lanes: TimerLane[];
 
@@ -23,6 +25,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
   ) {
     const config = world.config;
     this.heartbeat = instantiate(heartbeats, config.heartbeat, 'heartbeat');
+    this.silenceLimitMs = silenceLimitMs(this.heartbeat);
     this.proxyIdleMs = config.balancer.idleTimeoutMs;
     this.serverIdleMs = config.messages?.idleTimeoutMs ?? Infinity;
     const pongCostsMs = new Set(world.servers.flatMap((s) => (s.costs.pong.spec.kind === 'constant' ? [s.costs.pong.spec.value] : [])));
@@ -33,6 +36,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
     const c = this.world.clients.c;
     const nowMs = this.world.sim.nowMs;
     if (c.hbTimer[i] === -1) c.hbTimer[i] = this.world.sim.createTimer(this.onHeartbeatTimer, i);
+    c.lastPingMs[i] = nowMs;
     // A connection opened before the run is `phase` of the way to its first heartbeat step.
     const firstMs = Number.isNaN(phase) ? 0 : this.heartbeat.open(0).timerAtMs;
     const agoMs = Number.isFinite(firstMs) && firstMs > 0 ? phase * firstMs : 0;
@@ -71,7 +75,14 @@ export class ConnectionTimers implements ConnectionTimersPort {
   // ---- heartbeat ----
 
   private readonly onHeartbeatTimer = (i: number): void => {
-    this.applyHeartbeat(i, this.heartbeat.onTimer(this.world.clients.c.hbPhase[i] as HeartbeatPhase, this.world.sim.nowMs));
+    const { clients, sim } = this.world;
+    const server = this.world.serverOf(i);
+    // A stopped process runs its overdue timer when it resumes.
+    if (server.frozenAt(sim.nowMs)) {
+      sim.setTimer(clients.c.hbTimer[i] as number, server.frozenUntilMs);
+      return;
+    }
+    this.applyHeartbeat(i, this.heartbeat.onTimer(clients.c.hbPhase[i] as HeartbeatPhase, sim.nowMs));
   };
 
   private applyHeartbeat(i: number, step: HeartbeatStep): void {
@@ -95,7 +106,9 @@ export class ConnectionTimers implements ConnectionTimersPort {
       server.heartbeatCpuMs += cost;
       const sentMs = (server.processes[c.process[i] as number] as CpuQueue).submit(sim.nowMs, cost);
       this.noteFrame(i, sentMs);
-      sim.at(sentMs + 2 * (c.pathLatencyMs[i] as number), this.onPongAtServer, packConn(i, c.epoch[i] as number));
+      const latencyMs = c.pathLatencyMs[i] as number;
+      c.lastPingMs[i] = sentMs + latencyMs;
+      sim.at(sentMs + 2 * latencyMs, this.onPongAtServer, packConn(i, c.epoch[i] as number));
     }
   }
 
@@ -176,8 +189,14 @@ export class ConnectionTimers implements ConnectionTimersPort {
     }
     // The proxy's timeout is on any frame; the server's on data only; a long-poll session's on polls.
     const polling = this.rooms.polling;
+    const server = this.world.serverOf(i);
+    const byProxy = c.polling[i] !== 1 && (c.lastFrameMs[i] as number) + this.proxyIdleMs <= sim.nowMs;
+    if (!byProxy && server.frozenAt(sim.nowMs)) {
+      sim.setTimer(c.idleTimer[i] as number, server.frozenUntilMs);
+      return;
+    }
     if (c.polling[i] === 1 && polling !== null) polling.counters.sessionTimeouts++;
-    else if ((c.lastFrameMs[i] as number) + this.proxyIdleMs <= sim.nowMs) counters.idleClosedProxy++;
+    else if (byProxy) counters.idleClosedProxy++;
     else counters.idleClosedServer++;
     this.rooms.serverSide.serverCloses(i);
   };

@@ -22,6 +22,8 @@ export class Counters {
   ghosts = 0;
   deadPeerDetectionMs = 0;
   heartbeatTimeouts = 0;
+  /** Connections clients gave up after no ping for the heartbeat's detection span (a stopped server). */
+  clientTimeouts = 0;
   pings = 0;
   /** Accepted handshakes that found every core of their process busy. */
   handshakesWaited = 0;

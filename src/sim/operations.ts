@@ -69,6 +69,8 @@ export class Operations implements OperationsPort {
     const sim = this.world.sim;
     this.world.record(runEvent.server('server:hang', sim.nowMs, server.id));
     for (const q of server.processes) q.freeze(sim.nowMs, sim.nowMs + durationMs);
+    server.frozenUntilMs = Math.max(server.frozenUntilMs, sim.nowMs + durationMs);
+    this.rooms.clientSide.watchStoppedServer(server, server.frozenUntilMs);
     sim.after(durationMs, () => {
       this.world.record(runEvent.server('server:resume', sim.nowMs, server.id));
     });

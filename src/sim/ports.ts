@@ -11,6 +11,8 @@ export interface ClientSidePort {
   readonly onRefusedReply: Handler;
   readonly onFailedReply: Handler;
   readonly onClosedReply: Handler;
+  /** The server stops until `untilMs`: its clients' watchdogs give their connections up if no ping comes in time. */
+  watchStoppedServer(server: SimServer, untilMs: number): void;
   /** A 503 from client i's balancer, one client latency later. */
   replyRefused(i: number, arg: number): void;
   /** A poll failed: the client gives up its long-poll session, which its server keeps for `lingerMs`. */
@@ -43,6 +45,8 @@ export interface ServerSidePort {
 
 /** Per-connection timers: the heartbeat and the idle timeouts, and the frames that feed them. */
 export interface ConnectionTimersPort {
+  /** How long a client waits for a ping before it gives the connection up (Infinity: no heartbeat). */
+  readonly silenceLimitMs: number;
   /**
    * Starts the heartbeat of a WebSocket connection that just opened, or (`phase` in [0, 1)) of one
    * open since before the run, that far through its first heartbeat delay.

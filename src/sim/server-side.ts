@@ -19,12 +19,16 @@ const ABANDONED_CHECK_MS = 0.01;
  */
 export class ServerSide implements ServerSidePort {
   private readonly lastReportBusyMs: number[];
+  /** The report tick at which each server last reported (a stopped process skips its reports). */
+  private readonly lastReportTick: number[];
+  private reportTick = 0;
 
   constructor(
     private readonly world: World,
     private readonly rooms: Rooms,
   ) {
     this.lastReportBusyMs = world.servers.map(() => 0);
+    this.lastReportTick = world.servers.map(() => 0);
   }
 
   /** Starts the shedding checks. */
@@ -53,14 +57,21 @@ export class ServerSide implements ServerSidePort {
     sim.after(backendMs, this.onReachServer, arg);
   }
 
-  /** Servers report CPU and memory to every balancer every reportIntervalMs; in between the views go stale. */
+  /**
+   * Servers report CPU and memory to every balancer every reportIntervalMs; in between the views go
+   * stale. A stopped process sends nothing, and its next report covers the time since its last.
+   */
   private readonly onReportTick = (): void => {
     const now = this.world.sim.nowMs;
     const intervalMs = this.world.config.balancer.reportIntervalMs;
+    const tick = ++this.reportTick;
     for (const server of this.world.servers) {
+      if (server.frozenAt(now)) continue;
       const busy = server.busyMs(now);
-      const load = (busy - (this.lastReportBusyMs[server.id] as number)) / (intervalMs * server.cores);
+      const windowMs = intervalMs * (tick - (this.lastReportTick[server.id] as number));
+      const load = (busy - (this.lastReportBusyMs[server.id] as number)) / (windowMs * server.cores);
       this.lastReportBusyMs[server.id] = busy;
+      this.lastReportTick[server.id] = tick;
       const memoryLoad = server.memoryBytes() / server.spec.memory.limitBytes;
       server.recentLoad = load;
       this.rooms.tier.report(server.id, load, memoryLoad, now);
@@ -216,6 +227,11 @@ export class ServerSide implements ServerSidePort {
   private readonly onMaxAge = (arg: number): void => {
     const i = this.world.current(arg);
     if (i < 0 || this.world.clients.c.established[i] !== 1) return;
+    const server = this.world.serverOf(i);
+    if (server.frozenAt(this.world.sim.nowMs)) {
+      this.world.sim.at(server.frozenUntilMs, this.onMaxAge, arg);
+      return;
+    }
     this.world.counters.recycled++;
     this.serverCloses(i);
   };
@@ -260,6 +276,11 @@ export class ServerSide implements ServerSidePort {
     const server = this.world.servers[arg % DEAD_PEER_SERVER_SPACE] as SimServer;
     const high = Math.floor(arg / DEAD_PEER_SERVER_SPACE);
     if (server.incarnation !== Math.floor(high / MAX_PROCESSES)) return;
+    // The dead peer is found by the server's own heartbeat or keepalive handling: not while it is stopped.
+    if (server.frozenAt(this.world.sim.nowMs)) {
+      this.world.sim.at(server.frozenUntilMs, this.onDeadPeerDetected, arg);
+      return;
+    }
     server.ghosts--;
     server.releaseDescriptor(high % MAX_PROCESSES);
     this.world.counters.deadPeersDetected++;
@@ -290,7 +311,7 @@ export class ServerSide implements ServerSidePort {
     const server = this.world.servers[s] as SimServer;
     const { limit, intervalMs } = server.spec.shedding;
     sim.after(intervalMs, this.onShedCheck, s);
-    if (!server.up || limit === null || server.connections <= limit) return;
+    if (!server.up || limit === null || server.connections <= limit || server.frozenAt(sim.nowMs)) return;
     const c = clients.c;
     const views = server
       .heldClients(clients)

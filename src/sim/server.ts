@@ -67,6 +67,12 @@ export class SimServer {
   peakSendBufferBytes = 0;
   /** Long-polling sessions held here; each costs pollSessionBytes more than a WebSocket. */
   pollSessions = 0;
+  /**
+   * While the process is stopped (SIGSTOP, a blocked event loop), until this time: it runs no timer
+   * and closes nothing; what falls due meanwhile runs when it resumes, timers first (Node's timers
+   * phase comes before the poll phase that reads the sockets).
+   */
+  frozenUntilMs = -Infinity;
   /** Multiplies handshake CPU while a dependency of the handshake (auth, session store) is slow. */
   handshakeSlowdown = 1;
 
@@ -161,9 +167,15 @@ export class SimServer {
     established[i] = 0;
   }
 
+  /** True while the process is stopped at `nowMs`. */
+  frozenAt(nowMs: number): boolean {
+    return nowMs < this.frozenUntilMs;
+  }
+
   /** The process starts (again) at `nowMs`. */
   start(nowMs: number): void {
     this.up = true;
+    this.frozenUntilMs = -Infinity;
     this.upSinceMs = nowMs;
   }
 

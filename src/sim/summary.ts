@@ -44,6 +44,7 @@ export function summarize(fleet: Fleet, timeseries: Table, events: readonly Type
     'connections.idleClosed.proxy': k.idleClosedProxy,
     'connections.idleClosed.server': k.idleClosedServer,
     'heartbeat.timeouts': k.heartbeatTimeouts,
+    'heartbeat.clientTimeouts': k.clientTimeouts,
     'servers.up.final': up.length,
     'servers.connections.imbalance': imbalance(up),
     'servers.connections.cv': coefficientOfVariation(up),
