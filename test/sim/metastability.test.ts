@@ -33,4 +33,16 @@ describe('a reconnection storm', () => {
     expect(s['recovery.ms99']).toBeLessThanOrEqual(30_000);
     expect(s['heartbeat.timeouts']).toBe(0);
   });
+
+  it('recovers without shedding when the jitter window covers herd ÷ handshake rate; plain exponential comes back in waves', () => {
+    // 15,000 clients at about 1,000 handshakes/s on the three survivors: a 10 s base spreads them.
+    const jitter = run('{ full-jitter: { baseMs: 10000, capMs: 60000 } }', false);
+    const waves = run('{ exponential: { baseMs: 10000, capMs: 60000 } }', false);
+    expect(jitter['clients.connected.final']).toBe(60_000);
+    expect(jitter['handshake.wasted']).toBe(0);
+    expect(jitter['recovery.ms99']).toBeLessThanOrEqual(30_000);
+    expect(waves['clients.connected.final']).toBe(60_000);
+    expect(waves['handshake.wasted']).toBeGreaterThan(5_000);
+    expect(waves['recovery.ms99']).toBeGreaterThan(2 * (jitter['recovery.ms99'] ?? 0));
+  });
 });
