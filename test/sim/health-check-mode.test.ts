@@ -1,19 +1,10 @@
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formatIssues, loadExperiment, toSimConfig } from '../../src/experiment/index.js';
-import { runSimulation } from '../../src/sim/index.js';
 import type { Summary } from '../../src/metrics/index.js';
-
-const file = join(import.meta.dirname, '..', '..', 'experiments', 'flash-crowd.yaml');
+import { runLibraryVariant } from './library.js';
 
 /** flash-crowd (4 servers, 40,000 clients in 10 s at 60 s, least-connections) without autoscaling or admission, to 200 s. */
-function run(mode: 'tcp' | 'http'): Summary {
-  const sets = [`balancer.healthCheck.mode=${mode}`, 'autoscaling=null', 'fleet.server.admission=accept-all', 'durationMs=200000'];
-  const loaded = loadExperiment(file, { sets });
-  if (!loaded.ok) throw new Error(formatIssues(loaded.issues));
-  const { sweep: _sweep, ...experiment } = loaded.experiment;
-  return runSimulation(toSimConfig(experiment)).summary;
-}
+const run = (mode: 'tcp' | 'http'): Summary =>
+  runLibraryVariant('flash-crowd', [`balancer.healthCheck.mode=${mode}`, 'autoscaling=null', 'fleet.server.admission=accept-all', 'durationMs=200000']);
 
 describe('a flash crowd under least-connections', () => {
   let tcp: Summary;

@@ -1,18 +1,10 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatIssues, loadExperiment, toSimConfig } from '../../src/experiment/index.js';
-import { runSimulation } from '../../src/sim/index.js';
 import type { Summary } from '../../src/metrics/index.js';
-
-const file = join(import.meta.dirname, '..', '..', 'experiments', 'metastable-storm.yaml');
+import { runLibraryVariant } from './library.js';
 
 /** The metastable-storm experiment (60,000 clients, 4 servers, one crash at 90 s restarted at 110 s) with one variant. */
 function run(reconnect: string, dropAbandoned: boolean): Summary {
-  const sets = [`clients.reconnect=${reconnect}`, `fleet.server.dropAbandonedHandshakes=${String(dropAbandoned)}`, 'durationMs=200000'];
-  const loaded = loadExperiment(file, { sets });
-  if (!loaded.ok) throw new Error(formatIssues(loaded.issues));
-  const { sweep: _sweep, ...experiment } = loaded.experiment;
-  return runSimulation(toSimConfig(experiment)).summary;
+  return runLibraryVariant('metastable-storm', [`clients.reconnect=${reconnect}`, `fleet.server.dropAbandonedHandshakes=${String(dropAbandoned)}`, 'durationMs=200000']);
 }
 
 describe('a reconnection storm', () => {

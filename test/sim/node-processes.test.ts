@@ -1,18 +1,9 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatIssues, loadExperiment, toSimConfig } from '../../src/experiment/index.js';
-import { runSimulation } from '../../src/sim/index.js';
 import type { Summary } from '../../src/metrics/index.js';
-
-const file = join(import.meta.dirname, '..', '..', 'experiments', 'node-single-process.yaml');
+import { runLibraryVariant } from './library.js';
 
 /** node-single-process (one server, 40,000 clients, a crash at 120 s restarted at 150 s) with `processes` Node processes, to 200 s. */
-function run(processes: number): Summary {
-  const loaded = loadExperiment(file, { sets: [`fleet.server.processes=${String(processes)}`, 'durationMs=200000'] });
-  if (!loaded.ok) throw new Error(formatIssues(loaded.issues));
-  const { sweep: _sweep, ...experiment } = loaded.experiment;
-  return runSimulation(toSimConfig(experiment)).summary;
-}
+const run = (processes: number): Summary => runLibraryVariant('node-single-process', [`fleet.server.processes=${String(processes)}`, 'durationMs=200000']);
 
 describe('one Node process on a big server', () => {
   it('queues the reconnect herd on one core; eight processes serve it at once', () => {

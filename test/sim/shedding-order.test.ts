@@ -1,29 +1,12 @@
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formatIssues, loadExperiment, toSimConfig } from '../../src/experiment/index.js';
-import { runSimulation } from '../../src/sim/index.js';
 import type { Summary } from '../../src/metrics/index.js';
-
-const file = join(import.meta.dirname, '..', '..', 'experiments', 'shed-idle-first.yaml');
+import { runLibraryVariant, summaryValue as value } from './library.js';
 
 /**
  * The shed-idle-first experiment at a tenth of its clients (1,600 on 8 servers) with the shedding limit
  * scaled with them (220), so the survivors of the crash shed as they do at full scale.
  */
-/** A summary value the run must have produced. */
-function value(s: Summary, key: 'connections.shed' | 'messages.lost' | 'messages.lost.clientsShare'): number {
-  const v = s[key];
-  if (typeof v !== 'number') throw new Error(`${key} missing from the summary`);
-  return v;
-}
-
-function run(strategy: string): Summary {
-  const sets = [`fleet.server.shedding.strategy=${strategy}`, 'fleet.server.shedding.limit=220'];
-  const loaded = loadExperiment(file, { sets, scale: 0.1 });
-  if (!loaded.ok) throw new Error(formatIssues(loaded.issues));
-  const { sweep: _sweep, ...experiment } = loaded.experiment;
-  return runSimulation(toSimConfig(experiment)).summary;
-}
+const run = (strategy: string): Summary => runLibraryVariant('shed-idle-first', [`fleet.server.shedding.strategy=${strategy}`, 'fleet.server.shedding.limit=220'], 0.1);
 
 describe('shedding above a limit after a crash', () => {
   let none: Summary;
