@@ -13,7 +13,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { human, humanCi } from '../src/report/format.js';
+import { human } from '../src/report/format.js';
+import { compareCells, runCaps, sweepNotReached, atCap } from '../src/report/compare.js';
+import { parseEvents } from '../src/cli/result-files.js';
+import type { RunRecord } from '../src/metrics/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'src', 'cli', 'main.js');
@@ -86,16 +89,36 @@ function sweepStats(out: string): { label: string; metrics: Stats }[] {
   return [...byVariant].map(([label, metrics]) => ({ label, metrics }));
 }
 
+/** The sweep's run records (runs/*.json), for what summary.csv does not say: which runs never reached a capped metric. */
+function runRecords(out: string): RunRecord[] {
+  const dir = join(out, 'runs');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as RunRecord);
+}
+
 function measured(e: Parsed, out: string): string {
   if (e.sweep !== undefined) {
     const metrics = e.sweep.compare?.length ? e.sweep.compare : ['availability', 'connect.latencyMs.p99'];
     const n = e.sweep.replications ?? 1;
-    const rows = sweepStats(out).map((v) => [v.label, ...metrics.map((m) => humanCi(v.metrics[m]))]);
-    return `Mean${n > 1 ? ` ± 95 % confidence interval over ${String(n)} replications` : ' of one run'} per variant:\n\n${table(['variant', ...metrics], rows)}`;
+    const records = runRecords(out);
+    const never = sweepNotReached(records);
+    const variantOf = new Map(records.map((r) => [r.label, r.variant]));
+    const stats = sweepStats(out);
+    const columns = metrics.map((m) => compareCells(m, stats.map((v) => v.metrics[m]), stats.map((v) => never.get(variantOf.get(v.label) ?? -1)?.[m])));
+    const rows = stats.map((v, k) => [v.label, ...columns.map((c) => c[k] ?? '-')]);
+    const notes = [
+      ...(never.size > 0 ? ['"not reached": the target was not met before the run ended'] : []),
+      ...(columns.some((c) => c.some((x) => x.includes('≈ best'))) ? ['"≈ best, not significant": the 95 % intervals of the variant and the best one overlap'] : []),
+    ];
+    return `Mean${n > 1 ? ` ± 95 % confidence interval over ${String(n)} replications` : ' of one run'} per variant${notes.length > 0 ? ` (${notes.join('; ')})` : ''}:\n\n${table(['variant', ...metrics], rows)}`;
   }
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Record<string, number | null>;
-  const value = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : human(v));
-  const rows = HEADLINE.filter(([k]) => k in summary).map(([k, label]) => [label, value(summary[k])]);
+  const resolved = parse(readFileSync(join(out, 'experiment.resolved.yaml'), 'utf8')) as { durationMs?: number };
+  const caps = runCaps(summary as Record<string, number>, parseEvents(join(out, 'events.csv'), readFileSync(join(out, 'events.csv'), 'utf8')), resolved.durationMs ?? Number.NaN);
+  const value = (k: string, v: number | null | undefined): string => (v === null || v === undefined ? '–' : atCap(v, caps[k]) ? `not reached before the run ended (> ${human(v)})` : human(v));
+  const rows = HEADLINE.filter(([k]) => k in summary).map(([k, label]) => [label, value(k, summary[k])]);
   for (const a of e.alerts ?? []) {
     const first = summary[`alerts.${a.name}.firstFiredMs`];
     const detect = Object.keys(summary)

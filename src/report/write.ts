@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { human } from './format.js';
 import { reportHtml, type HtmlTable } from './html.js';
 import { summaryTables } from './summary-tables.js';
+import { runCaps } from './compare.js';
 import { runCharts, type ChartRequest } from './chart-requests.js';
 import type { VlSpec } from './types.js';
 import { commitFolder, type FolderFiles } from './folder.js';
@@ -103,7 +104,8 @@ export async function singleRunFiles(resolvedYaml: string, result: RunResult, ch
   const e = (parse(resolvedYaml) ?? {}) as { seed?: number; durationMs?: number };
   const subtitle = `one run · seed ${String(e.seed)} · ${human((e.durationMs ?? 0) / 1000)} s of virtual time`;
   const alerts = alertTable(result.summary);
-  return withReport(await runFiles(resolvedYaml, result, chartList), subtitle, [...(alerts ? [alerts] : []), ...summaryTables(result.summary), ...extraTables]);
+  const caps = runCaps(result.summary, result.events, e.durationMs ?? Number.NaN);
+  return withReport(await runFiles(resolvedYaml, result, chartList), subtitle, [...(alerts ? [alerts] : []), ...summaryTables(result.summary, caps), ...extraTables]);
 }
 
 /** Writes a single run's folder. */
