@@ -14,7 +14,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { human } from '../src/report/format.js';
-import { compareCells, runCaps, sweepNotReached, atCap } from '../src/report/compare.js';
+import { atCap, compareCells, runCaps, sweepNotReached } from '../src/report/compare.js';
+import { keyChartName } from '../src/report/key-chart.js';
 import { parseEvents } from '../src/cli/result-files.js';
 import type { RunRecord } from '../src/metrics/index.js';
 
@@ -27,6 +28,7 @@ interface Parsed {
   name: string;
   question: string;
   lookAt?: string;
+  keyChart?: string;
   charts?: (string | Record<string, unknown>)[];
   alerts?: { name: string }[];
   sweep?: { compare?: string[]; replications?: number };
@@ -57,15 +59,14 @@ function run(file: string, out: string, scale: string | undefined): void {
   if (r.status !== 0) throw new Error(`wsfleet run ${file} failed with exit code ${String(r.status)}`);
 }
 
-/** The chart that answers: a sweep's first compared metric, else the experiment's first chart. */
+/**
+ * The chart that answers: the experiment's keyChart, else the first chart its lookAt names, else a
+ * sweep's first compared metric, else the experiment's first chart (see keyChartName in src/report).
+ */
 function keyChart(e: Parsed, out: string): string | undefined {
   const pngs = existsSync(join(out, 'charts')) ? readdirSync(join(out, 'charts')).filter((f) => f.endsWith('.png')) : [];
-  const compare = e.sweep?.compare?.[0];
-  if (compare !== undefined && pngs.includes(`compare-${compare}.png`)) return join(out, 'charts', `compare-${compare}.png`);
-  const first = e.charts?.find((c): c is string => typeof c === 'string');
-  if (first !== undefined && pngs.includes(`${first}.png`)) return join(out, 'charts', `${first}.png`);
-  const any = pngs.sort()[0];
-  return any === undefined ? undefined : join(out, 'charts', any);
+  const name = keyChartName(e, pngs.map((f) => f.replace(/\.png$/, '')));
+  return name === undefined ? undefined : join(out, 'charts', `${name}.png`);
 }
 
 function table(header: string[], rows: string[][]): string {

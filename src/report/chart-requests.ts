@@ -4,7 +4,7 @@
  *   ChartRequest ──runCharts(result)──────► { name, spec }[]   (run folders, variant folders)
  *   ChartRequest ──sweepCharts(variants)──► { name, spec }[]   (the sweep folder)
  */
-import type { CdfPoint, MeanCi, RunResult } from '../metrics/index.js';
+import { chartFileSafe, sweepCurveName, type CdfPoint, type MeanCi, type RunResult } from '../metrics/index.js';
 import { seriesByVariantChart } from './sweep-charts.js';
 import { chartConfig } from './theme.js';
 import { charts, markers, perServer } from './fleet-charts.js';
@@ -49,7 +49,8 @@ export interface VariantData {
 
 const vlSchemaUrl = 'https://vega.github.io/schema/vega-lite/v6.json';
 
-const fileSafe = (s: string): string => s.replace(/[^A-Za-z0-9.=-]+/g, '-').slice(0, 80);
+/** File names follow the metrics layer's rules (chart-names.ts), which the schema checks `keyChart` against. */
+const fileSafe = chartFileSafe;
 
 /** Charts of one run; sweep-only kinds are left to {@link sweepCharts}. */
 export function runCharts(requests: readonly ChartRequest[], result: RunResult): NamedSpec[] {
@@ -84,7 +85,7 @@ export function sweepCharts(requests: readonly ChartRequest[], variants: readonl
     }
     if (r['sweep-curve'] !== undefined) {
       const { metric, x } = r['sweep-curve'];
-      return [{ name: `sweep-curve-${fileSafe(metric)}-by-${fileSafe(x.split('.').pop() ?? x)}`, spec: sweepCurve(metric, x, variants) }];
+      return [{ name: sweepCurveName(metric, x), spec: sweepCurve(metric, x, variants) }];
     }
     if (r['latency-cdf'] !== undefined) {
       return r['latency-cdf'].metrics.map((m) => ({

@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import type { VlSpec } from './types.js';
 import { vendorScript } from './vendor.js';
 import { chartCaption } from './readable.js';
+import { namedKeyChart } from './key-chart.js';
 import { charts as fleetCharts } from './fleet-charts.js';
 
 /** A table for the page: a header row and body rows of text. */
@@ -65,10 +66,14 @@ const INTERACTIVE = `function interactive(spec){
 
 /** The whole page. Same input, same bytes. */
 export function reportHtml(input: ReportInput): string {
-  const e = (parse(input.resolvedYaml) ?? {}) as { name?: string; question?: string; lookAt?: string };
+  const e = (parse(input.resolvedYaml) ?? {}) as { name?: string; question?: string; lookAt?: string; keyChart?: string };
   const title = e.name ?? 'wsfleet result';
-  const charts = input.charts.map(
-    (c, k) => `<figure class="chart"><div id="chart-${String(k)}"></div><figcaption>${escapeHtml(chartCaption(c.name, fleetCharts))} <span class="file">(charts/${escapeHtml(c.name)}.vl.json)</span></figcaption></figure>`,
+  // The chart the experiment names as its answer comes first.
+  const key = namedKeyChart(e, input.charts.map((c) => c.name));
+  const ordered = [...input.charts.filter((c) => c.name === key), ...input.charts.filter((c) => c.name !== key)];
+  const charts = ordered.map(
+    (c, k) =>
+      `<figure class="chart"><div id="chart-${String(k)}"></div><figcaption>${c.name === key ? '<strong>Key chart.</strong> ' : ''}${escapeHtml(chartCaption(c.name, fleetCharts))} <span class="file">(charts/${escapeHtml(c.name)}.vl.json)</span></figcaption></figure>`,
   );
   return `<!doctype html>
 <html lang="en">
@@ -91,7 +96,7 @@ ${input.tables.map(tableHtml).join('\n')}
 <details><summary>The resolved experiment (every default and profile value filled in)</summary>
 <pre>${escapeHtml(input.resolvedYaml)}</pre></details>
 <script>${vendorScript()}</script>
-<script id="specs" type="application/json">${scriptJson(input.charts.map((c) => c.spec))}</script>
+<script id="specs" type="application/json">${scriptJson(ordered.map((c) => c.spec))}</script>
 <script>
 ${INTERACTIVE}
 var specs=JSON.parse(document.getElementById('specs').textContent);
