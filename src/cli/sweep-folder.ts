@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { expandGrid, variantFolder, variantStats, type Experiment, type VariantStats } from '../experiment/index.js';
 import type { MeanCi, RunRecord, RunResult, Summary } from '../experiment/index.js';
-import { chartFiles, compareCells, compareChart, COMPARE_TABLE_NOTE, markers, runFiles, seriesByVariantChart, shortVariantLabels, sweepCharts, sweepNotReached, withReport, type FolderFiles, type HtmlTable, type NotReached } from '../report/index.js';
+import { chartFiles, compareCells, compareChart, COMPARE_TABLE_NOTE, markers, runFiles, seriesByVariantChart, shortVariantLabels, sweepCharts, sweepNotReached, sweepStory, withReport, type FolderFiles, type HtmlTable, type NotReached } from '../report/index.js';
 import { InputError } from './errors.js';
 import { parseRunRecord } from './result-files.js';
 
@@ -83,7 +83,8 @@ export async function assembleSweep(base: Experiment, baseYaml: string, runs: Re
   });
   for (const { name, spec } of sweepCharts(base.charts, variants)) Object.assign(files, await chartFiles(name, spec));
   const subtitle = `sweep · ${String(stats.length)} variants × ${String(sweep.replications)} replications · seed ${String(base.seed)} · mean ± 95 % confidence interval`;
-  return withReport(files, subtitle, sweepTables(base, stats, never));
+  const story = sweepStory(firsts[0]?.events ?? [], sweep.compare, stats.map((s) => ({ label: short.get(s.variant) ?? s.label, metrics: s.metrics, notReached: never.get(s.variant) })));
+  return withReport(files, subtitle, sweepTables(base, stats, never), story);
 }
 
 /** The headline metrics by variant, then every metric by variant number; capped values read "not reached", each against the best variant. */

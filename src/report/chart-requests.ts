@@ -10,7 +10,7 @@ import { chartConfig } from './theme.js';
 import { charts, markers, perServer } from './fleet-charts.js';
 import { chartSize, seriesScheme, timeSeriesChart } from './charts.js';
 import type { VlSpec } from './types.js';
-import { displayUnit, unitOf, withUnit } from './readable.js';
+import { columnTitle, displayUnit, unitOf, withUnit } from './readable.js';
 
 /** A chart with options, as the experiment schema validates it (exactly one key). */
 export interface ChartOptionsMap {
@@ -63,7 +63,7 @@ export function runCharts(requests: readonly ChartRequest[], result: RunResult):
     if (r['by-server'] !== undefined) return [{ name: `by-server-${r['by-server'].metric}`, spec: byServer(result, r['by-server'].metric) }];
     if (r['by-variant'] !== undefined) {
       const { column } = r['by-variant'];
-      return [{ name: `by-variant-${fileSafe(column)}`, spec: timeSeriesChart(result.timeseries, { title: column, series: [{ column, label: 'this run' }], seriesTitle: 'run', yTitle: withUnit(column, displayUnit(unitOf(column), [])), markers: markers(result) }) }];
+      return [{ name: `by-variant-${fileSafe(column)}`, spec: timeSeriesChart(result.timeseries, { title: columnTitle(column), subtitle: column, series: [{ column, label: 'this run' }], seriesTitle: 'run', yTitle: withUnit(column, displayUnit(unitOf(column), [])), markers: markers(result) }) }];
     }
     if (r['latency-cdf'] !== undefined) {
       const series = r['latency-cdf'].metrics.map((m) => ({ label: m, points: result.distributions?.[m] ?? [] }));
@@ -100,7 +100,8 @@ export function sweepCharts(requests: readonly ChartRequest[], variants: readonl
 /** One line per server of a per-server column, with faults and alerts marked. */
 export function byServer(result: RunResult, metric: string): VlSpec {
   return timeSeriesChart(result.timeseries, {
-    title: `${metric} per server`,
+    title: columnTitle(metric, 'per-server'),
+    subtitle: `server.<id>.${metric}`,
     series: perServer(result, metric),
     seriesTitle: 'server',
     yTitle: withUnit(metric, displayUnit(unitOf(`server.0.${metric}`), [])),

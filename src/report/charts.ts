@@ -36,6 +36,8 @@ export interface Marker {
 export interface TimeSeriesChartOptions {
   /** Chart title. */
   title: string;
+  /** A line under the title, e.g. the raw column key. */
+  subtitle?: string;
   /** Lines to draw, in legend order; labels must be unique. */
   series: SeriesOptions[];
   /** Legend title, e.g. "server". */
@@ -90,7 +92,7 @@ export function timeSeriesSpec(points: TimeSeriesPoint[], options: TimeSeriesCha
   const markers = options.markers ?? [];
   return {
     $schema: vlSchemaUrl,
-    title: options.title,
+    title: options.subtitle === undefined ? options.title : { text: options.title, subtitle: options.subtitle },
     ...chartSize,
     config: chartConfig,
     layer: [
@@ -123,6 +125,8 @@ function lineLayer(points: TimeSeriesPoint[], labels: string[], options: TimeSer
         type: 'nominal',
         title: options.seriesTitle,
         scale: { domain: labels, scheme: seriesScheme(labels.length) },
+        // Variant labels differ at their ends; the default limit cuts them there.
+        legend: { labelLimit: 420 },
       },
     },
   };

@@ -8,7 +8,7 @@
  */
 import { parse } from 'yaml';
 import { capStartMs, describeMetric, type MeanCi } from '../metrics/index.js';
-import { human, humanCi } from './format.js';
+import { humanScaled } from './format.js';
 
 /** Runs of one variant (or one run) that never reached a capped metric's target. */
 export interface NotReached {
@@ -116,9 +116,8 @@ export const NOT_REACHED_LEGEND = 'not reached: the target was not met before th
 export function compareText(c: MeanCi | undefined, never?: NotReached, verdict?: Verdict, scale = 1, unit = ''): string {
   if (c === undefined) return '-';
   const u = unit === '' ? '' : ` ${unit}`;
-  if (never !== undefined && never.runs === never.of) return `not reached (> ${human(never.cap * scale)}${u})`;
-  const scaled = { mean: c.mean * scale, ci95: c.ci95 * scale, n: c.n };
-  const base = `${humanCi(scaled)}${u}`;
+  if (never !== undefined && never.runs === never.of) return `not reached (> ${humanScaled(never.cap, scale)}${u})`;
+  const base = `${c.n > 1 ? `${humanScaled(c.mean, scale)} ± ${humanScaled(c.ci95, scale)}` : humanScaled(c.mean, scale)}${u}`;
   if (never !== undefined) return `≥ ${base} (not reached in ${String(never.runs)} of ${String(never.of)})`;
   const note = verdict === undefined ? '' : VERDICT_NOTE[verdict];
   return note === '' ? base : `${base} (${note})`;

@@ -32,6 +32,8 @@ export interface ReportInput {
   charts: { name: string; spec: VlSpec }[];
   /** A line under the title, e.g. "sweep: 4 variants × 3 replications". */
   subtitle: string;
+  /** "What happened": sentences told from the run's events and summary (story.ts). @default [] */
+  story?: readonly string[];
 }
 
 const escapeHtml = (s: string): string => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
@@ -88,6 +90,7 @@ export function reportHtml(input: ReportInput): string {
 <p class="sub">${escapeHtml(input.subtitle)}</p>
 <p class="question">${escapeHtml(e.question ?? '')}</p>
 ${e.lookAt === undefined ? '' : `<p><strong>What to look at:</strong> ${escapeHtml(e.lookAt)}</p>`}
+${input.story === undefined || input.story.length === 0 ? '' : `<h2>What happened</h2>\n<p class="story">${escapeHtml(input.story.join(' '))}</p>`}
 <h2>Charts</h2>
 ${charts.length > 0 ? charts.join('\n') : '<p>No charts were asked for (add <code>charts:</code> to the experiment).</p>'}
 <h2>Results</h2>

@@ -2,7 +2,7 @@ import type { MeanCi, Table } from '../metrics/index.js';
 import { chartConfig } from './theme.js';
 import { timeSeriesChart, type Marker } from './charts.js';
 import { compareText, NOT_REACHED_LEGEND, versusBest, VERDICT_LEGEND, type NotReached } from './compare.js';
-import { displayUnit, docOf, spansDecades, unitOf, withUnit } from './readable.js';
+import { columnTitle, displayUnit, docOf, spansDecades, unitOf, withUnit } from './readable.js';
 import type { VlSpec } from './types.js';
 
 /** One variant's value of a metric, with its confidence interval. */
@@ -89,9 +89,9 @@ export function seriesByVariantChart(column: string, runs: readonly { variant: s
   ]);
   const table: Table = { columns: ['timeMs', ...runs.map((_, k) => `v${String(k)}`)], rows };
   const unit = displayUnit(unitOf(column), []);
-  const doc = docOf(column);
   return timeSeriesChart(table, {
-    title: doc === undefined ? `${column} by variant` : `${column} by variant: ${doc}`,
+    title: `${columnTitle(column)}, by variant`,
+    subtitle: `${column}, first replication of each variant`,
     series: runs.map((r, k) => ({ column: `v${String(k)}`, label: r.variant })),
     seriesTitle: 'variant',
     yTitle: withUnit(column, unit),
