@@ -63,7 +63,7 @@ export function runCharts(requests: readonly ChartRequest[], result: RunResult):
     if (r['by-server'] !== undefined) return [{ name: `by-server-${r['by-server'].metric}`, spec: byServer(result, r['by-server'].metric) }];
     if (r['by-variant'] !== undefined) {
       const { column } = r['by-variant'];
-      return [{ name: `by-variant-${fileSafe(column)}`, spec: timeSeriesChart(result.timeseries, { title: columnTitle(column), subtitle: column, series: [{ column, label: 'this run' }], seriesTitle: 'run', yTitle: withUnit(column, displayUnit(unitOf(column), [])), markers: markers(result) }) }];
+      return [{ name: `by-variant-${fileSafe(column)}`, spec: timeSeriesChart(result.timeseries, { title: columnTitle(column), subtitle: column, series: [{ column, label: 'this run' }], seriesTitle: 'run', yTitle: column, unit: unitOf(column), markers: markers(result) }) }];
     }
     if (r['latency-cdf'] !== undefined) {
       const series = r['latency-cdf'].metrics.map((m) => ({ label: m, points: result.distributions?.[m] ?? [] }));
@@ -104,7 +104,8 @@ export function byServer(result: RunResult, metric: string): VlSpec {
     subtitle: `server.<id>.${metric}`,
     series: perServer(result, metric),
     seriesTitle: 'server',
-    yTitle: withUnit(metric, displayUnit(unitOf(`server.0.${metric}`), [])),
+    yTitle: metric,
+    unit: unitOf(`server.0.${metric}`),
     markers: markers(result),
   });
 }

@@ -88,13 +88,13 @@ export function seriesByVariantChart(column: string, runs: readonly { variant: s
     }),
   ]);
   const table: Table = { columns: ['timeMs', ...runs.map((_, k) => `v${String(k)}`)], rows };
-  const unit = displayUnit(unitOf(column), []);
   return timeSeriesChart(table, {
     title: `${columnTitle(column)}, by variant`,
     subtitle: `${column}, first replication of each variant`,
     series: runs.map((r, k) => ({ column: `v${String(k)}`, label: r.variant })),
     seriesTitle: 'variant',
-    yTitle: withUnit(column, unit),
+    yTitle: column,
+    unit: unitOf(column),
     markers: [...markers],
   });
 }

@@ -3,7 +3,7 @@ import { runEvent as EVENTS, type TypedRunEvent } from '../../src/metrics/index.
 import { faultSentences, listWords, runStory, sweepStory } from '../../src/report/story.js';
 import { columnTitle } from '../../src/report/readable.js';
 import { human, humanScaled } from '../../src/report/format.js';
-import { markers } from '../../src/report/fleet-charts.js';
+import { charts, markers } from '../../src/report/fleet-charts.js';
 import { byServer } from '../../src/report/chart-requests.js';
 import { seriesByVariantChart } from '../../src/report/sweep-charts.js';
 import { reportHtml } from '../../src/report/html.js';
@@ -102,5 +102,16 @@ describe('time-series titles from the catalogue, labels rounded as tables round'
       { atMs: 60_000, label: 'join servers 4, 5, 6, 7' },
       { atMs: 90_000, label: 'crash server 3' },
     ]);
+  });
+});
+
+describe('time series draw bytes and milliseconds in the unit that reads best', () => {
+  it('memory per server in MB, with the unit on the axis', () => {
+    const result = { summary: {}, timeseries: { columns: ['timeMs', 'server.0.memoryBytes', 'server.1.memoryBytes'], rows: [[0, 12_000_000, 30_500_000], [1000, 14_000_000, null as unknown as number]] }, events: [] };
+    const spec = charts['memory-by-server']?.build(result) as { layer: { data: { values: { value: number | null }[] }; encoding?: { y?: { title?: string } } }[] };
+    expect(spec.layer[0]?.encoding?.y?.title).toBe('memory (MB)');
+    expect(spec.layer[0]?.data.values.map((p) => p.value)).toEqual([12, 30.5, 14, null]);
+    const cpu = byServer({ ...result, timeseries: { columns: ['timeMs', 'server.0.cpu'], rows: [[0, 0.5]] } }, 'cpu') as typeof spec;
+    expect(cpu.layer[0]?.encoding?.y?.title).toBe('cpu (share 0–1)');
   });
 });
