@@ -75,7 +75,7 @@ export function reportHtml(input: ReportInput): string {
   const ordered = [...input.charts.filter((c) => c.name === key), ...input.charts.filter((c) => c.name !== key)];
   const charts = ordered.map(
     (c, k) =>
-      `<figure class="chart"><div id="chart-${String(k)}"></div><figcaption>${c.name === key ? '<strong>Key chart.</strong> ' : ''}${escapeHtml(chartCaption(c.name, fleetCharts))} <span class="file">(charts/${escapeHtml(c.name)}.vl.json)</span></figcaption></figure>`,
+      `<figure class="chart"><div id="chart-${String(k)}"></div><figcaption>${escapeHtml(chartCaption(c.name, fleetCharts))}${c.name === key ? ' <strong class="key">The key chart: what to look at names it.</strong>' : ''} <span class="file">(charts/${escapeHtml(c.name)}.vl.json)</span></figcaption></figure>`,
   );
   return `<!doctype html>
 <html lang="en">

@@ -71,7 +71,9 @@ describe('the key chart is the one the experiment names', () => {
       ],
     });
     expect(html.indexOf('charts/series-clients.connected.vl.json')).toBeLessThan(html.indexOf('charts/compare-availability.vl.json'));
-    expect(html).toContain('<strong>Key chart.</strong>');
+    expect(html).toContain('<strong class="key">The key chart: what to look at names it.</strong>');
+    // The caption still starts with what the chart shows (test/browser/report-html.test.ts reads it so).
+    expect(html).toMatch(/<figcaption>[^<]{10,}<strong class="key">/);
     expect(html.indexOf('"title":"B"')).toBeLessThan(html.indexOf('"title":"A"'));
   });
 });
