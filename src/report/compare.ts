@@ -32,8 +32,11 @@ export function capOf(metric: string, events: readonly EventLike[], durationMs: 
   return at === undefined || !Number.isFinite(durationMs) ? undefined : durationMs - at;
 }
 
-/** True when a value sits at its cap: the target was not reached within the run. */
-export const atCap = (value: number, cap: number | undefined): boolean => cap !== undefined && Number.isFinite(value) && value >= cap;
+/**
+ * True when a value sits at its cap: the target was not reached within the run. Values and event
+ * times may be rounded for the files (9 significant digits), so the cap is matched to that precision.
+ */
+export const atCap = (value: number, cap: number | undefined): boolean => cap !== undefined && Number.isFinite(value) && value >= cap - Math.abs(cap) * 1e-8;
 
 /** Which of `values` (one per run) sit at the cap; undefined when none do. */
 export function notReached(values: readonly number[], cap: number | undefined): NotReached | undefined {

@@ -106,9 +106,11 @@ export async function singleRunFiles(resolvedYaml: string, result: RunResult, ch
   const subtitle = `one run · seed ${String(e.seed)} · ${human((e.durationMs ?? 0) / 1000)} s of virtual time`;
   const alerts = alertTable(result.summary);
   const durationMs = e.durationMs ?? Number.NaN;
-  const caps = runCaps(result.summary, result.events, durationMs);
+  // Events as events.csv holds them, so `wsfleet report` tells the same story from the files.
+  const { events } = roundResult(result);
+  const caps = runCaps(result.summary, events, durationMs);
   const tables = [...(alerts ? [alerts] : []), ...summaryTables(result.summary, caps), ...extraTables];
-  return withReport(await runFiles(resolvedYaml, result, chartList), subtitle, tables, runStory(result.summary, result.events, durationMs));
+  return withReport(await runFiles(resolvedYaml, result, chartList), subtitle, tables, runStory(result.summary, events, durationMs));
 }
 
 /** Writes a single run's folder. */

@@ -32,6 +32,9 @@ describe('capped metrics: "never" is not a measurement', () => {
     expect(atCap(840_000, 840_000)).toBe(true);
     expect(atCap(365_000, 840_000)).toBe(false);
     expect(atCap(Number.NaN, 840_000)).toBe(false);
+    // A value and an event time rounded to 9 significant digits still meet at the cap; a step short of it does not.
+    expect(atCap(839_999.9999, 840_000.0001)).toBe(true);
+    expect(atCap(839_990, 840_000)).toBe(false);
     expect(runCaps({ 'recovery.ms99': 210_000, 'recovery.ms95': 12_000, availability: 0.9 }, [crash], 300_000)).toEqual({ 'recovery.ms99': 210_000, 'recovery.ms95': 210_000 });
   });
 
