@@ -186,14 +186,16 @@ export function sweepStory(events: readonly TypedRunEvent[], metrics: readonly s
     }
     const verdicts = versusBest(m, known);
     const pick = better === 'higher' ? Math.max(...reached.map((r) => r.c.mean)) : Math.min(...reached.map((r) => r.c.mean));
-    const best = reached.find((r) => r.c.mean === pick) as (typeof reached)[number];
+    const tied = reached.filter((r) => r.c.mean === pick);
+    const best = tied[0] as (typeof reached)[number];
+    const who = tied.length === 1 ? best.v.label : `${listWords(tied.map((r) => r.v.label))} (tied)`;
     const close = variants.filter((_, k) => verdicts[k] === 'overlaps' && !never.includes(variants[k]?.label ?? '')).map((v) => v.label);
     const significance = verdicts.every((v) => v === undefined)
       ? ''
       : close.length === 0
         ? '; every other variant differs significantly'
         : `; not significantly different: ${listWords(close)}`;
-    out.push(`${m}: best ${best.v.label}, ${say(best.c)}${significance}${neverWords}.`);
+    out.push(`${m}: best ${who}, ${say(best.c)}${significance}${neverWords}.`);
   }
   return out;
 }

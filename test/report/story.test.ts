@@ -66,6 +66,11 @@ describe('"what happened", told from events and summary', () => {
     ]);
   });
 
+  it('a sweep names every variant tied for best', () => {
+    const v = (label: string, mean: number) => ({ label, metrics: { 'clients.connected.final': { mean, ci95: 0, n: 1 } } });
+    expect(sweepStory([], ['clients.connected.final'], [v('servers=4', 27_000), v('servers=5', 30_000), v('servers=6', 30_000)])[1]).toBe('clients.connected.final: best servers=5 and servers=6 (tied), 30,000.');
+  });
+
   it('report.html tells it under "What happened", before the charts', () => {
     const html = reportHtml({ resolvedYaml: 'name: x\nquestion: q\n', subtitle: '', tables: [], charts: [], story: ['At 90 s server 3 crashed.', 'Then <it> came back.'] });
     expect(html).toContain('<h2>What happened</h2>\n<p class="story">At 90 s server 3 crashed. Then &lt;it&gt; came back.</p>');
