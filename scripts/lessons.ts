@@ -13,7 +13,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { human, humanCi } from '../src/report/format.js';
+import { human } from '../src/report/format.js';
+import { atCap, compareCells, runCaps, sweepNotReached, type NotReached } from '../src/report/compare.js';
+import { runStory, sweepStory } from '../src/report/story.js';
+import { keyChartName } from '../src/report/key-chart.js';
+import { parseEvents } from '../src/cli/result-files.js';
+import { decodeRunRecord, type RunRecord, type TypedRunEvent } from '../src/metrics/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'src', 'cli', 'main.js');
@@ -24,6 +29,7 @@ interface Parsed {
   name: string;
   question: string;
   lookAt?: string;
+  keyChart?: string;
   charts?: (string | Record<string, unknown>)[];
   alerts?: { name: string }[];
   sweep?: { compare?: string[]; replications?: number };
@@ -54,15 +60,14 @@ function run(file: string, out: string, scale: string | undefined): void {
   if (r.status !== 0) throw new Error(`wsfleet run ${file} failed with exit code ${String(r.status)}`);
 }
 
-/** The chart that answers: a sweep's first compared metric, else the experiment's first chart. */
+/**
+ * The chart that answers: the experiment's keyChart, else the first chart its lookAt names, else a
+ * sweep's first compared metric, else the experiment's first chart (see keyChartName in src/report).
+ */
 function keyChart(e: Parsed, out: string): string | undefined {
   const pngs = existsSync(join(out, 'charts')) ? readdirSync(join(out, 'charts')).filter((f) => f.endsWith('.png')) : [];
-  const compare = e.sweep?.compare?.[0];
-  if (compare !== undefined && pngs.includes(`compare-${compare}.png`)) return join(out, 'charts', `compare-${compare}.png`);
-  const first = e.charts?.find((c): c is string => typeof c === 'string');
-  if (first !== undefined && pngs.includes(`${first}.png`)) return join(out, 'charts', `${first}.png`);
-  const any = pngs.sort()[0];
-  return any === undefined ? undefined : join(out, 'charts', any);
+  const name = keyChartName(e, pngs.map((f) => f.replace(/\.png$/, '')));
+  return name === undefined ? undefined : join(out, 'charts', `${name}.png`);
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -86,16 +91,58 @@ function sweepStats(out: string): { label: string; metrics: Stats }[] {
   return [...byVariant].map(([label, metrics]) => ({ label, metrics }));
 }
 
+/** The sweep's run records (runs/*.json), for what summary.csv does not say: which runs never reached a capped metric. */
+function runRecords(out: string): RunRecord[] {
+  const dir = join(out, 'runs');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => decodeRunRecord(readFileSync(join(dir, f), 'utf8')));
+}
+
+/** A sweep folder as the gallery reads it: per variant its label, metrics and the capped metrics it never reached. */
+function sweepVariants(out: string): { records: RunRecord[]; variants: { label: string; metrics: Stats; notReached: Record<string, NotReached> | undefined }[] } {
+  const records = runRecords(out);
+  const never = sweepNotReached(records);
+  const variantOf = new Map(records.map((r) => [r.label, r.variant]));
+  return { records, variants: sweepStats(out).map((v) => ({ ...v, notReached: never.get(variantOf.get(v.label) ?? -1) })) };
+}
+
+/** A single run's folder as the gallery reads it. */
+function singleRun(out: string): { summary: Record<string, number | null>; events: TypedRunEvent[]; durationMs: number } {
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Record<string, number | null>;
+  const resolved = parse(readFileSync(join(out, 'experiment.resolved.yaml'), 'utf8')) as { durationMs?: number };
+  return { summary, events: parseEvents(join(out, 'events.csv'), readFileSync(join(out, 'events.csv'), 'utf8')), durationMs: resolved.durationMs ?? Number.NaN };
+}
+
+/** "What happened", as report.html tells it (src/report/story.ts). */
+function whatHappened(e: Parsed, out: string): string {
+  if (e.sweep === undefined) {
+    const run = singleRun(out);
+    return runStory(run.summary as Record<string, number>, run.events, run.durationMs).join(' ');
+  }
+  const { records, variants } = sweepVariants(out);
+  const first = records.find((r) => r.variant === 0 && r.replication === 0);
+  return sweepStory(first?.events ?? [], e.sweep.compare ?? [], variants).join(' ');
+}
+
 function measured(e: Parsed, out: string): string {
   if (e.sweep !== undefined) {
     const metrics = e.sweep.compare?.length ? e.sweep.compare : ['availability', 'connect.latencyMs.p99'];
     const n = e.sweep.replications ?? 1;
-    const rows = sweepStats(out).map((v) => [v.label, ...metrics.map((m) => humanCi(v.metrics[m]))]);
-    return `Mean${n > 1 ? ` ± 95 % confidence interval over ${String(n)} replications` : ' of one run'} per variant:\n\n${table(['variant', ...metrics], rows)}`;
+    const { variants } = sweepVariants(out);
+    const columns = metrics.map((m) => compareCells(m, variants.map((v) => v.metrics[m]), variants.map((v) => v.notReached?.[m])));
+    const rows = variants.map((v, k) => [v.label, ...columns.map((c) => c[k] ?? '-')]);
+    const notes = [
+      ...(columns.some((c) => c.some((x) => x.includes('not reached'))) ? ['"not reached": the target was not met before the run ended'] : []),
+      ...(columns.some((c) => c.some((x) => x.includes('≈ best'))) ? ['"≈ best, not significant": the 95 % intervals of the variant and the best one overlap'] : []),
+    ];
+    return `Mean${n > 1 ? ` ± 95 % confidence interval over ${String(n)} replications` : ' of one run'} per variant${notes.length > 0 ? ` (${notes.join('; ')})` : ''}:\n\n${table(['variant', ...metrics], rows)}`;
   }
-  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Record<string, number | null>;
-  const value = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : human(v));
-  const rows = HEADLINE.filter(([k]) => k in summary).map(([k, label]) => [label, value(summary[k])]);
+  const { summary, events, durationMs } = singleRun(out);
+  const caps = runCaps(summary as Record<string, number>, events, durationMs);
+  const value = (k: string, v: number | null | undefined): string => (v === null || v === undefined ? '–' : atCap(v, caps[k]) ? `not reached before the run ended (> ${human(v)})` : human(v));
+  const rows = HEADLINE.filter(([k]) => k in summary).map(([k, label]) => [label, value(k, summary[k])]);
   for (const a of e.alerts ?? []) {
     const first = summary[`alerts.${a.name}.firstFiredMs`];
     const detect = Object.keys(summary)
@@ -106,13 +153,14 @@ function measured(e: Parsed, out: string): string {
   return table(['metric', 'value'], rows);
 }
 
-function section(e: Parsed, file: string, image: string | undefined, answer: string, scale: string | undefined): string {
+function section(e: Parsed, file: string, image: string | undefined, story: string, answer: string, scale: string | undefined): string {
   return [
     `## ${e.name}`,
     '',
     `**Question.** ${e.question.trim()}`,
     '',
     e.lookAt === undefined ? '' : `**What to look at.** ${e.lookAt.trim()}\n`,
+    story === '' ? '' : `**What happened.** ${story}\n`,
     image === undefined ? '' : `![${e.name}](lessons/${image})\n`,
     '**Measured.**',
     '',
@@ -174,7 +222,7 @@ function main(): void {
       const chart = keyChart(e, out);
       const image = chart === undefined ? undefined : `${e.name}.png`;
       if (chart !== undefined && image !== undefined) copyFileSync(chart, join(images, image));
-      sections.set(e.name, section(e, file, image, measured(e, out), scale).trimEnd() + '\n');
+      sections.set(e.name, section(e, file, image, whatHappened(e, out), measured(e, out), scale).trimEnd() + '\n');
       writePage(page, all, sections, scale);
       rmSync(out, { recursive: true, force: true });
     }

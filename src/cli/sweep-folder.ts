@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { expandGrid, variantFolder, variantStats, type Experiment, type VariantStats } from '../experiment/index.js';
 import type { MeanCi, RunRecord, RunResult, Summary } from '../experiment/index.js';
-import { chartFiles, compareChart, humanCi, markers, runFiles, seriesByVariantChart, shortVariantLabels, sweepCharts, withReport, type FolderFiles, type HtmlTable } from '../report/index.js';
+import { chartFiles, compareCells, compareChart, COMPARE_TABLE_NOTE, markers, runFiles, seriesByVariantChart, shortVariantLabels, sweepCharts, sweepNotReached, sweepStory, withReport, type FolderFiles, type HtmlTable, type NotReached } from '../report/index.js';
 import { InputError } from './errors.js';
 import { parseRunRecord } from './result-files.js';
 
@@ -49,6 +49,7 @@ export async function assembleSweep(base: Experiment, baseYaml: string, runs: Re
   const names = [...runs.keys()].sort();
   const records = names.map((n) => (runs.get(n) as { record: RunRecord }).record);
   const stats = variantStats(records);
+  const never = sweepNotReached(records);
   const files: FolderFiles = { 'experiment.resolved.yaml': baseYaml };
   for (const name of names) files[`runs/${name}`] = (runs.get(name) as { text: string }).text;
   const firsts = records.filter((r) => r.replication === 0 && r.timeseries !== undefined);
@@ -69,7 +70,7 @@ export async function assembleSweep(base: Experiment, baseYaml: string, runs: Re
   const shortLabels = shortVariantLabels(stats.map((s) => valuesOf(s.variant)));
   const short = new Map(stats.map((s, k) => [s.variant, shortLabels[k] ?? s.label]));
   for (const metric of sweep.compare) {
-    Object.assign(files, await chartFiles(`compare-${metric}`, compareChart(metric, stats.map((s) => ({ variant: s.label, short: short.get(s.variant) ?? s.label, ...(s.metrics[metric] as MeanCi) })))));
+    Object.assign(files, await chartFiles(`compare-${metric}`, compareChart(metric, stats.map((s) => ({ variant: s.label, short: short.get(s.variant) ?? s.label, ...(s.metrics[metric] as MeanCi), notReached: never.get(s.variant)?.[metric] })))));
   }
   const faults = firsts[0] === undefined ? [] : markers(recordResult(firsts[0]));
   for (const column of sweep.compareSeries) {
@@ -82,16 +83,19 @@ export async function assembleSweep(base: Experiment, baseYaml: string, runs: Re
   });
   for (const { name, spec } of sweepCharts(base.charts, variants)) Object.assign(files, await chartFiles(name, spec));
   const subtitle = `sweep · ${String(stats.length)} variants × ${String(sweep.replications)} replications · seed ${String(base.seed)} · mean ± 95 % confidence interval`;
-  return withReport(files, subtitle, sweepTables(base, stats));
+  const story = sweepStory(firsts[0]?.events ?? [], sweep.compare, stats.map((s) => ({ label: short.get(s.variant) ?? s.label, metrics: s.metrics, notReached: never.get(s.variant) })));
+  return withReport(files, subtitle, sweepTables(base, stats, never), story);
 }
 
-/** The headline metrics by variant, then every metric by variant number. */
-function sweepTables(base: Experiment, stats: readonly VariantStats[]): HtmlTable[] {
+/** The headline metrics by variant, then every metric by variant number; capped values read "not reached", each against the best variant. */
+function sweepTables(base: Experiment, stats: readonly VariantStats[], never: ReadonlyMap<number, Record<string, NotReached>>): HtmlTable[] {
   const headline = base.sweep?.compare.length ? base.sweep.compare : ['availability', 'connect.latencyMs.p99'];
   const metrics = Object.keys(stats[0]?.metrics ?? {});
+  const cells = (m: string): string[] => compareCells(m, stats.map((s) => s.metrics[m]), stats.map((s) => never.get(s.variant)?.[m]));
+  const byMetric = new Map([...new Set([...headline, ...metrics])].map((m) => [m, cells(m)]));
   return [
-    { caption: 'Compared metrics by variant (summary.csv)', header: ['variant', ...headline], rows: stats.map((s, k) => [`${String(k + 1)}. ${s.label}`, ...headline.map((m) => humanCi(s.metrics[m]))]) },
-    { caption: 'Every metric by variant number', header: ['metric', ...stats.map((_, k) => String(k + 1))], rows: metrics.map((m) => [m, ...stats.map((s) => humanCi(s.metrics[m]))]) },
+    { caption: `Compared metrics by variant (summary.csv). ${COMPARE_TABLE_NOTE}`, header: ['variant', ...headline], rows: stats.map((s, k) => [`${String(k + 1)}. ${s.label}`, ...headline.map((m) => byMetric.get(m)?.[k] ?? '-')]) },
+    { caption: 'Every metric by variant number', header: ['metric', ...stats.map((_, k) => String(k + 1))], rows: metrics.map((m) => [m, ...(byMetric.get(m) ?? [])]) },
   ];
 }
 

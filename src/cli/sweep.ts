@@ -19,7 +19,7 @@ import {
   type VariantStats,
 } from '../experiment/index.js';
 import type { RunRecord, RunResult } from '../experiment/index.js';
-import { chartNames, commitFolder, humanCi, normaliseDir, type FolderFiles } from '../report/index.js';
+import { chartNames, commitFolder, compareCells, normaliseDir, sweepNotReached, type FolderFiles, type NotReached } from '../report/index.js';
 import { InputError } from './errors.js';
 import { checkNamesAgainstResult } from './chart-checks.js';
 import { Progress } from './progress.js';
@@ -131,9 +131,10 @@ export async function runSweepCommand(file: string, base: Experiment, options: R
     const runs = readRunRecords(work);
     commitFolder(dir, await assembleSweep(base, baseYaml, runs), { force: options.force === true });
     rmSync(work, { recursive: true, force: true });
-    const stats = variantStats([...runs.values()].map((r) => r.record));
+    const records = [...runs.values()].map((r) => r.record);
+    const stats = variantStats(records);
     if (options.json) process.stdout.write(JSON.stringify({ dir, summary: flatSummary(stats) }) + '\n');
-    else if (!options.quiet) process.stdout.write(report(base, stats, dir));
+    else if (!options.quiet) process.stdout.write(report(base, stats, sweepNotReached(records), dir));
   } catch (error) {
     progress.finish();
     rmSync(work, { recursive: true, force: true });
@@ -178,9 +179,11 @@ function reportShard(dir: string, options: RunCommandOptions, finished: number):
   process.stdout.write(`Shard ${String(options.shard?.index)}/${String(options.shard?.count)}: ${String(finished)} runs in ${dir}/runs/. Join all shards with: wsfleet merge DIR... --out DIR\n`);
 }
 
-function report(base: Experiment, stats: VariantStats[], dir: string): string {
+/** The compared metrics by variant, as report.html's table words them: "not reached", and each against the best. */
+function report(base: Experiment, stats: VariantStats[], never: ReadonlyMap<number, Record<string, NotReached>>, dir: string): string {
   const metrics = base.sweep?.compare.length ? base.sweep.compare : ['availability', 'connect.latencyMs.p99'];
   const header = ['variant', ...metrics];
-  const rows = stats.map((s) => [s.label, ...metrics.map((m) => humanCi(s.metrics[m]))]);
+  const columns = metrics.map((m) => compareCells(m, stats.map((s) => s.metrics[m]), stats.map((s) => never.get(s.variant)?.[m])));
+  const rows = stats.map((s, k) => [s.label, ...columns.map((c) => c[k] ?? '-')]);
   return `${base.name}: ${String(stats.length)} variants × ${String(base.sweep?.replications ?? 1)} replications\n\n${textTable([header, ...rows])}\n\nResults in ${dir}/ (summary.csv, sweep.csv, runs/, variants/, charts/)\n`;
 }

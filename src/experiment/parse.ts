@@ -49,7 +49,11 @@ export function validateSource(source: YamlSource, store: ProfileStore, options:
     return { ok: false, issues: [{ source: source.name, path: [], message: 'expected a map of experiment settings' }] };
   }
   const data = structuredClone(source.data) as Record<string, unknown>;
-  if (options.noSweep === true) delete data.sweep;
+  if (options.noSweep === true) {
+    // One variant draws a run's charts, not the sweep's: the sweep's key chart does not apply.
+    if (data.sweep !== undefined) delete data.keyChart;
+    delete data.sweep;
+  }
   const sets: SetFlag[] = [];
   const issues: InputIssue[] = [];
   for (const flag of options.sets ?? []) {

@@ -1,4 +1,4 @@
-import { LATENCY_METRICS, LATENCY_STATS, METRIC_PATTERNS, SUMMARY_METRICS, type LatencyStat, type MetricGroup, type MetricInfo, type SummaryKey } from './catalogue.js';
+import { LATENCY_METRICS, LATENCY_STATS, METRIC_PATTERNS, SUMMARY_METRICS, type CapStart, type LatencyStat, type MetricGroup, type MetricInfo, type SummaryKey } from './catalogue.js';
 import type { Condition, Unit, World } from './units.js';
 
 /** What a summary key means, resolved through fixed keys, latency families and patterns. */
@@ -11,6 +11,10 @@ export interface MetricDescription {
   worlds: readonly World[];
   notReal?: string;
   when?: Condition;
+  /** Capped at the run's end when never reached, counted from this start. */
+  capped?: CapStart;
+  /** Which way is better, where the catalogue says. */
+  better?: 'higher' | 'lower';
 }
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
@@ -19,6 +23,8 @@ function entry(name: string, info: MetricInfo, doc: string): MetricDescription {
   const out: MetricDescription = { name, group: info.group, unit: info.unit, doc, worlds: info.worlds };
   if ('notReal' in info) out.notReal = info.notReal;
   if (info.when !== undefined) out.when = info.when;
+  if (info.capped !== undefined) out.capped = info.capped;
+  if (info.better !== undefined) out.better = info.better;
   return out;
 }
 
@@ -34,7 +40,11 @@ export function describeMetric(key: string): MetricDescription | undefined {
   if (dot > 0 && hasOwn(LATENCY_METRICS, family) && hasOwn(LATENCY_STATS, stat)) {
     const info = LATENCY_METRICS[family as keyof typeof LATENCY_METRICS] as MetricInfo;
     const d = entry(key, info, `${info.doc}: ${LATENCY_STATS[stat as LatencyStat]}`);
-    return stat === 'count' ? { ...d, unit: 'count' } : d;
+    if (stat !== 'count') return d;
+    // A sample count is neither better high nor low.
+    const counted: MetricDescription = { ...d, unit: 'count' };
+    delete counted.better;
+    return counted;
   }
   const pattern = METRIC_PATTERNS.find((p) => p.regex.test(key));
   return pattern === undefined ? undefined : entry(pattern.pattern, pattern, pattern.doc);

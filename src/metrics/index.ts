@@ -25,6 +25,7 @@ export {
   LATENCY_STATS,
   METRIC_PATTERNS,
   DISTRIBUTION_METRICS,
+  type CapStart,
   type DistributionMetric,
   type LatencyMetric,
   type LatencyStat,
@@ -53,6 +54,7 @@ export {
   type ServerEventKind,
   type TypedRunEvent,
 } from './events.js';
-export { recoveryMetrics, scaleOutMetrics } from './recovery.js';
+export { capStartMs, recoveryMetrics, scaleOutMetrics } from './recovery.js';
 export { DecisionList, decisionsOf, noDecisionLog, type Decision, type DecisionKind, type DecisionLog } from './decisions.js';
 export { describeGridValue } from './labels.js';
+export { chartFileNames, chartFileSafe, runChartNames, sweepChartNames, sweepCurveName, type ChartNaming } from './chart-names.js';

@@ -1,9 +1,17 @@
-import type { MetricValues } from './catalogue.js';
+import type { CapStart, MetricValues } from './catalogue.js';
 import type { TypedRunEvent } from './events.js';
 import type { Table } from './result.js';
 
 /** Faults after which connected clients are expected to dip and come back. */
 const RECOVERY_FAULTS = new Set(['server:crash', 'server:oom', 'server:hang', 'server:drain', 'fleet:partition', 'fleet:disconnect']);
+
+/**
+ * When the interval of a capped metric starts in a run: the first disruptive fault, or the first
+ * server join; undefined when the run has no such event (the metric is then 0 or absent, never capped).
+ */
+export function capStartMs(start: CapStart, events: readonly { kind: string; atMs: number }[]): number | undefined {
+  return events.find((e) => (start === 'server-join' ? e.kind === 'server:join' : RECOVERY_FAULTS.has(e.kind)))?.atMs;
+}
 
 /**
  * Recovery after the first disruptive fault, read off the time series: the lowest share of the
@@ -14,7 +22,8 @@ const RECOVERY_FAULTS = new Set(['server:crash', 'server:oom', 'server:hang', 's
  */
 export function recoveryMetrics(table: Table, events: readonly TypedRunEvent[], endMs: number): MetricValues {
   const none = { 'recovery.minConnectedShare': 1, 'recovery.ms95': 0, 'recovery.ms99': 0 };
-  const fault = events.find((e) => RECOVERY_FAULTS.has(e.kind));
+  const faultAt = capStartMs('disruptive-fault', events);
+  const fault = faultAt === undefined ? undefined : { atMs: faultAt };
   const t = table.columns.indexOf('timeMs');
   const col = table.columns.indexOf('clients.connected');
   if (fault === undefined || t < 0 || col < 0) return none;
@@ -42,8 +51,9 @@ export function recoveryMetrics(table: Table, events: readonly TypedRunEvent[], 
  */
 export function scaleOutMetrics(table: Table, events: readonly TypedRunEvent[], weights: readonly number[], endMs: number): MetricValues {
   const joins = events.filter((e) => e.kind === 'server:join');
-  const first = joins[0];
-  if (first === undefined) return {};
+  const firstAt = capStartMs('server-join', events);
+  if (firstAt === undefined) return {};
+  const first = { atMs: firstAt };
   const joined = new Set(joins.map((e) => e.server));
   const t = table.columns.indexOf('timeMs');
   const cols = weights.map((_, id) => table.columns.indexOf(`server.${String(id)}.connections`));

@@ -4,13 +4,13 @@
  *   ChartRequest ──runCharts(result)──────► { name, spec }[]   (run folders, variant folders)
  *   ChartRequest ──sweepCharts(variants)──► { name, spec }[]   (the sweep folder)
  */
-import type { CdfPoint, MeanCi, RunResult } from '../metrics/index.js';
+import { chartFileSafe, sweepCurveName, type CdfPoint, type MeanCi, type RunResult } from '../metrics/index.js';
 import { seriesByVariantChart } from './sweep-charts.js';
 import { chartConfig } from './theme.js';
 import { charts, markers, perServer } from './fleet-charts.js';
 import { chartSize, seriesScheme, timeSeriesChart } from './charts.js';
 import type { VlSpec } from './types.js';
-import { displayUnit, unitOf, withUnit } from './readable.js';
+import { columnTitle, displayUnit, unitOf, withUnit } from './readable.js';
 
 /** A chart with options, as the experiment schema validates it (exactly one key). */
 export interface ChartOptionsMap {
@@ -49,7 +49,8 @@ export interface VariantData {
 
 const vlSchemaUrl = 'https://vega.github.io/schema/vega-lite/v6.json';
 
-const fileSafe = (s: string): string => s.replace(/[^A-Za-z0-9.=-]+/g, '-').slice(0, 80);
+/** File names follow the metrics layer's rules (chart-names.ts), which the schema checks `keyChart` against. */
+const fileSafe = chartFileSafe;
 
 /** Charts of one run; sweep-only kinds are left to {@link sweepCharts}. */
 export function runCharts(requests: readonly ChartRequest[], result: RunResult): NamedSpec[] {
@@ -62,7 +63,7 @@ export function runCharts(requests: readonly ChartRequest[], result: RunResult):
     if (r['by-server'] !== undefined) return [{ name: `by-server-${r['by-server'].metric}`, spec: byServer(result, r['by-server'].metric) }];
     if (r['by-variant'] !== undefined) {
       const { column } = r['by-variant'];
-      return [{ name: `by-variant-${fileSafe(column)}`, spec: timeSeriesChart(result.timeseries, { title: column, series: [{ column, label: 'this run' }], seriesTitle: 'run', yTitle: withUnit(column, displayUnit(unitOf(column), [])), markers: markers(result) }) }];
+      return [{ name: `by-variant-${fileSafe(column)}`, spec: timeSeriesChart(result.timeseries, { title: columnTitle(column), subtitle: column, series: [{ column, label: 'this run' }], seriesTitle: 'run', yTitle: column, unit: unitOf(column), markers: markers(result) }) }];
     }
     if (r['latency-cdf'] !== undefined) {
       const series = r['latency-cdf'].metrics.map((m) => ({ label: m, points: result.distributions?.[m] ?? [] }));
@@ -84,7 +85,7 @@ export function sweepCharts(requests: readonly ChartRequest[], variants: readonl
     }
     if (r['sweep-curve'] !== undefined) {
       const { metric, x } = r['sweep-curve'];
-      return [{ name: `sweep-curve-${fileSafe(metric)}-by-${fileSafe(x.split('.').pop() ?? x)}`, spec: sweepCurve(metric, x, variants) }];
+      return [{ name: sweepCurveName(metric, x), spec: sweepCurve(metric, x, variants) }];
     }
     if (r['latency-cdf'] !== undefined) {
       return r['latency-cdf'].metrics.map((m) => ({
@@ -99,10 +100,12 @@ export function sweepCharts(requests: readonly ChartRequest[], variants: readonl
 /** One line per server of a per-server column, with faults and alerts marked. */
 export function byServer(result: RunResult, metric: string): VlSpec {
   return timeSeriesChart(result.timeseries, {
-    title: `${metric} per server`,
+    title: columnTitle(metric, 'per-server'),
+    subtitle: `server.<id>.${metric}`,
     series: perServer(result, metric),
     seriesTitle: 'server',
-    yTitle: withUnit(metric, displayUnit(unitOf(`server.0.${metric}`), [])),
+    yTitle: metric,
+    unit: unitOf(`server.0.${metric}`),
     markers: markers(result),
   });
 }

@@ -22,7 +22,19 @@ const FLEET_FAULTS = new Set(['fleet:partition', 'fleet:disconnect', 'fleet:flas
 
 /** Faults and health-check flips as labelled rules. */
 export function markers(result: RunResult): Marker[] {
-  const faults = result.events.filter(isServerEvent).map((e) => ({ atMs: e.atMs, label: `${e.kind.slice('server:'.length)} ${e.detail}` }));
+  // Events of one kind at one time share a label ("join servers 4, 5, 6, 7"): separate labels would overprint.
+  const faults: Marker[] = [];
+  let last: { atMs: number; kind: string; servers: number[] } | undefined;
+  for (const e of result.events.filter(isServerEvent)) {
+    const verb = e.kind.slice(e.kind.indexOf(':') + 1);
+    if (e.kind !== 'server:shed' && last !== undefined && last.kind === e.kind && last.atMs === e.atMs) {
+      last.servers.push(e.server);
+      (faults[faults.length - 1] as Marker).label = `${verb} servers ${last.servers.join(', ')}`;
+      continue;
+    }
+    faults.push({ atMs: e.atMs, label: `${verb} ${e.detail}` });
+    last = e.kind === 'server:shed' ? undefined : { atMs: e.atMs, kind: e.kind, servers: [e.server] };
+  }
   // Faults on the whole fleet (a partition, a mass disconnect, a flash crowd, a slowdown) are marked too.
   const fleet = result.events.filter((e) => FLEET_FAULTS.has(e.kind)).map((e) => ({ atMs: e.atMs, label: `${e.kind.slice('fleet:'.length)} ${e.detail}` }));
   // Each rule's first firing only: a per-server rule can fire on every server.
@@ -104,7 +116,8 @@ export const charts: Record<string, ChartEntry> = {
         title: 'Memory per server',
         series: perServer(r, 'memoryBytes'),
         seriesTitle: 'server',
-        yTitle: 'bytes',
+        yTitle: 'memory',
+        unit: 'bytes',
         markers: markers(r),
       }),
   },
@@ -121,7 +134,8 @@ export const charts: Record<string, ChartEntry> = {
           r,
         ),
         seriesTitle: 'percentile',
-        yTitle: 'latency (ms)',
+        yTitle: 'latency',
+        unit: 'ms',
         markers: markers(r),
       }),
   },
@@ -150,7 +164,8 @@ export const charts: Record<string, ChartEntry> = {
         title: 'Send-buffer bytes per server',
         series: perServer(r, 'sendBufferBytes'),
         seriesTitle: 'server',
-        yTitle: 'bytes queued',
+        yTitle: 'queued',
+        unit: 'bytes',
         markers: markers(r),
       }),
   },

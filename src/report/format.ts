@@ -11,3 +11,14 @@ export function humanCi(c: { mean: number; ci95: number; n: number } | undefined
   if (c === undefined) return '-';
   return c.n > 1 ? `${human(c.mean)} ± ${human(c.ci95)}` : human(c.mean);
 }
+
+/**
+ * A value as {@link human} rounds it, then converted by `factor` (e.g. 1/1000 for ms → s) keeping
+ * the same digits, so a chart in seconds prints 1.143 where the table in milliseconds prints 1,143.
+ */
+export function humanScaled(v: number, factor: number): string {
+  if (factor === 1 || !Number.isFinite(v)) return human(v);
+  const rounded = Number.isInteger(v) ? v : Math.abs(v) >= 100 ? Math.round(v) : Number(v.toPrecision(3));
+  const decimals = (String(rounded).split('.')[1]?.length ?? 0) + Math.max(0, Math.round(-Math.log10(factor)));
+  return (rounded * factor).toLocaleString('en-US', { maximumFractionDigits: Math.min(20, decimals) });
+}

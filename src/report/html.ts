@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import type { VlSpec } from './types.js';
 import { vendorScript } from './vendor.js';
 import { chartCaption } from './readable.js';
+import { namedKeyChart } from './key-chart.js';
 import { charts as fleetCharts } from './fleet-charts.js';
 
 /** A table for the page: a header row and body rows of text. */
@@ -31,6 +32,8 @@ export interface ReportInput {
   charts: { name: string; spec: VlSpec }[];
   /** A line under the title, e.g. "sweep: 4 variants × 3 replications". */
   subtitle: string;
+  /** "What happened": sentences told from the run's events and summary (story.ts). @default [] */
+  story?: readonly string[];
 }
 
 const escapeHtml = (s: string): string => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
@@ -65,10 +68,14 @@ const INTERACTIVE = `function interactive(spec){
 
 /** The whole page. Same input, same bytes. */
 export function reportHtml(input: ReportInput): string {
-  const e = (parse(input.resolvedYaml) ?? {}) as { name?: string; question?: string; lookAt?: string };
+  const e = (parse(input.resolvedYaml) ?? {}) as { name?: string; question?: string; lookAt?: string; keyChart?: string };
   const title = e.name ?? 'wsfleet result';
-  const charts = input.charts.map(
-    (c, k) => `<figure class="chart"><div id="chart-${String(k)}"></div><figcaption>${escapeHtml(chartCaption(c.name, fleetCharts))} <span class="file">(charts/${escapeHtml(c.name)}.vl.json)</span></figcaption></figure>`,
+  // The chart the experiment names as its answer comes first.
+  const key = namedKeyChart(e, input.charts.map((c) => c.name));
+  const ordered = [...input.charts.filter((c) => c.name === key), ...input.charts.filter((c) => c.name !== key)];
+  const charts = ordered.map(
+    (c, k) =>
+      `<figure class="chart"><div id="chart-${String(k)}"></div><figcaption>${escapeHtml(chartCaption(c.name, fleetCharts))}${c.name === key ? ' <strong class="key">The key chart: what to look at names it.</strong>' : ''} <span class="file">(charts/${escapeHtml(c.name)}.vl.json)</span></figcaption></figure>`,
   );
   return `<!doctype html>
 <html lang="en">
@@ -83,6 +90,7 @@ export function reportHtml(input: ReportInput): string {
 <p class="sub">${escapeHtml(input.subtitle)}</p>
 <p class="question">${escapeHtml(e.question ?? '')}</p>
 ${e.lookAt === undefined ? '' : `<p><strong>What to look at:</strong> ${escapeHtml(e.lookAt)}</p>`}
+${input.story === undefined || input.story.length === 0 ? '' : `<h2>What happened</h2>\n<p class="story">${escapeHtml(input.story.join(' '))}</p>`}
 <h2>Charts</h2>
 ${charts.length > 0 ? charts.join('\n') : '<p>No charts were asked for (add <code>charts:</code> to the experiment).</p>'}
 <h2>Results</h2>
@@ -91,7 +99,7 @@ ${input.tables.map(tableHtml).join('\n')}
 <details><summary>The resolved experiment (every default and profile value filled in)</summary>
 <pre>${escapeHtml(input.resolvedYaml)}</pre></details>
 <script>${vendorScript()}</script>
-<script id="specs" type="application/json">${scriptJson(input.charts.map((c) => c.spec))}</script>
+<script id="specs" type="application/json">${scriptJson(ordered.map((c) => c.spec))}</script>
 <script>
 ${INTERACTIVE}
 var specs=JSON.parse(document.getElementById('specs').textContent);

@@ -29,6 +29,23 @@ export function docOf(key: string, kind: 'summary' | 'column' = 'column'): strin
   return (kind === 'column' ? columnInfo(key)?.doc : undefined) ?? describeMetric(key)?.doc;
 }
 
+/**
+ * A time-series chart's title from the catalogue, not the raw key: a fleet column by its meaning
+ * ("Clients with an open connection"), a per-server column by its server and meaning ("Server 6: open
+ * connections"), a per-server metric for every server ("Per server: open connections"); the key when
+ * the catalogue does not know it.
+ */
+export function columnTitle(key: string, kind: 'column' | 'per-server' = 'column'): string {
+  if (kind === 'per-server') {
+    const doc = columnInfo(`server.0.${key}`)?.doc;
+    return doc === undefined ? `${key} per server` : `Per server: ${doc}`;
+  }
+  const doc = columnInfo(key)?.doc;
+  if (doc === undefined) return key;
+  const server = /^server\.(\d+)\./.exec(key)?.[1];
+  return server === undefined ? capitalise(doc) : `Server ${server}: ${doc}`;
+}
+
 /** The unit to draw values in: seconds once milliseconds reach 10 s, kB/MB/GB for bytes, else the catalogue's. */
 export function displayUnit(unit: Unit | undefined, values: readonly number[]): DisplayUnit {
   const max = values.reduce((m, v) => (Number.isFinite(v) ? Math.max(m, Math.abs(v)) : m), 0);

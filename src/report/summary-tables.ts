@@ -1,5 +1,6 @@
 import { describeMetric, LATENCY_METRICS, LATENCY_STATS, METRIC_GROUPS, METRIC_PATTERNS, SUMMARY_METRICS, UNITS, type MetricGroup, type Summary } from '../metrics/index.js';
 import { human } from './format.js';
+import { atCap, NOT_REACHED_LEGEND } from './compare.js';
 import type { HtmlTable } from './html.js';
 
 /** Position of each catalogue entry, so a group's rows follow the catalogue rather than the alphabet. */
@@ -27,9 +28,14 @@ function row(key: string): Row {
 
 /**
  * A single run's summary as one table per metric group, in the catalogue's group order, each row with
- * its unit and meaning; keys the catalogue does not know come last, under "Other".
+ * its unit and meaning; keys the catalogue does not know come last, under "Other". A capped metric at
+ * its cap (`caps`, from {@link runCaps}) reads "not reached (> cap)".
  */
-export function summaryTables(summary: Summary): HtmlTable[] {
+export function summaryTables(summary: Summary, caps: Readonly<Record<string, number>> = {}): HtmlTable[] {
+  const value = (key: string): string => {
+    const v = summary[key] as number;
+    return atCap(v, caps[key]) ? `not reached (> ${human(v)})` : human(v);
+  };
   const rows = Object.keys(summary).map(row);
   const groups: (MetricGroup | 'other')[] = [...(Object.keys(METRIC_GROUPS) as MetricGroup[]), 'other'];
   return groups.flatMap((group) => {
@@ -39,7 +45,7 @@ export function summaryTables(summary: Summary): HtmlTable[] {
       {
         caption: `Summary: ${group === 'other' ? 'Other' : METRIC_GROUPS[group]} (summary.csv)`,
         header: ['metric', 'value', 'unit', 'meaning'],
-        rows: own.map((r) => [r.key, human(summary[r.key] as number), r.unit, r.doc]),
+        rows: own.map((r) => [r.key, value(r.key), r.unit, atCap(summary[r.key] as number, caps[r.key]) ? `${r.doc}; ${NOT_REACHED_LEGEND}` : r.doc]),
         textColumns: [2, 3],
       },
     ];

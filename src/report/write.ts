@@ -5,6 +5,8 @@ import { parse } from 'yaml';
 import { human } from './format.js';
 import { reportHtml, type HtmlTable } from './html.js';
 import { summaryTables } from './summary-tables.js';
+import { runCaps } from './compare.js';
+import { runStory } from './story.js';
 import { runCharts, type ChartRequest } from './chart-requests.js';
 import type { VlSpec } from './types.js';
 import { commitFolder, type FolderFiles } from './folder.js';
@@ -74,10 +76,10 @@ function chartSpecs(files: FolderFiles): { name: string; spec: VlSpec }[] {
   });
 }
 
-/** Adds report.html, drawn from the folder's resolved experiment and chart specs, with the given tables. */
-export function withReport(files: FolderFiles, subtitle: string, tables: HtmlTable[]): FolderFiles {
+/** Adds report.html, drawn from the folder's resolved experiment and chart specs, with the given tables and "what happened" sentences. */
+export function withReport(files: FolderFiles, subtitle: string, tables: HtmlTable[], story: readonly string[] = []): FolderFiles {
   const resolvedYaml = String(files['experiment.resolved.yaml'] ?? '');
-  return { ...files, 'report.html': reportHtml({ resolvedYaml, subtitle, tables, charts: chartSpecs(files) }) };
+  return { ...files, 'report.html': reportHtml({ resolvedYaml, subtitle, tables, charts: chartSpecs(files), story }) };
 }
 
 /** The summary of one run as one plain page table (summary.csv order); report.html groups it with {@link summaryTables}. */
@@ -103,7 +105,12 @@ export async function singleRunFiles(resolvedYaml: string, result: RunResult, ch
   const e = (parse(resolvedYaml) ?? {}) as { seed?: number; durationMs?: number };
   const subtitle = `one run · seed ${String(e.seed)} · ${human((e.durationMs ?? 0) / 1000)} s of virtual time`;
   const alerts = alertTable(result.summary);
-  return withReport(await runFiles(resolvedYaml, result, chartList), subtitle, [...(alerts ? [alerts] : []), ...summaryTables(result.summary), ...extraTables]);
+  const durationMs = e.durationMs ?? Number.NaN;
+  // Events as events.csv holds them, so `wsfleet report` tells the same story from the files.
+  const { events } = roundResult(result);
+  const caps = runCaps(result.summary, events, durationMs);
+  const tables = [...(alerts ? [alerts] : []), ...summaryTables(result.summary, caps), ...extraTables];
+  return withReport(await runFiles(resolvedYaml, result, chartList), subtitle, tables, runStory(result.summary, events, durationMs));
 }
 
 /** Writes a single run's folder. */

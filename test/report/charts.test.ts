@@ -87,13 +87,37 @@ describe('timeSeriesChart', () => {
     expect(json).toContain('{"data":{"values":[{"t":55,"label":"late","row":1}]},"mark":{"type":"text","align":"right"');
   });
 
-  it('puts successive marker labels on alternating rows so neighbours do not overprint', () => {
-    const markers = [{ atMs: 30_000, label: 'crash' }, { atMs: 31_000, label: 'restart' }, { atMs: 32_000, label: 'again' }];
-    const json = JSON.stringify(timeSeriesChart(serverTable(2), { ...serverChartOptions(2), markers }));
+  it('puts successive marker labels on alternating rows; one that would overprint on both rows is left off, its rule kept and named in the tooltip', () => {
+    const markers = [{ atMs: 30_000, label: 'crash' }, { atMs: 31_000, label: 'restart' }, { atMs: 32_000, label: 'again' }, { atMs: 45_000, label: 'late' }];
+    const spec = timeSeriesChart(serverTable(2), { ...serverChartOptions(2), markers });
+    const json = JSON.stringify(spec);
     expect(json).toContain('"label":"crash","row":0');
     expect(json).toContain('"label":"restart","row":1');
-    expect(json).toContain('"label":"again","row":0');
+    // "again" ends at its rule 1 s right of "crash", which starts 1 s left of it: it would overprint both rows.
+    expect(json).toContain('"label":"again","row":-1');
+    expect(json).toContain('"label":"late","row":1');
     expect(json).toContain('"dy":-18');
+    const layers = (spec as { layer: { mark: { type: string }; data?: { values: { label?: string }[] }; encoding?: { tooltip?: unknown } }[] }).layer;
+    const texts = layers.filter((l) => l.mark.type === 'text').flatMap((l) => l.data?.values.map((v) => v.label) ?? []);
+    expect(texts.sort()).toEqual(['crash', 'late', 'restart']);
+    const rule = layers.find((l) => l.mark.type === 'rule');
+    expect(rule?.data?.values.map((v) => v.label)).toEqual(['crash', 'restart', 'again', 'late']);
+    expect(rule?.encoding?.tooltip).toEqual({ field: 'label', type: 'nominal' });
+  });
+
+  it('labels the first of a burst of alert firings and leaves the rest to their rules and tooltips', () => {
+    const markers = [
+      { atMs: 20_000, label: 'alert a', tone: 'alert' as const },
+      { atMs: 20_500, label: 'alert b', tone: 'alert' as const },
+      { atMs: 20_000, label: 'alert c', tone: 'alert' as const },
+      { atMs: 40_000, label: 'alert d', tone: 'alert' as const },
+    ];
+    const spec = timeSeriesChart(serverTable(2), { ...serverChartOptions(2), markers });
+    const layers = (spec as { layer: { mark: { type: string; angle?: number }; data?: { values: { label?: string }[] } }[] }).layer;
+    const upright = layers.find((l) => l.mark.type === 'text' && l.mark.angle === 270);
+    expect(upright?.data?.values.map((v) => v.label)).toEqual(['alert a, alert c', 'alert d']);
+    const rule = layers.filter((l) => l.mark.type === 'rule').at(-1);
+    expect(rule?.data?.values.map((v) => v.label)).toEqual(['alert a, alert c', 'alert b', 'alert d']);
   });
 
   it('gives the same spec for the same input', () => {

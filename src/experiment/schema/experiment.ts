@@ -6,6 +6,7 @@ import { strategyChoice } from './strategy.js';
 import { chartEntry } from './charts.js';
 import { alertRules } from './alerts.js';
 import { checkBounds } from './bounds.js';
+import { chartFileNames, type ChartNaming } from '../../metrics/index.js';
 
 /** Names of the profiles in models/, by kind; they become enums in the JSON Schema. */
 export interface ProfileNames {
@@ -287,6 +288,11 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
       name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lowercase letters, digits and dashes'),
       question: z.string().min(1).describe('the one question this experiment answers'),
       lookAt: z.string().optional().describe('what to look at in the results'),
+      keyChart: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('the chart that answers the question, as lookAt names it (a file name under charts/ without extension, e.g. compare-recovery.ms99); the gallery shows it and report.html puts it first'),
       seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
       durationMs: positiveMs.max(MAX_DURATION_MS).describe('virtual time simulated, at most 7 days'),
       sampleIntervalMs: positiveMs.default(1000),
@@ -359,6 +365,13 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
           ctx.addIssue({ code: 'custom', path: ['sampleIntervalMs'], message: `expected at most 1,000,000 samples (durationMs / sampleIntervalMs), got ${String(Math.round(rows))}` });
         }
         checkBounds(e as Record<string, unknown>, ctx);
+        const key = (e as { keyChart?: unknown }).keyChart;
+        if (typeof key === 'string') {
+          const names = chartFileNames(e as ChartNaming);
+          if (!names.includes(key)) {
+            ctx.addIssue({ code: 'custom', path: ['keyChart'], message: `expected a chart this experiment draws${names.length === 0 ? ' (it draws none: add charts: or sweep.compare)' : ` (${names.join(', ')})`}, got '${key}'` });
+          }
+        }
         const fleet = (e as { fleet?: { servers?: unknown; groups?: unknown } }).fleet;
         const groups = Array.isArray(fleet?.groups) ? (fleet.groups as { servers?: unknown; name?: unknown }[]) : [];
         const messages = (e as { messages?: { channels?: unknown; subscriptionsPerClient?: unknown } | null }).messages;
