@@ -29,6 +29,8 @@ export type EventFields = { [K in ServerEventKind]: { server: number } } & {
   'server:shed': { server: number; count: number };
   'balancer:mark-up': { server: number; balancer: number };
   'balancer:mark-down': { server: number; balancer: number };
+  'balancer:crash': { balancer: number; connections: number };
+  'balancer:restart': { balancer: number };
   'fleet:partition': { clients: number; durationMs: number };
   'fleet:disconnect': { connections: number };
   'fleet:flash-crowd': { clients: number };
@@ -112,6 +114,22 @@ const FORMATS: { [K in RunEventKind]: Format<EventFields[K]> } = {
   },
   'balancer:mark-up': markFormat,
   'balancer:mark-down': markFormat,
+  'balancer:crash': {
+    fields: ['balancer', 'connections'],
+    render: (f) => `balancer ${String(f.balancer)}: ${String(f.connections)} connections`,
+    parse: (d) => {
+      const m = /^balancer (\d+): (\d+) connections$/.exec(d);
+      return m ? { balancer: int(m[1]), connections: int(m[2]) } : undefined;
+    },
+  },
+  'balancer:restart': {
+    fields: ['balancer'],
+    render: (f) => `balancer ${String(f.balancer)}`,
+    parse: (d) => {
+      const m = /^balancer (\d+)$/.exec(d);
+      return m ? { balancer: int(m[1]) } : undefined;
+    },
+  },
   'fleet:partition': {
     fields: ['clients', 'durationMs'],
     render: (f) => `${String(f.clients)} clients for ${String(f.durationMs)} ms`,
@@ -164,6 +182,8 @@ export const runEvent = {
   balancerMark: (atMs: number, healthy: boolean, server: number, balancer: number) => makeEvent(healthy ? 'balancer:mark-up' : 'balancer:mark-down', atMs, { server, balancer }),
   partition: (atMs: number, clients: number, durationMs: number) => makeEvent('fleet:partition', atMs, { clients, durationMs }),
   disconnect: (atMs: number, connections: number) => makeEvent('fleet:disconnect', atMs, { connections }),
+  balancerCrash: (atMs: number, balancer: number, connections: number) => makeEvent('balancer:crash', atMs, { balancer, connections }),
+  balancerRestart: (atMs: number, balancer: number) => makeEvent('balancer:restart', atMs, { balancer }),
   flashCrowd: (atMs: number, clients: number) => makeEvent('fleet:flash-crowd', atMs, { clients }),
   slowdown: (atMs: number, factor: number) => makeEvent('fleet:slowdown', atMs, { factor }),
   slowdownEnd: (atMs: number) => makeEvent('fleet:slowdown-end', atMs, { factor: 1 }),

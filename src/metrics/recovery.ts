@@ -3,7 +3,7 @@ import type { TypedRunEvent } from './events.js';
 import type { Table } from './result.js';
 
 /** Faults after which connected clients are expected to dip and come back. */
-const RECOVERY_FAULTS = new Set(['server:crash', 'server:oom', 'server:hang', 'server:drain', 'fleet:partition', 'fleet:disconnect']);
+const RECOVERY_FAULTS = new Set(['server:crash', 'server:oom', 'server:hang', 'server:drain', 'fleet:partition', 'fleet:disconnect', 'balancer:crash']);
 
 /**
  * When the interval of a capped metric starts in a run: the first disruptive fault, or the first

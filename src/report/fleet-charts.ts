@@ -18,7 +18,7 @@ export function perServer(result: RunResult, metric: string): SeriesOptions[] {
   });
 }
 
-const FLEET_FAULTS = new Set(['fleet:partition', 'fleet:disconnect', 'fleet:flash-crowd', 'fleet:slowdown', 'fleet:slowdown-end']);
+const FLEET_FAULTS = new Set(['fleet:partition', 'fleet:disconnect', 'fleet:flash-crowd', 'fleet:slowdown', 'fleet:slowdown-end', 'balancer:crash', 'balancer:restart']);
 
 /** Faults and health-check flips as labelled rules. */
 export function markers(result: RunResult): Marker[] {
@@ -36,7 +36,7 @@ export function markers(result: RunResult): Marker[] {
     last = e.kind === 'server:shed' ? undefined : { atMs: e.atMs, kind: e.kind, servers: [e.server] };
   }
   // Faults on the whole fleet (a partition, a mass disconnect, a flash crowd, a slowdown) are marked too.
-  const fleet = result.events.filter((e) => FLEET_FAULTS.has(e.kind)).map((e) => ({ atMs: e.atMs, label: `${e.kind.slice('fleet:'.length)} ${e.detail}` }));
+  const fleet = result.events.filter((e) => FLEET_FAULTS.has(e.kind)).map((e) => ({ atMs: e.atMs, label: `${e.kind.slice(e.kind.indexOf(':') + 1)} ${e.detail}` }));
   // Each rule's first firing only: a per-server rule can fire on every server.
   const seen = new Set<string>();
   const alerts = result.events.flatMap((e) => {

@@ -38,6 +38,10 @@ function fleetWords(e: TypedRunEvent): string | undefined {
       return `a network partition cut ${human(e.clients)} clients off for ${seconds(e.durationMs)}`;
     case 'fleet:disconnect':
       return `a gateway restart closed ${human(e.connections)} connections at once`;
+    case 'balancer:crash':
+      return `balancer ${String(e.balancer)} died and closed the ${human(e.connections)} connections through it`;
+    case 'balancer:restart':
+      return `balancer ${String(e.balancer)} restarted`;
     case 'fleet:flash-crowd':
       return `a flash crowd of ${human(e.clients)} clients arrived`;
     case 'fleet:slowdown':
@@ -82,7 +86,7 @@ const plural = (verb: string): string => verb.replace(/^was /, 'were ');
 export function runStory(summary: Summary, events: readonly TypedRunEvent[], durationMs: number): string[] {
   const out = faultSentences(events);
   if (out.length === 0) out.push('No fault was scheduled and the fleet did not change.');
-  const disruptive = ['server:crash', 'server:oom', 'server:hang', 'server:drain', 'fleet:partition', 'fleet:disconnect'];
+  const disruptive = ['server:crash', 'server:oom', 'server:hang', 'server:drain', 'fleet:partition', 'fleet:disconnect', 'balancer:crash'];
   const fault = events.find((e) => disruptive.includes(e.kind));
   out.push(...healthSentences(events));
   const alerts = events.filter((e) => e.kind === 'alert:fired');

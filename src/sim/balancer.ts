@@ -25,6 +25,8 @@ export class SimBalancer {
   readonly cpu: CpuQueue;
   /** Attempts and connections holding a slot here. */
   open = 0;
+  /** False while the balancer process is down (balancer-crash): connects to it get a reset. */
+  up = true;
   private readonly health: HealthCounter[];
   private readonly strategy: Balancer;
   private readonly cpuCost: Distribution;
@@ -101,6 +103,10 @@ export class SimBalancer {
   readonly receive = (arg: number): void => {
     const i = this.world.current(arg);
     if (i < 0) return;
+    if (!this.up) {
+      this.rooms.clientSide.replyFailed(i);
+      return;
+    }
     if (this.open < this.spec.maxConnections) {
       this.admit(i, arg);
     } else if (this.spec.queueTimeoutMs > 0) {
@@ -140,7 +146,7 @@ export class SimBalancer {
   /** Accepted and parsed: pick a backend and connect upstream. */
   private readonly onAccepted = (arg: number): void => {
     const i = this.world.current(arg);
-    if (i < 0) return;
+    if (i < 0 || !this.up) return;
     const pick = this.pick(i);
     const view = pick >= 0 ? this.views[pick] : undefined;
     if (view === undefined || view.openConnections >= this.spec.portsPerBackend) {
@@ -189,6 +195,7 @@ export class SimBalancer {
     if (server === undefined) return;
     const { timeoutMs, intervalMs } = this.spec.healthCheck;
     sim.setTimer(this.checkTimers[s] as number, sim.nowMs + intervalMs);
+    if (!this.up) return;
     if (!server.up) {
       // A refused connect fails the check one round trip later; a silent host at the timeout.
       sim.after(server.refusesWhileDown ? 2 * this.world.backendLatency.sample(this.rng.network) : timeoutMs, this.onCheckResult, s * 2);

@@ -326,6 +326,12 @@ export class ClientSide implements ClientSidePort {
     this.retryLater(i);
   };
 
+  /** The client's connect is reset by the balancer (its process is down); the client learns one client latency later. */
+  replyFailed(i: number): void {
+    const c = this.world.clients.c;
+    this.world.sim.after(c.clientLatencyMs[i] as number, this.onFailedReply, packConn(i, c.epoch[i] as number));
+  }
+
   replyRefused(i: number, arg: number): void {
     this.world.sim.after(this.world.clients.c.clientLatencyMs[i] as number, this.onRefusedReply, arg);
   }

@@ -121,7 +121,9 @@ export type FaultSpec =
   | { kind: 'partition'; share: number; atMs: number; durationMs: number }
   | { kind: 'disconnect'; share: number; atMs: number; server?: number | 'random' | undefined; group?: string | undefined; fin?: boolean | undefined }
   /** A handshake dependency (auth, session store) gets slower: handshake CPU × `factor` for `durationMs`. */
-  | { kind: 'slowdown'; atMs: number; durationMs: number; factor: number };
+  | { kind: 'slowdown'; atMs: number; durationMs: number; factor: number }
+  /** A balancer process dies: its connections close and it answers connects with a reset until it restarts. */
+  | { kind: 'balancer-crash'; balancer: number; atMs: number; restartAfterMs: number | null };
 
 export interface ClientSpec {
   arrivals: ArrivalSpec;

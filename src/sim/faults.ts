@@ -63,6 +63,16 @@ export function scheduleFaults(world: World, ops: Operations, faults: readonly F
         ops.disconnect(f.share, scope, rng, f.fin ?? true);
       });
     },
+    'balancer-crash': (f) => {
+      world.sim.at(f.atMs, () => {
+        ops.crashBalancer(f.balancer);
+      });
+      if (f.restartAfterMs !== null) {
+        world.sim.at(f.atMs + f.restartAfterMs, () => {
+          ops.restartBalancer(f.balancer);
+        });
+      }
+    },
     slowdown: (f) => {
       world.sim.at(f.atMs, () => {
         ops.slowdown(f.factor);

@@ -137,6 +137,41 @@ export class Operations implements OperationsPort {
     }
   }
 
+  /**
+   * A balancer process dies (its host stays up): every connection and attempt through it closes,
+   * both ends see it, and the clients reconnect by their backoff; DNS still sends a share of the
+   * new attempts to it, which get a reset at once until it restarts.
+   */
+  crashBalancer(b: number): void {
+    const balancer = this.balancers[b] as SimBalancer;
+    if (!balancer.up) return;
+    const { clients, sim } = this.world;
+    const c = clients.c;
+    let connections = 0;
+    balancer.up = false;
+    for (let i = 0; i < clients.count; i++) {
+      if (c.balancer[i] !== b) continue;
+      if (c.established[i] === 1) connections++;
+      if ((c.server[i] as number) >= 0) this.rooms.serverSide.serverCloses(i);
+      else {
+        // Accepted or queued here, not yet at a server: the client's socket is reset.
+        this.rooms.tier.unroute(i);
+        c.queued[i] = 0;
+        c.epoch[i] = (c.epoch[i] as number) + 1;
+        this.rooms.clientSide.replyFailed(i);
+      }
+    }
+    this.world.record(runEvent.balancerCrash(sim.nowMs, b, connections));
+  }
+
+  /** The balancer is back; its view of the backends is as it was (its checks resume). */
+  restartBalancer(b: number): void {
+    const balancer = this.balancers[b] as SimBalancer;
+    if (balancer.up) return;
+    balancer.up = true;
+    this.world.record(runEvent.balancerRestart(this.world.sim.nowMs, b));
+  }
+
   /** Handshakes cost `factor` times their profile's CPU until the slowdown ends. */
   slowdown(factor: number): void {
     this.world.record(runEvent.slowdown(this.world.sim.nowMs, factor));

@@ -15,6 +15,8 @@ export interface ClientSidePort {
   watchStoppedServer(server: SimServer, untilMs: number): void;
   /** A 503 from client i's balancer, one client latency later. */
   replyRefused(i: number, arg: number): void;
+  /** A reset from the balancer: the client's attempt fails one client latency later. */
+  replyFailed(i: number): void;
   /** A poll failed: the client gives up its long-poll session, which its server keeps for `lingerMs`. */
   pollFailed(i: number, lingerMs: number): void;
   /** Client i sends a message on `channel`; it reaches its server one path latency later. */

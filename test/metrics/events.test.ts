@@ -15,6 +15,8 @@ const EXAMPLES: { [K in RunEventKind]: EventFields[K] } = {
   'server:shed': { server: 4, count: 250 },
   'balancer:mark-up': { server: 1, balancer: 0 },
   'balancer:mark-down': { server: 10, balancer: 2 },
+  'balancer:crash': { balancer: 1, connections: 25_000 },
+  'balancer:restart': { balancer: 1 },
   'fleet:partition': { clients: 1234, durationMs: 30_000 },
   'fleet:disconnect': { connections: 16_667 },
   'fleet:flash-crowd': { clients: 5000 },

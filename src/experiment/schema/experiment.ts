@@ -212,6 +212,14 @@ const faultKinds = {
   slowdown: z
     .object({ atMs: nonNegativeMs, durationMs: positiveMs, factor: z.number().positive().describe('handshake CPU multiplier') })
     .strict(),
+  'balancer-crash': z
+    .object({
+      balancer: z.number().int().min(0).describe('balancer index (0 to balancer.count − 1)'),
+      atMs: nonNegativeMs,
+      restartAfterMs: nonNegativeMs.nullable().default(null).describe('null: stays down'),
+    })
+    .strict()
+    .describe('a balancer process dies: every connection through it closes, and until it restarts the clients DNS sends to it get a reset'),
 };
 
 /** Channels, publishers, broker and the per-connection delivery policies. */
@@ -403,6 +411,15 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
               code: 'custom',
               path: ['faults', k, kind, 'server'],
               message: `expected a server index below the server count (${String(servers)}), got ${String(server)}`,
+            });
+          }
+          const balancer = (spec as { balancer?: unknown } | undefined)?.balancer;
+          const balancerCount = (e as { balancer?: { count?: unknown } }).balancer?.count ?? 1;
+          if (kind === 'balancer-crash' && typeof balancer === 'number' && typeof balancerCount === 'number' && balancer >= balancerCount) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['faults', k, kind, 'balancer'],
+              message: `expected a balancer index below balancer.count (${String(balancerCount)}), got ${String(balancer)}`,
             });
           }
           const group = (spec as { group?: unknown } | undefined)?.group;
