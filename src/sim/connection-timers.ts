@@ -106,9 +106,13 @@ export class ConnectionTimers implements ConnectionTimersPort {
       server.heartbeatCpuMs += cost;
       const sentMs = (server.processes[c.process[i] as number] as CpuQueue).submit(sim.nowMs, cost);
       this.noteFrame(i, sentMs);
+      // The ping reaches the client behind the data the server still holds for it (TCP delivers in
+      // order; Engine.IO's ping is a packet like any other), and the pong comes straight back.
       const latencyMs = c.pathLatencyMs[i] as number;
-      c.lastPingMs[i] = sentMs + latencyMs;
-      sim.at(sentMs + 2 * latencyMs, this.onPongAtServer, packConn(i, c.epoch[i] as number));
+      const backlogMs = this.rooms.pubsub?.behindBacklogMs(i, sentMs + latencyMs) ?? -Infinity;
+      const behind = backlogMs > sentMs + latencyMs;
+      c.lastPingMs[i] = behind ? backlogMs : sentMs + latencyMs;
+      sim.at(behind ? backlogMs + latencyMs : sentMs + 2 * latencyMs, this.onPongAtServer, packConn(i, c.epoch[i] as number));
     }
   }
 

@@ -104,6 +104,8 @@ export interface PubSubPort {
   syncActivity(i: number): void;
   /** A long-poll answer carries every held message of connection i; returns how many. */
   release(i: number, nowMs: number): number;
+  /** When a ping that would reach client i at `arrivalMs` gets through a backlog of unconsumed messages; -Infinity when there is none. */
+  behindBacklogMs(i: number, arrivalMs: number): number;
 }
 
 /** The broker room, as the other rooms see it. */

@@ -348,6 +348,10 @@ export class PubSub implements PubSubPort {
 
   // ---- costs and bookkeeping ----
 
+  behindBacklogMs(i: number, arrivalMs: number): number {
+    return this.queues.behindBacklogMs(i, arrivalMs);
+  }
+
   readCost(server: SimServer): number {
     return server.costs.messageRead.sample(server.rng);
   }

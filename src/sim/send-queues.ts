@@ -102,6 +102,19 @@ export class SendQueues {
     return this.conn[i * CONNECTION_STRIDE + C.count] ?? 0;
   }
 
+  /**
+   * When a frame that would reach connection i's client at `arrivalMs` gets through the messages
+   * written before it (TCP delivers in order; an Engine.IO ping is a packet the page handles in
+   * turn): the consume time of the last of them, when two or more are still unconsumed at
+   * `arrivalMs` (a backlog); -Infinity otherwise. One message still in transit is not a backlog: a
+   * client that keeps up has at most that one, and the cohort fan-out does not hold it here.
+   */
+  behindBacklogMs(i: number, arrivalMs: number): number {
+    let e = this.get(i, C.head);
+    while (e >= 0 && this.e(e, E.doneAtMs) <= arrivalMs) e = this.next(e);
+    return e >= 0 && this.next(e) >= 0 ? this.get(i, C.consumedMs) : -Infinity;
+  }
+
   /** Whether anything written is not yet consumed (in the path or at the server). */
   pending(i: number): boolean {
     return (this.conn[i * CONNECTION_STRIDE + C.head] ?? -1) >= 0;
