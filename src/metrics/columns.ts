@@ -25,7 +25,7 @@ export const CONNECTION_COLUMNS = [
  * Fleet-wide columns of the sim after timeMs. cpu.handshakeOffered is the handshake CPU submitted in
  * the interval as a share of the fleet's cores: above 1, a backlog is forming.
  */
-export const FLEET_COLUMNS = [...CONNECTION_COLUMNS, 'cpu.handshakeOffered', 'servers.ghosts'] as const;
+export const FLEET_COLUMNS = [...CONNECTION_COLUMNS, 'cpu.handshakeOffered', 'servers.ghosts', 'heartbeat.pings'] as const;
 
 /** Extra fleet columns when the experiment has messages; latency percentiles are of the interval's deliveries. */
 export const MESSAGE_COLUMNS = [
@@ -74,6 +74,7 @@ export const FLEET_COLUMN_INFO = {
   'connect.timeouts': { unit: 'count', worlds: both, doc: 'attempts that hit the connect timeout in the interval' },
   'connections.dropped': { unit: 'count', worlds: both, doc: 'open connections closed under a connected client in the interval' },
   'heartbeat.timeouts': { unit: 'count', worlds: both, doc: 'connections the server heartbeat closed in the interval' },
+  'heartbeat.pings': { unit: 'count', worlds: sim, doc: 'pings servers sent in the interval (with or without messages)' },
   'servers.up': { unit: 'count', worlds: both, doc: 'server processes running' },
   'cpu.handshakeOffered': { unit: 'share', worlds: sim, doc: 'handshake CPU submitted in the interval as a share of the running cores (above 1: a backlog forms)' },
   'servers.ghosts': { unit: 'count', worlds: sim, doc: 'dead connections servers still hold (peer vanished without a FIN)' },

@@ -40,6 +40,7 @@ export function startSampler(fleet: Fleet, intervalMs: number): Table {
   let lastPolls = [0, 0];
   let lastFleet = fleetCounts(fleet);
   let lastHandshakeCpu = 0;
+  let lastPings = 0;
 
   let lastServers = fleet.servers.map((s) => serverCounts(s, 0));
   const sample = (): void => {
@@ -56,8 +57,10 @@ export function startSampler(fleet: Fleet, intervalMs: number): Table {
       fleet.servers.reduce((n, s) => n + (s.up ? 1 : 0), 0),
       (handshakeCpu(fleet) - lastHandshakeCpu) / (intervalMs * fleet.servers.reduce((n, s) => n + (s.up ? s.cores : 0), 0) || 1),
       fleet.servers.reduce((a, s) => a + s.ghosts, 0),
+      fleet.counters.pings - lastPings,
     ];
     lastHandshakeCpu = handshakeCpu(fleet);
+    lastPings = fleet.counters.pings;
     const pubsub = fleet.pubsub;
     if (pubsub !== null) {
       pubsub.settleAll();
