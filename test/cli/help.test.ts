@@ -55,6 +55,8 @@ describe('--scale', () => {
     expect(experiment.faults.find((f) => f['flash-crowd'])?.['flash-crowd']?.clients).toBe(4000);
     const poisson = await wsfleetInProcess(['explain', 'experiments/balancing-algorithms.yaml', '--scale', '0.5', '--json']);
     expect((JSON.parse(poisson.stdout) as { experiment: { clients: { arrivals: { poisson: { ratePerSec: number } } } } }).experiment.clients.arrivals.poisson.ratePerSec).toBe(750);
+    const warm = await wsfleetInProcess(['explain', 'experiments/balancer-spof.yaml', '--scale', '0.1', '--json']);
+    expect((JSON.parse(warm.stdout) as { experiment: { clients: { initial: number } } }).experiment.clients.initial).toBe(4000);
   });
 
   it.each(['0', '-1', 'lots'])('rejects --scale %s', async (value) => {
