@@ -77,8 +77,8 @@ export async function playgroundCommand(options: PlaygroundOptions): Promise<voi
   });
   const address = server.address();
   const url = `http://127.0.0.1:${String(typeof address === 'object' && address !== null ? address.port : options.port)}/`;
-  process.stdout.write(options.json === true ? JSON.stringify({ url }) + '\n' : `wsfleet playground: ${url} (Ctrl-C to stop)\n`);
-  await new Promise<void>((resolve) => {
+  // The handlers go in before the URL is printed: whoever reads it may signal at once.
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {
       process.removeListener('SIGINT', stop);
       process.removeListener('SIGTERM', stop);
@@ -92,4 +92,6 @@ export async function playgroundCommand(options: PlaygroundOptions): Promise<voi
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  process.stdout.write(options.json === true ? JSON.stringify({ url }) + '\n' : `wsfleet playground: ${url} (Ctrl-C to stop)\n`);
+  await stopped;
 }

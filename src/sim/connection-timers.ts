@@ -14,8 +14,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
   /** Idle timeouts: the proxy's (any frame) and the server's (data frames); Infinity when off. */
   private readonly proxyIdleMs: number;
   private readonly serverIdleMs: number;
-  /** How long a client waits for a ping before it gives the connection up (Infinity: no heartbeat). */
-  readonly silenceLimitMs: number;
+  private silenceMs = NaN;
   /** Lanes for the delays the heartbeat sets its timer to (see heartbeatDelaysMs). */
   private readonly lanes: TimerLane[];
 
@@ -25,11 +24,20 @@ export class ConnectionTimers implements ConnectionTimersPort {
   ) {
     const config = world.config;
     this.heartbeat = instantiate(heartbeats, config.heartbeat, 'heartbeat');
-    this.silenceLimitMs = silenceLimitMs(this.heartbeat);
     this.proxyIdleMs = config.balancer.idleTimeoutMs;
     this.serverIdleMs = config.messages?.idleTimeoutMs ?? Infinity;
     const pongCostsMs = new Set(world.servers.flatMap((s) => (s.costs.pong.spec.kind === 'constant' ? [s.costs.pong.spec.value] : [])));
     this.lanes = heartbeatDelaysMs(this.heartbeat, [...pongCostsMs]).map((d) => world.sim.lane(d));
+  }
+
+  /**
+   * How long a client waits for a ping before it gives the connection up (Infinity: no heartbeat);
+   * stepped from the strategy only when first asked (a stopped server), so a run without one never
+   * steps it.
+   */
+  get silenceLimitMs(): number {
+    if (Number.isNaN(this.silenceMs)) this.silenceMs = silenceLimitMs(this.heartbeat);
+    return this.silenceMs;
   }
 
   startHeartbeat(i: number, phase = NaN): void {
