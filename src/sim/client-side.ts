@@ -61,7 +61,6 @@ export class ClientSide implements ClientSidePort {
       if (balancer.placeOpen(i) >= 0 && this.rooms.serverSide.establishOpen(i, phase)) this.connected(i);
       else {
         this.rooms.tier.unroute(i);
-        this.setState(i, ClientState.waiting);
         this.startAttempt(i);
       }
     }

@@ -3,6 +3,7 @@ import { deadPeerDetectedAtMs, heartbeats, instantiate, silenceLimitMs, type Hea
 import { packConn } from './clients.js';
 import type { CpuQueue } from './cpu.js';
 import type { ConnectionTimersPort, Rooms } from './ports.js';
+import type { SimServer } from './server.js';
 import type { World } from './world.js';
 
 /**
@@ -90,10 +91,11 @@ export class ConnectionTimers implements ConnectionTimersPort {
       sim.setTimer(clients.c.hbTimer[i] as number, server.frozenUntilMs);
       return;
     }
-    this.applyHeartbeat(i, this.heartbeat.onTimer(clients.c.hbPhase[i] as HeartbeatPhase, sim.nowMs));
+    this.applyHeartbeat(i, this.heartbeat.onTimer(clients.c.hbPhase[i] as HeartbeatPhase, sim.nowMs), server);
   };
 
-  private applyHeartbeat(i: number, step: HeartbeatStep): void {
+  /** `server`: connection i's server when the caller already has it (the timer's frozen check does). */
+  private applyHeartbeat(i: number, step: HeartbeatStep, server?: SimServer): void {
     const { clients, sim, counters } = this.world;
     const c = clients.c;
     c.hbPhase[i] = step.phase;
@@ -109,10 +111,10 @@ export class ConnectionTimers implements ConnectionTimersPort {
     if (step.action === 'ping') {
       // The ping leaves when a core has sent it; the pong is back one round trip later.
       counters.pings++;
-      const server = this.world.serverOf(i);
-      const cost = server.costs.ping.sample(server.rng);
-      server.heartbeatCpuMs += cost;
-      const sentMs = (server.processes[c.process[i] as number] as CpuQueue).submit(sim.nowMs, cost);
+      const host = server ?? this.world.serverOf(i);
+      const cost = host.costs.ping.sample(host.rng);
+      host.heartbeatCpuMs += cost;
+      const sentMs = (host.processes[c.process[i] as number] as CpuQueue).submit(sim.nowMs, cost);
       this.noteFrame(i, sentMs);
       // The ping reaches the client behind the data the server still holds for it (TCP delivers in
       // order; Engine.IO's ping is a packet like any other), and the pong comes straight back.
