@@ -2,9 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { runSimulation } from '../src/sim/index.js';
 import { fleet100kConfig, type FleetChildReport } from './fleet-config.js';
 
-/** Runs the fleet-100k simulation once in this process and prints its report; bench/fleet.ts spawns it. */
+/** Runs the fleet-100k simulation once in this process and prints its report; bench/fleet.ts spawns it. Argument: the heartbeat model. */
 function main(): void {
-  const config = fleet100kConfig();
+  const config = fleet100kConfig(process.argv[2] === 'cohort' ? 'cohort' : 'per-connection');
   const start = performance.now();
   const result = runSimulation(config);
   const wallMs = performance.now() - start;

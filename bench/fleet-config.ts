@@ -23,8 +23,9 @@ export const FLEET_CLIENTS = 100_000;
  * servers behind one least-connections balancer, 25 s / 20 s ping-pong heartbeats and a
  * broadband-like network, simulated for one virtual hour.
  */
-export function fleet100kConfig(): SimConfig {
+export function fleet100kConfig(heartbeatModel: SimConfig['heartbeatModel'] = 'per-connection'): SimConfig {
   return baseConfig({
+    heartbeatModel,
     seed: 1,
     durationMs: 3_600_000,
     sampleIntervalMs: 10_000,

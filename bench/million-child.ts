@@ -21,14 +21,14 @@ export interface MillionChildReport {
 }
 
 /**
- * Runs experiments/million.yaml once in this process at `--scale` with `messages.fanout` set, and
- * prints its report; bench/million.ts spawns it so each run's peak RSS is its own.
- * Arguments: scale fanout.
+ * Runs experiments/million.yaml once in this process at `--scale` with `messages.fanout` and
+ * `heartbeatModel` set, and prints its report; bench/million.ts spawns it so each run's peak RSS is
+ * its own. Arguments: scale fanout heartbeatModel.
  */
 function main(argv: readonly string[]): void {
-  const [scale = '1', fanout = 'cohort'] = argv;
+  const [scale = '1', fanout = 'cohort', heartbeatModel = 'cohort'] = argv;
   const file = fileURLToPath(new URL('../experiments/million.yaml', import.meta.url));
-  const loaded = loadExperiment(file, { scale: Number(scale), sets: [`messages.fanout=${fanout}`] });
+  const loaded = loadExperiment(file, { scale: Number(scale), sets: [`messages.fanout=${fanout}`, `heartbeatModel=${heartbeatModel}`] });
   if (!loaded.ok) throw new Error(`experiments/million.yaml did not load: ${JSON.stringify(loaded.issues)}`);
   const config = toSimConfig(loaded.experiment);
   const start = performance.now();

@@ -9,9 +9,9 @@ const millionGoal: Goal = {
   met: (r) => (r.wallMs ?? Infinity) < 60_000 && (r.peakRssBytes ?? Infinity) < 4e9,
 };
 
-/** Runs bench/million-child.ts at `scale` with `fanout` and checks it simulated the whole hour. */
-function runChild(scale: number, fanout: 'cohort' | 'batched'): MillionChildReport {
-  const report = runBenchChild<MillionChildReport>('million-child.ts', [String(scale), fanout], ['wallMs', 'maxRssKiB', 'events', 'delivered', 'virtualMs', 'clients']);
+/** Runs bench/million-child.ts at `scale` with `fanout` and `heartbeatModel` and checks it simulated the whole hour. */
+function runChild(scale: number, fanout: 'cohort' | 'batched', heartbeatModel: 'cohort' | 'per-connection'): MillionChildReport {
+  const report = runBenchChild<MillionChildReport>('million-child.ts', [String(scale), fanout, heartbeatModel], ['wallMs', 'maxRssKiB', 'events', 'delivered', 'virtualMs', 'clients']);
   if (report.virtualMs !== 3_600_000) throw new Error(`million simulated ${String(report.virtualMs)} ms of virtual time, expected one hour`);
   return report;
 }
@@ -25,7 +25,7 @@ const perSec = (count: number, ms: number): number => (count / ms) * 1000;
  */
 export function millionBench(): BenchRow[] {
   const base = baselineTrials();
-  const r = runChild(1, 'cohort');
+  const r = runChild(1, 'cohort', 'cohort');
   const c = childComparison(base, r.events, r.wallMs);
   return [
     makeRow('million', c, millionGoal, {
@@ -41,14 +41,15 @@ export function millionBench(): BenchRow[] {
 }
 
 /**
- * The same experiment at a tenth (100,000 clients, one virtual hour, about 360 M deliveries) with the
- * exact fan-out (`batched`, one write per subscriber) and the cohort fan-out, one after the other.
- * The row's rates are deliveries per second of wall time; the ratio is the cohort's speed-up; the
- * check is that both runs delivered the same messages in the same number of events.
+ * The same experiment at a tenth (100,000 clients, one virtual hour, about 350 M deliveries) on the
+ * exact path (`batched` fan-out, one write per subscriber, and the `per-connection` heartbeat) and
+ * on the fast one (cohorts for both), one after the other. The row's rates are deliveries per second
+ * of wall time; the ratio is the fast path's speed-up; the check is that both delivered the same
+ * messages to within 0.1 % (the cohort heartbeat is not exact: test/sim/heartbeat-cohort.test.ts).
  */
 export function million100kBench(): BenchRow[] {
-  const exact = runChild(0.1, 'batched');
-  const fast = runChild(0.1, 'cohort');
+  const exact = runChild(0.1, 'batched', 'per-connection');
+  const fast = runChild(0.1, 'cohort', 'cohort');
   const c: Comparison = {
     baselineEventsPerSec: perSec(exact.delivered, exact.wallMs),
     eventsPerSec: perSec(fast.delivered, fast.wallMs),
@@ -57,7 +58,7 @@ export function million100kBench(): BenchRow[] {
     totalEvents: fast.delivered,
     engineMs: [round(fast.wallMs, 1)],
     baselineMs: [round(exact.wallMs, 1)],
-    checksMatch: exact.delivered === fast.delivered && exact.events === fast.events,
+    checksMatch: Math.abs(exact.delivered - fast.delivered) <= 0.001 * exact.delivered,
   };
   return [
     makeRow('million-100k-cohort', c, null, {

@@ -94,7 +94,8 @@ export function estimateRun(e: Experiment): RunBudget {
   const eventTerms: BudgetTerm[] = [];
   for (const c of clients) eventTerms.push(term(c.field, c.units, 'clients', COSTS.connectEvents));
   const heartbeatMs = heartbeatIntervalMs(e.heartbeat);
-  if (heartbeatMs > 0) eventTerms.push(term('heartbeat.intervalMs', (totalClients * e.durationMs) / heartbeatMs / 2, 'heartbeat rounds', COSTS.heartbeatEvents));
+  // A cohort heartbeat has no events per round in a steady fleet (one when a connection joins its cohort).
+  if (heartbeatMs > 0 && e.heartbeatModel === 'per-connection') eventTerms.push(term('heartbeat.intervalMs', (totalClients * e.durationMs) / heartbeatMs / 2, 'heartbeat rounds', COSTS.heartbeatEvents));
   const flaps = (totalClients * e.clients.flapsPerHour * durationS) / 3600 / 2;
   if (flaps > 0) eventTerms.push(term('clients.flapsPerHour', flaps, 'reconnects', COSTS.connectEvents));
   const hc = e.balancer.healthCheck;

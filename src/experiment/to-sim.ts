@@ -44,6 +44,7 @@ export function toSimConfig(e: Experiment): SimConfig {
       idleTimeoutMs: b.idleTimeoutMs === 'never' ? Infinity : b.idleTimeoutMs,
     },
     heartbeat: toStrategyChoice(heartbeats, e.heartbeat),
+    heartbeatModel: e.heartbeatModel,
     reconnect: toStrategyChoice(backoffs, e.clients.reconnect),
     faults: e.faults.map(toFault),
     autoscaler: e.autoscaling ?? null,

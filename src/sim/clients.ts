@@ -69,6 +69,11 @@ function makeColumns(capacity: number) {
     prev: new Int32Array(capacity),
     hbTimer: new Int32Array(capacity),
     hbPhase: new Uint8Array(capacity),
+    /** The cohort heartbeat (heartbeat-cohort.ts): a member's cycle period (0: not a member) and its first ping in the cohort. */
+    hbPeriodMs: new Float64Array(capacity),
+    hbFirstPingMs: new Float64Array(capacity),
+    /** 1 once a member's first ping in the cohort is due and its pings and pongs run on the process's cores. */
+    hbActive: new Uint8Array(capacity),
     /** Last frame either way (pings included), for the proxy's idle timeout; last data frame, for the server's. */
     lastFrameMs: new Float64Array(capacity),
     lastDataMs: new Float64Array(capacity),

@@ -234,6 +234,8 @@ export interface SimConfig {
   clients: ClientSpec;
   balancer: BalancerSpec;
   heartbeat: StrategyChoice;
+  /** per-connection: every ping and pong an event (the exact reference); cohort: steady heartbeats as a fluid (heartbeat-cohort.ts). */
+  heartbeatModel: 'per-connection' | 'cohort';
   reconnect: StrategyChoice;
   faults: FaultSpec[];
   /** Null: a fixed fleet. Else the fleet grows up to `max` servers of the last group's type. */

@@ -2,6 +2,7 @@ import type { TimerLane } from '../engine/index.js';
 import { deadPeerDetectedAtMs, heartbeats, instantiate, silenceLimitMs, type Heartbeat, type HeartbeatPhase, type HeartbeatStep } from '../strategies/index.js';
 import { packConn } from './clients.js';
 import type { CpuQueue } from './cpu.js';
+import { HeartbeatCohorts } from './heartbeat-cohort.js';
 import type { ConnectionTimersPort, Rooms } from './ports.js';
 import type { SimServer } from './server.js';
 import type { World } from './world.js';
@@ -18,6 +19,8 @@ export class ConnectionTimers implements ConnectionTimersPort {
   private silenceMs = NaN;
   /** Lanes for the delays the heartbeat sets its timer to (see heartbeatDelaysMs). */
   private readonly lanes: TimerLane[];
+  /** Connections whose heartbeat runs as a cohort, without events (`heartbeatModel: cohort`); null: every one per connection. */
+  private readonly cohorts: HeartbeatCohorts | null;
 
   constructor(
     private readonly world: World,
@@ -29,6 +32,12 @@ export class ConnectionTimers implements ConnectionTimersPort {
     this.serverIdleMs = config.messages?.idleTimeoutMs ?? Infinity;
     const pongCostsMs = new Set(world.servers.flatMap((s) => (s.costs.pong.spec.kind === 'constant' ? [s.costs.pong.spec.value] : [])));
     this.lanes = heartbeatDelaysMs(this.heartbeat, [...pongCostsMs]).map((d) => world.sim.lane(d));
+    this.cohorts =
+      config.heartbeatModel === 'cohort' && this.heartbeat.intervalMs > 0
+        ? new HeartbeatCohorts(world, this.heartbeat, (server, process) => {
+            for (const i of this.cohorts?.membersOf(server, process) ?? []) this.unbatch(i);
+          })
+        : null;
   }
 
   /**
@@ -49,12 +58,99 @@ export class ConnectionTimers implements ConnectionTimersPort {
     // A connection opened before the run is `phase` of the way to its first heartbeat step.
     const firstMs = Number.isNaN(phase) ? 0 : this.heartbeat.open(0).timerAtMs;
     const agoMs = Number.isFinite(firstMs) && firstMs > 0 ? phase * firstMs : 0;
-    this.applyHeartbeat(i, this.heartbeat.open(nowMs - agoMs));
+    const step = this.heartbeat.open(nowMs - agoMs);
+    if (step.action === 'none' && this.joinCohort(i, step)) return;
+    this.applyHeartbeat(i, step);
+  }
+
+  /**
+   * Hands connection i's heartbeat from its cohort to the per-connection path, as that path would
+   * have left it now: its phase, its timer, a pong in flight, the last ping the client got and the
+   * last frame. A no-op for a connection not in a cohort.
+   */
+  unbatch(i: number): void {
+    const cohorts = this.cohorts;
+    if (cohorts === null || !cohorts.has(i)) return;
+    const { clients, sim } = this.world;
+    const c = clients.c;
+    const nowMs = sim.nowMs;
+    const periodMs = c.hbPeriodMs[i] as number;
+    const at = cohorts.leave(i, nowMs);
+    const phase = c.hbPhase[i] as HeartbeatPhase;
+    const timer = c.hbTimer[i] as number;
+    if (at.pings === 0) {
+      sim.setTimer(timer, c.hbFirstPingMs[i] as number);
+      return;
+    }
+    const pingMs = at.lastPingAtMs;
+    const latencyMs = c.pathLatencyMs[i] as number;
+    const gotPingMs = pingMs + at.pingSentOffMs + latencyMs;
+    if (gotPingMs <= nowMs) c.lastPingMs[i] = gotPingMs;
+    else if (at.pings > 1) c.lastPingMs[i] = gotPingMs - periodMs;
+    if (at.pongs === at.pings) {
+      // The last pong has arrived: the connection waits for its next ping.
+      this.noteFrame(i, pingMs + at.arrivalOffMs);
+      sim.setTimer(timer, pingMs + periodMs);
+      return;
+    }
+    // A ping is out: its timer runs to the pong timeout, and its pong is on the way.
+    const sent = this.heartbeat.onTimer(phase, pingMs);
+    this.noteFrame(i, pingMs + at.pingSentOffMs);
+    c.hbPhase[i] = sent.phase;
+    sim.setTimer(timer, sent.timerAtMs);
+    sim.at(pingMs + at.arrivalOffMs, this.onPongAtServer, packConn(i, c.epoch[i] as number));
+  }
+
+  /** The same when a ping sent now would wait behind data written to connection i for longer than the cohort allows. */
+  unbatchIfBehind(i: number): void {
+    const cohorts = this.cohorts;
+    if (cohorts === null || !cohorts.has(i)) return;
+    if (this.behindMs(i) > cohorts.backlogLimitMs) this.unbatch(i);
+  }
+
+  /** Hands every connection of `server` kept in a cohort to the per-connection path (its process stops). */
+  unbatchServer(server: SimServer): void {
+    for (const i of this.cohorts?.membersOf(server) ?? []) this.unbatch(i);
+  }
+
+  /** Brings the ping and pong counters and the servers' heartbeat CPU up to now (before a sample or the summary reads them). */
+  settle(exact = false): void {
+    this.cohorts?.settle(this.world.sim.nowMs, exact);
+  }
+
+  /** How long a ping sent now would wait behind the data written before it (0: none, or one message in transit). */
+  private behindMs(i: number): number {
+    const nowMs = this.world.sim.nowMs;
+    const backlogMs = this.rooms.pubsub?.behindBacklogMs(i, nowMs) ?? -Infinity;
+    return backlogMs > nowMs ? backlogMs - nowMs : 0;
+  }
+
+  /**
+   * Puts connection i's heartbeat in its process's cohort from a step that waits for the next ping
+   * (`step.timerAtMs`, or the timer as it is when the step keeps it), if the connection and its process
+   * can keep the cycle: open, not partitioned, not behind on data.
+   */
+  private joinCohort(i: number, step: HeartbeatStep): boolean {
+    const cohorts = this.cohorts;
+    if (cohorts === null) return false;
+    const { clients, sim } = this.world;
+    const c = clients.c;
+    const nowMs = sim.nowMs;
+    const firstPingMs = Number.isNaN(step.timerAtMs) ? sim.timerAtMs(c.hbTimer[i] as number) : step.timerAtMs;
+    if (!(firstPingMs > nowMs) || !Number.isFinite(firstPingMs) || c.established[i] !== 1 || (c.partitionedUntilMs[i] as number) > nowMs) return false;
+    if (!cohorts.open(this.world.serverOf(i), c.process[i] as number, nowMs)) return false;
+    if (this.behindMs(i) > cohorts.backlogLimitMs / 2) return false;
+    if (!cohorts.join(i, step.phase, firstPingMs)) return false;
+    c.hbPhase[i] = step.phase;
+    if (c.hbTimer[i] === -1) c.hbTimer[i] = sim.createTimer(this.onHeartbeatTimer, i);
+    sim.clearTimer(c.hbTimer[i] as number);
+    return true;
   }
 
   stop(i: number): void {
     const { clients, sim } = this.world;
     const c = clients.c;
+    if (this.cohorts?.has(i) === true) this.cohorts.leave(i, sim.nowMs);
     if (c.hbTimer[i] !== -1) sim.clearTimer(c.hbTimer[i] as number);
     if (c.idleTimer[i] !== -1) sim.clearTimer(c.idleTimer[i] as number);
   }
@@ -62,6 +158,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
   release(i: number): void {
     const { clients, sim } = this.world;
     const c = clients.c;
+    if (this.cohorts?.has(i) === true) this.cohorts.leave(i, sim.nowMs);
     if (c.hbTimer[i] !== -1) sim.releaseTimer(c.hbTimer[i] as number);
     c.hbTimer[i] = -1;
     if (c.idleTimer[i] !== -1) sim.releaseTimer(c.idleTimer[i] as number);
@@ -78,6 +175,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
     const c = clients.c;
     const polling = this.rooms.polling;
     if (polling !== null && c.polling[i] === 1) return sim.nowMs + polling.spec.sessionTimeoutMs;
+    this.unbatch(i);
     return deadPeerDetectedAtMs(this.heartbeat, c.hbPhase[i] as HeartbeatPhase, sim.timerAtMs(c.hbTimer[i] as number), sim.nowMs);
   }
 
@@ -154,7 +252,11 @@ export class ConnectionTimers implements ConnectionTimersPort {
     this.noteFrame(i, sim.nowMs);
     const readMs = (server.processes[c.process[i] as number] as CpuQueue).submit(sim.nowMs, cost);
     const timerMs = sim.timerAtMs(c.hbTimer[i] as number);
-    if (Number.isNaN(timerMs) || readMs < timerMs) this.applyHeartbeat(i, this.heartbeat.onPong(c.hbPhase[i] as HeartbeatPhase, readMs));
+    if (!Number.isNaN(timerMs) && readMs >= timerMs) return;
+    const step = this.heartbeat.onPong(c.hbPhase[i] as HeartbeatPhase, readMs);
+    // A pong read while the run queue is short brings the connection back to its cohort.
+    if (this.cohorts !== null && step.action === 'none' && this.joinCohort(i, step)) return;
+    this.applyHeartbeat(i, step);
   };
 
   // ---- frames and idle timeouts ----
@@ -170,6 +272,13 @@ export class ConnectionTimers implements ConnectionTimersPort {
     if (atMs > (c.lastFrameMs[i] as number)) c.lastFrameMs[i] = atMs;
   }
 
+  /** Writes the last heartbeat frame of a cohort member (its last ping sent, or its pong arrived). */
+  private syncFrames(i: number): void {
+    const at = (this.cohorts as HeartbeatCohorts).position(i, this.world.sim.nowMs);
+    if (at.pings === 0) return;
+    this.noteFrame(i, at.lastPingAtMs + (at.pongs === at.pings ? at.arrivalOffMs : at.pingSentOffMs));
+  }
+
   notePoll(i: number, atMs: number): void {
     this.noteFrame(i, atMs);
   }
@@ -178,6 +287,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
   private idleDeadline(i: number): number {
     const c = this.world.clients.c;
     this.rooms.pubsub?.syncActivity(i);
+    if (this.cohorts?.has(i) === true) this.syncFrames(i);
     const polling = this.rooms.polling;
     if (polling !== null && c.polling[i] === 1) return polling.deadlineMs(i, c.lastFrameMs[i] as number);
     return Math.min((c.lastFrameMs[i] as number) + this.proxyIdleMs, (c.lastDataMs[i] as number) + this.serverIdleMs);

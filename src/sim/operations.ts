@@ -68,6 +68,8 @@ export class Operations implements OperationsPort {
     if (!server.up) return;
     const sim = this.world.sim;
     this.world.record(runEvent.server('server:hang', sim.nowMs, server.id));
+    // Its heartbeats stop with it: the connections' timers wait for the resume, one by one.
+    this.rooms.timers.unbatchServer(server);
     for (const q of server.processes) q.freeze(sim.nowMs, sim.nowMs + durationMs);
     server.frozenUntilMs = Math.max(server.frozenUntilMs, sim.nowMs + durationMs);
     this.rooms.clientSide.watchStoppedServer(server, server.frozenUntilMs);
@@ -109,6 +111,8 @@ export class Operations implements OperationsPort {
     let cut = 0;
     for (let i = 0; i < clients.count; i++) {
       if (c.state[i] === ClientState.gone || rng.next() >= share) continue;
+      // Its pongs are lost from now on: the heartbeat runs per connection to find out.
+      this.rooms.timers.unbatch(i);
       c.partitionedUntilMs[i] = untilMs;
       cut++;
     }

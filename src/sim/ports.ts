@@ -62,6 +62,12 @@ export interface ConnectionTimersPort {
   release(i: number): void;
   /** When the server would notice that client i is gone if nothing more came from it. */
   deadPeerDetectedAt(i: number): number;
+  /** Hands connection i's heartbeat from its cohort back to the per-connection path (heartbeatModel: cohort). */
+  unbatch(i: number): void;
+  /** The same if a ping sent now would wait behind data written to connection i. */
+  unbatchIfBehind(i: number): void;
+  /** The same for every connection of a server. */
+  unbatchServer(server: SimServer): void;
   /** A data frame either way at `atMs`. */
   noteData(i: number, atMs: number): void;
   /** A poll reached the session's server at `atMs`. */

@@ -302,6 +302,8 @@ export class PubSub implements PubSubPort {
     this.counters.offered++;
     q.markSlow(i, writeMs, policy.softLimitBytes);
     if (q.queuedBytes(i) !== before) this.track(i, before);
+    // Pings now queue behind this data: a heartbeat kept in a cohort goes back to the per-connection path.
+    if (!Number.isNaN(done)) this.rooms.timers.unbatchIfBehind(i);
     if (hold) this.rooms.polling?.onData(i);
     return done;
   }

@@ -45,6 +45,7 @@ export function startSampler(fleet: Fleet, intervalMs: number): Table {
   let lastServers = fleet.servers.map((s) => serverCounts(s, 0));
   const sample = (): void => {
     const now = fleet.sim.nowMs;
+    fleet.timers.settle();
     const counts = fleetCounts(fleet);
     const row = [
       now,

@@ -248,8 +248,9 @@ export class ServerSide implements ServerSidePort {
         if (server.up) server.pollSessions--;
       }
     }
-    server.remove(this.world.clients, i, keepDescriptor);
+    // The timers stop first: a heartbeat kept in its process's cohort leaves it while the connection is still the server's.
     this.rooms.timers.stop(i);
+    server.remove(this.world.clients, i, keepDescriptor);
     this.rooms.tier.unroute(i);
   }
 

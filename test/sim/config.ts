@@ -71,6 +71,7 @@ export function baseConfig(overrides: Partial<SimConfig> = {}): SimConfig {
     },
     balancer: balancer(),
     heartbeat: { name: 'none', options: {} },
+    heartbeatModel: 'per-connection',
     reconnect: { name: 'none', options: {} },
     faults: [],
     autoscaler: null,

@@ -329,6 +329,12 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
         }),
       balancer: z.object({ profile: profileRef(profiles.balancers), ...section(balancerFields, forEditor) }).strict(),
       heartbeat: strategyChoice(heartbeats, 'heartbeat').default('ping-pong'),
+      heartbeatModel: z
+        .enum(['per-connection', 'cohort'])
+        .default('per-connection')
+        .describe(
+          'per-connection: every ping and pong an event and a CPU job (the exact reference); cohort: connections in a steady cycle are kept per server process as a fluid of CPU work and counted in bulk, handed back to the per-connection path when anything could change their cycle (fastest; a ping delayed behind other work does not shift its later ones)',
+        ),
       clients: z.object({ profile: profileRef(profiles.clients), ...section(clientFields, forEditor) }).strict(),
       faults: z.array(oneOf(faultKinds, 'a scheduled fault')).default([]),
       messages: messagesSection.nullable().default(null).describe('channels, publishers, broker, backpressure and resume; null: no messages'),
