@@ -49,6 +49,7 @@ export function realSummary(config: RealConfig, sampler: RealSampler, _events: r
     'servers.cpu.utilization.mean': upMs > 0 ? total('cpuMs') / upMs : 0,
     'servers.cpu.utilization.max': cpuShares.reduce((m, v) => Math.max(m, v), 0),
     'servers.memory.peakBytes': sampler.peakMemoryBytes,
+    'servers.connections.peak': peakColumn(sampler, ids.map((s) => `server.${String(s)}.connections`)),
     // One proxy process per balancer, on one core each.
     'balancer.cpu.utilization.mean': endMs > 0 ? sampler.proxyCpuMs() / (endMs * config.balancer.count) : 0,
     // A fixed fleet (real mode refuses autoscaling): the same values the sim writes without an autoscaler.
@@ -62,6 +63,14 @@ export function realSummary(config: RealConfig, sampler: RealSampler, _events: r
     ...(config.messages === null ? {} : messageMetrics(sampler, published, endMs, total)),
   };
   return finalizeSummary(values);
+}
+
+/** The largest value any of `columns` took at a sample. */
+function peakColumn(sampler: RealSampler, columns: readonly string[]): number {
+  const indexes = columns.map((c) => sampler.table.columns.indexOf(c)).filter((k) => k >= 0);
+  let peak = 0;
+  for (const row of sampler.table.rows) for (const k of indexes) peak = Math.max(peak, row[k] ?? 0);
+  return peak;
 }
 
 /** Pub/sub as the clients' receivers counted it, and what the servers' backpressure did. */

@@ -41,6 +41,8 @@ export class SimServer {
   handshakesDone = 0;
   refusals = 0;
   peakMemoryBytes = 0;
+  /** Most established connections held at once. */
+  peakConnections = 0;
   /** Dead connections the server still holds (the peer vanished without a FIN) until its heartbeat notices. */
   ghosts = 0;
   /** Time spent running, for utilisation over the time a server existed (spares that never ran count nothing). */
@@ -145,6 +147,7 @@ export class SimServer {
     clients.c.established[i] = 1;
     this.handshaking--;
     this.connections++;
+    if (this.connections > this.peakConnections) this.peakConnections = this.connections;
     this.handshakesDone++;
     const memory = this.memoryBytes();
     if (memory > this.peakMemoryBytes) this.peakMemoryBytes = memory;

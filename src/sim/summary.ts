@@ -51,6 +51,7 @@ export function summarize(fleet: Fleet, timeseries: Table, events: readonly Type
     'servers.cpu.utilization.mean': coreMs > 0 ? busyMs / coreMs : 0,
     'servers.cpu.utilization.max': fleet.servers.reduce((m, s) => Math.max(m, s.upMs(endMs) > 0 ? s.busyMs(endMs) / (s.cores * s.upMs(endMs)) : 0), 0),
     'servers.memory.peakBytes': fleet.servers.reduce((m, s) => Math.max(m, s.peakMemoryBytes), 0),
+    'servers.connections.peak': fleet.servers.reduce((m, s) => Math.max(m, s.peakConnections), 0),
     'servers.oomKills': k.oomKills,
     'balancer.cpu.utilization.mean': fleet.balancers.reduce((sum, b) => sum + b.cpu.busyMs(endMs), 0) / Math.max(1, endMs * fleet.balancers.reduce((n, b) => n + b.cpu.cores, 0)),
     'clients.flaps': k.flaps,
