@@ -85,6 +85,7 @@ written), 1 internal error, 124 stopped by --max-wall, 130 interrupted (a sweep'
     .option('--set <path=value>', 'override a value inside the experiment, e.g. fleet.servers=20 (repeatable)', collect, [])
     .option('--scale <f>', 'multiply client counts and arrival rates by F (capacities and times stay): for smoke tests', scaleArg)
     .option('--no-sweep', "run once with the file's own values, ignoring its sweep block (pick a variant with --set)")
+    .option('--all-replications', "a sweep keeps every replication's time series, events and distributions (in runs/ and variants/*/replications/), not only the first's")
     .option('--jobs <n>', 'worker threads for a sweep (default: one per core)', jobsArg)
     .option('--shard <k/n>', "run only slice K of N of a sweep's runs, into a shard folder for `wsfleet merge`", shardArg)
     .option('--json', 'print {dir, summary} as JSON instead of a table')

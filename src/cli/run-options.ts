@@ -13,6 +13,8 @@ export interface RunCommandOptions {
   sweep?: boolean;
   json?: boolean;
   quiet?: boolean;
+  /** A sweep keeps every replication's time series, events and distributions, not only the first's. */
+  allReplications?: boolean;
   /** Worker threads for sweeps. @default one per core */
   jobs?: number;
   /** Run only this slice of a sweep's runs. */

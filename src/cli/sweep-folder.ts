@@ -53,10 +53,12 @@ export async function assembleSweep(base: Experiment, baseYaml: string, runs: Re
   const files: FolderFiles = { 'experiment.resolved.yaml': baseYaml };
   for (const name of names) files[`runs/${name}`] = (runs.get(name) as { text: string }).text;
   const firsts = records.filter((r) => r.replication === 0 && r.timeseries !== undefined);
-  for (const r of firsts) {
-    const own = await runFiles(r.resolvedYaml ?? '', recordResult(r), base.charts);
+  for (const r of records.filter((x) => x.timeseries !== undefined)) {
+    // The first replication's folder has its charts; later ones kept with --all-replications, their data only.
+    const own = await runFiles(r.resolvedYaml ?? '', recordResult(r), r.replication === 0 ? base.charts : []);
     const folder = variantFolder({ index: r.variant, label: r.label, overrides: [] });
-    for (const [name, content] of Object.entries(own)) files[`variants/${folder}/${name}`] = content;
+    const at = r.replication === 0 ? `variants/${folder}` : `variants/${folder}/replications/r${String(r.replication).padStart(4, '0')}`;
+    for (const [name, content] of Object.entries(own)) files[`${at}/${name}`] = content;
   }
   files['sweep.csv'] = sweepCsv(records);
   files['summary.csv'] = stringify([

@@ -51,10 +51,10 @@ function dedupe(issues: InputIssue[]): InputIssue[] {
   });
 }
 
-/** What a finished run keeps: the summary always, the full run for the first replication. */
-function toRecord(task: SweepTask, raw: RunResult): RunRecord {
+/** What a finished run keeps: the summary always, the full run for the first replication (for every one with `all`). */
+function toRecord(task: SweepTask, raw: RunResult, all: boolean): RunRecord {
   const record: RunRecord = { variant: task.variant, label: task.label, replication: task.replication, seed: task.seed, summary: raw.summary };
-  if (task.replication > 0) return record;
+  if (task.replication > 0 && !all) return record;
   const { timeseries, events, distributions } = roundResult(raw);
   return { ...record, resolvedYaml: resolvedExperimentYaml(task.experiment), timeseries, events, ...(distributions === undefined ? {} : { distributions }) };
 }
@@ -110,7 +110,7 @@ export async function runSweepCommand(file: string, base: Experiment, options: R
         onDone: (id, result) => {
           const task = tasks[id] as SweepTask;
           if (finished === 0) checkNamesAgainstResult(file, base, result);
-          writeFileSync(join(work, 'runs', runRecordName(task.variant, task.replication)), encodeRunRecord(toRecord(task, result)));
+          writeFileSync(join(work, 'runs', runRecordName(task.variant, task.replication)), encodeRunRecord(toRecord(task, result, options.allReplications === true)));
           finished++;
           progress.done(id, `${task.label} #${String(task.replication + 1)}`);
         },

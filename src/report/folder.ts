@@ -20,7 +20,7 @@ const MANIFEST_HEADER = '# Files written by wsfleet; it replaces this folder onl
 
 /** File names wsfleet writes, for folders written before the manifest existed. */
 const OWN_FILE =
-  /^(?:(?:variants\/[^/]+|sim|real)\/)?(?:experiment\.resolved\.yaml|timeseries\.csv|summary\.(?:json|csv)|events\.csv|distributions\.csv|report\.html|charts\/[^/]+\.(?:vl\.json|svg|png))$|^(?:sweep\.csv|shard\.json|validation\.csv|runs\/[^/]+\.json)$/;
+  /^(?:(?:variants\/[^/]+(?:\/replications\/r\d{4})?|sim|real)\/)?(?:experiment\.resolved\.yaml|timeseries\.csv|summary\.(?:json|csv)|events\.csv|distributions\.csv|report\.html|charts\/[^/]+\.(?:vl\.json|svg|png))$|^(?:sweep\.csv|shard\.json|validation\.csv|runs\/[^/]+\.json)$/;
 
 /** A folder wsfleet will not replace or write into, with the reason; exit code 2. */
 export class FolderRefusedError extends Error {

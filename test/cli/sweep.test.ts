@@ -42,6 +42,28 @@ describe('a sweep on worker threads', () => {
   });
 });
 
+describe('--all-replications', () => {
+  it("keeps every replication's time series, events and distributions, and leaves the rest of the folder as it was", () => {
+    runOk(['run', SWEEP, '--jobs', '1', '--all-replications', '--out', dir('all'), '--quiet']);
+    const files = listFiles(dir('all'));
+    const base = listFiles(dir('jobs-1'));
+    const extra = files.filter((f) => !base.includes(f));
+    const later = base.filter((f) => f.startsWith('runs/') && !f.endsWith('-r0000.json')).length;
+    // Each later replication gets its own data folder: resolved experiment, time series, summary (two forms), events, distributions.
+    expect(later).toBeGreaterThan(0);
+    expect(extra.filter((f) => f.endsWith('/timeseries.csv'))).toHaveLength(later);
+    for (const f of extra) expect(f).toMatch(/^variants\/[^/]+\/replications\/r000[1-9]\/(experiment\.resolved\.yaml|timeseries\.csv|summary\.(json|csv)|events\.csv|distributions\.csv)$/);
+    // A later replication's series is its own run: another seed, so not the first replication's numbers.
+    const first = extra[0]?.replace(/replications\/r\d{4}\/.*$/, 'timeseries.csv') ?? '';
+    const one = extra.find((f) => f.endsWith('/timeseries.csv')) ?? '';
+    expect(readFileSync(join(dir('all'), one), 'utf8')).not.toBe(readFileSync(join(dir('all'), first), 'utf8'));
+    // Everything the default folder holds is byte-identical but the later run records, which now carry the
+    // data, and the manifest of wsfleet's files, which lists the new ones.
+    const changed = base.filter((f) => !readFileSync(join(dir('all'), f)).equals(readFileSync(join(dir('jobs-1'), f))));
+    expect(changed.filter((f) => !(f.startsWith('runs/') && !f.endsWith('-r0000.json')) && f !== '.wsfleet-files')).toEqual([]);
+  }, 120_000);
+});
+
 describe('--shard K/N and merge', () => {
   it('splits the runs into disjoint slices that cover the sweep', () => {
     const slices = [1, 2, 3, 4].map((k) => readdirSync(join(dir(`shard-${String(k)}`), 'runs')));
