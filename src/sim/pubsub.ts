@@ -4,6 +4,7 @@ import {
   ChannelHistory,
   ChannelReceiver,
   fresh,
+  factory,
   instantiate,
   pickByCdf,
   resumes,
@@ -47,6 +48,8 @@ export class PubSub implements PubSubPort {
   private readonly policies: (Backpressure | undefined)[] = [];
   /** A policy instance no connection uses, asked what it does with a message on an empty queue. */
   private readonly probe: Backpressure;
+  /** A fresh backpressure policy for each connection, its options checked once. */
+  private readonly newPolicy: () => Backpressure;
   /** The batched fan-out, with cohorts of subscribers that keep up unless `fanout: batched`. */
   readonly cohorts: Cohorts;
   private readonly resume: Resume;
@@ -83,7 +86,8 @@ export class PubSub implements PubSubPort {
     this.resume = instantiate(resumes, spec.resume, 'messages.resume');
     this.popularity = zipfCdf(spec.channels, spec.popularityExponent);
     this.keys = Array.from({ length: spec.channels }, (_, c) => String(c));
-    this.probe = instantiate(backpressures, spec.backpressure, 'messages.backpressure');
+    this.newPolicy = factory(backpressures, spec.backpressure, 'messages.backpressure');
+    this.probe = this.newPolicy();
     this.cohorts = new Cohorts(world, rooms, this, spec.fanout === 'cohort');
   }
 
@@ -120,7 +124,7 @@ export class PubSub implements PubSubPort {
   open(i: number, server: SimServer, p: number, oneWayMs: number, hold: boolean): void {
     const now = this.world.sim.nowMs;
     this.queues.open(i, now, oneWayMs, this.pathBufferBytes);
-    this.policies[i] = instantiate(backpressures, this.spec.backpressure, 'messages.backpressure');
+    this.policies[i] = this.newPolicy();
     this.livePos[i] = this.live.length;
     this.live.push(i);
     const cpu = server.processes[p] as CpuQueue;

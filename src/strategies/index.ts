@@ -1,7 +1,7 @@
 export { balancers, type Balancer, type BackendView, type BalancerName, type ConnectRequest, type PickContext } from './balance/index.js';
 export { backoffs, initialDelayMs, type Backoff, type BackoffName } from './backoff/index.js';
 export { heartbeats, HeartbeatPhase, keepTimer, type Heartbeat, type HeartbeatStep, type HeartbeatName } from './heartbeat/index.js';
-export { instantiate, entry, choiceOf, type Rng, type StrategyChoice, type StrategyEntry, type StrategySpec } from './types.js';
+export { instantiate, factory, entry, choiceOf, type Rng, type StrategyChoice, type StrategyEntry, type StrategySpec } from './types.js';
 export { admissions, shedders, excessOver, type Admission, type AdmissionDecision, type AdmissionName, type ConnectionView, type ServerLoadView, type Shedder, type ShedderName } from './admission/index.js';
 export { backpressures, slowConsumer, type Backpressure, type BackpressureDecision, type BackpressureName, type OutgoingMessage, type SendQueueView } from './backpressure/index.js';
 export { resumes, ChannelHistory, ChannelReceiver, Receivers, fresh, fromHistory, type Resume, type ResumeDecision, type ResumeName, type HistoryView } from './resume/index.js';

@@ -30,11 +30,20 @@ export interface StrategyChoice {
 
 /** Creates the strategy named in `choice`, parsing its options with the entry's schema. */
 export function instantiate<T>(registry: Readonly<Record<string, StrategyEntry<T>>>, choice: StrategyChoice, kind: string): T {
+  return factory(registry, choice, kind)();
+}
+
+/**
+ * A maker of instances of one strategy choice: the options are checked once, and each call creates a
+ * fresh instance from them (per-connection policies: a fleet opens millions of connections).
+ */
+export function factory<T>(registry: Readonly<Record<string, StrategyEntry<T>>>, choice: StrategyChoice, kind: string): () => T {
   const found = registry[choice.name];
   if (found === undefined) {
     throw new TypeError(`Expected ${kind} to be one of ${Object.keys(registry).join(', ')}, got ${choice.name}`);
   }
-  return found.create(found.options.parse(choice.options));
+  const options: unknown = found.options.parse(choice.options);
+  return () => found.create(options);
 }
 
 /** A strategy as written in a file: a bare name, or a one-key map of name to options. */
