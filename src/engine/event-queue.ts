@@ -1,4 +1,4 @@
-import { LaneRing } from './lane-ring.js';
+import { LaneRing, RECORD, SEQ, isLive } from './lane-ring.js';
 
 /** A callback that receives the numeric argument given when its event was scheduled. */
 export type Handler = (arg: number) => void;
@@ -6,16 +6,28 @@ export type Handler = (arg: number) => void;
 const INITIAL_CAPACITY = 1024;
 /** Heap entries are [timeMs, seq, slot] triples in one array, so a comparison touches one cache line. */
 const H = 3;
-/** Slot records are [arg, one-shot flag] pairs; heap positions live apart in a compact Int32Array, since sifts write them. */
-const S = 2;
+/**
+ * Slot records are [arg, seq, timeMs, flags] quadruples (`RECORD` fields): seq is the sequence
+ * number of the slot's live entry, -1 when it is not pending; timeMs is when that entry fires;
+ * flags is 1 for a one-shot slot, plus 2 × (lane + 1) while it waits on a lane.
+ */
+const ARG = 0;
+const TIME = 2;
+const FLAGS = 3;
+/** Stale heap entries tolerated before a purge; past this, the heap is rebuilt once they outnumber the live ones. */
+const PURGE_MIN = 1024;
 
 /**
- * An indexed 4-ary min-heap of timer slots, ordered by (time, sequence): half the depth of a
- * binary heap, and a node's four children share one or two cache lines.
+ * A 4-ary min-heap of timer entries ordered by (time, sequence), with lazy deletion: half the
+ * depth of a binary heap, and a node's four children share one or two cache lines.
  *
- * Every slot knows its heap position, so cancelling or moving a pending timer is one sift in
- * place: no tombstones pile up when a fleet reschedules its heartbeat and timeout timers
- * constantly. Entries and slot records are interleaved typed arrays, about 64 bytes per slot.
+ * The heap keeps no positions, so a sift moves entries and touches nothing else. Moving a pending
+ * timer pushes a fresh entry and cancelling one only marks it: the old entry goes stale (its
+ * sequence number is no longer its slot's) and is dropped when it reaches the top, which always
+ * holds a live entry. When stale entries outnumber live ones (and more than `PURGE_MIN`), the heap
+ * is rebuilt from its live entries in O(n), so memory stays bounded when a fleet reschedules its
+ * heartbeat and timeout timers constantly. Slot records keep each pending timer's time, so `size`,
+ * `timeOf` and `isPending` are exact.
  *
  * Beside the heap, lanes hold timers that fire a fixed interval after they are set: each lane is
  * a FIFO already in (time, sequence) order (`LaneRing`), so setting one is O(1) and the next event
@@ -24,12 +36,12 @@ const S = 2;
  */
 export class EventQueue {
   private heap = new Float64Array(INITIAL_CAPACITY * H);
-  private slots = new Float64Array(INITIAL_CAPACITY * S);
-  /** A slot's heap position; -1 when it is not pending; -2 - lane when it waits on a lane. */
-  private slotPos = new Int32Array(INITIAL_CAPACITY).fill(-1);
-  /** A lane slot's time there, and its generation, bumped whenever it leaves a lane unfired. */
-  private slotLaneTime = new Float64Array(INITIAL_CAPACITY);
-  private slotGen = new Int32Array(INITIAL_CAPACITY);
+  private heapCapacity = INITIAL_CAPACITY;
+  /** Heap entries, stale ones included. */
+  private heapSize = 0;
+  /** Heap entries that are their slot's live one. */
+  private heapLive = 0;
+  private slots = new Float64Array(INITIAL_CAPACITY * RECORD);
   private readonly lanes: LaneRing[] = [];
   private laneLive = 0;
   /** The source of the next event as `peekTimeMs` found it (a lane, or null for the heap), until the queue changes. */
@@ -41,18 +53,22 @@ export class EventQueue {
   private slotCount = 0;
   capacity = INITIAL_CAPACITY;
   private nextSeq = 0;
-  private heapSize = 0;
   /** Time of the event most recently removed by `popSlot`. */
   poppedTimeMs = 0;
 
   /** Number of scheduled (pending) events. */
   get size(): number {
-    return this.heapSize + this.laneLive;
+    return this.heapLive + this.laneLive;
   }
 
   /** Number of allocated slots, pending or not. */
   get allocated(): number {
     return this.slotCount - this.freeCount;
+  }
+
+  /** Entries the heap holds, live and stale (for tests and benchmarks). */
+  get heapEntries(): number {
+    return this.heapSize;
   }
 
   /** Time of the earliest pending event, or Infinity when empty. */
@@ -86,51 +102,47 @@ export class EventQueue {
       slot = this.slotCount++;
     }
     this.slotHandler[slot] = handler;
-    const r = slot * S;
-    this.slotPos[slot] = -1;
-    this.slots[r] = arg;
-    this.slots[r + 1] = oneShot ? 1 : 0;
+    const r = slot * RECORD;
+    const slots = this.slots;
+    slots[r + ARG] = arg;
+    slots[r + SEQ] = -1;
+    slots[r + FLAGS] = oneShot ? 1 : 0;
     return slot;
   }
 
   /** Returns a slot to the free list, cancelling it first if pending. */
   release(slot: number): void {
-    this.nextKnown = false;
-    const pos = this.slotPos[slot] as number;
-    if (pos >= 0) this.remove(slot);
-    else if (pos < -1) this.leaveLane(slot);
+    this.cancel(slot);
     this.slotHandler[slot] = undefined;
     this.freeSlots[this.freeCount++] = slot;
   }
 
   /** When a pending slot fires; NaN when it is not pending. */
   timeOf(slot: number): number {
-    const pos = this.slotPos[slot] as number;
-    if (pos >= 0) return this.heap[pos * H] as number;
-    return pos === -1 ? Number.NaN : (this.slotLaneTime[slot] as number);
+    const r = slot * RECORD;
+    return (this.slots[r + SEQ] as number) < 0 ? Number.NaN : (this.slots[r + TIME] as number);
   }
 
   isPending(slot: number): boolean {
-    return this.slotPos[slot] !== -1;
+    return (this.slots[slot * RECORD + SEQ] as number) >= 0;
   }
 
   setArg(slot: number, arg: number): void {
-    this.slots[slot * S] = arg;
+    this.slots[slot * RECORD + ARG] = arg;
   }
 
   /** Schedules or moves a slot to `timeMs`; it queues after events already set for that time. */
   set(slot: number, timeMs: number): void {
     const seq = this.nextSeq++;
     this.nextKnown = false;
-    const pos = this.slotPos[slot] as number;
-    if (pos < 0) {
-      if (pos < -1) this.leaveLane(slot);
-      this.siftUp(this.heapSize++, timeMs, seq, slot);
-      return;
-    }
-    // A new sequence number always orders later, so an equal time also sifts down.
-    if (timeMs < (this.heap[pos * H] as number)) this.siftUp(pos, timeMs, seq, slot);
-    else this.siftDown(pos, timeMs, seq, slot);
+    const r = slot * RECORD;
+    const slots = this.slots;
+    if ((slots[r + SEQ] as number) >= 0) this.unschedule(r);
+    slots[r + SEQ] = seq;
+    slots[r + TIME] = timeMs;
+    this.heapLive++;
+    if (this.heapSize === this.heapCapacity) this.growHeap();
+    this.siftUp(this.heapSize++, timeMs, seq, slot);
   }
 
   /**
@@ -140,22 +152,21 @@ export class EventQueue {
   setOnLane(slot: number, lane: number, timeMs: number): void {
     const seq = this.nextSeq++;
     this.nextKnown = false;
-    const pos = this.slotPos[slot] as number;
-    if (pos >= 0) this.remove(slot);
-    else if (pos < -1) this.leaveLane(slot);
-    const gen = this.slotGen[slot] as number;
-    (this.lanes[lane] as LaneRing).push(timeMs, seq, slot, gen);
-    this.slotPos[slot] = -2 - lane;
-    this.slotLaneTime[slot] = timeMs;
+    const r = slot * RECORD;
+    const slots = this.slots;
+    if ((slots[r + SEQ] as number) >= 0) this.unschedule(r);
+    (this.lanes[lane] as LaneRing).push(timeMs, seq, slot);
+    slots[r + SEQ] = seq;
+    slots[r + TIME] = timeMs;
+    slots[r + FLAGS] = (this.isOneShot(slot) ? 1 : 0) + 2 * (lane + 1);
     this.laneLive++;
   }
 
   /** Cancels a pending slot; a no-op when it is not pending. */
   cancel(slot: number): void {
     this.nextKnown = false;
-    const pos = this.slotPos[slot] as number;
-    if (pos >= 0) this.remove(slot);
-    else if (pos < -1) this.leaveLane(slot);
+    const r = slot * RECORD;
+    if ((this.slots[r + SEQ] as number) >= 0) this.unschedule(r);
   }
 
   /** Removes the earliest event and returns its slot, leaving its time in `poppedTimeMs`. */
@@ -166,6 +177,35 @@ export class EventQueue {
       if (lane !== null) return this.popLane(lane);
     }
     return this.popHeap();
+  }
+
+  handlerOf(slot: number): Handler | undefined {
+    return this.slotHandler[slot];
+  }
+
+  argOf(slot: number): number {
+    return this.slots[slot * RECORD + ARG] as number;
+  }
+
+  isOneShot(slot: number): boolean {
+    return ((this.slots[slot * RECORD + FLAGS] as number) & 1) === 1;
+  }
+
+  /** Takes the pending slot whose record starts at `r` out of the queue: its entry goes stale. */
+  private unschedule(r: number): void {
+    const slots = this.slots;
+    slots[r + SEQ] = -1;
+    const flags = slots[r + FLAGS] as number;
+    if (flags >= 2) {
+      slots[r + FLAGS] = flags & 1;
+      this.laneLive--;
+      (this.lanes[(flags >> 1) - 1] as LaneRing).forget(slots);
+      return;
+    }
+    this.heapLive--;
+    this.dropStaleTop();
+    const stale = this.heapSize - this.heapLive;
+    if (stale > PURGE_MIN && stale > this.heapLive) this.purge();
   }
 
   /** The lane whose head comes before the heap's top and every other lane's head, or null. */
@@ -196,72 +236,70 @@ export class EventQueue {
     lane.shift();
     lane.live--;
     this.laneLive--;
-    this.slotPos[slot] = -1;
+    const r = slot * RECORD;
+    this.slots[r + SEQ] = -1;
+    this.slots[r + FLAGS] = (this.slots[r + FLAGS] as number) & 1;
     return slot;
   }
 
   /** Drops stale entries from a lane's head; the lane must hold a live entry. */
   private skipStale(lane: LaneRing): void {
-    const gens = this.slotGen;
-    while (lane.gens[lane.head] !== gens[lane.slots[lane.head] as number]) lane.shift();
+    const slots = this.slots;
+    while (!isLive(slots, lane.slots[lane.head] as number, lane.seqs[lane.head] as number)) lane.shift();
   }
 
-  /** Takes a slot off its lane unfired: its entry there goes stale. */
-  private leaveLane(slot: number): void {
-    const lane = this.lanes[-2 - (this.slotPos[slot] as number)] as LaneRing;
-    this.slotPos[slot] = -1;
-    this.slotGen[slot] = ((this.slotGen[slot] as number) + 1) | 0;
-    this.laneLive--;
-    lane.forget(this.slotGen);
-  }
-
+  /** Removes the heap's top, which is live; the next live entry becomes the top. */
   private popHeap(): number {
     const heap = this.heap;
     const slot = heap[2] as number;
     this.poppedTimeMs = heap[0] as number;
-    this.slotPos[slot] = -1;
-    const last = --this.heapSize;
-    if (last > 0) {
-      const l = last * H;
-      this.siftDown(0, heap[l] as number, heap[l + 1] as number, heap[l + 2] as number);
-    }
+    this.slots[slot * RECORD + SEQ] = -1;
+    this.heapLive--;
+    this.removeTop();
+    this.dropStaleTop();
     return slot;
   }
 
-  handlerOf(slot: number): Handler | undefined {
-    return this.slotHandler[slot];
-  }
-
-  argOf(slot: number): number {
-    return this.slots[slot * S] as number;
-  }
-
-  isOneShot(slot: number): boolean {
-    return this.slots[slot * S + 1] === 1;
-  }
-
-  private remove(slot: number): void {
-    const heap = this.heap;
-    const pos = this.slotPos[slot] as number;
-    this.slotPos[slot] = -1;
+  private removeTop(): void {
     const last = --this.heapSize;
-    if (pos === last) return;
-    const l = last * H;
-    const timeMs = heap[l] as number;
-    const seq = heap[l + 1] as number;
-    const moved = heap[l + 2] as number;
-    const parent = ((pos - 1) >> 2) * H;
-    if (pos > 0 && (timeMs < (heap[parent] as number) || (timeMs === heap[parent] && seq < (heap[parent + 1] as number)))) {
-      this.siftUp(pos, timeMs, seq, moved);
-    } else {
-      this.siftDown(pos, timeMs, seq, moved);
+    if (last > 0) {
+      const heap = this.heap;
+      const l = last * H;
+      this.siftDown(0, heap[l] as number, heap[l + 1] as number, heap[l + 2] as number);
+    }
+  }
+
+  /** Removes stale entries from the top, so that the top is live or the heap empty. */
+  private dropStaleTop(): void {
+    const heap = this.heap;
+    const slots = this.slots;
+    while (this.heapSize > 0 && !isLive(slots, heap[2] as number, heap[1] as number)) this.removeTop();
+  }
+
+  /** Keeps only the live entries and rebuilds the heap from them (Floyd's heapify, O(n)). */
+  private purge(): void {
+    const heap = this.heap;
+    const slots = this.slots;
+    let kept = 0;
+    for (let at = 0, end = this.heapSize * H; at < end; at += H) {
+      const seq = heap[at + 1] as number;
+      const slot = heap[at + 2] as number;
+      if (!isLive(slots, slot, seq)) continue;
+      const to = kept++ * H;
+      heap[to] = heap[at] as number;
+      heap[to + 1] = seq;
+      heap[to + 2] = slot;
+    }
+    this.heapSize = kept;
+    for (let pos = (kept - 2) >> 2; pos >= 0; pos--) {
+      const at = pos * H;
+      this.siftDown(pos, heap[at] as number, heap[at + 1] as number, heap[at + 2] as number);
     }
   }
 
   /** Places (timeMs, seq, slot) at `start` or above it. */
   private siftUp(start: number, timeMs: number, seq: number, slot: number): void {
     const heap = this.heap;
-    const positions = this.slotPos;
     let pos = start;
     while (pos > 0) {
       const parent = (pos - 1) >> 2;
@@ -271,29 +309,25 @@ export class EventQueue {
       const at = pos * H;
       heap[at] = pt;
       heap[at + 1] = heap[p + 1] as number;
-      const ps = heap[p + 2] as number;
-      heap[at + 2] = ps;
-      positions[ps] = pos;
+      heap[at + 2] = heap[p + 2] as number;
       pos = parent;
     }
     const at = pos * H;
     heap[at] = timeMs;
     heap[at + 1] = seq;
     heap[at + 2] = slot;
-    positions[slot] = pos;
   }
 
   /** Places (timeMs, seq, slot) at `start` or below it. */
   private siftDown(start: number, timeMs: number, seq: number, slot: number): void {
     const heap = this.heap;
-    const positions = this.slotPos;
     const size = this.heapSize;
     let pos = start;
     for (;;) {
       const first = 4 * pos + 1;
       if (first >= size) break;
+      let c = first * H;
       let child = first;
-      let c = child * H;
       let ct = heap[c] as number;
       let cs = heap[c + 1] as number;
       const end = Math.min(first + 4, size);
@@ -313,35 +347,27 @@ export class EventQueue {
       const at = pos * H;
       heap[at] = ct;
       heap[at + 1] = cs;
-      const s = heap[c + 2] as number;
-      heap[at + 2] = s;
-      positions[s] = pos;
+      heap[at + 2] = heap[c + 2] as number;
       pos = child;
     }
     const at = pos * H;
     heap[at] = timeMs;
     heap[at + 1] = seq;
     heap[at + 2] = slot;
-    positions[slot] = pos;
+  }
+
+  private growHeap(): void {
+    this.heapCapacity *= 2;
+    const heap = new Float64Array(this.heapCapacity * H);
+    heap.set(this.heap);
+    this.heap = heap;
   }
 
   private grow(): void {
     const capacity = this.capacity * 2;
-    const heap = new Float64Array(capacity * H);
-    heap.set(this.heap);
-    this.heap = heap;
-    const slots = new Float64Array(capacity * S);
+    const slots = new Float64Array(capacity * RECORD);
     slots.set(this.slots);
     this.slots = slots;
-    const positions = new Int32Array(capacity).fill(-1);
-    positions.set(this.slotPos);
-    this.slotPos = positions;
-    const laneTimes = new Float64Array(capacity);
-    laneTimes.set(this.slotLaneTime);
-    this.slotLaneTime = laneTimes;
-    const gens = new Int32Array(capacity);
-    gens.set(this.slotGen);
-    this.slotGen = gens;
     const free = new Int32Array(capacity);
     free.set(this.freeSlots);
     this.freeSlots = free;
