@@ -1,4 +1,4 @@
-import { LaneRing, RECORD, SEQ, isLive } from './lane-ring.js';
+import { LaneRing } from './lane-ring.js';
 
 /** A callback that receives the numeric argument given when its event was scheduled. */
 export type Handler = (arg: number) => void;
@@ -11,7 +11,9 @@ const H = 3;
  * number of the slot's live entry, -1 when it is not pending; timeMs is when that entry fires;
  * flags is 1 for a one-shot slot, plus 2 × (lane + 1) while it waits on a lane.
  */
+const RECORD = 4;
 const ARG = 0;
+const SEQ = 1;
 const TIME = 2;
 const FLAGS = 3;
 /** Stale heap entries tolerated before a purge; past this, the heap is rebuilt once they outnumber the live ones. */
@@ -191,6 +193,9 @@ export class EventQueue {
     return ((this.slots[slot * RECORD + FLAGS] as number) & 1) === 1;
   }
 
+  /** Whether the entry (slot, seq) is its slot's live one. */
+  private readonly isLive = (slot: number, seq: number): boolean => this.slots[slot * RECORD + SEQ] === seq;
+
   /** Takes the pending slot whose record starts at `r` out of the queue: its entry goes stale. */
   private unschedule(r: number): void {
     const slots = this.slots;
@@ -199,7 +204,7 @@ export class EventQueue {
     if (flags >= 2) {
       slots[r + FLAGS] = flags & 1;
       this.laneLive--;
-      (this.lanes[(flags >> 1) - 1] as LaneRing).forget(slots);
+      (this.lanes[(flags >> 1) - 1] as LaneRing).forget(this.isLive);
       return;
     }
     this.heapLive--;
@@ -245,7 +250,7 @@ export class EventQueue {
   /** Drops stale entries from a lane's head; the lane must hold a live entry. */
   private skipStale(lane: LaneRing): void {
     const slots = this.slots;
-    while (!isLive(slots, lane.slots[lane.head] as number, lane.seqs[lane.head] as number)) lane.shift();
+    while (slots[(lane.slots[lane.head] as number) * RECORD + SEQ] !== lane.seqs[lane.head]) lane.shift();
   }
 
   /** Removes the heap's top, which is live; the next live entry becomes the top. */
@@ -256,24 +261,61 @@ export class EventQueue {
     this.slots[slot * RECORD + SEQ] = -1;
     this.heapLive--;
     this.removeTop();
-    this.dropStaleTop();
+    // Without stale entries the new top is live: skip reading its slot record.
+    if (this.heapSize !== this.heapLive) this.dropStaleTop();
     return slot;
   }
 
+  /**
+   * Removes the top entry: its hole moves down to a leaf along the least children, and the last
+   * entry, which mostly belongs near the bottom, sifts up from there (fewer comparisons than
+   * sifting it down from the top).
+   */
   private removeTop(): void {
-    const last = --this.heapSize;
-    if (last > 0) {
-      const heap = this.heap;
-      const l = last * H;
-      this.siftDown(0, heap[l] as number, heap[l + 1] as number, heap[l + 2] as number);
+    const size = --this.heapSize;
+    if (size === 0) return;
+    const heap = this.heap;
+    let pos = 0;
+    for (;;) {
+      const first = 4 * pos + 1;
+      if (first >= size) break;
+      const child = this.leastChild(first, Math.min(first + 4, size));
+      const at = pos * H;
+      const c = child * H;
+      heap[at] = heap[c] as number;
+      heap[at + 1] = heap[c + 1] as number;
+      heap[at + 2] = heap[c + 2] as number;
+      pos = child;
     }
+    const l = size * H;
+    this.siftUp(pos, heap[l] as number, heap[l + 1] as number, heap[l + 2] as number);
+  }
+
+  /** The least of the entries at positions [first, end). */
+  private leastChild(first: number, end: number): number {
+    const heap = this.heap;
+    let child = first;
+    let ct = heap[first * H] as number;
+    let cs = heap[first * H + 1] as number;
+    for (let k = first + 1; k < end; k++) {
+      const r = k * H;
+      const rt = heap[r] as number;
+      if (rt > ct) continue;
+      const rs = heap[r + 1] as number;
+      if (rt < ct || rs < cs) {
+        child = k;
+        ct = rt;
+        cs = rs;
+      }
+    }
+    return child;
   }
 
   /** Removes stale entries from the top, so that the top is live or the heap empty. */
   private dropStaleTop(): void {
     const heap = this.heap;
     const slots = this.slots;
-    while (this.heapSize > 0 && !isLive(slots, heap[2] as number, heap[1] as number)) this.removeTop();
+    while (this.heapSize > 0 && slots[(heap[2] as number) * RECORD + SEQ] !== heap[1]) this.removeTop();
   }
 
   /** Keeps only the live entries and rebuilds the heap from them (Floyd's heapify, O(n)). */
@@ -284,7 +326,7 @@ export class EventQueue {
     for (let at = 0, end = this.heapSize * H; at < end; at += H) {
       const seq = heap[at + 1] as number;
       const slot = heap[at + 2] as number;
-      if (!isLive(slots, slot, seq)) continue;
+      if (slots[slot * RECORD + SEQ] !== seq) continue;
       const to = kept++ * H;
       heap[to] = heap[at] as number;
       heap[to + 1] = seq;
@@ -326,23 +368,10 @@ export class EventQueue {
     for (;;) {
       const first = 4 * pos + 1;
       if (first >= size) break;
-      let c = first * H;
-      let child = first;
-      let ct = heap[c] as number;
-      let cs = heap[c + 1] as number;
-      const end = Math.min(first + 4, size);
-      for (let k = first + 1; k < end; k++) {
-        const r = k * H;
-        const rt = heap[r] as number;
-        if (rt > ct) continue;
-        const rs = heap[r + 1] as number;
-        if (rt < ct || rs < cs) {
-          child = k;
-          c = r;
-          ct = rt;
-          cs = rs;
-        }
-      }
+      const child = this.leastChild(first, Math.min(first + 4, size));
+      const c = child * H;
+      const ct = heap[c] as number;
+      const cs = heap[c + 1] as number;
       if (timeMs < ct || (timeMs === ct && seq < cs)) break;
       const at = pos * H;
       heap[at] = ct;

@@ -1,15 +1,8 @@
 const INITIAL_CAPACITY = 256;
-/** Fields of a slot record in the event queue's slot table; the sequence number of a slot's live entry is field `SEQ`. */
-export const RECORD = 4;
-export const SEQ = 1;
-
-/** Whether the entry (slot, seq) is its slot's live one: a moved or cancelled timer's old entries are stale. */
-export function isLive(records: Float64Array, slot: number, seq: number): boolean {
-  return records[slot * RECORD + SEQ] === seq;
-}
-
 /** Stale entries tolerated before a compaction; past this, a lane compacts once they outnumber the live ones. */
 const COMPACT_MIN = 4096;
+/** Whether the entry (slot, seq) is its slot's live one: a moved or cancelled timer's old entries are stale. */
+export type Liveness = (slot: number, seq: number) => boolean;
 
 /**
  * The FIFO of one timer lane: (time, sequence, slot) entries in a growable ring.
@@ -54,21 +47,21 @@ export class LaneRing {
   }
 
   /** A live entry left the lane without firing; compacts when stale entries pile up. */
-  forget(records: Float64Array): void {
+  forget(isLive: Liveness): void {
     this.live--;
     const stale = this.count - this.live;
-    if (stale > COMPACT_MIN && stale > this.live) this.compact(records);
+    if (stale > COMPACT_MIN && stale > this.live) this.compact(isLive);
   }
 
   /** Keeps only the live entries, in order. */
-  compact(records: Float64Array): void {
+  compact(isLive: Liveness): void {
     const { times, seqs, slots, mask, head } = this;
     let w = 0;
     for (let k = 0; k < this.count; k++) {
       const r = (head + k) & mask;
       const slot = slots[r] as number;
       const seq = seqs[r] as number;
-      if (!isLive(records, slot, seq)) continue;
+      if (!isLive(slot, seq)) continue;
       const to = (head + w++) & mask;
       times[to] = times[r] as number;
       seqs[to] = seq;
