@@ -9,13 +9,25 @@ const H = 3;
 /**
  * Slot records are [arg, seq, timeMs, flags] quadruples (`RECORD` fields): seq is the sequence
  * number of the slot's live entry, -1 when it is not pending; timeMs is when that entry fires;
- * flags is 1 for a one-shot slot, plus 2 × (lane + 1) while it waits on a lane.
+ * flags is 1 for a one-shot slot, plus 2 × (lane + 1) while it waits on a lane, plus
+ * `HANDLER_UNIT` × the id of its handler in the handler table. The handler's id sits in the record
+ * that dispatch reads anyway, so a pop touches one slot cache line, not a second array of handlers.
  */
 const RECORD = 4;
 const ARG = 0;
 const SEQ = 1;
 const TIME = 2;
 const FLAGS = 3;
+/** Flags below this unit hold the one-shot bit and the lane; lanes are fewer than HANDLER_UNIT / 2 - 1. */
+const HANDLER_UNIT = 2 ** 21;
+const LANE_BITS = HANDLER_UNIT - 1;
+/** Handler ids no slot uses any more tolerated before the table forgets them (and they can be collected). */
+const IDLE_HANDLERS_MAX = 64;
+
+/** Slot flags with the lane set to `lane`, or to none when -1. */
+function onLane(flags: number, lane: number): number {
+  return flags - (flags & LANE_BITS) + (flags & 1) + 2 * (lane + 1);
+}
 /** Stale heap entries tolerated before a purge; past this, the heap is rebuilt once they outnumber the live ones. */
 const PURGE_MIN = 1024;
 
@@ -49,7 +61,14 @@ export class EventQueue {
   /** The source of the next event as `peekTimeMs` found it (a lane, or null for the heap), until the queue changes. */
   private next: LaneRing | null = null;
   private nextKnown = false;
-  private slotHandler: (Handler | undefined)[] = new Array<Handler | undefined>(INITIAL_CAPACITY);
+  /** Distinct handlers of allocated slots by id, with how many slots use each. */
+  private readonly handlers: (Handler | undefined)[] = [];
+  private readonly handlerRefs: number[] = [];
+  private readonly handlerIds = new Map<Handler, number>();
+  private readonly freeHandlerIds: number[] = [];
+  private idleHandlers = 0;
+  private lastHandler: Handler | undefined = undefined;
+  private lastHandlerId = -1;
   private freeSlots = new Int32Array(INITIAL_CAPACITY);
   private freeCount = 0;
   private slotCount = 0;
@@ -73,6 +92,11 @@ export class EventQueue {
     return this.heapSize;
   }
 
+  /** Handlers the handler table holds, used by slots or not yet forgotten (for tests). */
+  get handlersKnown(): number {
+    return this.handlerIds.size;
+  }
+
   /** Time of the earliest pending event, or Infinity when empty. */
   peekTimeMs(): number {
     if (this.laneLive === 0) return this.heapSize > 0 ? (this.heap[0] as number) : Infinity;
@@ -85,6 +109,7 @@ export class EventQueue {
 
   /** Adds a lane for timers that fire `intervalMs` after they are set; returns its index. */
   addLane(intervalMs: number): number {
+    if (this.lanes.length === LANE_BITS >> 1) throw new RangeError(`Expected at most ${String(LANE_BITS >> 1)} lanes`);
     this.lanes.push(new LaneRing(intervalMs));
     return this.lanes.length - 1;
   }
@@ -103,20 +128,62 @@ export class EventQueue {
       if (this.slotCount === this.capacity) this.grow();
       slot = this.slotCount++;
     }
-    this.slotHandler[slot] = handler;
+    const id = this.handlerId(handler);
+    const refs = this.handlerRefs[id] as number;
+    this.handlerRefs[id] = refs + 1;
+    if (refs === 0) this.idleHandlers--;
     const r = slot * RECORD;
     const slots = this.slots;
     slots[r + ARG] = arg;
     slots[r + SEQ] = -1;
-    slots[r + FLAGS] = oneShot ? 1 : 0;
+    slots[r + FLAGS] = (oneShot ? 1 : 0) + HANDLER_UNIT * id;
     return slot;
   }
 
   /** Returns a slot to the free list, cancelling it first if pending. */
   release(slot: number): void {
     this.cancel(slot);
-    this.slotHandler[slot] = undefined;
+    const id = this.handlerIdOf(slot);
+    this.slots[slot * RECORD + FLAGS] = 0;
     this.freeSlots[this.freeCount++] = slot;
+    const refs = (this.handlerRefs[id] as number) - 1;
+    this.handlerRefs[id] = refs;
+    if (refs === 0) this.handlerIdle();
+  }
+
+  /** The id of `handler` in the handler table, added when new. */
+  private handlerId(handler: Handler): number {
+    if (handler === this.lastHandler) return this.lastHandlerId;
+    let id = this.handlerIds.get(handler);
+    if (id === undefined) {
+      id = this.freeHandlerIds.pop() ?? this.handlers.length;
+      this.handlers[id] = handler;
+      this.handlerRefs[id] = 0;
+      this.handlerIds.set(handler, id);
+      this.idleHandlers++;
+    }
+    this.lastHandler = handler;
+    this.lastHandlerId = id;
+    return id;
+  }
+
+  /** A handler lost its last slot; forgets the unused ones when they outnumber the used ones. */
+  private handlerIdle(): void {
+    const inUse = this.handlers.length - this.freeHandlerIds.length - ++this.idleHandlers;
+    if (this.idleHandlers <= IDLE_HANDLERS_MAX || this.idleHandlers <= inUse) return;
+    for (let id = 0; id < this.handlers.length; id++) {
+      const handler = this.handlers[id];
+      if (handler === undefined || this.handlerRefs[id] !== 0) continue;
+      this.handlerIds.delete(handler);
+      this.handlers[id] = undefined;
+      this.freeHandlerIds.push(id);
+    }
+    this.idleHandlers = 0;
+    this.lastHandler = undefined;
+  }
+
+  private handlerIdOf(slot: number): number {
+    return Math.floor((this.slots[slot * RECORD + FLAGS] as number) / HANDLER_UNIT);
   }
 
   /** When a pending slot fires; NaN when it is not pending. */
@@ -160,7 +227,7 @@ export class EventQueue {
     (this.lanes[lane] as LaneRing).push(timeMs, seq, slot);
     slots[r + SEQ] = seq;
     slots[r + TIME] = timeMs;
-    slots[r + FLAGS] = (this.isOneShot(slot) ? 1 : 0) + 2 * (lane + 1);
+    slots[r + FLAGS] = onLane(slots[r + FLAGS] as number, lane);
     this.laneLive++;
   }
 
@@ -182,7 +249,7 @@ export class EventQueue {
   }
 
   handlerOf(slot: number): Handler | undefined {
-    return this.slotHandler[slot];
+    return this.handlers[this.handlerIdOf(slot)];
   }
 
   argOf(slot: number): number {
@@ -201,10 +268,11 @@ export class EventQueue {
     const slots = this.slots;
     slots[r + SEQ] = -1;
     const flags = slots[r + FLAGS] as number;
-    if (flags >= 2) {
-      slots[r + FLAGS] = flags & 1;
+    const lane = (flags & LANE_BITS) >> 1;
+    if (lane > 0) {
+      slots[r + FLAGS] = onLane(flags, -1);
       this.laneLive--;
-      (this.lanes[(flags >> 1) - 1] as LaneRing).forget(this.isLive);
+      (this.lanes[lane - 1] as LaneRing).forget(this.isLive);
       return;
     }
     this.heapLive--;
@@ -243,7 +311,7 @@ export class EventQueue {
     this.laneLive--;
     const r = slot * RECORD;
     this.slots[r + SEQ] = -1;
-    this.slots[r + FLAGS] = (this.slots[r + FLAGS] as number) & 1;
+    this.slots[r + FLAGS] = onLane(this.slots[r + FLAGS] as number, -1);
     return slot;
   }
 
@@ -400,7 +468,6 @@ export class EventQueue {
     const free = new Int32Array(capacity);
     free.set(this.freeSlots);
     this.freeSlots = free;
-    this.slotHandler.length = capacity;
     this.capacity = capacity;
   }
 }

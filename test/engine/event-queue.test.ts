@@ -174,3 +174,37 @@ describe('EventQueue with lazy deletion', () => {
     expect(drain(queue)).toEqual([`${String(again)}@500`]);
   });
 });
+
+describe('EventQueue handler table', () => {
+  it('calls each slot its own handler while thousands of one-off closures come and go, and forgets the unused ones', () => {
+    const queue = new EventQueue();
+    const calls: string[] = [];
+    const expected: string[] = [];
+    const named = (name: string): Handler => (arg) => calls.push(`${name}:${String(arg)}`);
+    const steady = named('steady');
+    const kept = queue.allocate(steady, -1, false);
+    queue.set(kept, 1e9);
+    let maxKnown = 0;
+    for (let k = 0; k < 5000; k++) {
+      // A fresh closure per event, as faults schedule them, next to a shared handler.
+      const slots = [queue.allocate(named(`once${String(k)}`), k, true), queue.allocate(steady, k, true)];
+      slots.forEach((slot, i) => {
+        queue.set(slot, k + i / 2);
+      });
+      expected.push(`once${String(k)}:${String(k)}`, `steady:${String(k)}`);
+      for (let i = 0; i < 2; i++) {
+        const slot = queue.popSlot();
+        const handler = queue.handlerOf(slot) as Handler;
+        const arg = queue.argOf(slot);
+        queue.release(slot);
+        handler(arg);
+      }
+      maxKnown = Math.max(maxKnown, queue.handlersKnown);
+    }
+    expect(calls).toEqual(expected);
+    // The table keeps the handlers in use and at most about 64 forgotten ones, not 5,000.
+    expect(maxKnown).toBeLessThanOrEqual(2 + 65);
+    expect(queue.handlerOf(kept)).toBe(steady);
+    expect(queue.size).toBe(1);
+  });
+});
