@@ -18,22 +18,23 @@ const ARG = 0;
 const SEQ = 1;
 const TIME = 2;
 const FLAGS = 3;
-/** Flags below this unit hold the one-shot bit and the lane; lanes are fewer than HANDLER_UNIT / 2 - 1. */
+/** Flags below this unit hold the one-shot bit and 2 × (lane + 1), so there are at most HANDLER_UNIT / 2 - 1 lanes. */
 const HANDLER_UNIT = 2 ** 21;
 const LANE_BITS = HANDLER_UNIT - 1;
 /** Handler ids no slot uses any more tolerated before the table forgets them (and they can be collected). */
 const IDLE_HANDLERS_MAX = 64;
 
+/** Stale heap entries tolerated before a purge; past this, the heap is rebuilt once they outnumber the live ones. */
+const PURGE_MIN = 1024;
+
 /** Slot flags with the lane set to `lane`, or to none when -1. */
 function onLane(flags: number, lane: number): number {
   return flags - (flags & LANE_BITS) + (flags & 1) + 2 * (lane + 1);
 }
-/** Stale heap entries tolerated before a purge; past this, the heap is rebuilt once they outnumber the live ones. */
-const PURGE_MIN = 1024;
 
 /**
  * A 4-ary min-heap of timer entries ordered by (time, sequence), with lazy deletion: half the
- * depth of a binary heap, and a node's four children share one or two cache lines.
+ * depth of a binary heap, and a node's four children share two or three cache lines.
  *
  * The heap keeps no positions, so a sift moves entries and touches nothing else. Moving a pending
  * timer pushes a fresh entry and cancelling one only marks it: the old entry goes stale (its
