@@ -87,7 +87,7 @@ export class Simulation {
     return this.queue.allocate(handler, arg, false);
   }
 
-  /** Arms or moves a timer to fire at `atMs` (O(log n), in place). */
+  /** Arms or moves a timer to fire at `atMs` (O(log n); a move leaves the old heap entry stale). */
   setTimer(timer: TimerId, atMs: number): void {
     this.check(timer);
     if (!(atMs >= this.clockMs)) {
