@@ -5,6 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import {
   compareReplications,
   DEFAULT_TOLERANCE,
+  intervalsOverlap,
   isSummaryKey,
   DEFAULT_VALIDATION_METRICS,
   packageRoot,
@@ -231,6 +232,12 @@ function shellWord(word: string): string {
   return /^[A-Za-z0-9_./=:@%+-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
+/** Which half of the rule decided a verdict: a reader should know an agreement that rests on a wide interval. */
+function because(r: ReplicatedComparison, tol: number): string {
+  if (intervalsOverlap(r.sim, r.real)) return r.relativeError <= tol ? 'intervals overlap; error within tolerance' : 'intervals overlap';
+  return r.relativeError <= tol ? 'error within tolerance' : 'intervals apart; error above tolerance';
+}
+
 interface Moment {
   date: Date;
   load: number[];
@@ -267,9 +274,9 @@ export function validationPage(done: readonly Validated[], run: { command: strin
       '',
       `\`${d.entry.file}\`${set}; ${String(d.runs.length)} replications, seeds ${d.runs.map((r) => String(r.seed)).join(', ')}.`,
       '',
-      '| metric | sim mean ± 95 % CI | real mean ± 95 % CI | error | verdict |',
-      '| --- | ---: | ---: | ---: | --- |',
-      ...d.rows.map((r) => `| \`${r.metric}\` | ${report.humanCi(r.sim)} | ${report.humanCi(r.real)} | ${percent(r.relativeError)} | ${r.verdict} |`),
+      '| metric | sim mean ± 95 % CI | real mean ± 95 % CI | error | verdict | because |',
+      '| --- | ---: | ---: | ---: | --- | --- |',
+      ...d.rows.map((r) => `| \`${r.metric}\` | ${report.humanCi(r.sim)} | ${report.humanCi(r.real)} | ${percent(r.relativeError)} | ${r.verdict} | ${because(r, run.tolerance)} |`),
     );
     if (d.missing.length > 0) lines.push('', `Not measured in both worlds: ${d.missing.map((m) => `\`${m}\``).join(', ')}.`);
   }
