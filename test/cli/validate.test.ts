@@ -30,6 +30,7 @@ describe('wsfleet validate refuses bad arguments with exit 2 and writes nothing'
     ['a tolerance that is no number', () => [FILE, '--tolerance', 'ten'], /--tolerance <x>' argument 'ten' is invalid\. expected a relative error/],
     ['--all with a file', () => ['--all', FILE], /✖ experiments\/validation\/balancer-distribution\.yaml: expected no file with --all/],
     ['--all with --metric', () => ['--all', '--metric', 'recovery.ms95'], /--metric recovery\.ms95: expected no --metric with --all/],
+    ['--all with --set', () => ['--all', '--set', 'seed=3'], /--set seed=3: expected no --set with --all/],
     ['no file and no --all', () => [], /expected an experiment file, or --all/],
   ];
   it.each(cases)('%s', (_what, args, message) => {
