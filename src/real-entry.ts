@@ -5,7 +5,8 @@
 export { toRealConfig, type RealOptions, type ToRealResult } from './experiment/to-real.js';
 export { runRealExperiment } from './experiment/real-run.js';
 export { calibrate, calibratedProfileYaml, type Calibration } from './experiment/calibration.js';
-export { compareSummaries, relativeError, DEFAULT_VALIDATION_METRICS, type MetricComparison } from './experiment/validate.js';
+/** Comparing the worlds: one run each (compareSummaries) or replications with intervals and a verdict (compareReplications). */
+export * from './experiment/validate.js';
 export {
   isLoopback,
   REAL_LIMITS,

@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { realCommand } from './real.js';
 import { calibrateCommand } from './calibrate.js';
 import { validateCommand } from './validate.js';
+import { VERDICT_RULE } from '../experiment/index.js';
 
 interface Parsers {
   collect: (value: string, previous: string[]) => string[];
@@ -17,6 +18,20 @@ function connectionsArg(value: string): number {
 function swarmsArg(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > 8) throw new InvalidArgumentError(`expected an integer from 1 to 8, got '${value}'`);
+  return n;
+}
+
+function replicationsArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 100) throw new InvalidArgumentError(`expected a whole number of replications from 1 to 100, got '${value}'`);
+  return n;
+}
+
+/** A fraction (0.1) or a percentage (10%). */
+function toleranceArg(value: string): number {
+  const m = /^(\d*\.?\d+)(%?)$/.exec(value.trim());
+  const n = m === null ? Number.NaN : Number(m[1]) / (m[2] === '%' ? 100 : 1);
+  if (!(n >= 0 && n <= 10)) throw new InvalidArgumentError(`expected a relative error from 0 to 10, as a fraction (0.1) or a percentage (10%), got '${value}'`);
   return n;
 }
 
@@ -55,16 +70,28 @@ Examples:
 
   program
     .command('validate')
-    .description('run an experiment in the sim and on real sockets; write validation.csv (metric, sim, real, relative_error) and a side-by-side chart')
-    .argument('<file>', 'experiment YAML file (use a calibrated server profile: wsfleet calibrate)')
-    .option('--out <dir>', 'result folder (default: results/<name>-<seed>-validation)')
-    .option('--force', 'replace the result folder even when it holds files wsfleet did not write')
-    .option('--seed <n>', 'override the experiment seed', seedArg)
+    .description('run an experiment R times in the sim and R times on real sockets; write validation.csv (each metric\'s mean ± 95 % CI in both worlds, the error of the means, a verdict) and a side-by-side chart')
+    .argument('[file]', 'experiment YAML file (use a calibrated server profile: wsfleet calibrate); none with --all')
+    .option('--all', 'validate every file of experiments/validation/ (and the variants its validate: section lists) with the metrics it names, and generate docs/validation.md')
+    .option('--replications <n>', 'runs in each world, with the seeds sweeps use; real runs one after another', replicationsArg, 5)
+    .option('--tolerance <x>', 'relative error of the means within which the worlds agree (0.1 or 10%)', toleranceArg, 0.1)
+    .option('--out <dir>', 'result folder (default: results/<name>-<seed>-validation; with --all: results/validation-all)')
+    .option('--doc <file>', 'with --all: the generated page (default: docs/validation.md)')
+    .option('--force', 'replace the result folder (and --doc) even when it holds files wsfleet did not write')
+    .option('--seed <n>', 'override the experiment seed (replication r runs with a seed derived from it)', seedArg)
     .option('--set <path=value>', 'override a value inside the experiment (repeatable)', collect, [])
-    .option('--metric <name>', 'summary metric to compare (repeatable; default: a standard set)', collect, [])
+    .option('--metric <name>', "summary metric to compare (repeatable; default: the file's validate.metrics, else a standard set)", collect, [])
     .option('--swarms <n>', 'client swarm processes (1–8)', swarmsArg)
     .option('--json', 'print {dir, rows, missing} as JSON')
     .option('--quiet', 'print nothing on success')
-    .addHelpText('after', '\nExample:\n  wsfleet validate experiments/validation/crash-recovery.yaml --metric recovery.ms95 --metric connect.attempts')
+    .addHelpText(
+      'after',
+      `
+Verdict: ${VERDICT_RULE}.
+Examples:
+  wsfleet validate experiments/validation/crash-recovery.yaml --replications 5
+  wsfleet validate experiments/validation/crash-recovery.yaml --metric recovery.ms95 --metric connect.attempts --tolerance 5%
+  wsfleet validate --all --replications 3`,
+    )
     .action(validateCommand);
 }

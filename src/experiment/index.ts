@@ -14,7 +14,20 @@ export { toRealConfig, type RealOptions, type ToRealResult } from './to-real.js'
 export { runRealExperiment } from './real-run.js';
 export { calibrate, calibratedProfileYaml, type Calibration } from './calibration.js';
 export { isLoopback, REAL_LIMITS, RedisBroker, type RealConfig } from '../real/index.js';
-export { compareSummaries, relativeError, DEFAULT_VALIDATION_METRICS, type MetricComparison } from './validate.js';
+export {
+  compareSummaries,
+  compareMetric,
+  compareReplications,
+  intervalsOverlap,
+  relativeError,
+  verdict,
+  DEFAULT_TOLERANCE,
+  DEFAULT_VALIDATION_METRICS,
+  VERDICT_RULE,
+  type MetricComparison,
+  type ReplicatedComparison,
+  type Verdict,
+} from './validate.js';
 export { runPool, defaultJobs, WorkerRunError, type RunPoolOptions, type WorkerReply } from './pool.js';
 export { runExperiment, ExperimentRun, faultMarks, type RunExperimentOptions } from './run.js';
 export { planSweep, runSweep, variantStats, type RunSweepOptions, type RunSweepResult, type SweepResult, type SweepRun, type SweepTask, type VariantLoader, type VariantStats } from './sweep-run.js';
@@ -23,4 +36,5 @@ export { decodeRunRecord, encodeRunRecord, roundResult, runRecordName } from '..
 export { admissions, backoffs, backpressures, balancers, heartbeats, resumes, shedders, type StrategyEntry } from '../strategies/index.js';
 export { estimateRun, estimateBatch, formatBytes, formatCount, describeTerm, describeEventTerm, COSTS, type BudgetTerm, type RunBudget, type BatchBudget } from './budget.js';
 /** What the CLI reads of the result schema, so it depends on experiment/ and report/ only. */
+export { isSummaryKey } from '../metrics/index.js';
 export { parseRunEvent, type CdfPoint, type MeanCi, type RunRecord, type RunResult, type Summary, type SummaryKey, type Table, type TypedRunEvent } from '../metrics/index.js';

@@ -3,7 +3,7 @@ export { charts, chartNames, markers, type ChartEntry } from './fleet-charts.js'
 export { timeSeriesChart, tidyTimeSeries, type TimeSeriesChartOptions, type SeriesOptions, type Marker } from './charts.js';
 export { compareChart, seriesByVariantChart, type VariantValue } from './sweep-charts.js';
 export { commitFolder, updateFolder, refusal, strangers, normaliseDir, displayPath, FolderRefusedError, MANIFEST } from './folder.js';
-export { writeResultFolder, runFiles, distributionsCsv, singleRunFiles, withReport, summaryTable, alertTable, chartFiles, tableCsv, summaryCsv, cell, type ResultFolder, type FolderFiles } from './write.js';
+export { writeResultFolder, runFiles, distributionsCsv, singleRunFiles, withReport, summaryTable, alertTable, chartFiles, tableCsv, summaryCsv, replicationsCsv, cell, type ResultFolder, type FolderFiles } from './write.js';
 export type { VlSpec, Table } from './types.js';
 export { validationChart, type ValidationRow } from './validation-chart.js';
 export { reportHtml, type HtmlTable, type ReportInput } from './html.js';

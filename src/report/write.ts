@@ -118,3 +118,9 @@ export async function writeResultFolder(dir: string, resolvedYaml: string, resul
   const files = commitFolder(dir, await singleRunFiles(resolvedYaml, result, chartList), options);
   return { dir, files, charts: files.filter((f) => /^charts\/[^/]+\.png$/.test(f)).map((f) => join(dir, f)) };
 }
+
+/** Every replication's summary, one row each: replication (from 0), seed, then every metric of the first. */
+export function replicationsCsv(seeds: readonly number[], summaries: readonly Summary[]): string {
+  const keys = Object.keys(summaries[0] ?? {});
+  return stringify([['replication', 'seed', ...keys], ...summaries.map((s, r) => [String(r), String(seeds[r] ?? ''), ...keys.map((k) => { const v = s[k]; return v === undefined ? '' : cell(v); })])]);
+}

@@ -6,6 +6,7 @@ import { strategyChoice } from './strategy.js';
 import { chartEntry } from './charts.js';
 import { alertRules } from './alerts.js';
 import { checkBounds } from './bounds.js';
+import { validateSection } from './validate.js';
 import { chartFileNames, type ChartNaming } from '../../metrics/index.js';
 
 /** Names of the profiles in models/, by kind; they become enums in the JSON Schema. */
@@ -369,6 +370,7 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
         .strict()
         .optional()
         .describe('run variants of this experiment and compare them'),
+      validate: validateSection.optional().describe('what wsfleet validate compares in the sim and on real sockets; the runs ignore it'),
     })
     .strict()
     .superRefine(
