@@ -124,7 +124,8 @@ export class PubSub implements PubSubPort {
   open(i: number, server: SimServer, p: number, oneWayMs: number, hold: boolean): void {
     const now = this.world.sim.nowMs;
     this.queues.open(i, now, oneWayMs, this.pathBufferBytes);
-    this.policies[i] = this.newPolicy();
+    // A policy with no per-connection state serves every connection; one that keeps some gets its own.
+    this.policies[i] = this.probe.shareable === true ? this.probe : this.newPolicy();
     this.livePos[i] = this.live.length;
     this.live.push(i);
     const cpu = server.processes[p] as CpuQueue;

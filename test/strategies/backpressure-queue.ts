@@ -163,11 +163,17 @@ export function checkDecision(d: BackpressureDecision, message: OutgoingMessage,
  * Sends `workload` through a fresh policy and a FIFO, 1 ms per tick: first the consumer drains whole
  * messages at its rate, then this tick's messages are sent. Stops at a disconnect.
  */
-export function simulate(name: string, options: Options, workload: Workload, seed: number, check?: (queue: SendQueue, latest: ReadonlyMap<string, number>) => void): Run {
+export function simulate(
+  name: string,
+  options: Options,
+  workload: Workload,
+  seed: number,
+  check?: (queue: SendQueue, latest: ReadonlyMap<string, number>) => void,
+  policy: Backpressure = createBackpressure(name, options),
+): Run {
   const streams = new RngStreams(seed);
   const traffic = streams.stream('traffic');
   const rng = streams.stream('backpressure');
-  const policy = createBackpressure(name, options);
   const queue = new SendQueue(policy.softLimitBytes);
   const outcomes = new Map<number, Outcome>();
   const settle = (id: number, outcome: Outcome): void => {

@@ -37,6 +37,16 @@ describe.each(names)('backpressure %s', (name) => {
     const limitBytes = expected.limitBytes(parsed(options));
     const overflow = expected.overflow(parsed(options));
 
+    it('is shareable exactly when it keeps no per-connection state: an instance that served one connection decides for the next as a fresh one', () => {
+      const shared = createBackpressure(name, options);
+      expect(shared.shareable === true, 'declares shareable').toBe(name !== 'delta');
+      if (shared.shareable !== true) return;
+      for (const [, workload] of workloads) {
+        simulate(name, options, workload, 1, undefined, shared);
+        expect(simulate(name, options, workload, 2, undefined, shared).outcomes).toEqual(simulate(name, options, workload, 2).outcomes);
+      }
+    });
+
     it('passes a message on an empty queue whole and unchanged exactly when it says so', () => {
       const policy = createBackpressure(name, options);
       // Delta keeps the keys it has sent, so a message changes it: it must not claim to pass unchanged.

@@ -18,6 +18,7 @@ export function createConflate(options: ConflateOptions): Backpressure {
   return {
     name: 'conflate',
     softLimitBytes: limitBytes,
+    shareable: true,
     onSend(message, queue) {
       if (message.key === null) return fits(queue.queuedBytes, message.bytes, limitBytes) ? enqueue(message.bytes) : dropNewest;
       return fits(queue.queuedBytes - queue.queuedBytesOf(message.key), message.bytes, limitBytes) ? conflate : dropNewest;

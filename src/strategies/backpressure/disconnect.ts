@@ -22,6 +22,7 @@ export function createDisconnect(options: DisconnectOptions, name = 'disconnect'
   return {
     name,
     softLimitBytes: options.softLimitBytes ?? limitBytes / 2,
+    shareable: true,
     onSend(message, queue, nowMs) {
       if (!fits(queue.queuedBytes, message.bytes, limitBytes)) return slowConsumer;
       if (maxSlowMs !== null && nowMs - queue.slowSinceMs >= maxSlowMs) return slowConsumer;

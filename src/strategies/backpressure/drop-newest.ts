@@ -12,6 +12,7 @@ export function createDropNewest(options: DropNewestOptions, name = 'drop-newest
   return {
     name,
     softLimitBytes: limitBytes,
+    shareable: true,
     onSend(message, queue) {
       return fits(queue.queuedBytes, message.bytes, limitBytes) ? enqueue(message.bytes) : dropNewest;
     },

@@ -18,6 +18,7 @@ export function createDropOldest(options: DropOldestOptions): Backpressure {
   return {
     name: 'drop-oldest',
     softLimitBytes: limitBytes,
+    shareable: true,
     onSend(message, queue) {
       if (fits(queue.queuedBytes, message.bytes, limitBytes)) return enqueue(message.bytes);
       if (message.bytes > limitBytes || queue.queuedMessages === 0) return dropNewest;

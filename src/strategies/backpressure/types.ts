@@ -57,4 +57,10 @@ export interface Backpressure {
    * `onSend` for recipients that keep up (its cohort fan-out). Leave it out when that is not so.
    */
   passesWhenEmpty?(bytes: number): boolean;
+  /**
+   * True when the policy keeps no per-connection state (its decision follows from the message, the
+   * queue view and the time alone), so one instance may serve every connection: the sim then holds one
+   * for all of them instead of an object per connection. Leave it out when that is not so (delta).
+   */
+  readonly shareable?: boolean;
 }

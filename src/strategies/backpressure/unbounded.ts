@@ -11,6 +11,7 @@ export function createUnbounded(options: UnboundedOptions): Backpressure {
   return {
     name: 'unbounded',
     softLimitBytes: options.softLimitBytes,
+    shareable: true,
     onSend(message) {
       return enqueue(message.bytes);
     },
