@@ -22,6 +22,23 @@ export function runBenchChild<R>(script: string, args: readonly string[], numeri
 }
 
 /** One child run of `events` events in `wallMs` against the baseline trials run just before in this process. */
+/**
+ * A fast path against the exact one, each run once: rates are counts (events or deliveries) per
+ * second of wall time, and the ratio is the speed-up, exact wall time over fast.
+ */
+export function speedUpComparison(exact: { count: number; wallMs: number }, fast: { count: number; wallMs: number }, checksMatch: boolean): Comparison {
+  return {
+    baselineEventsPerSec: (exact.count / exact.wallMs) * 1000,
+    eventsPerSec: (fast.count / fast.wallMs) * 1000,
+    ratio: exact.wallMs / fast.wallMs,
+    eventsPerRun: fast.count,
+    totalEvents: fast.count,
+    engineMs: [round(fast.wallMs, 1)],
+    baselineMs: [round(exact.wallMs, 1)],
+    checksMatch,
+  };
+}
+
 export function childComparison(base: readonly Trial[], events: number, wallMs: number): Comparison {
   const rate = (t: Trial): number => (t.events / t.ms) * 1000;
   const eventsPerSec = (events / wallMs) * 1000;

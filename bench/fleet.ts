@@ -1,6 +1,6 @@
-import { childComparison, runBenchChild } from './child.js';
+import { childComparison, runBenchChild, speedUpComparison } from './child.js';
 import { baselineHold, type HoldParams } from './hold.js';
-import { round, timed, type Comparison, type Trial } from './measure.js';
+import { round, timed, type Trial } from './measure.js';
 import { makeRow, type BenchRow, type Goal } from './report.js';
 import { fleet100kConfig, type FleetChildReport } from './fleet-config.js';
 
@@ -43,16 +43,7 @@ export function fleetBench(): BenchRow[] {
   const c = childComparison(base, report.events, report.wallMs);
   const fast = runBenchChild<FleetChildReport>('fleet-child.ts', ['cohort'], ['wallMs', 'maxRssKiB', 'events', 'virtualMs', 'connectedFinal']);
   // The cohort heartbeat's row: its ratio is its speed-up over the per-connection run just before.
-  const speedUp: Comparison = {
-    baselineEventsPerSec: c.eventsPerSec,
-    eventsPerSec: (fast.events / fast.wallMs) * 1000,
-    ratio: report.wallMs / fast.wallMs,
-    eventsPerRun: fast.events,
-    totalEvents: fast.events,
-    engineMs: [round(fast.wallMs, 1)],
-    baselineMs: [round(report.wallMs, 1)],
-    checksMatch: fast.connectedFinal === report.connectedFinal,
-  };
+  const speedUp = speedUpComparison({ count: report.events, wallMs: report.wallMs }, { count: fast.events, wallMs: fast.wallMs }, fast.connectedFinal === report.connectedFinal);
   return [
     makeRow('fleet-100k', c, fleetGoal, {
       wallMs: round(report.wallMs, 1),

@@ -1,6 +1,6 @@
-import { childComparison, runBenchChild } from './child.js';
+import { childComparison, runBenchChild, speedUpComparison } from './child.js';
 import { baselineTrials } from './fleet.js';
-import { round, type Comparison } from './measure.js';
+import { round } from './measure.js';
 import type { MillionChildReport } from './million-child.js';
 import { makeRow, type BenchRow, type Goal } from './report.js';
 
@@ -50,16 +50,7 @@ export function millionBench(): BenchRow[] {
 export function million100kBench(): BenchRow[] {
   const exact = runChild(0.1, 'batched', 'per-connection');
   const fast = runChild(0.1, 'cohort', 'cohort');
-  const c: Comparison = {
-    baselineEventsPerSec: perSec(exact.delivered, exact.wallMs),
-    eventsPerSec: perSec(fast.delivered, fast.wallMs),
-    ratio: exact.wallMs / fast.wallMs,
-    eventsPerRun: fast.delivered,
-    totalEvents: fast.delivered,
-    engineMs: [round(fast.wallMs, 1)],
-    baselineMs: [round(exact.wallMs, 1)],
-    checksMatch: Math.abs(exact.delivered - fast.delivered) <= 0.001 * exact.delivered,
-  };
+  const c = speedUpComparison({ count: exact.delivered, wallMs: exact.wallMs }, { count: fast.delivered, wallMs: fast.wallMs }, Math.abs(exact.delivered - fast.delivered) <= 0.001 * exact.delivered);
   return [
     makeRow('million-100k-cohort', c, null, {
       wallMs: round(fast.wallMs, 1),

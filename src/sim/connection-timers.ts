@@ -108,6 +108,11 @@ export class ConnectionTimers implements ConnectionTimersPort {
     if (this.behindMs(i) > cohorts.backlogLimitMs) this.unbatch(i);
   }
 
+  /** Takes connection i out of its cohort, if it is in one, with nothing handed to the per-connection path (the connection is closing). */
+  private leaveCohort(i: number): void {
+    if (this.cohorts?.has(i) === true) this.cohorts.leave(i, this.world.sim.nowMs);
+  }
+
   /** Hands every connection of `server` kept in a cohort to the per-connection path (its process stops). */
   unbatchServer(server: SimServer): void {
     for (const i of this.cohorts?.membersOf(server) ?? []) this.unbatch(i);
@@ -150,7 +155,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
   stop(i: number): void {
     const { clients, sim } = this.world;
     const c = clients.c;
-    if (this.cohorts?.has(i) === true) this.cohorts.leave(i, sim.nowMs);
+    this.leaveCohort(i);
     if (c.hbTimer[i] !== -1) sim.clearTimer(c.hbTimer[i] as number);
     if (c.idleTimer[i] !== -1) sim.clearTimer(c.idleTimer[i] as number);
   }
@@ -158,7 +163,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
   release(i: number): void {
     const { clients, sim } = this.world;
     const c = clients.c;
-    if (this.cohorts?.has(i) === true) this.cohorts.leave(i, sim.nowMs);
+    this.leaveCohort(i);
     if (c.hbTimer[i] !== -1) sim.releaseTimer(c.hbTimer[i] as number);
     c.hbTimer[i] = -1;
     if (c.idleTimer[i] !== -1) sim.releaseTimer(c.idleTimer[i] as number);
