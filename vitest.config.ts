@@ -23,7 +23,7 @@ export default defineConfig({
           isolate: false,
         },
       },
-      { extends: true, test: { name: 'model', include: ['test/sim/**/*.test.ts'], isolate: false } },
+      { extends: true, test: { name: 'model', include: ['test/sim/**/*.test.ts', 'test/plan/**/*.test.ts'], isolate: false } },
       {
         extends: true,
         test: { name: 'cli', include: ['test/cli/**/*.test.ts', ...cliChildren], exclude: [library, ...cliInProcess], globalSetup: build },

@@ -6,6 +6,7 @@ import { chartNames, commitFolder, normaliseDir } from '../report/index.js';
 import { InputError } from './errors.js';
 import { checkOutDir } from './out-dir.js';
 import { assembleSweep, flatSummary, readRunRecords } from './sweep-folder.js';
+import { isPlanFolder, mergePlanFolders } from './plan.js';
 
 /** Loads a result folder's resolved experiment; a folder that has none is a user mistake. */
 export function loadResolved(dir: string): { experiment: Experiment; yaml: string } {
@@ -20,6 +21,12 @@ export function loadResolved(dir: string): { experiment: Experiment; yaml: strin
 export async function mergeCommand(dirs: string[], options: { out: string; json?: boolean; quiet?: boolean; force?: boolean }): Promise<void> {
   checkOutDir(options.out, options.force === true);
   const out = normaliseDir(options.out);
+  if (isPlanFolder(dirs[0] as string)) {
+    const plan = await mergePlanFolders(dirs, out, options.force === true);
+    if (options.json) process.stdout.write(JSON.stringify({ dir: out, answer: plan.answer, sentence: plan.sentence, runs: plan.runs }) + '\n');
+    else if (!options.quiet) process.stdout.write(`Merged ${String(dirs.length)} plan shards into ${out}/\n${plan.sentence}\n`);
+    return;
+  }
   const first = loadResolved(dirs[0] as string);
   const sweep = first.experiment.sweep;
   if (sweep === undefined) throw new InputError(`✖ ${dirs[0] ?? ''}: expected a sweep's shard folders; this experiment has no sweep block\nNothing was written.`);

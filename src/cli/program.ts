@@ -12,6 +12,7 @@ import { explainCommand, newCommand } from './explain.js';
 import { registerRealCommands } from './real-commands.js';
 import { durationArg, sizeArg } from './limits.js';
 import { playgroundCommand } from './playground.js';
+import { planCommand } from './plan.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -111,6 +112,35 @@ Examples:
   wsfleet run experiments/backoff-sweep.yaml --shard 1/4 --out shards/1   # then: wsfleet merge shards/* --out all`,
     )
     .action(runCommand);
+
+  program
+    .command('plan')
+    .description('find the cheapest fleet that meets the SLOs of a file\'s plan: block under every fault it must survive')
+    .argument('<file>', 'experiment YAML file with a plan: block')
+    .option('--out <dir>', 'plan folder (default: results/<name>-<seed>-plan)')
+    .option('--force', 'replace the plan folder even when it holds files wsfleet did not write')
+    .option('--seed <n>', 'override the experiment seed', seedArg)
+    .option('--set <path=value>', 'override a value inside the experiment, e.g. plan.search.max=40 (repeatable)', collect, [])
+    .option('--scale <f>', 'multiply client counts and arrival rates by F (capacities and times stay): for smoke tests', scaleArg)
+    .option('--jobs <n>', 'worker threads (default: 1; the plan is the same for any count)', jobsArg)
+    .option('--shard <k/n>', 'search only configurations K, K+N, … into a shard folder; wsfleet merge joins the shards', shardArg)
+    .option('--json', 'print {dir, answer, sentence, runs} as JSON')
+    .option('--quiet', 'print nothing on success (no progress either)')
+    .addHelpText(
+      'after',
+      `
+For each configuration (a server profile × the plan's grid), cheapest first, the searched value
+(fleet.servers unless plan.search.path says otherwise) is bisected, starting from the analytic
+estimate. A value passes when every SLO holds with the plan's confidence under every fault, each
+fault judged on its own; replications are added while a confidence interval straddles a bound.
+Configurations that cannot beat the answer already found are pruned. Progress goes to stderr.
+
+Examples:
+  wsfleet plan experiments/plan-chat-n1.yaml
+  wsfleet plan experiments/plan-chat-n1.yaml --jobs 2 --out /tmp/chat-plan
+  wsfleet plan experiments/plan-chat-n1.yaml --shard 1/2 --out shards/1   # then: wsfleet merge shards/* --out plan`,
+    )
+    .action(planCommand);
 
   program
     .command('report')

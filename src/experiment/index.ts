@@ -38,3 +38,5 @@ export { estimateRun, estimateBatch, formatBytes, formatCount, describeTerm, des
 /** What the CLI reads of the result schema, so it depends on experiment/ and report/ only. */
 export { isSummaryKey } from '../metrics/index.js';
 export { parseRunEvent, type CdfPoint, type MeanCi, type RunRecord, type RunResult, type Summary, type SummaryKey, type Table, type TypedRunEvent } from '../metrics/index.js';
+export { runPlan, concludePlan, judgeSlo, parseSlos, replicationSteps, bisect, PlanAbortedError, type RunPlanOptions, type RunPlanResult } from './plan.js';
+export type { PlanResult } from '../metrics/index.js';

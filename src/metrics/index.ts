@@ -58,3 +58,4 @@ export { capStartMs, recoveryMetrics, scaleOutMetrics } from './recovery.js';
 export { DecisionList, decisionsOf, noDecisionLog, type Decision, type DecisionKind, type DecisionLog } from './decisions.js';
 export { describeGridValue } from './labels.js';
 export { chartFileNames, chartFileSafe, runChartNames, sweepChartNames, sweepCurveName, type ChartNaming } from './chart-names.js';
+export type { PlanConfig, PlanFault, PlanResult, PlanSlo, PlanSloResult, PlanTheory, PlanTrial, PlanVerdict } from './plan-result.js';

@@ -27,6 +27,7 @@ export type PlanVerdict = 'pass' | 'fail' | 'unclear';
 
 /** One SLO judged on one configuration under one fault. */
 export interface PlanSloResult {
+  /** The SLO's metric (a summary key or a ratio of two); the k-th result of a trial judges {@link PlanResult.slos}[k]. */
   metric: string;
   /** Mean over replications (after the warm-up for a mean over the run; see {@link PlanTrial.warmupMs}). */
   mean: number;
@@ -53,7 +54,7 @@ export interface PlanTrial {
   slos: PlanSloResult[];
   /** pass when every SLO passes. */
   verdict: 'pass' | 'fail';
-  /** The SLO that decided a failure (the one furthest on the wrong side), else null. */
+  /** The label of the SLO that decided a failure (the one furthest on the wrong side), else null. */
   binding: string | null;
 }
 
@@ -66,8 +67,8 @@ export interface PlanConfig {
   costPerServerHour: number;
   /** The smallest passing value found, or null. */
   answer: number | null;
-  /** `feasible`: answer found; `infeasible`: fails at the largest value; `pruned`: even its smallest value costs more than an answer already found. */
-  status: 'feasible' | 'infeasible' | 'pruned';
+  /** `feasible`: answer found; `infeasible`: fails at the largest value; `pruned`: even its smallest value costs as much as an answer already found; `elsewhere`: searched by another shard (`--shard`). */
+  status: 'feasible' | 'infeasible' | 'pruned' | 'elsewhere';
 }
 
 /** The analytic estimate printed beside the simulated answer. */

@@ -7,6 +7,7 @@ import { chartEntry } from './charts.js';
 import { alertRules } from './alerts.js';
 import { checkBounds } from './bounds.js';
 import { validateSection } from './validate.js';
+import { planSection } from './plan.js';
 import { chartFileNames, type ChartNaming } from '../../metrics/index.js';
 
 /** Names of the profiles in models/, by kind; they become enums in the JSON Schema. */
@@ -371,6 +372,7 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
         .optional()
         .describe('run variants of this experiment and compare them'),
       validate: validateSection.optional().describe('what wsfleet validate compares in the sim and on real sockets; the runs ignore it'),
+      plan: planSection.optional().describe('what wsfleet plan searches for: SLOs, faults to survive, the search space and the objective; wsfleet run ignores it'),
     })
     .strict()
     .superRefine(
@@ -381,6 +383,9 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
           ctx.addIssue({ code: 'custom', path: ['sampleIntervalMs'], message: `expected at most 1,000,000 samples (durationMs / sampleIntervalMs), got ${String(Math.round(rows))}` });
         }
         checkBounds(e as Record<string, unknown>, ctx);
+        if ((e as { plan?: unknown }).plan !== undefined && (e as { sweep?: unknown }).sweep !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['plan'], message: 'expected a plan or a sweep, not both (a plan runs its own variants)' });
+        }
         const key = (e as { keyChart?: unknown }).keyChart;
         if (typeof key === 'string') {
           const names = chartFileNames(e as ChartNaming);
