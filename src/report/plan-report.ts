@@ -41,11 +41,14 @@ const settingKeys = (result: PlanResult): string[] => [...new Set(result.configs
 /**
  * plan.csv: one row per trial in the order tried: the configuration's label and settings, the
  * searched value, cost, fault, replications and warm-up, then mean, one-sided half-width and verdict
- * of every SLO, the trial's verdict and the SLO that decided a failure.
+ * of every SLO (columns `<metric>.mean|ci|verdict`; `<metric><op><bound>.…` when two SLOs bound one
+ * metric), the trial's verdict and the SLO that decided a failure.
  */
 export function planCsv(result: PlanResult): string {
   const keys = settingKeys(result);
-  const header = ['config', ...keys, result.search.path, 'cost', 'fault', 'replications', 'warmup_ms', ...result.slos.flatMap((s) => [`${s.metric}.mean`, `${s.metric}.ci`, `${s.metric}.verdict`]), 'verdict', 'binding'];
+  // Two SLOs on one metric (a floor and a ceiling) are told apart by their bounds.
+  const prefix = (s: PlanSlo): string => (result.slos.filter((o) => o.metric === s.metric).length > 1 ? `${s.metric}${s.op}${String(s.bound)}` : s.metric);
+  const header = ['config', ...keys, result.search.path, 'cost', 'fault', 'replications', 'warmup_ms', ...result.slos.flatMap((s) => [`${prefix(s)}.mean`, `${prefix(s)}.ci`, `${prefix(s)}.verdict`]), 'verdict', 'binding'];
   const rows = result.trials.map((t) => {
     const config = result.configs[t.config];
     const slos = result.slos.flatMap((s, k) => {

@@ -286,4 +286,10 @@ describe('a plan with no answer', () => {
     expect(planReportHtml(bare, [], BASE, null)).toContain('<p>No SLOs, so no charts.</p>');
     expect(planCsv(noAnswer).split('\n').filter((l) => l !== '')).toHaveLength(noAnswer.trials.length + 1);
   });
+
+  it('plan.csv tells two SLOs on one metric apart by their bounds', () => {
+    const band = { ...fixture, slos: [...fixture.slos, { metric: AV, op: '<=' as const, bound: 1, label: 'availability ≤ 1' }] };
+    const [header = []] = parse(planCsv(band)) as string[][];
+    expect(header.filter((h) => h.startsWith(AV))).toEqual(['availability>=0.999.mean', 'availability>=0.999.ci', 'availability>=0.999.verdict', 'availability<=1.mean', 'availability<=1.ci', 'availability<=1.verdict']);
+  });
 });
