@@ -22,3 +22,18 @@ export function humanScaled(v: number, factor: number): string {
   const decimals = (String(rounded).split('.')[1]?.length ?? 0) + Math.max(0, Math.round(-Math.log10(factor)));
   return (rounded * factor).toLocaleString('en-US', { maximumFractionDigits: Math.min(20, decimals) });
 }
+
+/**
+ * A value as {@link humanScaled} writes it, with more significant digits (up to 9) while that
+ * rounding moves it by more than half its distance to `bound`: 0.9993 against 0.999 reads 0.9993,
+ * not 0.999, and 0.9995 reads 0.9995, not 1.
+ */
+export function humanBeside(v: number, bound: number, factor = 1): string {
+  const room = Math.abs(v - bound) / 2;
+  let text = humanScaled(v, factor);
+  if (room === 0 || !Number.isFinite(v) || !Number.isFinite(bound)) return text;
+  for (let digits = 4; digits <= 9 && Math.abs(Number(text.replaceAll(',', '')) / factor - v) > room; digits++) {
+    text = (v * factor).toLocaleString('en-US', { maximumSignificantDigits: digits });
+  }
+  return text;
+}

@@ -14,4 +14,6 @@ export { HEADLINE } from './headline.js';
 export { shortVariantLabels, displayUnit, unitOf, withUnit } from './readable.js';
 export { atCap, capOf, compareCells, compareText, COMPARE_TABLE_NOTE, notReached, runCaps, sweepNotReached, versusBest, NOT_REACHED_LEGEND, VERDICT_LEGEND, type NotReached, type Verdict } from './compare.js';
 export { keyChartName, namedKeyChart, type KeyChartSource } from './key-chart.js';
+export { planFolderFiles, planCsv, planReportHtml } from './plan-report.js';
+export { planCharts, planSloChart, planBindingChart } from './plan-charts.js';
 export { faultSentences, runStory, sweepStory, type StoryVariant } from './story.js';
