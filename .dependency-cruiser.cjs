@@ -35,9 +35,9 @@ module.exports = {
     {
       name: 'metrics-imports-nothing-of-ours',
       severity: 'error',
-      comment: 'metrics/ is the one result schema of sim and real; it knows neither.',
+      comment: "metrics/ is the one result schema of sim and real; it knows neither. Its statistics take log and exp from numeric/, which imports nothing of ours.",
       from: { path: ours('metrics') },
-      to: { path: '^src/', pathNot: ours('metrics') },
+      to: { path: '^src/', pathNot: ours('metrics', 'numeric') },
     },
     {
       name: 'strategies-import-only-strategies',

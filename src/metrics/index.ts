@@ -1,7 +1,9 @@
 export { LatencyRecorder, CDF_PERCENTILES } from './latency.js';
 export { LogHistogram } from './log-histogram.js';
 export { TimeWeighted } from './time-weighted.js';
-export { meanCi, tQuantile95, imbalance, coefficientOfVariation, type MeanCi } from './stats.js';
+export { meanCi, tQuantile95, tQuantile, oneSidedHalfWidth, imbalance, coefficientOfVariation, type MeanCi } from './stats.js';
+export { erlangB, erlangC, mmcMeanWait, smallestServersErlangB, smallestServersMmcWait, littleL } from './queueing.js';
+export { mser5, type Mser5 } from './warmup.js';
 export { finalizeSummary, roundMetric, type CdfPoint, type RunEvent, type RunResult, type Summary, type Table } from './result.js';
 export { decodeRunRecord, encodeRunRecord, roundCell, roundResult, roundTable, runRecordName, type RunRecord } from './run-record.js';
 export { evaluateAlerts, alertSummary, alertEvents, detection, type AlertRule, type AlertFiring, type FaultMark } from './alerts.js';

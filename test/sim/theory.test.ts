@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { erlangB, erlangC } from '../../src/metrics/index.js';
 import { runSimulation } from '../../src/sim/index.js';
 import { baseConfig, servers } from './config.js';
 import type { SimConfig } from '../../src/sim/index.js';
@@ -79,25 +80,6 @@ describe('the fleet model against queueing theory', () => {
     expect(s.availability).toBeGreaterThan(0.999);
   });
 });
-
-/** Probability that an arrival waits in M/M/c with offered load a = λ/μ (Erlang C). */
-function erlangC(c: number, a: number): number {
-  let term = 1;
-  let sum = 1;
-  for (let k = 1; k < c; k++) {
-    term *= a / k;
-    sum += term;
-  }
-  const last = (term * a) / c / (1 - a / c);
-  return last / (sum + last);
-}
-
-/** Erlang B: the blocking probability of c servers offered a erlangs, by the stable recursion. */
-function erlangB(c: number, a: number): number {
-  let b = 1;
-  for (let k = 1; k <= c; k++) b = (a * b) / (k + a * b);
-  return b;
-}
 
 describe('a connection cap against the Erlang B formula', () => {
   const cap = 20;
