@@ -1,21 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expandGrid, formatIssues, loadExperiment, runRecordName, variantStats, type Experiment } from '../experiment/index.js';
+import { expandGrid, runRecordName, variantStats } from '../experiment/index.js';
 import type { RunRecord } from '../experiment/index.js';
-import { chartNames, commitFolder, normaliseDir } from '../report/index.js';
+import { commitFolder, normaliseDir } from '../report/index.js';
 import { InputError } from './errors.js';
+import { loadResolved } from './result-files.js';
 import { checkOutDir } from './out-dir.js';
 import { assembleSweep, flatSummary, readRunRecords } from './sweep-folder.js';
 import { isPlanFolder, mergePlanFolders } from './plan.js';
-
-/** Loads a result folder's resolved experiment; a folder that has none is a user mistake. */
-export function loadResolved(dir: string): { experiment: Experiment; yaml: string } {
-  const file = join(dir, 'experiment.resolved.yaml');
-  if (!existsSync(file)) throw new InputError(`✖ ${dir}: expected a wsfleet result or shard folder with experiment.resolved.yaml\nNothing was written.`);
-  const loaded = loadExperiment(file, { chartNames: chartNames() });
-  if (!loaded.ok) throw new InputError(`${formatIssues(loaded.issues)}\nNothing was written.`);
-  return { experiment: loaded.experiment, yaml: readFileSync(file, 'utf8') };
-}
 
 /** Joins shard folders of one sweep into the folder an unsharded run writes, byte for byte. */
 export async function mergeCommand(dirs: string[], options: { out: string; json?: boolean; quiet?: boolean; force?: boolean }): Promise<void> {

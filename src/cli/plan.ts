@@ -11,7 +11,7 @@ import { EXIT, InputError } from './errors.js';
 import { checkOutDir, defaultOutDir } from './out-dir.js';
 import type { Shard } from './run-options.js';
 import { textTable } from './table.js';
-import { loadResolved } from './merge.js';
+import { loadResolved } from './result-files.js';
 
 export interface PlanCommandOptions {
   out?: string;

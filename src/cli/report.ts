@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { RunResult } from '../experiment/index.js';
 import { normaliseDir, singleRunFiles, updateFolder } from '../report/index.js';
 import { InputError } from './errors.js';
-import { loadResolved } from './merge.js';
+import { loadResolved } from './result-files.js';
 import { parseDistributions, parseEvents, parseSummary, parseTimeseries, readResultFile } from './result-files.js';
 import { assembleSweep, readRunRecords } from './sweep-folder.js';
 

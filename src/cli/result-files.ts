@@ -5,7 +5,8 @@
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { parseRunEvent, runRecordName, type CdfPoint, type RunRecord, type Summary, type Table, type TypedRunEvent } from '../experiment/index.js';
+import { formatIssues, loadExperiment, parseRunEvent, runRecordName, type Experiment, type CdfPoint, type RunRecord, type Summary, type Table, type TypedRunEvent } from '../experiment/index.js';
+import { chartNames } from '../report/index.js';
 import { InputError } from './errors.js';
 
 /** A number as wsfleet writes CSV cells and summaries (NaN for a metric with no value). */
@@ -154,4 +155,13 @@ export function parseRunRecord(file: string, name: string, text: string): RunRec
   if (v.events !== undefined) record.events = checkEvents(file, v.events);
   if (v.distributions !== undefined) record.distributions = checkDistributions(file, v.distributions);
   return record;
+}
+
+/** Loads a result folder's resolved experiment; a folder that has none is a user mistake. */
+export function loadResolved(dir: string): { experiment: Experiment; yaml: string } {
+  const file = join(dir, 'experiment.resolved.yaml');
+  if (!existsSync(file)) throw new InputError(`✖ ${dir}: expected a wsfleet result or shard folder with experiment.resolved.yaml\nNothing was written.`);
+  const loaded = loadExperiment(file, { chartNames: chartNames() });
+  if (!loaded.ok) throw new InputError(`${formatIssues(loaded.issues)}\nNothing was written.`);
+  return { experiment: loaded.experiment, yaml: readFileSync(file, 'utf8') };
 }

@@ -12,9 +12,10 @@
  * with common random numbers, and the number of replications never depends on the worker count:
  * the same file and seed give the same plan, byte for byte.
  */
-import { mser5, oneSidedHalfWidth, type PlanConfig, type PlanFault, type PlanResult, type PlanSlo, type PlanSloResult, type PlanTrial, type RunResult, type Summary } from '../metrics/index.js';
+import { describeGridValue, mser5, oneSidedHalfWidth, type PlanConfig, type PlanFault, type PlanResult, type PlanSlo, type PlanSloResult, type PlanTrial, type RunResult, type Summary } from '../metrics/index.js';
 import { compileDistribution } from '../engine/index.js';
-import type { InputIssue } from './issues.js';
+import type { InputIssue, IssuePath } from './issues.js';
+import { readYaml } from './yaml-file.js';
 import { readExperiment, type ExperimentInput, type LoadOptions, type LoadResult } from './load.js';
 import type { SetFlag } from './overrides.js';
 import { runPool } from './pool.js';
@@ -138,25 +139,35 @@ export function replicationSteps(min: number, max: number): number[] {
   return steps;
 }
 
-/** Smallest value in [lo, hi] for which `passes` holds, `passes` assumed monotone; null when hi fails. First probes `first` when given. */
+/**
+ * Smallest value in [lo, hi] for which `passes` holds, `passes` assumed monotone (false below the
+ * answer, true from it on); null when hi fails. With a first guess (theory's estimate) the search
+ * gallops from it: steps of 1, 2, 4, … down from a pass or up from a fail until the verdict flips,
+ * then bisects between; a good guess costs two probes, a bad one O(log distance).
+ */
 export async function bisect(lo: number, hi: number, first: number | undefined, passes: (v: number) => Promise<boolean>): Promise<number | null> {
-  let low = lo;
-  let high = hi;
-  let best: number | null = null;
-  const probe = async (v: number): Promise<void> => {
-    if (await passes(v)) {
-      best = v;
-      high = v - 1;
-    } else low = v + 1;
+  // Below low every value fails; high passes once known.
+  const at = { low: lo, high: hi, known: false };
+  const probe = async (v: number): Promise<boolean> => {
+    const ok = await passes(v);
+    if (ok) Object.assign(at, { high: v, known: true });
+    else at.low = v + 1;
+    return ok;
   };
-  if (first !== undefined && first >= lo && first <= hi) await probe(first);
-  // The top is probed first: when it fails nothing in range passes, and a plan says so in one trial per fault.
-  if (best === null && low <= high) {
-    await probe(high);
-    if (best === null) return null;
+  if (first !== undefined && first >= lo && first <= hi) {
+    const up = !(await probe(first));
+    for (let step = 1; at.low < at.high || !at.known; step *= 2) {
+      const v = up ? Math.min(hi, first + step) : Math.max(lo, first - step);
+      if (up ? v < at.low : v >= at.high) break;
+      if ((await probe(v)) === up) break;
+      if (up && v === hi) return null;
+      if (!up && v === lo) break;
+    }
   }
-  while (low <= high) await probe(Math.floor((low + high) / 2));
-  return best;
+  // The top is probed first: when it fails nothing in range passes, and a plan says so in one trial per fault.
+  if (!at.known && (at.low > hi || !(await probe(hi)))) return null;
+  while (at.low < at.high) await probe(Math.floor((at.low + at.high) / 2));
+  return at.high;
 }
 
 /** Server count, and cores summed over servers, of a loaded experiment. */
@@ -274,7 +285,7 @@ function planConfigs(spec: PlanSpec): Config[] {
       if (p !== undefined) settings['fleet.server.profile'] = p.name;
       for (const o of v.overrides) settings[o.path.join('.')] = o.value;
       const perServerHour = p?.perServerHour ?? spec.cost.perServerHour ?? (p?.perCoreHour ?? spec.cost.perCoreHour) === undefined ? (p?.perServerHour ?? spec.cost.perServerHour ?? 1) : 0;
-      const label = [p?.name, v.label === 'base' ? undefined : v.label].filter((x) => x !== undefined).join(', ') || 'as written';
+      const label = [p?.name, ...v.overrides.map((o) => `${o.path.join('.')}=${describeGridValue(o.value)}`)].filter((x) => x !== undefined).join(', ') || 'as written';
       return { index: 0, label, settings, overrides, costPerServerHour: perServerHour, perCoreHour: p?.perCoreHour ?? spec.cost.perCoreHour ?? 0, answer: null, status: 'infeasible' as const };
     }),
   ).map((c, index) => ({ ...c, index }));
@@ -368,7 +379,15 @@ export async function runPlan(input: ExperimentInput, options: RunPlanOptions = 
     }
   }
   const atIssues = faultTimeIssues(spec, base.experiment, name);
-  if (issues.length > 0 || atIssues.length > 0) return { ok: false, issues: dedupe([...atIssues, ...issues]) };
+  // A value the plan sets is the plan file's mistake: name the file, the line and the plan's own path.
+  const yaml = 'file' in input ? readYaml(input.file) : undefined;
+  const lineOf = (path: IssuePath): { line?: number; column?: number } => (yaml !== undefined && 'source' in yaml ? yaml.source.locate(path) : {});
+  const located = issues.map((i) => {
+    const plan = planIssue(i, name);
+    return plan === undefined ? i : { ...plan, ...lineOf(plan.path) };
+  });
+
+  if (located.length > 0 || atIssues.length > 0) return { ok: false, issues: dedupe([...atIssues, ...located]) };
 
   const costOf = (c: Config, e: Experiment, value: number): number => {
     const shape = fleetShape(e);
@@ -458,7 +477,7 @@ export async function runPlan(input: ExperimentInput, options: RunPlanOptions = 
       while (hi > spec.search.min && costOf(c, loaded(c, hi), hi) >= limit) hi--;
     }
     const estimate = theory.configs[c.index]?.value;
-    const answer = await bisect(spec.search.min, hi, estimate === undefined ? undefined : Math.min(Math.max(estimate, spec.search.min), hi), (v) => probe(c, v));
+    const answer = await bisect(spec.search.min, hi, estimate === undefined || spec.search.start === 'top' ? undefined : Math.min(Math.max(estimate, spec.search.min), hi), (v) => probe(c, v));
     if (answer === null) {
       c.status = 'infeasible';
       continue;
@@ -517,6 +536,16 @@ function faultFlags(e: Experiment, f: Fault): SetFlag[] {
   return f.add(e).map((spec, k) => ({ flag: `plan fault '${f.label}'`, path: ['faults', e.faults.length + k], value: spec }));
 }
 
+/** An issue raised by a value the plan sets (a grid value, a profile, the searched path), moved to the plan's own place in the file; undefined for any other. */
+function planIssue(i: InputIssue, source: string): InputIssue | undefined {
+  const grid = /^plan\.grid\['([^']+)'\]\[(\d+)\]$/.exec(i.source);
+  if (grid !== null) return { source, path: ['plan', 'grid', grid[1] as string, Number(grid[2])], message: `${i.path.join('.')}: ${i.message}` };
+  const profile = /^plan\.profiles\[(\d+)\]\.name$/.exec(i.source);
+  if (profile !== null) return { source, path: ['plan', 'profiles', Number(profile[1]), 'name'], message: i.message };
+  if (i.source === 'plan.search') return { source, path: ['plan', 'search', 'path'], message: `${i.path.join('.')}: ${i.message}` };
+  return undefined;
+}
+
 /** A fault time past the end of the run is a mistake in the plan. */
 function faultTimeIssues(spec: PlanSpec, e: Experiment, source: string): InputIssue[] {
   return spec.faults.flatMap((f, k) => {
@@ -559,9 +588,11 @@ export function planSentence(r: PlanResult): string {
     return `No configuration tried meets ${under}${why}.`;
   }
   const c = r.configs[r.answer.config] as PlanConfig;
-  const objective = r.objective === 'cost' ? `${fmt(r.answer.cost)} per hour` : r.objective === 'servers' ? `${fmt(r.answer.cost)} servers` : `${r.search.path} = ${fmt(r.answer.value)}`;
+  const what = `${r.search.path} = ${fmt(r.answer.value)}${r.configs.length > 1 || Object.keys(c.settings).length > 0 ? ` with ${c.label}` : ''}`;
+  const objective = r.objective === 'cost' ? ` at ${fmt(r.answer.cost)} per hour` : r.objective === 'servers' && r.search.path !== 'fleet.servers' ? ` (${fmt(r.answer.cost)} servers)` : '';
   const theory = r.theory.configs[r.answer.config]?.value;
-  return `The cheapest fleet that meets ${under} is ${r.search.path} = ${fmt(r.answer.value)} with ${c.label} (${objective})${theory === undefined ? '' : `; theory alone asks for ${fmt(theory)}`}.`;
+  const versus = theory === undefined ? '' : theory === r.answer.value ? '; theory alone gives the same' : `; theory alone asks for ${fmt(theory)}`;
+  return `The cheapest fleet that meets ${under} is ${what}${objective}${versus}.`;
 }
 
 /** The chosen fleet as an experiment `wsfleet run` reproduces: the workload without the plan, the chosen settings filled in. */

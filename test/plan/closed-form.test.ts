@@ -57,9 +57,12 @@ describe('a plan for cores, against the M/M/c mean wait', () => {
     expect(Math.abs((wait?.mean ?? 0) - mmcMeanWait(4, 2.7, 1))).toBeLessThan(0.05);
   });
 
-  it('finds the same answer when theory’s first probe is far off', async () => {
-    const { result } = ok(await runPlan({ file: fixture('mmc-cores') }, { sets: ['plan.search.max=16'] }));
+  it('finds the same answer by plain bisection from the top, without theory’s first probe', async () => {
+    const { result } = ok(await runPlan({ file: fixture('mmc-cores') }, { sets: ['plan.search.max=16', 'plan.search.start=top'] }));
     expect(result.answer?.value).toBe(4);
+    expect(result.trials[0]?.value).toBe(16);
+    expect(result.trials.map((t) => t.value)).not.toContain(undefined);
+    expect(result.trials.length).toBeGreaterThan(2);
   });
 });
 

@@ -104,6 +104,10 @@ export const planSection = z
           .describe('the whole-number setting searched by bisection; more must never be worse (server count, a cap, cores)'),
         min: z.number().int().min(1),
         max: z.number().int().min(1),
+        start: z
+          .enum(['theory', 'top'])
+          .default('theory')
+          .describe("theory: gallop from the analytic estimate (two trials when it is right); top: probe the maximum, then bisect, ignoring theory"),
       })
       .strict()
       .refine((s) => s.min <= s.max, { error: 'expected min ≤ max' })
