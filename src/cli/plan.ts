@@ -102,6 +102,25 @@ export function isPlanFolder(dir: string): boolean {
   return existsSync(join(dir, 'plan.json'));
 }
 
+/** A plan folder's plan.json and chosen fleet, read back; a missing or damaged plan.json is an input error naming it. */
+export function readPlanFolder(dir: string): { plan: PlanResult; chosen: string | null } {
+  const file = join(dir, 'plan.json');
+  if (!existsSync(file)) throw new InputError(`✖ ${dir}: expected a plan folder with plan.json\nNothing was written.`);
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new InputError(`✖ ${file}: expected the JSON wsfleet plan writes: ${(error as Error).message}\nNothing was written.`);
+  }
+  const fields = data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : {};
+  if (!['trials', 'configs', 'slos', 'faults'].every((k) => Array.isArray(fields[k]))) {
+    throw new InputError(`✖ ${file}: expected the JSON wsfleet plan writes (trials, configs, slos, faults)\nNothing was written.`);
+  }
+  const plan = data as PlanResult;
+  const chosen = plan.answer === null ? null : join(dir, plan.answer.experimentFile);
+  return { plan, chosen: chosen !== null && existsSync(chosen) ? readFileSync(chosen, 'utf8') : null };
+}
+
 /**
  * Joins plan shard folders: each configuration's search from the shard that owns it, the trials of
  * all, the answer concluded again over all of them. Same answer as an unsharded plan; the trials can
@@ -112,16 +131,7 @@ export async function mergePlanFolders(dirs: readonly string[], out: string, for
   const shards = dirs.map((dir) => {
     const yaml = dir === dirs[0] ? first.yaml : loadResolved(dir).yaml;
     if (yaml !== first.yaml) throw new InputError(`✖ ${dir}: experiment.resolved.yaml differs from ${dirs[0] ?? ''}'s; expected shards of the same plan (same file, flags and seed)\nNothing was written.`);
-    const file = join(dir, 'plan.json');
-    if (!existsSync(file)) throw new InputError(`✖ ${dir}: expected a plan folder with plan.json\nNothing was written.`);
-    let plan: PlanResult;
-    try {
-      plan = JSON.parse(readFileSync(file, 'utf8')) as PlanResult;
-    } catch (error) {
-      throw new InputError(`✖ ${file}: expected the JSON wsfleet plan writes: ${(error as Error).message}\nNothing was written.`);
-    }
-    const chosen = plan.answer === null ? null : join(dir, plan.answer.experimentFile);
-    return { dir, plan, chosen: chosen !== null && existsSync(chosen) ? readFileSync(chosen, 'utf8') : null };
+    return { dir, ...readPlanFolder(dir) };
   });
   const base = (shards[0] as (typeof shards)[number]).plan;
   const configs = base.configs.map((_, k) => {

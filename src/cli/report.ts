@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResult } from '../experiment/index.js';
-import { normaliseDir, singleRunFiles, updateFolder } from '../report/index.js';
+import { normaliseDir, planFolderFiles, singleRunFiles, updateFolder } from '../report/index.js';
+import { isPlanFolder, readPlanFolder } from './plan.js';
 import { InputError } from './errors.js';
 import { loadResolved } from './result-files.js';
 import { parseDistributions, parseEvents, parseSummary, parseTimeseries, readResultFile } from './result-files.js';
@@ -30,7 +31,10 @@ export async function reportCommand(dirArg: string, options: { json?: boolean; q
   const dir = normaliseDir(dirArg);
   const { experiment, yaml } = loadResolved(dir);
   let files;
-  if (experiment.sweep !== undefined) {
+  if (isPlanFolder(dir)) {
+    const { plan, chosen } = readPlanFolder(dir);
+    files = await planFolderFiles(plan, chosen, yaml);
+  } else if (experiment.sweep !== undefined) {
     if (existsSync(join(dir, 'shard.json'))) {
       throw new InputError(`✖ ${dir}: a shard or interrupted sweep (shard.json); expected a whole sweep: join shards first with wsfleet merge\nNothing was written.`);
     }

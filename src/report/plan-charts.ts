@@ -150,6 +150,8 @@ export function planSloChart(result: PlanResult, metric: string): VlSpec {
       config: result.configs[t.config]?.label ?? String(t.config),
       fault: result.faults[t.fault]?.label ?? String(t.fault),
       series: `${String(t.config)}·${String(t.fault)}`,
+      // One colour per configuration and fault when there are several configurations; per fault otherwise.
+      key: result.configs.length > 1 ? `${result.configs[t.config]?.label ?? String(t.config)} · ${result.faults[t.fault]?.label ?? String(t.fault)}` : (result.faults[t.fault]?.label ?? String(t.fault)),
       value: t.value,
       cost: round6(t.cost),
       mean: round6(r.mean * f),
@@ -161,11 +163,12 @@ export function planSloChart(result: PlanResult, metric: string): VlSpec {
     };
   });
   const ruleRows = slos.map(({ slo }) => ({ bound: round6(slo.bound * f), label: `SLO ${opSign(slo.op)} ${m.say(slo.bound)}` }));
-  const faults = result.faults.map((x) => x.label);
+  const faults = result.configs.length > 1 ? [...new Set(rows.map((r) => r.key))].sort() : result.faults.map((x) => x.label);
   const yTitle = withUnit(metric, unit);
-  const x = { field: 'cost', type: 'quantitative', title: costTitle(result), scale: { zero: false } } as const;
+  const whole = result.objective !== 'cost' ? { axis: { tickMinStep: 1, format: 'd' } } : {};
+  const x = { field: 'cost', type: 'quantitative', title: costTitle(result), scale: { zero: false }, ...whole } as const;
   const y = { field: 'mean', type: 'quantitative', title: yTitle, ...(log ? { scale: { type: 'log' } } : { scale: { zero: false } }) } as const;
-  const color = { field: 'fault', type: 'nominal', title: 'fault', scale: { domain: faults, scheme: seriesScheme(faults.length) }, legend: { labelLimit: 420, orient: 'bottom', direction: 'vertical', symbolType: 'circle', symbolOpacity: 1 } } as const;
+  const color = { field: 'key', type: 'nominal', title: result.configs.length > 1 ? 'configuration · fault' : 'fault', scale: { domain: faults, scheme: seriesScheme(faults.length) }, legend: { labelLimit: 420, orient: 'bottom', direction: 'vertical', symbolType: 'circle', symbolOpacity: 1 } } as const;
   const tooltip = [
     { field: 'config', type: 'nominal', title: 'configuration' },
     { field: 'value', type: 'quantitative', title: result.search.path },
@@ -229,7 +232,7 @@ export function planBindingChart(result: PlanResult, config: number): VlSpec {
   return {
     $schema: vlSchemaUrl,
     title: {
-      text: `What sets the size of ${label} under each fault`,
+      text: `What sets ${result.search.path} for ${label}, fault by fault`,
       subtitle: [
         `bar: the smallest ${result.search.path} that passed every SLO under the fault; label: the SLO that failed just below it`,
         ...(theory === undefined ? [] : [`dashed line: theory's estimate, ${valueText(result, theory)}`]),
@@ -240,7 +243,7 @@ export function planBindingChart(result: PlanResult, config: number): VlSpec {
     config: chartConfig,
     data: { values: rows },
     layer: [
-      { mark: { type: 'bar', color: '#4c78a8' }, encoding: { y, x: { field: 'value', type: 'quantitative', title: xTitle }, tooltip: [{ field: 'fault', type: 'nominal' }, { field: 'label', type: 'nominal', title: 'binding' }] } },
+      { mark: { type: 'bar', color: '#4c78a8' }, encoding: { y, x: { field: 'value', type: 'quantitative', title: xTitle, axis: { tickMinStep: 1, format: 'd' } }, tooltip: [{ field: 'fault', type: 'nominal' }, { field: 'label', type: 'nominal', title: 'binding' }] } },
       { mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 }, encoding: { y, x: { field: 'at', type: 'quantitative' }, text: { field: 'label', type: 'nominal' } } },
       ...(theory === undefined
         ? []

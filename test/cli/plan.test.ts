@@ -33,6 +33,11 @@ describe('wsfleet plan', () => {
     if (answer === null) throw new Error('expected an answer');
     expect(readFileSync(join(out, 'plan.csv'), 'utf8').trim().split('\n')).toHaveLength(plan.trials.length + 1);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(plan.sentence.slice(0, 40));
+    // wsfleet report redraws the folder from plan.json alone: the same bytes.
+    const before = readFileSync(join(out, 'report.html'), 'utf8');
+    rmSync(join(out, 'report.html'));
+    expect(wsfleet(['report', out, '--quiet']).status).toBe(0);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toBe(before);
 
     // The chosen fleet runs as written, and its seed is the plan's first replication: the same run.
     const run = wsfleet(['run', join(out, 'chosen.yaml'), '--out', join(work, 'chosen-run'), '--json'], 60_000);

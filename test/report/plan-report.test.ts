@@ -178,7 +178,8 @@ describe('plan folder', () => {
     expect(point.encoding.y?.title).toBe(`${LAT} (ms)`);
     expect(point.encoding.x?.title).toBe('cost per hour');
     expect(point.encoding.shape?.field).toBe('verdict');
-    expect(point.encoding.color?.field).toBe('fault');
+    // Two configurations: one colour per configuration and fault.
+    expect(point.encoding.color?.field).toBe('key');
     const bound = layers(lat).find((l) => markType(l) === 'rule' && l.data !== undefined);
     expect(bound?.data?.values).toEqual([{ bound: 500, label: 'SLO ≤ 500 ms' }]);
     expect(layers(lat).find((l) => markType(l) === 'text')?.encoding.text?.field).toBe('label');
@@ -221,7 +222,7 @@ describe('plan folder', () => {
     const bar = layerOf(spec, 'bar');
     expect(bar.encoding.x?.title).toBe('smallest passing servers');
     expect(layers(spec).find((l) => markType(l) === 'rule')?.data?.values).toEqual([{ theory: 9, label: 'theory: 9' }]);
-    expect((spec as { title: { text: string } }).title.text).toBe('What sets the size of small <c5.large> under each fault');
+    expect((spec as { title: { text: string } }).title.text).toBe('What sets fleet.servers for small <c5.large>, fault by fault');
     expect(vlSchemaErrors(spec)).toEqual([]);
     expect(vlCompileWarnings(spec)).toEqual([]);
     // The large profile: the unclear latency at 5 servers is a failure.
