@@ -18,7 +18,7 @@ import { atCap, compareCells, runCaps, sweepNotReached, type NotReached } from '
 import { runStory, sweepStory } from '../src/report/story.js';
 import { keyChartName } from '../src/report/key-chart.js';
 import { parseEvents } from '../src/cli/result-files.js';
-import { decodeRunRecord, type RunRecord, type TypedRunEvent } from '../src/metrics/index.js';
+import { decodeRunRecord, type PlanResult, type RunRecord, type TypedRunEvent } from '../src/metrics/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'src', 'cli', 'main.js');
@@ -33,6 +33,7 @@ interface Parsed {
   charts?: (string | Record<string, unknown>)[];
   alerts?: { name: string }[];
   sweep?: { compare?: string[]; replications?: number };
+  plan?: Record<string, unknown>;
 }
 
 /** Summary metrics shown for a single run, when present. */
@@ -55,9 +56,31 @@ function args(): { scale: string | undefined; only: string | undefined } {
   return { scale: at('--scale'), only: at('--only') };
 }
 
-function run(file: string, out: string, scale: string | undefined): void {
-  const r = spawnSync(process.execPath, [cli, 'run', file, '--out', out, '--quiet', ...(scale ? ['--scale', scale] : [])], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (r.status !== 0) throw new Error(`wsfleet run ${file} failed with exit code ${String(r.status)}`);
+/** `wsfleet run FILE`, or `wsfleet plan FILE` for an experiment with a plan block. */
+function run(file: string, out: string, scale: string | undefined, plan: boolean): void {
+  const command = plan ? ['plan', file, '--out', out, '--quiet', '--jobs', '2'] : ['run', file, '--out', out, '--quiet'];
+  const r = spawnSync(process.execPath, [cli, ...command, ...(scale ? ['--scale', scale] : [])], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`wsfleet ${command[0] ?? ''} ${file} failed with exit code ${String(r.status)}`);
+}
+
+/** A plan folder as the gallery tells it: the sentence, theory beside the simulation, why not cheaper; then every configuration. */
+function planLesson(out: string): { story: string; answer: string } {
+  const p = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as PlanResult;
+  const story = [p.sentence];
+  const chosen = p.answer === null ? undefined : p.answer.config;
+  const theory = p.theory.configs[chosen ?? 0];
+  if (theory !== undefined) story.push(`Theory asks for ${human(theory.value)}: ${theory.bounds.slice(0, 2).map((b) => `${b.reason} (${human(b.value)})`).join('; ')}.`);
+  const n = p.nextCheaper;
+  if (n !== null) story.push(`${p.answer === null ? 'At the largest value tried' : 'The next cheaper fleet tried'}, ${p.configs[n.config]?.label ?? ''} at ${p.search.path} = ${human(n.value)}, fails ${n.metric} under ${p.faults[n.fault]?.label ?? ''}: ${human(n.mean)} against ${human(n.bound)}.`);
+  story.push(`${human(p.runs)} simulations in all.`);
+  const rows = p.configs.map((c, k) => {
+    const trials = p.trials.filter((t) => t.config === k);
+    const cost = trials.find((t) => t.value === c.answer)?.cost;
+    const failing = trials.filter((t) => t.verdict === 'fail').sort((a, b) => b.value - a.value)[0];
+    return [c.label, c.status, c.answer === null ? '–' : human(c.answer), human(p.theory.configs[k]?.value ?? Number.NaN), cost === undefined ? '–' : human(cost), failing === undefined ? '–' : `${failing.binding ?? ''} at ${human(failing.value)} (${p.faults[failing.fault]?.label ?? ''})`];
+  });
+  const header = ['configuration', 'status', `smallest passing ${p.search.path}`, 'theory', p.objective === 'cost' ? 'cost per hour' : p.objective, 'what failed below it'];
+  return { story: story.join(' '), answer: `Every configuration (SLOs: ${p.slos.map((s) => s.label).join(', ')}; each with ${String(Math.round(p.confidence * 100))} % confidence under ${p.faults.map((f) => f.label).join(', ')}):\n\n${table(header, rows)}` };
 }
 
 /**
@@ -153,7 +176,7 @@ function measured(e: Parsed, out: string): string {
   return table(['metric', 'value'], rows);
 }
 
-function section(e: Parsed, file: string, image: string | undefined, story: string, answer: string, scale: string | undefined): string {
+function section(e: Parsed, file: string, image: string | undefined, story: string, answer: string, scale: string | undefined, plan = false): string {
   return [
     `## ${e.name}`,
     '',
@@ -166,7 +189,7 @@ function section(e: Parsed, file: string, image: string | undefined, story: stri
     '',
     answer,
     '',
-    `Reproduce: \`npx wsfleet run ${file}${scale ? ` --scale ${scale}` : ''}\` and open \`report.html\` in the result folder.`,
+    `Reproduce: \`npx wsfleet ${plan ? 'plan' : 'run'} ${file}${scale ? ` --scale ${scale}` : ''}\` and open \`report.html\` in the result folder.`,
     '',
   ].join('\n');
 }
@@ -213,7 +236,7 @@ function main(): void {
       process.stderr.write(`lessons: ${e.name}\n`);
       const out = join(work, e.name);
       try {
-        run(file, out, scale);
+        run(file, out, scale, e.plan !== undefined);
       } catch (error) {
         process.stderr.write(`lessons: ${(error as Error).message}; its earlier section is kept\n`);
         failed.push(name);
@@ -222,7 +245,8 @@ function main(): void {
       const chart = keyChart(e, out);
       const image = chart === undefined ? undefined : `${e.name}.png`;
       if (chart !== undefined && image !== undefined) copyFileSync(chart, join(images, image));
-      sections.set(e.name, section(e, file, image, whatHappened(e, out), measured(e, out), scale).trimEnd() + '\n');
+      const lesson = e.plan !== undefined ? planLesson(out) : { story: whatHappened(e, out), answer: measured(e, out) };
+      sections.set(e.name, section(e, file, image, lesson.story, lesson.answer, scale, e.plan !== undefined).trimEnd() + '\n');
       writePage(page, all, sections, scale);
       rmSync(out, { recursive: true, force: true });
     }

@@ -123,13 +123,17 @@ export function planTheory(e: Experiment, spec: PlanSpec, slos: readonly PlanSlo
   }
   const p99 = sloBound(slos, 'connect.latencyMs.p99', '<=');
   if (p99 !== undefined && faults.some((f) => f.kind === 'n+1' || f.kind === 'zone')) {
-    const window = option(e.clients.reconnect, 'baseMs') ?? option(e.clients.reconnect, 'delayMs') ?? 1000;
+    // The dead server's clients come back spread over their first backoff window, plus the
+    // balancer's detection: attempts it still sends to the dead server fail and retry later.
+    const backoff = option(e.clients.reconnect, 'baseMs') ?? option(e.clients.reconnect, 'delayMs') ?? 1000;
+    const detection = e.balancer.healthCheck.intervalMs * e.balancer.healthCheck.fall;
+    const window = backoff + detection;
     const mu = 1 / handshakeMs;
     let n = Math.max(2, value);
     const storm = (x: number): number => mmkWaitP99(s.coresPerProcess, clients / x / window / ((x - 1) * s.processes), mu);
     while (n < spec.search.max && storm(n) > p99) n++;
     bounds.push({
-      reason: `reconnect storm after losing a server: its ${n0(clients / n)} clients within the first backoff window (${n2(window)} ms) on the other servers' processes, M/M/${n0(s.coresPerProcess)} handshake wait p99 ≤ ${n2(p99)} ms`,
+      reason: `reconnect storm after losing a server: its ${n0(clients / n)} clients over ${n2(window / 1000)} s (first backoff window ${n2(backoff)} ms + health-check detection ${n2(detection)} ms) on the other servers' processes, M/M/${n0(s.coresPerProcess)} handshake wait p99 ≤ ${n2(p99)} ms`,
       value: n,
     });
   }

@@ -94,6 +94,8 @@ export function parseSlos(spec: PlanSpec): PlanSlo[] {
     if (m === null) return [];
     const sign = (m[1] as string).replace('≤', '<=').replace('≥', '>=');
     const bound = Number(m[2]);
+    // `= 0` bounds a count from above (it cannot go below 0); any other `= x` is both bounds.
+    if (sign === '=' && bound === 0) return [{ metric, op: '<=' as const, bound, label: `${metric} = 0` }];
     const ops: ('<=' | '>=')[] = sign === '=' ? ['<=', '>='] : [sign as '<=' | '>='];
     return ops.map((op) => ({ metric, op, bound, label: `${metric} ${op === '<=' ? '≤' : '≥'} ${String(bound)}` }));
   });

@@ -67,7 +67,7 @@ export interface PlanConfig {
   costPerServerHour: number;
   /** The smallest passing value found, or null. */
   answer: number | null;
-  /** `feasible`: answer found; `infeasible`: fails at the largest value; `pruned`: even its smallest value costs as much as an answer already found; `elsewhere`: searched by another shard (`--shard`). */
+  /** `feasible`: answer found; `infeasible`: fails at the largest value searched (the range's top, or the largest value cheaper than an answer already found); `pruned`: even its smallest value costs as much as an answer already found; `elsewhere`: searched by another shard (`--shard`). */
   status: 'feasible' | 'infeasible' | 'pruned' | 'elsewhere';
 }
 

@@ -34,7 +34,7 @@ const update = process.env.UPDATE_GOLDEN === '1';
 function dataHashes(out: string): Record<string, string> {
   const hashes: Record<string, string> = {};
   for (const f of listFiles(out)) {
-    if (!/\.(csv|json)$/.test(f) || f.endsWith('.vl.json') || f === 'summary.json') continue;
+    if (!/\.(csv|json)$/.test(f) || f.endsWith('.vl.json') || f === 'summary.json' || f === 'plan.json') continue;
     hashes[f.split('\\').join('/')] = createHash('sha256').update(readFileSync(join(out, f))).digest('hex');
   }
   return hashes;
@@ -55,15 +55,19 @@ describe('every experiment in experiments/ at reduced scale', () => {
   it.each(files)('%s runs end to end, writes a complete result folder and matches its golden outputs', (file) => {
     const name = file.replace(/\.yaml$/, '');
     const out = join(work, name);
-    const isSweep = (parse(readFileSync(join(repoRoot, 'experiments', file), 'utf8')) as { sweep?: unknown }).sweep !== undefined;
-    const r = wsfleet(['run', join('experiments', file), ...(SCALE[file] ?? SMOKE), ...(isSweep ? ['--set', 'sweep.replications=1'] : []), '--out', out, '--quiet'], 170_000);
+    const parsed = parse(readFileSync(join(repoRoot, 'experiments', file), 'utf8')) as { sweep?: unknown; plan?: unknown };
+    const isSweep = parsed.sweep !== undefined;
+    // A plan runs as a plan, smaller and with at most three replications a trial: its plan.json is the summary.
+    const isPlan = parsed.plan !== undefined;
+    const command = isPlan ? ['plan', join('experiments', file), ...SMOKE, '--set', 'plan.replications.max=3'] : ['run', join('experiments', file), ...(SCALE[file] ?? SMOKE), ...(isSweep ? ['--set', 'sweep.replications=1'] : [])];
+    const r = wsfleet([...command, '--out', out, '--quiet'], 170_000);
     expect(r.status, r.stderr).toBe(0);
-    for (const f of ['experiment.resolved.yaml', 'summary.json', 'summary.csv', 'report.html']) expect(existsSync(join(out, f)), f).toBe(true);
-    expect(existsSync(join(out, isSweep ? 'sweep.csv' : 'timeseries.csv'))).toBe(true);
+    const expected = isPlan ? ['experiment.resolved.yaml', 'plan.json', 'plan.csv', 'report.html'] : ['experiment.resolved.yaml', 'summary.json', 'summary.csv', 'report.html', isSweep ? 'sweep.csv' : 'timeseries.csv'];
+    for (const f of expected) expect(existsSync(join(out, f)), f).toBe(true);
     const specs = listFiles(out).filter((f) => f.endsWith('.vl.json'));
     for (const f of specs) expect(vlSchemaErrors(JSON.parse(readFileSync(join(out, f), 'utf8')) as VlSpec), f).toEqual([]);
 
-    const summary = readFileSync(join(out, 'summary.json'), 'utf8');
+    const summary = readFileSync(join(out, isPlan ? 'plan.json' : 'summary.json'), 'utf8');
     const hashes = `${JSON.stringify(dataHashes(out), null, 2)}\n`;
     const summaryFile = join(goldenDir, `${name}.summary.json`);
     const hashFile = join(goldenDir, `${name}.hashes.json`);

@@ -31,11 +31,12 @@ describe('an SLO judged from replications', () => {
     expect(judgeSlo(le(0), [0, 0, 0], 0.95).verdict).toBe('pass');
   });
 
-  it('reads = as both bounds, and ≤ and ≥ as <= and >=', () => {
-    const slos = parseSlos({ slos: { 'messages.lost': '= 0', availability: '≥ 0.999', 'connect.latencyMs.p99': '<= 500' } } as never);
+  it('reads = as both bounds (= 0 as ≤ 0: a count cannot go lower), and ≤ and ≥ as <= and >=', () => {
+    const slos = parseSlos({ slos: { 'messages.lost': '= 0', 'clients.connected.final': '= 100', availability: '≥ 0.999', 'connect.latencyMs.p99': '<= 500' } } as never);
     expect(slos.map((s) => [s.metric, s.op, s.bound])).toEqual([
       ['messages.lost', '<=', 0],
-      ['messages.lost', '>=', 0],
+      ['clients.connected.final', '<=', 100],
+      ['clients.connected.final', '>=', 100],
       ['availability', '>=', 0.999],
       ['connect.latencyMs.p99', '<=', 500],
     ]);
