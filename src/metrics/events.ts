@@ -31,6 +31,10 @@ export type EventFields = { [K in ServerEventKind]: { server: number } } & {
   'balancer:mark-down': { server: number; balancer: number };
   'balancer:crash': { balancer: number; connections: number };
   'balancer:restart': { balancer: number };
+  /** A broker shard died (−1: every shard); `queued` messages in its run queue were lost with it. */
+  'broker:crash': { shard: number; queued: number };
+  /** The shard is back (−1: every shard), its channel history kept or lost. */
+  'broker:restart': { shard: number; history: 'kept' | 'lost' };
   'fleet:partition': { clients: number; durationMs: number };
   'fleet:disconnect': { connections: number };
   'fleet:flash-crowd': { clients: number };
@@ -73,6 +77,10 @@ const markFormat: Format<{ server: number; balancer: number }> = {
     return m ? { server: int(m[1]), balancer: int(m[2]) } : undefined;
   },
 };
+
+/** `shard 2` or `every shard` (−1). */
+export const shardText = (shard: number): string => (shard < 0 ? 'every shard' : `shard ${String(shard)}`);
+const shardOf = (text: string | undefined): number => (text === undefined ? -1 : int(text));
 
 const scaleFormat: Format<{ servers: number }> = {
   fields: ['servers'],
@@ -130,6 +138,22 @@ const FORMATS: { [K in RunEventKind]: Format<EventFields[K]> } = {
       return m ? { balancer: int(m[1]) } : undefined;
     },
   },
+  'broker:crash': {
+    fields: ['shard', 'queued'],
+    render: (f) => `${shardText(f.shard)}: ${String(f.queued)} queued messages lost`,
+    parse: (d) => {
+      const m = /^(?:shard (\d+)|every shard): (\d+) queued messages lost$/.exec(d);
+      return m ? { shard: shardOf(m[1]), queued: int(m[2]) } : undefined;
+    },
+  },
+  'broker:restart': {
+    fields: ['shard', 'history'],
+    render: (f) => `${shardText(f.shard)}, history ${f.history}`,
+    parse: (d) => {
+      const m = /^(?:shard (\d+)|every shard), history (kept|lost)$/.exec(d);
+      return m ? { shard: shardOf(m[1]), history: m[2] as 'kept' | 'lost' } : undefined;
+    },
+  },
   'fleet:partition': {
     fields: ['clients', 'durationMs'],
     render: (f) => `${String(f.clients)} clients for ${String(f.durationMs)} ms`,
@@ -184,6 +208,8 @@ export const runEvent = {
   disconnect: (atMs: number, connections: number) => makeEvent('fleet:disconnect', atMs, { connections }),
   balancerCrash: (atMs: number, balancer: number, connections: number) => makeEvent('balancer:crash', atMs, { balancer, connections }),
   balancerRestart: (atMs: number, balancer: number) => makeEvent('balancer:restart', atMs, { balancer }),
+  brokerCrash: (atMs: number, shard: number, queued: number) => makeEvent('broker:crash', atMs, { shard, queued }),
+  brokerRestart: (atMs: number, shard: number, history: 'kept' | 'lost') => makeEvent('broker:restart', atMs, { shard, history }),
   flashCrowd: (atMs: number, clients: number) => makeEvent('fleet:flash-crowd', atMs, { clients }),
   slowdown: (atMs: number, factor: number) => makeEvent('fleet:slowdown', atMs, { factor }),
   slowdownEnd: (atMs: number) => makeEvent('fleet:slowdown-end', atMs, { factor: 1 }),

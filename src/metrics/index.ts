@@ -50,6 +50,7 @@ export {
   typedEvent,
   plainEvent,
   isServerEvent,
+  shardText,
   type EventFields,
   type EventOf,
   type RunEventKind,

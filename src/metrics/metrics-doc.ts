@@ -12,6 +12,7 @@ const CONDITIONS: Record<Condition, string> = {
   'scale-out': 'after a server joins',
   alerts: 'with alerts:',
   sweep: 'in sweeps',
+  'broker-crash': 'with a broker-crash fault',
 };
 
 const cell = (s: string): string => s.replaceAll('|', '\\|');

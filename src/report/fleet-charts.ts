@@ -18,7 +18,7 @@ export function perServer(result: RunResult, metric: string): SeriesOptions[] {
   });
 }
 
-const FLEET_FAULTS = new Set(['fleet:partition', 'fleet:disconnect', 'fleet:flash-crowd', 'fleet:slowdown', 'fleet:slowdown-end', 'balancer:crash', 'balancer:restart']);
+const FLEET_FAULTS = new Set(['fleet:partition', 'fleet:disconnect', 'fleet:flash-crowd', 'fleet:slowdown', 'fleet:slowdown-end', 'balancer:crash', 'balancer:restart', 'broker:crash', 'broker:restart']);
 
 /** Faults and health-check flips as labelled rules. */
 export function markers(result: RunResult): Marker[] {

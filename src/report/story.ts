@@ -4,7 +4,7 @@
  * the balancer's health check noticed, the first alert, how far connected clients fell and when they
  * were back, and how the run ended.
  */
-import { describeMetric, type MeanCi, type Summary, type TypedRunEvent } from '../metrics/index.js';
+import { describeMetric, shardText, type MeanCi, type Summary, type TypedRunEvent } from '../metrics/index.js';
 import { human } from './format.js';
 import { atCap, capOf, compareText, versusBest, type NotReached } from './compare.js';
 import { displayUnit, unitOf } from './readable.js';
@@ -42,6 +42,10 @@ function fleetWords(e: TypedRunEvent): string | undefined {
       return `balancer ${String(e.balancer)} died and closed the ${human(e.connections)} connections through it`;
     case 'balancer:restart':
       return `balancer ${String(e.balancer)} restarted`;
+    case 'broker:crash':
+      return `the pub/sub broker (${shardText(e.shard)}) died: publishes to it failed while connections stayed open`;
+    case 'broker:restart':
+      return `the pub/sub broker (${shardText(e.shard)}) restarted with its history ${e.history}`;
     case 'fleet:flash-crowd':
       return `a flash crowd of ${human(e.clients)} clients arrived`;
     case 'fleet:slowdown':

@@ -10,6 +10,7 @@ import type { PubSub } from './pubsub.js';
 import type { SimServer } from './server.js';
 import type { World } from './world.js';
 import { log } from '../numeric/fmath.js';
+import { runEvent } from '../metrics/index.js';
 
 /** Server × process targets of one broker message, packed into an event argument with the message id. */
 const TARGET_SPACE = 2 ** 26;
@@ -29,6 +30,15 @@ export class Broker {
   private nextClientPublishMs = Infinity;
   /** Per-recipient cost of each batch, by event argument, until its fan-out runs. */
   private readonly fanoutCost = new Map<number, number>();
+  /** 1 while a shard is down (broker-crash). */
+  private readonly down: Uint8Array;
+  /** Crashes of each shard so far; a message sent in an earlier epoch may have died in the crashed queue. */
+  private readonly epoch: number[];
+  /** When each shard's crashes happened, by the epoch they ended. */
+  private readonly crashedAtMs: number[][];
+  /** The shard epoch and the time the shard sent each message in flight to the servers, by message id. */
+  private readonly sentEpoch: number[] = [];
+  private readonly sentAtMs: number[] = [];
 
   constructor(
     private readonly world: World,
@@ -40,6 +50,48 @@ export class Broker {
     this.rng = { publish: streams.stream('publish'), sizes: streams.stream('sizes') };
     this.bytes = compileDistribution(spec.bytes);
     this.shards = Array.from({ length: spec.broker.shards }, () => new CpuQueue(1));
+    this.down = new Uint8Array(spec.broker.shards);
+    this.epoch = this.shards.map(() => 0);
+    this.crashedAtMs = this.shards.map(() => []);
+  }
+
+  /**
+   * A broker shard's process dies (every shard with `shard` undefined). Redis Pub/Sub is at-most-once
+   * (https://redis.io/docs/latest/develop/pubsub/): what it has not written to a subscriber is gone, so
+   * messages still in the shard's run queue are lost, and until it restarts a publish to it fails (the
+   * publisher gets a connection error; the message gets no serial). The WebSocket servers stay up, so
+   * client connections stay open and nobody reconnects because of it. Without `keepsHistory` the channel
+   * history dies with the process: Centrifugo keeps history in the broker, its persistence "inherited from
+   * Redis persistence configuration" (https://centrifugal.dev/docs/server/history_and_recovery); with AOF
+   * or a replica (https://redis.io/docs/latest/operate/oss_and_stack/management/persistence/) it survives.
+   */
+  crash(shard: number | undefined, keepsHistory: boolean): void {
+    const now = this.world.sim.nowMs;
+    let queued = 0;
+    for (const k of this.shardsOf(shard)) {
+      if (this.down[k] === 1) continue;
+      const q = this.shards[k] as CpuQueue;
+      queued += q.queued(now);
+      q.reset(now);
+      this.down[k] = 1;
+      (this.crashedAtMs[k] as number[]).push(now);
+      this.epoch[k] = (this.epoch[k] as number) + 1;
+      if (!keepsHistory) for (let c = k; c < this.spec.channels; c += this.shards.length) (this.pubsub.histories[c] as ChannelHistory).clear(now);
+    }
+    this.world.record(runEvent.brokerCrash(now, shard ?? -1, queued));
+  }
+
+  /**
+   * The shard is back: the servers' broker connections resubscribe (the sim's subscriptions live with the
+   * servers, so nothing is lost there), and publishes succeed again. Its history is what the crash left.
+   */
+  restart(shard: number | undefined, keepsHistory: boolean): void {
+    for (const k of this.shardsOf(shard)) this.down[k] = 0;
+    this.world.record(runEvent.brokerRestart(this.world.sim.nowMs, shard ?? -1, keepsHistory ? 'kept' : 'lost'));
+  }
+
+  private shardsOf(shard: number | undefined): number[] {
+    return shard === undefined ? this.shards.map((_, k) => k) : [shard];
   }
 
   start(): void {
@@ -118,15 +170,42 @@ export class Broker {
     const sim = this.world.sim;
     const now = sim.nowMs;
     const { broker } = this.spec;
+    const k = channel % this.shards.length;
+    if (this.down[k] === 1) {
+      this.refused(channel);
+      return;
+    }
     const serial = (this.pubsub.histories[channel] as ChannelHistory).publish(now, bytes);
     this.pubsub.counters.published++;
     const targets = this.targets(channel);
-    const shard = this.shards[channel % this.shards.length] as CpuQueue;
+    const shard = this.shards[k] as CpuQueue;
     const sentMs = shard.submit(now, broker.publishCostMs + broker.deliveryCostMs * targets.length);
     if (targets.length === 0) return;
     const id = this.messages.add(channel, serial, bytes, publishedAtMs, targets.length);
+    this.sentEpoch[id] = this.epoch[k] as number;
+    this.sentAtMs[id] = sentMs;
     for (const t of targets) sim.at(sentMs + broker.latencyMs, this.onReachServer, id * TARGET_SPACE + t);
     this.pubsub.counters.brokerDeliveries += targets.length;
+  }
+
+  /**
+   * A publish to a down shard fails: the message gets no serial, so no subscriber sees a gap in its
+   * serials and it is not in messages.lost; it is counted once (messages.lostAtBroker), and with the
+   * subscriptions open on its channel then, the deliveries it would have made (.recipients).
+   */
+  private refused(channel: number): void {
+    const counters = this.pubsub.counters;
+    counters.lostAtBroker++;
+    for (const server of this.world.servers) {
+      for (let p = 0; p < server.spec.processes; p++) counters.lostAtBrokerRecipients += this.pubsub.subs.count(server.id * MAX_PROCESSES + p, channel);
+    }
+  }
+
+  /** Whether message `id` was still in its shard's run queue when the shard crashed. */
+  private diedInQueue(id: number): boolean {
+    const k = this.messages.channel(id) % this.shards.length;
+    const e = this.sentEpoch[id] as number;
+    return e !== this.epoch[k] && ((this.crashedAtMs[k] as number[])[e] as number) < (this.sentAtMs[id] as number);
   }
 
   /** Server processes a message goes to: every process of every running server, or those with subscribers. */
@@ -153,8 +232,8 @@ export class Broker {
     const p = target % MAX_PROCESSES;
     const m = this.messages;
     const channel = m.channel(id);
-    // A server that died since the broker sent it never reads it.
-    if (server.up && (server.incarnation & 1) === packed % 2) {
+    // A server that died since the broker sent it never reads it; nor does anyone a message that died in the broker's queue.
+    if (server.up && (server.incarnation & 1) === packed % 2 && !this.diedInQueue(id)) {
       const n = pubsub.subs.count(target, channel);
       if (n === 0) pubsub.counters.uselessReads++;
       const cpu = server.processes[p] as CpuQueue;

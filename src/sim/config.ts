@@ -123,7 +123,12 @@ export type FaultSpec =
   /** A handshake dependency (auth, session store) gets slower: handshake CPU × `factor` for `durationMs`. */
   | { kind: 'slowdown'; atMs: number; durationMs: number; factor: number }
   /** A balancer process dies: its connections close and it answers connects with a reset until it restarts. */
-  | { kind: 'balancer-crash'; balancer: number; atMs: number; restartAfterMs: number | null };
+  | { kind: 'balancer-crash'; balancer: number; atMs: number; restartAfterMs: number | null }
+  /**
+   * The pub/sub broker (one shard, or every shard when `shard` is absent) dies: publishes to it fail and
+   * nothing fans out from it; connections stay open. It restarts with an empty history unless `keepsHistory`.
+   */
+  | { kind: 'broker-crash'; atMs: number; restartAfterMs: number | null; shard?: number | undefined; keepsHistory: boolean };
 
 export interface ClientSpec {
   arrivals: ArrivalSpec;

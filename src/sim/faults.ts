@@ -64,14 +64,18 @@ export function scheduleFaults(world: World, ops: Operations, faults: readonly F
       });
     },
     'balancer-crash': (f) => {
-      world.sim.at(f.atMs, () => {
+      downThenUp(world, f, () => {
         ops.crashBalancer(f.balancer);
+      }, () => {
+        ops.restartBalancer(f.balancer);
       });
-      if (f.restartAfterMs !== null) {
-        world.sim.at(f.atMs + f.restartAfterMs, () => {
-          ops.restartBalancer(f.balancer);
-        });
-      }
+    },
+    'broker-crash': (f) => {
+      downThenUp(world, f, () => {
+        ops.crashBroker(f.shard, f.keepsHistory);
+      }, () => {
+        ops.restartBroker(f.shard, f.keepsHistory);
+      });
     },
     slowdown: (f) => {
       world.sim.at(f.atMs, () => {
@@ -83,6 +87,12 @@ export function scheduleFaults(world: World, ops: Operations, faults: readonly F
     },
   };
   for (const fault of faults) (schedule[fault.kind] as (f: FaultSpec) => void)(fault);
+}
+
+/** A process that dies at `atMs` and, unless `restartAfterMs` is null, comes back that much later. */
+function downThenUp(world: World, f: { atMs: number; restartAfterMs: number | null }, down: () => void, up: () => void): void {
+  world.sim.at(f.atMs, down);
+  if (f.restartAfterMs !== null) world.sim.at(f.atMs + f.restartAfterMs, up);
 }
 
 function restartLater(world: World, ops: Operations, server: SimServer, afterMs: number | null): void {

@@ -33,6 +33,10 @@ export class MessageCounters {
   droppedPending = 0;
   /** Missed by clients disconnected at the end that resume would not recover, or that gave up. */
   lostAtEnd = 0;
+  /** Publishes a down broker shard refused (broker-crash): no serial, no fan-out. */
+  lostAtBroker = 0;
+  /** Subscriptions open on the channels of those publishes when they were refused. */
+  lostAtBrokerRecipients = 0;
 }
 
 /** A WebSocket frame's size on the wire from the server: 2, 4 or 10 bytes of header, then the payload. */

@@ -8,7 +8,7 @@ import type { World } from './world.js';
 
 /**
  * What an operator, a fault or the autoscaler does to the fleet: crash, stop, restart, drain,
- * shed, hang, partition, slow down, add capacity. Fault schedules and the autoscaler act on the
+ * shed, hang, partition, slow down, add capacity, crash the balancer or the broker. Fault schedules and the autoscaler act on the
  * fleet only through this room; memory pressure kills a server through it too.
  */
 export class Operations implements OperationsPort {
@@ -174,6 +174,18 @@ export class Operations implements OperationsPort {
     if (balancer.up) return;
     balancer.up = true;
     this.world.record(runEvent.balancerRestart(this.world.sim.nowMs, b));
+  }
+
+  /**
+   * The pub/sub broker (one shard, or every shard) dies: publishes to it fail and nothing fans out from
+   * it until it restarts; the WebSocket servers stay up, so no connection closes.
+   */
+  crashBroker(shard: number | undefined, keepsHistory: boolean): void {
+    this.rooms.broker?.crash(shard, keepsHistory);
+  }
+
+  restartBroker(shard: number | undefined, keepsHistory: boolean): void {
+    this.rooms.broker?.restart(shard, keepsHistory);
   }
 
   /** Handshakes cost `factor` times their profile's CPU until the slowdown ends. */

@@ -118,6 +118,10 @@ export interface PubSubPort {
 export interface BrokerPort {
   /** A client's message reached its server's process: read it, then hand it to the broker. */
   fromClient(server: SimServer, process: number, channel: number, bytes: number, polling: boolean): void;
+  /** A broker shard (every shard: undefined) dies; without `keepsHistory` its channels' history goes with it. */
+  crash(shard: number | undefined, keepsHistory: boolean): void;
+  /** The shard (every shard: undefined) is back. */
+  restart(shard: number | undefined, keepsHistory: boolean): void;
 }
 
 /** The long-polling room, as the other rooms see it. */

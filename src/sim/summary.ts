@@ -60,7 +60,7 @@ export function summarize(fleet: Fleet, timeseries: Table, events: readonly Type
     'cpu.handshakeOffered.peak': peakOf(timeseries, 'cpu.handshakeOffered'),
     'cpu.wastedShare': wastedShare(fleet),
     'events.processed': fleet.sim.eventsProcessed,
-    ...messageMetrics(fleet, endMs, busyMs),
+    ...messageMetrics(fleet, endMs, busyMs, events.some((e) => e.kind === 'broker:crash')),
     ...pollingMetrics(fleet, endMs, busyMs),
     ...recoveryMetrics(timeseries, events, endMs),
     ...scaleOutMetrics(timeseries, events, fleet.servers.map((s) => s.spec.weight), endMs),
@@ -81,7 +81,7 @@ function wastedShare(fleet: Fleet): number {
 }
 
 /** Message outcomes, latency, buffers, broker and heartbeat overhead; empty without messages. */
-function messageMetrics(fleet: Fleet, endMs: number, busyMs: number): MetricValues {
+function messageMetrics(fleet: Fleet, endMs: number, busyMs: number, brokerCrashed: boolean): MetricValues {
   const pubsub = fleet.pubsub;
   if (pubsub === null) return {};
   pubsub.flushInterval();
@@ -110,6 +110,8 @@ function messageMetrics(fleet: Fleet, endMs: number, busyMs: number): MetricValu
     'messages.lost.perClient.max': totals.maxLostPerClient,
     'messages.resumes': m.resumes,
     'messages.resumeGaps': m.resumeGaps,
+    // Only in runs where the broker crashed, so other runs' summaries stay as they were.
+    ...(brokerCrashed ? { 'messages.lostAtBroker': m.lostAtBroker, 'messages.lostAtBroker.recipients': m.lostAtBrokerRecipients } : {}),
     'messages.discardedOnClose': m.discardedOnClose,
     ...pubsub.latency.summarize('messages.latencyMs'),
     ...pubsub.replayLatency.summarize('messages.replayLatencyMs'),

@@ -17,6 +17,8 @@ const EXAMPLES: { [K in RunEventKind]: EventFields[K] } = {
   'balancer:mark-down': { server: 10, balancer: 2 },
   'balancer:crash': { balancer: 1, connections: 25_000 },
   'balancer:restart': { balancer: 1 },
+  'broker:crash': { shard: 2, queued: 3 },
+  'broker:restart': { shard: -1, history: 'lost' },
   'fleet:partition': { clients: 1234, durationMs: 30_000 },
   'fleet:disconnect': { connections: 16_667 },
   'fleet:flash-crowd': { clients: 5000 },
@@ -41,6 +43,8 @@ describe('typed run events', () => {
     expect(runEvent.balancerMark(0, false, 1, 0)).toMatchObject({ kind: 'balancer:mark-down', detail: 'server 1 (balancer 0)' });
     expect(runEvent.partition(0, 120, 20_000).detail).toBe('120 clients for 20000 ms');
     expect(runEvent.slowdown(0, 3).detail).toBe('handshakes × 3');
+    expect(runEvent.brokerCrash(0, -1, 0).detail).toBe('every shard: 0 queued messages lost');
+    expect(runEvent.brokerRestart(0, 1, 'kept').detail).toBe('shard 1, history kept');
     expect(runEvent.scale('autoscaler:scale-out', 0, 2).detail).toBe('2 server(s)');
     expect(runEvent.alert('alert:fired', 0, 'queue', 'server 2').detail).toBe('queue (server 2)');
   });

@@ -47,6 +47,22 @@ describe('ChannelHistory', () => {
     expect(h.since(3, 5000)).toEqual({ kind: 'replay', serials: [4] });
   });
 
+  it('clear drops every held message and serials go on: an older serial finds a gap, later publishes replay', () => {
+    const h = new ChannelHistory({ maxMessages: 10, ttlMs: Infinity });
+    for (let k = 1; k <= 12; k++) h.publish(k, 5);
+    h.clear(20);
+    expect(h.size).toBe(0);
+    expect(h.retainedBytes).toBe(0);
+    expect(h.since(12, 20)).toEqual({ kind: 'replay', serials: [] });
+    expect(h.since(11, 20)).toEqual({ kind: 'gap', firstAvailable: null });
+    expect(h.publish(21, 7)).toBe(13);
+    expect(h.since(12, 21)).toEqual({ kind: 'replay', serials: [13] });
+    expect(h.since(5, 21)).toEqual({ kind: 'gap', firstAvailable: 13 });
+    expect(h.publishedAtMs(13, 21)).toBe(21);
+    for (let k = 14; k <= 30; k++) h.publish(22, 1);
+    expect(h.firstAvailable(22)).toBe(21);
+  });
+
   it('holds nothing with maxMessages 0: any missed message is a gap', () => {
     const h = new ChannelHistory({ maxMessages: 0, ttlMs: Infinity });
     expect(h.publish(0, 1)).toBe(1);

@@ -222,6 +222,20 @@ const faultKinds = {
     })
     .strict()
     .describe('a balancer process dies: every connection through it closes, and until it restarts the clients DNS sends to it get a reset'),
+  'broker-crash': z
+    .object({
+      atMs: nonNegativeMs,
+      restartAfterMs: nonNegativeMs.nullable().default(null).describe('null: stays down'),
+      shard: z.number().int().min(0).optional().describe('broker shard index (0 to messages.broker.shards − 1; default: every shard)'),
+      keepsHistory: z
+        .boolean()
+        .default(false)
+        .describe('true: the channel history survives the restart (Redis AOF or a replica); false: it restarts empty, so no resume can replay what was published before'),
+    })
+    .strict()
+    .describe(
+      'the pub/sub broker (or one shard) dies: publishes to it fail and nothing fans out from it, while client connections stay open (the WebSocket servers are up); needs messages',
+    ),
 };
 
 /** Channels, publishers, broker and the per-connection delivery policies. */
@@ -435,6 +449,7 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
               message: `expected a balancer index below balancer.count (${String(balancerCount)}), got ${String(balancer)}`,
             });
           }
+          if (kind === 'broker-crash') checkBrokerShard(e, ctx, ['faults', k, kind], spec);
           const group = (spec as { group?: unknown } | undefined)?.group;
           if (typeof group === 'string' && !groups.some((g) => g.name === group)) {
             const names = groups.map((g) => String(g.name)).join(', ');
@@ -448,6 +463,20 @@ export function buildExperimentSchema(profiles: ProfileNames, chartNames: readon
       },
       { when: () => true },
     );
+}
+
+/** A broker-crash needs a broker (messages) and a shard index below messages.broker.shards. */
+function checkBrokerShard(e: unknown, ctx: z.core.$RefinementCtx, path: (string | number)[], spec: unknown): void {
+  const messages = (e as { messages?: { broker?: { shards?: unknown } } | null }).messages;
+  if (messages === null || messages === undefined) {
+    ctx.addIssue({ code: 'custom', path, message: 'expected messages: a broker-crash needs a broker (messages is null)' });
+    return;
+  }
+  const shard = (spec as { shard?: unknown } | undefined)?.shard;
+  const shards = messages.broker?.shards ?? 1;
+  if (typeof shard === 'number' && typeof shards === 'number' && shard >= shards) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'shard'], message: `expected a shard index below messages.broker.shards (${String(shards)}), got ${String(shard)}` });
+  }
 }
 
 export type ExperimentSchema = ReturnType<typeof buildExperimentSchema>;

@@ -94,6 +94,17 @@ export class ChannelHistory implements HistoryView {
     return serial;
   }
 
+  /**
+   * Drops every held message at `nowMs` (the broker holding the history restarted without persistence);
+   * serials go on from latestSerial, so a client whose last serial is older finds a gap.
+   */
+  clear(nowMs: number): void {
+    this.#advance(nowMs);
+    this.#head = 0;
+    this.#size = 0;
+    this.#retainedBytes = 0;
+  }
+
   since(serial: number, nowMs: number): HistorySince {
     if (!(Number.isInteger(serial) && serial >= 0 && serial <= this.#latest)) {
       throw new TypeError(`Expected serial to be an integer in [0, ${this.#latest}], got ${serial}`);
