@@ -71,7 +71,7 @@ function planLesson(out: string): { story: string; answer: string } {
   const theory = p.theory.configs[chosen ?? 0];
   if (theory !== undefined) story.push(`Theory asks for ${human(theory.value)}: ${theory.bounds.slice(0, 2).map((b) => `${b.reason} (${human(b.value)})`).join('; ')}.`);
   const n = p.nextCheaper;
-  if (n !== null) story.push(`${p.answer === null ? 'At the largest value tried' : 'The next cheaper fleet tried'}, ${p.configs[n.config]?.label ?? ''} at ${p.search.path} = ${human(n.value)}, fails ${n.metric} under ${p.faults[n.fault]?.label ?? ''}: ${human(n.mean)} against ${human(n.bound)}.`);
+  if (n !== null) story.push(`${p.answer === null ? 'At the largest value tried' : 'The next cheaper fleet tried'}, ${p.configs[n.config]?.label ?? ''} at ${p.search.path} = ${human(n.value)}, ${n.verdict === 'unclear' ? `does not show ${n.metric} within ${human(n.bound)}` : `fails ${n.metric}`} under ${p.faults[n.fault]?.label ?? ''}: ${human(n.mean)}${n.verdict === 'unclear' ? ` ± ${human(n.ci ?? 0)} after ${human(n.replications ?? 0)} replications` : ` against ${human(n.bound)}`}.`);
   story.push(`${human(p.runs)} simulations in all.`);
   const rows = p.configs.map((c, k) => {
     const trials = p.trials.filter((t) => t.config === k);

@@ -39,8 +39,11 @@ export function planText(r: PlanResult, dir: string): string {
   const lines = [r.sentence, '', textTable(rows), '', `${fmt(r.runs)} simulations, ${fmt(r.trials.length)} trials (configuration × value × fault).`];
   if (r.nextCheaper !== null && r.answer !== null) {
     const n = r.nextCheaper;
+    const at = `${r.configs[n.config]?.label ?? ''} at ${r.search.path} = ${fmt(n.value)}`;
     lines.push(
-      `Next cheaper: ${r.configs[n.config]?.label ?? ''} at ${r.search.path} = ${fmt(n.value)} fails ${n.metric} under ${r.faults[n.fault]?.label ?? ''}: ${fmt(n.mean)} against ${fmt(n.bound)} (${fmt(Math.abs(n.by) * 100)} % past it).`,
+      n.verdict === 'unclear'
+        ? `Next cheaper: ${at} does not show ${n.metric} within ${fmt(n.bound)} under ${r.faults[n.fault]?.label ?? ''}: ${fmt(n.mean)} ± ${fmt(n.ci ?? 0)} after ${fmt(n.replications ?? 0)} replications.`
+        : `Next cheaper: ${at} fails ${n.metric} under ${r.faults[n.fault]?.label ?? ''}: ${fmt(n.mean)} against ${fmt(n.bound)} (${fmt(Math.abs(n.by) * 100)} % past it).`,
     );
   }
   lines.push(`Wrote ${dir}/ (report.html, plan.json, plan.csv${r.answer === null ? '' : `, ${r.answer.experimentFile}`})`);

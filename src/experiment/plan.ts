@@ -270,6 +270,10 @@ function planFaults(spec: PlanSpec, base: Experiment, sessionMeanMs: number): Fa
           },
         ];
       }
+      case 'faults': {
+        const list = opts.list as Record<string, unknown>[];
+        return [{ kind, label: opts.label as string, add: () => list }];
+      }
       default:
         throw new TypeError(`Unknown plan fault '${kind}' at plan.faults[${String(k)}]`);
     }
@@ -526,7 +530,19 @@ export function concludePlan(p: Omit<PlanResult, 'answer' | 'nextCheaper' | 'sen
     nextCheaper:
       next === undefined || nextSlo === undefined || nextBound === undefined
         ? null
-        : { config: next.config, value: next.value, cost: next.cost, fault: next.fault, metric: nextBound.metric, mean: nextSlo.mean, bound: nextBound.bound, by: tidy(-nextSlo.margin) },
+        : {
+            config: next.config,
+            value: next.value,
+            cost: next.cost,
+            fault: next.fault,
+            metric: nextBound.metric,
+            mean: nextSlo.mean,
+            bound: nextBound.bound,
+            by: tidy(-nextSlo.margin),
+            verdict: nextSlo.verdict,
+            ci: nextSlo.ci,
+            replications: next.replications,
+          },
     sentence: '',
   };
   result.sentence = planSentence(result);
@@ -586,7 +602,7 @@ export function planSentence(r: PlanResult): string {
   const under = `${String(r.slos.length)} SLO${r.slos.length === 1 ? '' : 's'} under ${r.faults.map((f) => f.label).join(', ')} with ${String(Math.round(r.confidence * 100))} % confidence`;
   if (r.answer === null) {
     const n = r.nextCheaper;
-    const why = n === null ? '' : `: at ${r.search.path} = ${fmt(n.value)}, ${n.metric} is ${fmt(n.mean)} under ${(r.faults[n.fault] as PlanFault).label} (bound ${fmt(n.bound)})`;
+    const why = n === null ? '' : `: at ${r.search.path} = ${fmt(n.value)}, ${n.metric} is ${fmt(n.mean)}${n.verdict === 'unclear' ? ` ± ${fmt(n.ci ?? 0)}, not shown to hold,` : ''} under ${(r.faults[n.fault] as PlanFault).label} (bound ${fmt(n.bound)})`;
     return `No configuration tried meets ${under}${why}.`;
   }
   const c = r.configs[r.answer.config] as PlanConfig;

@@ -110,8 +110,13 @@ export interface PlanResult {
     metric: string;
     mean: number;
     bound: number;
-    /** Relative shortfall: how far past the bound, as a share of it. */
+    /** Relative shortfall: how far past the bound, as a share of it (negative: the mean is on the safe side but its interval is not). */
     by: number;
+    /** fail: past the bound with the plan's confidence; unclear: the interval still straddled the bound after the most replications allowed. */
+    verdict?: PlanVerdict;
+    /** The one-sided half-width of that mean. */
+    ci?: number;
+    replications?: number;
   } | null;
   /** The answer in one sentence. */
   sentence: string;

@@ -123,7 +123,11 @@ function whyNotCheaperText(result: PlanResult): string | undefined {
   const m = measure(n.metric, [n.mean, n.bound]);
   const [mean, bound] = [m.say(n.mean, n.bound), m.say(n.bound)];
   const sloText = slo === undefined ? n.metric : `${n.metric} (SLO ${opSign(slo.op)} ${bound})`;
-  return `The next cheaper fleet tried, ${configLabel(result, n.config)} at ${valueText(result, n.value)} (${costText(result, n.cost)}), fails under ${faultLabel(result, n.fault)}: ${sloText} was ${mean} against a bound of ${bound}, ${pastBound(n.by, slo?.op)}.`;
+  const tried = `The next cheaper fleet tried, ${configLabel(result, n.config)} at ${valueText(result, n.value)} (${costText(result, n.cost)})`;
+  if (n.verdict === 'unclear') {
+    return `${tried}, is not shown to meet ${sloText} under ${faultLabel(result, n.fault)}: ${mean} ± ${m.say(n.ci ?? 0)} after ${human(n.replications ?? 0)} replications, an interval that still reaches past the bound; the plan needs ${String(Math.round(result.confidence * 100))} % confidence.`;
+  }
+  return `${tried}, fails under ${faultLabel(result, n.fault)}: ${sloText} was ${mean} against a bound of ${bound}, ${pastBound(n.by, slo?.op)}.`;
 }
 
 /** The configurations: status, theory's estimate and reasons, the answer and its cost. */

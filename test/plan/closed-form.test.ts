@@ -66,6 +66,20 @@ describe('a plan for cores, against the M/M/c mean wait', () => {
   });
 });
 
+describe('a plan judges any experiment faults as one scenario', () => {
+  it('finds the M/M/c answer under handshakes made 1.5 times as costly (6 cores: 0.91 ms at 5, 0.23 ms at 6)', async () => {
+    expect(mmcMeanWait(5, 2.7, 1 / 1.5)).toBeGreaterThan(0.5);
+    expect(mmcMeanWait(6, 2.7, 1 / 1.5)).toBeLessThan(0.5);
+    const sets = ['plan.search.max=12', "plan.faults=[none, { faults: { label: 'slow handshakes', list: [{ slowdown: { atMs: 0, durationMs: 20000, factor: 1.5 } }] } }]"];
+    const { result } = ok(await runPlan({ file: fixture('mmc-cores') }, { sets }));
+    expect(result.faults.map((f) => f.label)).toEqual(['no fault', 'slow handshakes']);
+    expect(result.answer?.value).toBe(6);
+    const at5 = result.trials.find((t) => t.value === 5 && t.fault === 1);
+    expect(at5?.verdict).toBe('fail');
+    expect(result.nextCheaper).toMatchObject({ value: 5, fault: 1 });
+  });
+});
+
 describe('a plan is deterministic', () => {
   it('gives the same plan, byte for byte, run twice (worker threads: test/cli/plan.test.ts)', async () => {
     const one = ok(await runPlan({ file: fixture('mmc-cores') }, { sets: ['durationMs=5000'] }));

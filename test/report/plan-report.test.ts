@@ -258,6 +258,13 @@ describe('plan folder', () => {
     expect(html).toContain('<pre>name: chat\nfleet:\n  servers: 4\n</pre>');
   });
 
+  it('says a next cheaper fleet whose interval still straddles the bound is not shown to hold, not that it fails', () => {
+    const unclear: PlanResult = { ...fixture, nextCheaper: { config: 0, value: 10, cost: 1, fault: 1, metric: LAT, mean: 490, bound: 500, by: -0.02, verdict: 'unclear', ci: 25, replications: 12 } };
+    const html = planReportHtml(unclear, [], BASE, 'chosen.yaml');
+    expect(html).toContain('is not shown to meet connect.latencyMs.p99 (SLO ≤ 500 ms) under lose one server at 120 s: 490 ms ± 25 ms after 12 replications');
+    expect(html).not.toMatch(/at 10 servers \(1 per hour\), fails/);
+  });
+
   it('the same result gives the same bytes', async () => {
     const again = await planFolderFiles(fixture, CHOSEN, BASE);
     expect(Object.keys(again)).toEqual(Object.keys(files));

@@ -70,6 +70,13 @@ export const planFaultKinds = {
     })
     .strict()
     .describe('a flash crowd of factor × the clients'),
+  faults: z
+    .object({
+      label: z.string().min(1).describe('what the faults do, for tables and sentences'),
+      list: z.array(z.unknown()).min(1).describe('experiment faults (as under faults:), appended to the experiment’s own: a balancer or broker crash, a partition, …'),
+    })
+    .strict()
+    .describe('any faults of the experiment schema, judged together as one scenario'),
 };
 
 const planFault = z.union([z.enum(['none', 'n+1', 'rolling-deploy']), oneOf(planFaultKinds, 'a fault the fleet must survive')]);
@@ -94,7 +101,7 @@ export const planSection = z
       .strict()
       .refine((r) => r.min <= r.max, { error: 'expected min ≤ max' })
       .prefault({}),
-    faults: z.array(planFault).min(1).default(['none']).describe('each judged on its own: none, n+1, zone, rolling-deploy, flash-crowd'),
+    faults: z.array(planFault).min(1).default(['none']).describe('each judged on its own: none, n+1, zone, rolling-deploy, flash-crowd, or faults (any experiment faults)'),
     search: z
       .object({
         path: z
