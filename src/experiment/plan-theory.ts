@@ -11,7 +11,9 @@
  *   bound an availability or refusal SLO sets (https://en.wikipedia.org/wiki/Erlang_(unit)#Erlang_B_formula);
  * - M/M/c (Erlang C): handshake waits, on a process's cores (https://en.wikipedia.org/wiki/M/M/c_queue):
  *   the reconnect herd after losing a server against a connect-latency SLO, and Poisson arrivals
- *   against a handshake-wait SLO.
+ *   against a handshake-wait SLO;
+ * - M/D/1 (Pollaczek–Khinchine, https://en.wikipedia.org/wiki/Pollaczek%E2%80%93Khinchine_formula):
+ *   fan-out batches of one write per subscriber against a message-latency SLO.
  * Losing a server adds one; losing one of z zones asks z/(z − 1) times as many; a flash crowd
  * multiplies the clients. The estimate is optimistic by design: it knows no feedback loop.
  */
@@ -101,6 +103,31 @@ export function planTheory(e: Experiment, spec: PlanSpec, slos: readonly PlanSlo
     bounds.push({
       reason: `steady CPU: ${peak} × ${n2(cpuPerConn)} ms/s each (heartbeat${m === null ? '' : ` and ${n2(deliveriesPerSec)} deliveries/s, channels taken as equally popular`}) on ${n0(cores)} cores per server at ${n2(rho * 100)} % utilisation`,
       value: Math.ceil((clients * cpuPerConn) / (1000 * cores * rho)),
+    });
+  }
+  const messageP99 = sloBound(slos, 'messages.latencyMs.p99', '<=');
+  if (m !== null && messageP99 !== undefined && m.channels > 0) {
+    // Fan-out on a process: each message is a batch, one write per local subscriber; messages of the
+    // process's channels arrive at rate λ and a batch takes S = subscribers × out, the same every
+    // time: the last recipient waits the batch plus the mean queue ahead of it, M/D/1 by
+    // Pollaczek–Khinchine (Wq = ρS / 2(1 − ρ)), each core taking its share of the messages.
+    const out = mean(s.messageOutCostMs);
+    const rate = (m.backendPerSec + m.clientPerSec * clients) / 1000;
+    const subscribers = (clients * m.subscriptionsPerClient) / m.channels;
+    const fanout = (x: number): number => {
+      // A channel has local subscribers on a process with probability `present`; given that, its
+      // batch holds subscribers / (x · processes) / present of them (so ρ does not depend on present).
+      const perProcess = subscribers / (x * s.processes);
+      const present = 1 - (1 - 1 / (x * s.processes)) ** subscribers;
+      const batch = (perProcess / present) * out;
+      const rho = (rate * present * batch) / s.coresPerProcess;
+      return rho >= 1 ? Number.POSITIVE_INFINITY : batch + (rho * batch) / (2 * (1 - rho));
+    };
+    let n = 1;
+    while (n < spec.search.max && fanout(n) > messageP99) n++;
+    bounds.push({
+      reason: `fan-out: ${n2(rate * 1000)} messages/s to ${n0(subscribers)} subscribers each at ${n2(out)} ms a recipient, batches queued M/D/1 on each core: the last recipient's batch and mean wait ≤ ${n2(messageP99)} ms`,
+      value: n,
     });
   }
   if (poisson !== undefined && Number.isFinite(session) && refusedBound < 1) {
