@@ -220,12 +220,14 @@ export class ConnectionTimers implements ConnectionTimersPort {
       const sentMs = (host.processes[c.process[i] as number] as CpuQueue).submit(sim.nowMs, cost);
       this.noteFrame(i, sentMs);
       // The ping reaches the client behind the data the server still holds for it (TCP delivers in
-      // order; Engine.IO's ping is a packet like any other), and the pong comes straight back.
+      // order; Engine.IO's ping is a packet like any other), after the heal if the client is cut off
+      // (TCP retransmits it), and the pong comes straight back.
       const latencyMs = c.pathLatencyMs[i] as number;
-      const backlogMs = this.rooms.pubsub?.behindBacklogMs(i, sentMs + latencyMs) ?? -Infinity;
-      const behind = backlogMs > sentMs + latencyMs;
-      c.lastPingMs[i] = behind ? backlogMs : sentMs + latencyMs;
-      sim.at(behind ? backlogMs + latencyMs : sentMs + 2 * latencyMs, this.onPongAtServer, packConn(i, c.epoch[i] as number));
+      const leavesMs = Math.max(sentMs, c.partitionedUntilMs[i] as number);
+      const backlogMs = this.rooms.pubsub?.behindBacklogMs(i, leavesMs + latencyMs) ?? -Infinity;
+      const behind = backlogMs > leavesMs + latencyMs;
+      c.lastPingMs[i] = behind ? backlogMs : leavesMs + latencyMs;
+      sim.at(behind ? backlogMs + latencyMs : leavesMs + 2 * latencyMs, this.onPongAtServer, packConn(i, c.epoch[i] as number));
     }
   }
 
@@ -249,7 +251,13 @@ export class ConnectionTimers implements ConnectionTimersPort {
     const { clients, sim, counters } = this.world;
     const i = this.world.current(arg);
     const c = clients.c;
-    if (i < 0 || c.established[i] !== 1 || (c.partitionedUntilMs[i] as number) > sim.nowMs) return;
+    if (i < 0 || c.established[i] !== 1) return;
+    // A pong on the wire when the client was cut off arrives after the heal (TCP retransmits it).
+    const cutUntilMs = c.partitionedUntilMs[i] as number;
+    if (cutUntilMs > sim.nowMs) {
+      sim.at(cutUntilMs + (c.pathLatencyMs[i] as number), this.onPongAtServer, arg);
+      return;
+    }
     const server = this.world.serverOf(i);
     const cost = server.costs.pong.sample(server.rng);
     server.heartbeatCpuMs += cost;

@@ -100,9 +100,11 @@ export class Operations implements OperationsPort {
   }
 
   /**
-   * Cuts a random `share` of the clients off the network for `durationMs`. Their pongs are lost, so
-   * server heartbeats close their connections; they notice at the same time (their own heartbeat)
-   * and their reconnect attempts time out until the partition heals.
+   * Cuts a random `share` of the clients off the network for `durationMs`. Nothing crosses their
+   * connections until the heal: what the server writes (data and pings) waits in its buffers and
+   * arrives after the heal (TCP retransmits it), so a server heartbeat whose pong cannot come back in
+   * time closes the connection, discarding what waited. The client notices at the same time (its own
+   * heartbeat) and its reconnect attempts time out until the partition heals.
    */
   partition(share: number, durationMs: number, rng: Rng): void {
     const { clients, sim } = this.world;
@@ -113,7 +115,8 @@ export class Operations implements OperationsPort {
       if (c.state[i] === ClientState.gone || rng.next() >= share) continue;
       // Its pongs are lost from now on: the heartbeat runs per connection to find out.
       this.rooms.timers.unbatch(i);
-      c.partitionedUntilMs[i] = untilMs;
+      c.partitionedUntilMs[i] = Math.max(c.partitionedUntilMs[i] as number, untilMs);
+      if (c.established[i] === 1) this.rooms.pubsub?.cut(i, c.partitionedUntilMs[i] as number);
       cut++;
     }
     this.world.record(runEvent.partition(sim.nowMs, cut, durationMs));

@@ -103,6 +103,8 @@ export interface PubSubPort {
   addClient(i: number): void;
   open(i: number, server: SimServer, process: number, pathLatencyMs: number, polling: boolean): void;
   close(i: number): void;
+  /** Client i's network is cut off until `untilMs`: nothing written to its connection reaches it before then. */
+  cut(i: number, untilMs: number): void;
   settle(i: number, nowMs: number): void;
   settleServer(server: SimServer): void;
   finish(i: number, state: 'connected' | 'disconnected' | 'gave-up'): void;

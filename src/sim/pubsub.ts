@@ -124,6 +124,9 @@ export class PubSub implements PubSubPort {
   open(i: number, server: SimServer, p: number, oneWayMs: number, hold: boolean): void {
     const now = this.world.sim.nowMs;
     this.queues.open(i, now, oneWayMs, this.pathBufferBytes);
+    // A handshake that finished after its client was cut off: nothing written reaches it before the heal.
+    const cutUntilMs = this.world.clients.c.partitionedUntilMs[i] as number;
+    if (cutUntilMs > now) this.queues.cut(i, now, cutUntilMs);
     // A policy with no per-connection state serves every connection; one that keeps some gets its own.
     this.policies[i] = this.probe.shareable === true ? this.probe : this.newPolicy();
     this.livePos[i] = this.live.length;
@@ -180,6 +183,21 @@ export class PubSub implements PubSubPort {
       }
       this.livePos[i] = -1;
     }
+  }
+
+  /**
+   * Client i's network is cut off until `untilMs` (a partition): it leaves its fan-out cohorts (it no
+   * longer keeps up), and nothing written to its connection reaches it before the heal. What it has
+   * not received waits, at the server beyond the path's window, as for a client that stopped reading:
+   * the backpressure policy acts on it; delivered late if the connection outlives the partition,
+   * discarded if the server closes it first.
+   */
+  cut(i: number, untilMs: number): void {
+    if (!this.isOpen(i)) return;
+    this.cohorts.leave(i);
+    const now = this.world.sim.nowMs;
+    this.settle(i, now);
+    this.queues.cut(i, now, untilMs);
   }
 
   /**

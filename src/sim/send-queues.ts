@@ -29,8 +29,8 @@ const C = {
 } as const;
 const CONNECTION_STRIDE = 16;
 
-/** Entry fields, one cache line per entry. */
-const E = { channel: 0, serial: 1, bytes: 2, publishedAtMs: 3, doneAtMs: 4, replayed: 5, next: 6 } as const;
+/** Entry fields, one cache line per entry; `arrivedAtMs`: when its last byte reaches the client (Infinity while held). */
+const E = { channel: 0, serial: 1, bytes: 2, publishedAtMs: 3, doneAtMs: 4, replayed: 5, next: 6, arrivedAtMs: 7 } as const;
 const ENTRY_STRIDE = 8;
 
 /** Called for each message a settle finds consumed: connection, channel, serial, publish time, consume time, replayed. */
@@ -224,6 +224,7 @@ export class SendQueues {
     ent[o + E.next] = -1;
     const c = i * CONNECTION_STRIDE;
     const conn = this.conn;
+    ent[o + E.arrivedAtMs] = hold ? Infinity : (conn[c + C.txDoneMs] as number) + (conn[c + C.latencyMs] as number);
     const t = conn[c + C.tail] as number;
     if (t >= 0) ent[t * ENTRY_STRIDE + E.next] = e;
     else {
@@ -291,7 +292,7 @@ export class SendQueues {
     let n = 0;
     for (let e = this.get(i, C.head); e >= 0; e = this.next(e)) {
       if (this.e(e, E.doneAtMs) !== Infinity) continue;
-      this.ent[e * ENTRY_STRIDE + E.doneAtMs] = this.pace(i, writeMs, this.e(e, E.bytes));
+      this.paceEntry(i, e, writeMs);
       n++;
     }
     this.advance(i);
@@ -374,9 +375,27 @@ export class SendQueues {
     this.set(i, C.txDoneMs, nowMs);
     this.set(i, C.consumedMs, from < 0 ? nowMs : Math.max(nowMs, this.e(from, E.doneAtMs)));
     for (let e = from < 0 ? this.get(i, C.head) : this.next(from); e >= 0; e = this.next(e)) {
-      const o = e * ENTRY_STRIDE + E.doneAtMs;
-      if (this.ent[o] !== Infinity) this.ent[o] = this.pace(i, nowMs, this.e(e, E.bytes));
+      if (this.e(e, E.doneAtMs) !== Infinity) this.paceEntry(i, e, nowMs);
     }
+  }
+
+  /** Entry e of connection i is sent from `writeMs`: its consume time, and when it reaches the client. */
+  private paceEntry(i: number, e: number, writeMs: number): void {
+    const o = e * ENTRY_STRIDE;
+    this.ent[o + E.doneAtMs] = this.pace(i, writeMs, this.ent[o + E.bytes] as number);
+    this.ent[o + E.arrivedAtMs] = this.get(i, C.txDoneMs) + this.get(i, C.latencyMs);
+  }
+
+  /**
+   * Connection i's network is cut from `nowMs` until `untilMs` (a partition): what has not reached the
+   * client by now is sent again from `untilMs`, in order (TCP retransmits it after the heal), and what is
+   * written meanwhile waits behind it, in the path up to its window and at the server beyond, where
+   * backpressure sees it. What has reached the client is consumed as paced. Held messages stay held.
+   */
+  cut(i: number, nowMs: number, untilMs: number): void {
+    let arrived = -1;
+    for (let e = this.get(i, C.head); e >= 0 && this.e(e, E.arrivedAtMs) <= nowMs; e = this.next(e)) arrived = e;
+    this.repace(i, untilMs, arrived);
   }
 
   /** Unlinks entry e waiting at the server, whose predecessor is `prev` (-1 for the head). */
