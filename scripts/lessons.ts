@@ -79,7 +79,7 @@ function planLesson(out: string): { story: string; answer: string } {
     const failing = trials.filter((t) => t.verdict === 'fail').sort((a, b) => b.value - a.value)[0];
     return [c.label, c.status, c.answer === null ? '–' : human(c.answer), human(p.theory.configs[k]?.value ?? Number.NaN), cost === undefined ? '–' : human(cost), failing === undefined ? '–' : `${failing.binding ?? ''} at ${human(failing.value)} (${p.faults[failing.fault]?.label ?? ''})`];
   });
-  const header = ['configuration', 'status', `smallest passing ${p.search.path}`, 'theory', p.objective === 'cost' ? 'cost per hour' : p.objective, 'what failed below it'];
+  const header = ['configuration', 'status', `smallest passing ${p.search.path}`, 'theory', p.objective === 'cost' ? 'cost per hour' : p.objective, 'the largest value that failed, and why'];
   return { story: story.join(' '), answer: `Every configuration (SLOs: ${p.slos.map((s) => s.label).join(', ')}; each with ${String(Math.round(p.confidence * 100))} % confidence under ${p.faults.map((f) => f.label).join(', ')}):\n\n${table(header, rows)}` };
 }
 
