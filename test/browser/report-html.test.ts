@@ -19,6 +19,7 @@ beforeAll(async () => {
   for (const args of [
     ['run', FLAGSHIP, ...SMALL_STORM, '--out', join(work, 'run'), '--quiet'],
     ['run', 'test/cli/fixtures/small-sweep.yaml', '--out', join(work, 'sweep'), '--quiet'],
+    ['plan', 'test/plan/fixtures/mmc-cores.yaml', '--set', 'durationMs=5000', '--out', join(work, 'plan'), '--quiet'],
   ]) {
     const r = wsfleet(args);
     expect(r.status, r.stderr).toBe(0);
@@ -56,6 +57,20 @@ describe.each(['run', 'sweep'])('report.html of a %s', (kind) => {
     expect(html).toContain('<h2>Parameters</h2>');
     expect(html).toMatch(/<caption>(Summary|Compared metrics)/);
     expect(html).toContain('availability');
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+  });
+});
+
+describe('report.html of a plan', () => {
+  it('opens in headless Chromium without console errors or network requests, every chart drawn with marks', async (ctx) => {
+    if (browser === undefined) return ctx.skip(noChromium ?? 'Chromium did not start');
+    const page = await openReport(browser, folder('plan', 'report.html'));
+    expect(page.errors).toEqual([]);
+    expect(page.external).toEqual([]);
+    expect(page.charts).toBeGreaterThanOrEqual(2);
+    expect(page.marksPerChart.every((n) => n > 0), JSON.stringify(page.marksPerChart)).toBe(true);
+    const html = readFileSync(folder('plan', 'report.html'), 'utf8');
+    expect(html).toContain('The cheapest fleet that meets');
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
   });
 });
