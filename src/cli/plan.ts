@@ -5,7 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { concludePlan, formatIssues, PlanAbortedError, runPlan, type PlanResult } from '../experiment/index.js';
+import { concludePlan, estimateBatch, formatIssues, PlanAbortedError, runPlan, type PlanResult } from '../experiment/index.js';
+import { checkBudget } from './limits.js';
 import { chartNames, commitFolder, normaliseDir, planFolderFiles } from '../report/index.js';
 import { EXIT, InputError } from './errors.js';
 import { checkOutDir, defaultOutDir } from './out-dir.js';
@@ -23,6 +24,7 @@ export interface PlanCommandOptions {
   shard?: Shard;
   json?: boolean;
   quiet?: boolean;
+  maxMemory?: number;
 }
 
 const fmt = (x: number): string => (Number.isInteger(x) ? x.toLocaleString('en-US') : x.toLocaleString('en-US', { maximumFractionDigits: 3 }));
@@ -68,6 +70,10 @@ export async function planCommand(file: string, options: PlanCommandOptions): Pr
         ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
         ...(options.shard === undefined ? {} : { shard: options.shard }),
         signal: abort.signal,
+        // The largest runs the plan may make, as many at once as --jobs: refused before any work when they cannot fit.
+        beforeRuns: (largest) => {
+          checkBudget(estimateBatch(largest, options.jobs ?? 1), options.maxMemory, file);
+        },
         ...(quiet
           ? {}
           : {

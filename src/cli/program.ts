@@ -126,6 +126,7 @@ Examples:
     .option('--shard <k/n>', 'search only configurations K, K+N, … into a shard folder; wsfleet merge joins the shards', shardArg)
     .option('--json', 'print {dir, answer, sentence, runs} as JSON')
     .option('--quiet', 'print nothing on success (no progress either)')
+    .option('--max-memory <size>', "refuse to start when the largest runs the plan may make (--jobs at once) are estimated above SIZE, e.g. 4GB (default: half of the machine's memory)", sizeArg)
     .addHelpText(
       'after',
       `

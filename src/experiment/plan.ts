@@ -36,6 +36,8 @@ export interface RunPlanOptions extends LoadOptions {
   shard?: { index: number; count: number };
   /** A line of progress after each judged trial. */
   onProgress?: (line: string) => void;
+  /** Called once before any run with the largest experiments the plan may run (each configuration at the top of the range, under each fault), e.g. to check a memory budget; throwing stops the plan. */
+  beforeRuns?: (largest: readonly Experiment[]) => void;
   /** Aborting stops the plan between runs (the workers are terminated): runPlan rejects with {@link PlanAbortedError}. */
   signal?: AbortSignal;
 }
@@ -353,7 +355,7 @@ const median = (xs: readonly number[]): number => {
  * every trial, the analytic estimate. Problems with the input come back as issues before anything runs.
  */
 export async function runPlan(input: ExperimentInput, options: RunPlanOptions = {}): Promise<RunPlanResult> {
-  const { jobs = 1, shard, onProgress, signal, ...load } = options;
+  const { jobs = 1, shard, onProgress, signal, beforeRuns, ...load } = options;
   const base = readExperiment(input, load);
   if (!base.ok) return base;
   const name = 'file' in input ? input.file : (input.name ?? ('yaml' in input ? '<yaml>' : '<object>'));
@@ -407,6 +409,14 @@ export async function runPlan(input: ExperimentInput, options: RunPlanOptions = 
     return r.experiment;
   };
 
+  if (beforeRuns !== undefined) {
+    beforeRuns(
+      configs.flatMap((c) => {
+        const top = loaded(c, spec.search.max);
+        return faults.map((f) => loaded(c, spec.search.max, faultFlags(top, f)));
+      }),
+    );
+  }
   const theory = { configs: all.map((c) => planTheory(loaded(c, spec.search.min), spec, slos, faults)) };
   const trials: PlanTrial[] = [];
   let runs = 0;

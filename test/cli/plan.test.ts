@@ -101,6 +101,15 @@ describe('wsfleet plan', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('refuses to start when the largest runs it may make do not fit --max-memory', () => {
+    const out = join(work, 'too-big');
+    const r = wsfleet(['plan', fixture, '--out', out, '--max-memory', '1MB', ...quick]);
+    expect(r.stderr).not.toMatch(STACK_LINE);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/mmc-cores\.yaml: estimated peak memory .* is above --max-memory 1(\.0)? MB/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('refuses a file without a plan block', () => {
     const r = wsfleet(['plan', join(repoRoot, 'experiments', 'reconnect-storm.yaml'), '--out', join(work, 'none')]);
     expect(r.status).toBe(2);
