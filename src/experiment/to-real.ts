@@ -135,6 +135,10 @@ function toRealMessages(e: Experiment, clients: number, issue: (path: (string | 
   if (m.idleTimeoutMs !== 'never') issue(['messages', 'idleTimeoutMs'], 'expected never in real mode');
   if (typeof m.bytes !== 'number') issue(['messages', 'bytes'], 'expected a constant size (a number) in real mode');
   if (m.backendPerSec <= 0) issue(['messages', 'backendPerSec'], 'expected backend publishes (> 0 per second) in real mode');
+  const resume = toStrategyChoice(resumes, m.resume);
+  if (resume.options['ordering'] === 'none') {
+    issue(['messages', 'resume', resume.name, 'ordering'], 'expected buffer in real mode (the bundled server holds live messages until the replay is written)');
+  }
   // The sim's draws, in its order: per client a channel from messages/channels, then its downlink and its
   // consumption rate from messages/clients; so both worlds have the same channels and the same slow clients.
   const cdf = zipfCdf(m.channels, m.popularityExponent);
@@ -157,7 +161,7 @@ function toRealMessages(e: Experiment, clients: number, issue: (path: (string | 
     channelOf,
     consumePerSec,
     backpressure: toStrategyChoice(backpressures, m.backpressure),
-    resume: toStrategyChoice(resumes, m.resume),
+    resume,
     historyMessages: m.history.maxMessages === 'unbounded' ? Infinity : m.history.maxMessages,
     historyTtlMs: m.history.ttlMs === 'forever' ? Infinity : m.history.ttlMs,
   };

@@ -17,6 +17,7 @@ import { LogHistogram } from '../metrics/index.js';
 import type { MessagesSpec } from './config.js';
 import type { CpuQueue } from './cpu.js';
 import { Cohorts } from './cohorts.js';
+import { packConn } from './clients.js';
 import { SendQueues } from './send-queues.js';
 import { Subscriptions } from './subscriptions.js';
 import { frameBytes, MAX_PROCESSES, MessageCounters } from './message-stats.js';
@@ -154,6 +155,12 @@ export class PubSub implements PubSubPort {
       const cost = this.readCost(server) + decision.count * this.outCost(server);
       const writeMs = cpu.submit(now, cost) + 2 * this.spec.broker.latencyMs;
       this.cpuMs += cost;
+      if (this.resume.ordering === 'none') {
+        // Subscribed live from now: the replay is written when the fetch answers, behind the live messages
+        // written meanwhile (with `buffer`, writing it now queues those behind it, as a server holding them does).
+        this.replayLater(i, channel, decision.fromSerial, decision.count, writeMs, hold, server);
+        continue;
+      }
       for (let s = decision.fromSerial; s < decision.fromSerial + decision.count; s++) {
         this.counters.replayed++;
         const publishedAtMs = history.publishedAtMs(s, now) ?? now;
@@ -161,6 +168,30 @@ export class PubSub implements PubSubPort {
       }
     }
     this.rooms.operations.afterWrites(server);
+  }
+
+  /**
+   * `ordering: none`: writes serials [fromSerial, fromSerial + count) of `channel` to connection i at `writeMs`,
+   * if the connection is still open then; their publish times and sizes are read now, as the fetch reads them.
+   */
+  private replayLater(i: number, channel: number, fromSerial: number, count: number, writeMs: number, hold: boolean, server: SimServer): void {
+    const now = this.world.sim.nowMs;
+    const history = this.histories[channel] as ChannelHistory;
+    const publishedAtMs = new Float64Array(count);
+    const bytes = new Float64Array(count);
+    for (let k = 0; k < count; k++) {
+      publishedAtMs[k] = history.publishedAtMs(fromSerial + k, now) ?? now;
+      bytes[k] = history.bytesOf(fromSerial + k, now) ?? this.bytes.mean;
+    }
+    const conn = packConn(i, this.world.clients.c.epoch[i] as number);
+    this.world.sim.at(writeMs, () => {
+      if (this.world.current(conn) !== i || !this.isOpen(i)) return;
+      for (let k = 0; k < count; k++) {
+        this.counters.replayed++;
+        this.write(i, channel, fromSerial + k, bytes[k] as number, publishedAtMs[k] as number, writeMs, true, hold);
+      }
+      this.rooms.operations.afterWrites(server);
+    });
   }
 
   /** The connection is gone (any reason): what the client consumed by now counts, the rest is discarded. */
@@ -357,6 +388,7 @@ export class PubSub implements PubSubPort {
     const before = receiver.lastSerial ?? 0;
     const how = receiver.receive(serial);
     if (how === 'duplicate') return;
+    // 'late': a replayed serial the live messages overtook (ordering none) fills its hole; no drop explains it.
     this.counters.delivered++;
     if (how === 'out-of-order') {
       // Within one connection a hole can only come from the policy's drops.

@@ -29,6 +29,8 @@ export interface Script {
   /** Share of deliveries the network sends twice (at-least-once transport). */
   readonly duplicateShare: number;
   readonly history: HistoryOptions;
+  /** How long the server's history fetch takes; with `ordering: none` live messages sent meanwhile overtake the replay. @default 0 */
+  readonly fetchMs?: number;
 }
 
 /** One subscribe or reconnect, with what the reference model says about it. */
@@ -105,13 +107,30 @@ export function run(resume: Resume, script: Script): Outcome {
     const decision = resume.onReconnect(lastSerial, history, nowMs, disconnectedAtMs);
     decisions.push({ lastSerial, latest, nowMs, awayMs: nowMs - disconnectedAtMs, evicted: gone, held: kept, decision });
     receiver.resume(decision);
-    for (let s = decision.fromSerial; s < decision.fromSerial + decision.count; s++) wire.push({ atMs: nowMs + script.latencyMs, serial: s, conn });
+    if (resume.ordering === 'buffer') {
+      // The server holds live messages until the replay is written: the replay goes first.
+      for (let s = decision.fromSerial; s < decision.fromSerial + decision.count; s++) wire.push({ atMs: nowMs + script.latencyMs, serial: s, conn });
+      return;
+    }
+    // Written when the fetch answers, behind the live messages sent meanwhile.
+    const atMs = nowMs + (script.fetchMs ?? 0) + script.latencyMs;
+    for (let s = decision.fromSerial; s < decision.fromSerial + decision.count; s++) send({ atMs, serial: s, conn });
+  };
+  // Buffered: the wire is the order of writes. Not buffered: live messages written during a fetch pass the replay.
+  const send = (item: (typeof wire)[number]): void => {
+    if (resume.ordering === 'buffer') {
+      wire.push(item);
+      return;
+    }
+    let at = wire.length;
+    while (at > 0 && (wire[at - 1]?.atMs ?? 0) > item.atMs) at--;
+    wire.splice(at, 0, item);
   };
   const deliverUntil = (nowMs: number): void => {
     while (wire.length > 0 && (wire[0]?.atMs ?? Infinity) <= nowMs) {
       const item = wire.shift();
       if (item === undefined || item.conn !== conn || !connected) continue;
-      if (rng.next() < script.duplicateShare) wire.push({ ...item, atMs: item.atMs + script.latencyMs });
+      if (rng.next() < script.duplicateShare) send({ ...item, atMs: item.atMs + script.latencyMs });
       if (receiver.receive(item.serial) !== 'duplicate') appSerials.push(item.serial);
     }
   };
@@ -129,7 +148,7 @@ export function run(resume: Resume, script: Script): Outcome {
     if (event.kind === 'publish') {
       const serial = history.publish(event.atMs, 100);
       publishedAt.push(event.atMs);
-      if (connected) wire.push({ atMs: event.atMs + script.latencyMs, serial, conn });
+      if (connected) send({ atMs: event.atMs + script.latencyMs, serial, conn });
     } else if (event.kind === 'disconnect') {
       connected = false;
       conn++;

@@ -63,21 +63,38 @@ describe('centrifugo and history caps', () => {
 });
 
 describe('ChannelReceiver', () => {
-  it('delivers the next serial, drops duplicates, and counts holes past an out-of-order serial as lost', () => {
+  it('delivers the next serial, drops duplicates, counts holes past an out-of-order serial as lost until they arrive late', () => {
     const r = new ChannelReceiver();
     r.resume({ kind: 'fresh', fromSerial: 11, count: 0, lost: 0 });
     expect(r.startSerial).toBe(10);
-    expect([11, 12, 12, 11, 15, 13, 16].map((s) => r.receive(s))).toEqual([
+    expect([11, 12, 12, 11, 15, 13, 13, 16].map((s) => r.receive(s))).toEqual([
       'delivered',
       'delivered',
       'duplicate',
       'duplicate',
       'out-of-order',
+      'late',
       'duplicate',
       'delivered',
     ]);
-    expect(r.counts).toEqual({ delivered: 4, duplicates: 3, outOfOrder: 1, lost: 2 });
+    expect(r.counts).toEqual({ delivered: 5, duplicates: 3, outOfOrder: 2, lost: 1 });
     expect(r.lastSerial).toBe(16);
+  });
+
+  it('takes a replay overtaken by live messages late, in any order, and forgets the holes on a new connection', () => {
+    const r = new ChannelReceiver();
+    r.resume({ kind: 'fresh', fromSerial: 1, count: 0, lost: 0 });
+    r.receive(1);
+    // Reconnect after 1: replay 2..5 (ordering none), but live 6 and 7 come first.
+    r.resume({ kind: 'replay', fromSerial: 2, count: 4, lost: 0 });
+    expect([6, 7, 2, 4, 3, 5, 5, 8].map((s) => r.receive(s))).toEqual(['out-of-order', 'delivered', 'late', 'late', 'late', 'late', 'duplicate', 'delivered']);
+    expect(r.counts).toEqual({ delivered: 8, duplicates: 1, outOfOrder: 5, lost: 0 });
+    // Live 10 overtakes a replay of 9, then the connection drops before the replay: 9 stays lost.
+    r.resume({ kind: 'replay', fromSerial: 9, count: 1, lost: 0 });
+    r.receive(10);
+    r.resume({ kind: 'replay', fromSerial: 11, count: 0, lost: 0 });
+    expect(r.receive(9)).toBe('duplicate');
+    expect(r.counts).toEqual({ delivered: 9, duplicates: 2, outOfOrder: 6, lost: 1 });
   });
 
   it('takes a run of in-order serials at once, as receiving each would', () => {

@@ -116,3 +116,53 @@ describe('resume with a history shorter than the outages', () => {
     expect(outcome.counts.lost).toBe(outcome.evicted.size);
   });
 });
+
+describe('resume ordering', () => {
+  it.each(names)('%s buffers live messages during a replay by default', (name) => {
+    expect(createResume(name).ordering).toBe('buffer');
+  });
+
+  it.each(['centrifugo', 'socket-io-recovery', 'none'] as const)('%s takes no ordering option (its server buffers, or it replays nothing)', (name) => {
+    expect(resumes[name].options.safeParse({ ordering: 'none' }).success).toBe(false);
+  });
+
+  it('history takes ordering none, and rejects anything but buffer or none', () => {
+    expect(createResume('history', { ordering: 'none' }).ordering).toBe('none');
+    expect(resumes.history.options.safeParse({ ordering: 'merge' }).success).toBe(false);
+  });
+
+  it.each(scripts)('ordering changes what is written when, never the decision (%s)', (_label, script) => {
+    const buffer = run(createResume('history'), script);
+    const none = run(createResume('history', { ordering: 'none' }), script);
+    expect(none.decisions).toEqual(buffer.decisions);
+  });
+
+  const slowFetch: Script = { ...covered, fetchMs: 250, duplicateShare: 0 };
+
+  it('none: live messages sent during the fetch overtake the replay; each overtaken serial arrives late, nothing lost', () => {
+    const buffer = run(createResume('history'), slowFetch);
+    const none = run(createResume('history', { ordering: 'none' }), slowFetch);
+    expect(buffer.counts.outOfOrder).toBe(0);
+    expect(none.counts.lost).toBe(0);
+    expect(none.counts.delivered).toBe(buffer.counts.delivered);
+    expect([...none.appSerials].sort((a, b) => a - b)).toEqual(buffer.appSerials);
+    // Received after a later serial: every replayed serial of a reconnect that a live message overtook.
+    let late = 0;
+    let max = 0;
+    for (const s of none.appSerials) {
+      if (s < max) late++;
+      max = Math.max(max, s);
+    }
+    expect(late).toBeGreaterThan(300);
+    // The first live message past each replayed run is counted too (it arrived past a hole).
+    expect(none.counts.outOfOrder).toBe(late + 4);
+  });
+
+  it.each(scripts)('none conserves serials: each is delivered once, lost, or in flight (%s)', (_label, script) => {
+    const outcome = run(createResume('history', { ordering: 'none' }), { ...script, fetchMs: 3 * script.latencyMs + 50 });
+    const { counts, appSerials } = outcome;
+    expect(counts.delivered + counts.lost + outcome.inFlight).toBe(outcome.published - outcome.start);
+    expect(new Set(appSerials).size).toBe(appSerials.length);
+    expect(counts.delivered).toBe(appSerials.length);
+  });
+});

@@ -5,6 +5,8 @@ import { fresh } from './decisions.js';
 export function createNoResume(): Resume {
   return {
     name: 'none',
+    // Nothing is replayed, so nothing can be overtaken.
+    ordering: 'buffer',
     onReconnect(lastSerial, history) {
       return fresh(lastSerial, history);
     },

@@ -1,26 +1,33 @@
 import type { ResumeDecision } from './types.js';
 
 /**
- * How a received message was taken: the next serial ('delivered'); one at or below the last serial,
- * dropped ('duplicate'); or one past a hole, taken with the skipped serials counted lost ('out-of-order').
+ * How a received message was taken: the next serial ('delivered'); one past a hole, taken with the skipped
+ * serials counted lost ('out-of-order'); one of those skipped serials arriving after all, taken and no longer
+ * lost ('late': a replay overtaken by live messages); or one at or below the last serial that is not in a
+ * hole, dropped ('duplicate').
  */
-export type Delivery = 'delivered' | 'duplicate' | 'out-of-order';
+export type Delivery = 'delivered' | 'duplicate' | 'out-of-order' | 'late';
+
+/** Holes a receiver remembers, newest kept; serials in an older one stay lost if they arrive (as duplicates). */
+const MAX_HOLES = 4;
 
 export interface ReceiverCounts {
   /** Distinct serials handed to the application (out-of-order ones included). */
   readonly delivered: number;
   /** Messages dropped because their serial was at or below the last serial. */
   readonly duplicates: number;
-  /** Messages that arrived past a hole. */
+  /** Messages taken out of serial order: past a hole, and late into one (received after a later serial). */
   readonly outOfOrder: number;
-  /** Serials never delivered: resume gaps, fresh starts, and holes skipped by out-of-order messages. */
+  /** Serials never delivered: resume gaps, fresh starts, and holes skipped by out-of-order messages and not filled late. */
   readonly lost: number;
 }
 
 /**
- * A client's view of one channel: dedups by serial, keeping only the last serial, so delivery is exactly once
- * and in order when history covers every outage. Every serial up to `lastSerial` is exactly one of delivered
- * or lost (after the first subscription's start point); those after it are still in flight.
+ * A client's view of one channel: dedups by serial, keeping the last serial and the few latest holes below it,
+ * so delivery is exactly once, and in order when history covers every outage and the server buffers live messages
+ * during a replay. Every serial up to `lastSerial` is exactly one of delivered or lost (after the first
+ * subscription's start point); those after it are still in flight. A serial skipped by an out-of-order message
+ * counts lost until it arrives late (a replay written after live messages), then delivered.
  */
 export class ChannelReceiver {
   #last: number | null = null;
@@ -30,6 +37,8 @@ export class ChannelReceiver {
   #duplicates = 0;
   #outOfOrder = 0;
   #lost = 0;
+  /** Holes of the current connection, [from, to] pairs flat, oldest first; null when none. */
+  #holes: number[] | null = null;
 
   /** The last serial received or skipped, the one to resume after; null before the first subscription. */
   get lastSerial(): number | null {
@@ -59,6 +68,8 @@ export class ChannelReceiver {
     }
     this.#lost += lost;
     this.#last = fromSerial - 1;
+    // A new connection: what the previous one skipped will not come on it.
+    this.#holes = null;
   }
 
   /** Takes one message by serial. Before any subscription, the first message sets the start point. */
@@ -69,16 +80,44 @@ export class ChannelReceiver {
       this.#last = serial - 1;
     }
     if (serial <= this.#last) {
+      if (this.#holes !== null && this.#fill(serial)) {
+        this.#delivered++;
+        this.#outOfOrder++;
+        this.#lost--;
+        return 'late';
+      }
       this.#duplicates++;
       return 'duplicate';
     }
     const skipped = serial - this.#last - 1;
+    const from = this.#last + 1;
     this.#last = serial;
     this.#delivered++;
     if (skipped === 0) return 'delivered';
     this.#lost += skipped;
     this.#outOfOrder++;
+    const holes = (this.#holes ??= []);
+    if (holes.length === 2 * MAX_HOLES) holes.splice(0, 2);
+    holes.push(from, serial - 1);
     return 'out-of-order';
+  }
+
+  /** Takes `serial` out of the hole holding it, if one does. */
+  #fill(serial: number): boolean {
+    const holes = this.#holes as number[];
+    for (let k = 0; k < holes.length; k += 2) {
+      const from = holes[k] as number;
+      const to = holes[k + 1] as number;
+      if (serial < from || serial > to) continue;
+      if (from === to) holes.splice(k, 2);
+      else if (serial === from) holes[k] = from + 1;
+      else if (serial === to) holes[k + 1] = to - 1;
+      else holes.splice(k, 2, from, serial - 1, serial + 1, to);
+      if (holes.length > 2 * MAX_HOLES) holes.splice(0, 2);
+      if (holes.length === 0) this.#holes = null;
+      return true;
+    }
+    return false;
   }
 
   /**

@@ -20,11 +20,22 @@ export type ResumeDecision =
   | { readonly kind: 'fresh'; readonly fromSerial: number; readonly count: 0; readonly lost: number };
 
 /**
+ * How the server orders a resume's replay against the channel's live messages. `buffer`: live messages that
+ * arrive while the history is fetched are held and written after the replay (Centrifugo's PubSubSync; Socket.IO
+ * writes the missed packets in the same tick it joins the rooms), so the client receives serials in order.
+ * `none`: the server subscribes to live messages first and writes the replay when the history fetch answers,
+ * so live messages published meanwhile reach the client before older replayed ones.
+ */
+export type ResumeOrdering = 'buffer' | 'none';
+
+/**
  * Decides how a reconnecting client resumes one channel. Pure apart from advancing the history's eviction
  * clock: the same inputs give the same decision, in the sim and on a real server.
  */
 export interface Resume {
   readonly name: string;
+  /** Whether live messages wait for the replay (`buffer`) or overtake it (`none`). */
+  readonly ordering: ResumeOrdering;
   /**
    * @param lastSerial the last serial the client received on the channel, or null if it never subscribed
    * @param history the channel's history
