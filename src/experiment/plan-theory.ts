@@ -22,6 +22,7 @@ import { erlangB, erlangC, smallestServersErlangB, smallestServersMmcWait, type 
 import type { Experiment } from './schema/experiment.js';
 import { toDistributionSpec } from './schema/distribution.js';
 import { onlyEntry } from './schema/one-of.js';
+import { zipfCdf } from '../strategies/index.js';
 import type { PlanSpec } from './schema/plan.js';
 
 type Bound = { reason: string; value: number };
@@ -96,12 +97,17 @@ export function planTheory(e: Experiment, spec: PlanSpec, slos: readonly PlanSlo
   const interval = option(e.heartbeat, 'intervalMs');
   const heartbeatMsPerSec = interval === undefined ? 0 : ((mean(s.pingCostMs) + mean(s.pongCostMs)) * 1000) / interval;
   const m = e.messages;
-  const deliveriesPerSec = m === null ? 0 : ((m.backendPerSec + m.clientPerSec * clients) * m.subscriptionsPerClient) / m.channels;
+  // Publishes and subscriptions both pick channels by popularity p_c (Zipf), so a client receives
+  // (publishes/s) × subscriptions × Σ p_c² messages a second: 1 / channels when all are equally popular.
+  const popularity = m === null ? new Float64Array(0) : zipfCdf(m.channels, m.popularityExponent);
+  const shares = Array.from(popularity, (c, k) => c - (k === 0 ? 0 : (popularity[k - 1] as number)));
+  const sumSq = shares.reduce((a, p) => a + p * p, 0);
+  const deliveriesPerSec = m === null ? 0 : (m.backendPerSec + m.clientPerSec * clients) * m.subscriptionsPerClient * sumSq;
   const cpuPerConn = heartbeatMsPerSec + deliveriesPerSec * mean(s.messageOutCostMs);
   const rho = Math.min(1, sloBound(slos, 'servers.cpu.utilization.max', '<=') ?? sloBound(slos, 'servers.cpu.utilization.mean', '<=') ?? 1);
   if (cpuPerConn > 0) {
     bounds.push({
-      reason: `steady CPU: ${peak} × ${n2(cpuPerConn)} ms/s each (heartbeat${m === null ? '' : ` and ${n2(deliveriesPerSec)} deliveries/s, channels taken as equally popular`}) on ${n0(cores)} cores per server at ${n2(rho * 100)} % utilisation`,
+      reason: `steady CPU: ${peak} × ${n2(cpuPerConn)} ms/s each (heartbeat${m === null ? '' : ` and ${n2(deliveriesPerSec)} deliveries/s, channels by popularity`}) on ${n0(cores)} cores per server at ${n2(rho * 100)} % utilisation`,
       value: Math.ceil((clients * cpuPerConn) / (1000 * cores * rho)),
     });
   }
@@ -113,20 +119,22 @@ export function planTheory(e: Experiment, spec: PlanSpec, slos: readonly PlanSlo
     // Pollaczek–Khinchine (Wq = ρS / 2(1 − ρ)), each core taking its share of the messages.
     const out = mean(s.messageOutCostMs);
     const rate = (m.backendPerSec + m.clientPerSec * clients) / 1000;
-    const subscribers = (clients * m.subscriptionsPerClient) / m.channels;
+    // The hottest channel sets the largest batch: its share of every client's subscriptions.
+    const subscribers = clients * m.subscriptionsPerClient * (shares[0] ?? 0);
     const fanout = (x: number): number => {
       // A channel has local subscribers on a process with probability `present`; given that, its
       // batch holds subscribers / (x · processes) / present of them (so ρ does not depend on present).
       const perProcess = subscribers / (x * s.processes);
       const present = 1 - (1 - 1 / (x * s.processes)) ** subscribers;
       const batch = (perProcess / present) * out;
-      const rho = (rate * present * batch) / s.coresPerProcess;
+      // Work on a process: every client's deliveries, an equal share to each process and core.
+      const rho = (clients * deliveriesPerSec * out) / 1000 / (x * s.processes * s.coresPerProcess);
       return rho >= 1 ? Number.POSITIVE_INFINITY : batch + (rho * batch) / (2 * (1 - rho));
     };
     let n = 1;
     while (n < spec.search.max && fanout(n) > messageP99) n++;
     bounds.push({
-      reason: `fan-out: ${n2(rate * 1000)} messages/s to ${n0(subscribers)} subscribers each at ${n2(out)} ms a recipient, batches queued M/D/1 on each core: the last recipient's batch and mean wait ≤ ${n2(messageP99)} ms`,
+      reason: `fan-out: ${n2(rate * 1000)} messages/s, the hottest channel to ${n0(subscribers)} subscribers at ${n2(out)} ms a recipient, batches queued M/D/1 on each core: the last recipient's batch and mean wait ≤ ${n2(messageP99)} ms`,
       value: n,
     });
   }
