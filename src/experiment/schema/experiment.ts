@@ -147,7 +147,7 @@ export const clientFields = {
         .number()
         .int()
         .min(1)
-        .max(1_000_000)
+        .max(100_000)
         .describe('client machines the clients share; client i (in order of arrival) runs on machine i mod machines, as real mode spreads its clients over its swarm processes'),
       coresPerMachine: z
         .number()
