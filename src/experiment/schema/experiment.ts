@@ -162,8 +162,8 @@ export const clientFields = {
     })
     .strict()
     .nullable()
-    .default(null)
-    .describe('client-side CPU on connects, on shared client machines (a load-test rig, a swarm on the test machine); null: clients cost nothing'),
+    .optional()
+    .describe('client-side CPU on connects, on shared client machines (a load-test rig, a swarm on the test machine); absent or null: clients cost nothing'),
   arrivals: oneOf(
     {
       poisson: z
