@@ -64,6 +64,8 @@ export const SUMMARY_METRICS = {
   'clients.present.mean': { group: 'clients', unit: 'count', worlds: both, doc: 'clients present (arrived, not departed), time average' },
   'clients.moved': { group: 'clients', unit: 'count', worlds: both, doc: 'successful connects on another server than the client’s previous one' },
   'clients.flaps': { group: 'clients', unit: 'count', worlds: both, doc: 'client network drops without a FIN (flapsPerHour)' },
+  'clients.cpu.utilization.mean': { group: 'clients', unit: 'share', worlds: sim, notReal: 'real mode’s swarm processes do not report their CPU time (process.cpuUsage would give it)', doc: 'client machines’ CPU busy on connect attempts over the run, as a share of their cores, mean over the machines (clients.cpu)', when: 'client-cpu' },
+  'clients.cpu.utilization.max': { group: 'clients', unit: 'share', worlds: sim, notReal: 'real mode’s swarm processes do not report their CPU time (process.cpuUsage would give it)', better: 'lower', doc: 'the busiest client machine’s CPU busy over the run as a share of its cores (clients.cpu); a run-long average, so a herd that saturates it for a second shows little here and much in connect.latencyMs', when: 'client-cpu' },
   availability: { group: 'clients', unit: 'share', worlds: both, better: 'higher', doc: 'share of client-time spent connected (connected area / present area)' },
   'connect.attempts': { group: 'connects', unit: 'count', worlds: both, better: 'lower', doc: 'connect attempts' },
   'connect.succeeded': { group: 'connects', unit: 'count', worlds: both, better: 'higher', doc: 'attempts that opened a connection' },

@@ -13,6 +13,7 @@ const CONDITIONS: Record<Condition, string> = {
   alerts: 'with alerts:',
   sweep: 'in sweeps',
   'broker-crash': 'with a broker-crash fault',
+  'client-cpu': 'with clients.cpu',
 };
 
 const cell = (s: string): string => s.replaceAll('|', '\\|');

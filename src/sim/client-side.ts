@@ -2,6 +2,7 @@ import { compileDistribution, createArrivals, type ArrivalProcess, type Distribu
 import { backoffs, CONNECTED, initialDelayMs, instantiate, nextFlapAtMs, nextReconnect, type Backoff } from '../strategies/index.js';
 import type { ArrivalSpec } from './config.js';
 import { ClientState, packConn } from './clients.js';
+import { ClientMachines } from './client-cpu.js';
 import type { SimBalancer } from './balancer.js';
 import type { SimServer } from './server.js';
 import type { ClientSidePort, Rooms } from './ports.js';
@@ -21,6 +22,8 @@ export class ClientSide implements ClientSidePort {
   /** Messages on their way from a client to its server: connection (packed), channel, bytes. */
   private readonly clientMessages = new Map<number, [number, number, number]>();
   private nextClientMessage = 0;
+  /** The client machines and their run queues (`clients.cpu`); null: clients cost nothing. */
+  readonly machines: ClientMachines | null;
 
   constructor(
     private readonly world: World,
@@ -33,6 +36,8 @@ export class ClientSide implements ClientSidePort {
     this.arrivals.push(createArrivals(config.clients.arrivals, streams.stream('arrivals')));
     this.clientLatency = compileDistribution(config.network.clientLatencyMs);
     this.session = config.clients.sessionMs === null ? null : compileDistribution(config.clients.sessionMs);
+    const cpu = config.clients.cpu ?? null;
+    this.machines = cpu === null ? null : new ClientMachines(cpu, streams);
   }
 
   start(): void {
@@ -147,7 +152,9 @@ export class ClientSide implements ClientSidePort {
     const balancer = this.balancers[Math.floor(rng.dns.next() * this.balancers.length)] as SimBalancer;
     // A partitioned client's SYN goes nowhere; its connect timeout will fire.
     if ((c.partitionedUntilMs[i] as number) > sim.nowMs) return;
-    sim.after(c.clientLatencyMs[i] as number, balancer.receive, packConn(i, epoch));
+    // With client CPU the request leaves when the client machine has done the attempt's work.
+    if (this.machines === null) sim.after(c.clientLatencyMs[i] as number, balancer.receive, packConn(i, epoch));
+    else sim.at(this.machines.connect(i, sim.nowMs) + (c.clientLatencyMs[i] as number), balancer.receive, packConn(i, epoch));
   }
 
   /** Arms the client's one timer, never past its departure. */

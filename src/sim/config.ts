@@ -130,8 +130,20 @@ export type FaultSpec =
    */
   | { kind: 'broker-crash'; atMs: number; restartAfterMs: number | null; shard?: number | undefined; keepsHistory: boolean };
 
+/** CPU the clients spend on connects, on the client machines they share. */
+export interface ClientCpuSpec {
+  /** Client machines; client i (the client table's index, in order of arrival) runs on machine i mod machines. */
+  machines: number;
+  /** Cores of each machine's FIFO run queue. */
+  coresPerMachine: number;
+  /** Client CPU per connect attempt, queued on its machine before the request leaves. */
+  connectCostMs: DistributionSpec;
+}
+
 export interface ClientSpec {
   arrivals: ArrivalSpec;
+  /** Client CPU on shared client machines; null or absent: clients cost nothing. @default null */
+  cpu?: ClientCpuSpec | null;
   /** Clients already connected at t = 0 (a warm start). @default 0 */
   initial?: number;
   /** Time a client stays once first connected; null for clients that never leave. */

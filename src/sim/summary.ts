@@ -62,6 +62,7 @@ export function summarize(fleet: Fleet, timeseries: Table, events: readonly Type
     'events.processed': fleet.sim.eventsProcessed,
     ...messageMetrics(fleet, endMs, busyMs, events.some((e) => e.kind === 'broker:crash')),
     ...pollingMetrics(fleet, endMs, busyMs),
+    ...clientCpuMetrics(fleet, endMs),
     ...recoveryMetrics(timeseries, events, endMs),
     ...scaleOutMetrics(timeseries, events, fleet.servers.map((s) => s.spec.weight), endMs),
   };
@@ -129,6 +130,17 @@ function messageMetrics(fleet: Fleet, endMs: number, busyMs: number, brokerCrash
     'heartbeat.framesPerDataFrame': heartbeatFrames / Math.max(1, dataFrames),
     'cpu.messagesShare': busyMs > 0 ? pubsub.cpuMs / busyMs : 0,
     'cpu.heartbeatShare': busyMs > 0 ? heartbeatCpu / busyMs : 0,
+  };
+}
+
+/** The client machines' CPU (clients.cpu); empty when clients cost nothing, so other runs' summaries stay as they were. */
+function clientCpuMetrics(fleet: Fleet, endMs: number): MetricValues {
+  const machines = fleet.clientSide.machines;
+  if (machines === null) return {};
+  const shares = machines.utilization(endMs);
+  return {
+    'clients.cpu.utilization.mean': shares.reduce((a, u) => a + u, 0) / shares.length,
+    'clients.cpu.utilization.max': shares.reduce((m, u) => Math.max(m, u), 0),
   };
 }
 

@@ -141,6 +141,29 @@ export const clientFields = {
   consumePerSec: positiveQuantity('messages per second')
     .default(1000)
     .describe('messages per second the client application processes, drawn once per client; slow consumers have few'),
+  cpu: z
+    .object({
+      machines: z
+        .number()
+        .int()
+        .min(1)
+        .max(100_000)
+        .describe('client machines the clients share; client i (in order of arrival) runs on machine i mod machines, as real mode spreads its clients over its swarm processes'),
+      coresPerMachine: z
+        .number()
+        .int()
+        .min(1)
+        .max(256)
+        .default(1)
+        .describe('cores of one client machine that run connects, in a FIFO run queue (a Node swarm process or a browser tab: 1)'),
+      connectCostMs: durationMs.describe(
+        'client CPU per connect attempt (socket, TLS key exchange, upgrade request, and the parse of the reply, all counted before the request leaves); it queues on the client machine, so a herd sharing a machine connects late',
+      ),
+    })
+    .strict()
+    .nullable()
+    .optional()
+    .describe('client-side CPU on connects, on shared client machines (a load-test rig, a swarm on the test machine); absent or null: clients cost nothing'),
   arrivals: oneOf(
     {
       poisson: z
