@@ -489,8 +489,14 @@ export async function runPlan(input: ExperimentInput, options: RunPlanOptions = 
     // Only values cheaper than the answer so far can improve on it.
     let hi = spec.search.max;
     if (best !== null) {
+      // The largest value still cheaper than the answer (cost never falls as the value grows): a bisection, not a walk, so wide ranges stay cheap.
       const limit = best.cost;
-      while (hi > spec.search.min && costOf(c, loaded(c, hi), hi) >= limit) hi--;
+      let lo = spec.search.min;
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        if (costOf(c, loaded(c, mid), mid) < limit) lo = mid;
+        else hi = mid - 1;
+      }
     }
     const estimate = theory.configs[c.index]?.value;
     const answer = await bisect(spec.search.min, hi, estimate === undefined || spec.search.start === 'top' ? undefined : Math.min(Math.max(estimate, spec.search.min), hi), (v) => probe(c, v));
