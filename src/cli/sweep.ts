@@ -5,6 +5,7 @@ import {
   defaultJobs,
   encodeRunRecord,
   estimateBatch,
+  dedupeIssues,
   formatIssues,
   loadExperiment,
   planSweep as planSweepTasks,
@@ -14,7 +15,6 @@ import {
   runRecordName,
   variantStats,
   type Experiment,
-  type InputIssue,
   type SweepTask,
   type VariantStats,
 } from '../experiment/index.js';
@@ -34,21 +34,13 @@ export type { Shard } from './run-options.js';
 /** Every variant × replication, loaded first so a bad grid value fails before any work; replications vary fastest. */
 export function planSweep(file: string, base: Experiment, sets: readonly string[], scale = 1): SweepTask[] {
   const plan = planSweepTasks(base, (overrides, seed) => loadExperiment(file, { sets, overrides, seed, scale, chartNames: chartNames() }));
-  if (!plan.ok) throw new InputError(`${formatIssues(dedupe(plan.issues))}\nNothing was run or written.`);
+  if (!plan.ok) throw new InputError(`${formatIssues(dedupeIssues(plan.issues))}\nNothing was run or written.`);
   return plan.tasks;
 }
 
 /** Run `k` (in plan order) belongs to shard `((k mod count) + 1)`: shards get interleaved runs, so equal work. */
 export function inShard(k: number, shard: Shard | undefined): boolean {
   return shard === undefined || k % shard.count === shard.index - 1;
-}
-
-function dedupe(issues: InputIssue[]): InputIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const key = `${i.source}|${i.path.join('.')}|${i.message}`;
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
 }
 
 /** What a finished run keeps: the summary always, the full run for the first replication (for every one with `all`). */

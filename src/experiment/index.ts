@@ -1,5 +1,5 @@
 export { loadExperiment, parseExperiment, readExperiment, type ExperimentInput, type LoadOptions, type LoadResult } from './load.js';
-export { formatIssues, type InputIssue } from './issues.js';
+export { dedupeIssues, formatIssues, type InputIssue } from './issues.js';
 export { toSimConfig } from './to-sim.js';
 export { listProfiles, loadProfile, dirProfileStore } from './profile-files.js';
 export { textProfileStore, profileNames, type ProfileStore, type LoadedProfile } from './profiles.js';

@@ -115,3 +115,14 @@ function describeExpected(issue: ZodIssue): string {
   if (issue.code === 'invalid_value') return `one of ${issue.values.map((v) => String(v)).join(', ')}`;
   return issue.message;
 }
+
+/** The issues without repeats (the same source, path and message), in their first order. */
+export function dedupeIssues(issues: readonly InputIssue[]): InputIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.source}|${i.path.join('.')}|${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

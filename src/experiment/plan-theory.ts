@@ -27,7 +27,9 @@ import type { PlanSpec } from './schema/plan.js';
 
 type Bound = { reason: string; value: number };
 
-const mean = (d: unknown): number => (typeof d === 'number' ? d : compileDistribution(toDistributionSpec(d as Parameters<typeof toDistributionSpec>[0])).mean);
+/** The mean of a duration as the schema writes it: a number, or a distribution. */
+export const distributionMean = (d: unknown): number => (typeof d === 'number' ? d : compileDistribution(toDistributionSpec(d as Parameters<typeof toDistributionSpec>[0])).mean);
+const mean = distributionMean;
 const n0 = (x: number): string => Math.round(x).toLocaleString('en-US');
 const n2 = (x: number): string => x.toLocaleString('en-US', { maximumSignificantDigits: 3 });
 

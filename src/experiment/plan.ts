@@ -13,17 +13,15 @@
  * the same file and seed give the same plan, byte for byte.
  */
 import { describeGridValue, mser5, oneSidedHalfWidth, type PlanConfig, type PlanFault, type PlanResult, type PlanSlo, type PlanSloResult, type PlanTrial, type RunResult, type Summary } from '../metrics/index.js';
-import { compileDistribution } from '../engine/index.js';
-import type { InputIssue, IssuePath } from './issues.js';
+import { dedupeIssues, type InputIssue, type IssuePath } from './issues.js';
 import { readYaml } from './yaml-file.js';
 import { readExperiment, type ExperimentInput, type LoadOptions, type LoadResult } from './load.js';
 import type { SetFlag } from './overrides.js';
 import { runPool } from './pool.js';
-import { planTheory } from './plan-theory.js';
+import { distributionMean, planTheory } from './plan-theory.js';
 import { resolvedExperimentYaml } from './resolved.js';
 import { runExperiment } from './run.js';
 import type { Experiment } from './schema/experiment.js';
-import { toDistributionSpec } from './schema/distribution.js';
 import { onlyEntry } from './schema/one-of.js';
 import { SLO_BOUND, sloMetrics, type PlanSpec } from './schema/plan.js';
 import { expandGrid, replicationSeed } from './sweep.js';
@@ -395,7 +393,7 @@ export async function runPlan(input: ExperimentInput, options: RunPlanOptions = 
     return plan === undefined ? i : { ...plan, ...lineOf(plan.path) };
   });
 
-  if (located.length > 0 || atIssues.length > 0) return { ok: false, issues: dedupe([...atIssues, ...located]) };
+  if (located.length > 0 || atIssues.length > 0) return { ok: false, issues: dedupeIssues([...atIssues, ...located]) };
 
   const costOf = (c: Config, e: Experiment, value: number): number => {
     const shape = fleetShape(e);
@@ -589,27 +587,13 @@ function faultTimeIssues(spec: PlanSpec, e: Experiment, source: string): InputIs
   });
 }
 
-function dedupe(issues: InputIssue[]): InputIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const key = `${i.source}|${i.path.join('.')}|${i.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 /** The mean session of a client, Infinity for `forever`. */
 function sessionMean(e: Experiment): number {
   const s = e.clients.sessionMs as unknown;
   if (s === 'forever') return Number.POSITIVE_INFINITY;
-  if (typeof s === 'number') return s;
-  return compileMean(s);
+  return distributionMean(s);
 }
 
-function compileMean(s: unknown): number {
-  return compileDistribution(toDistributionSpec(s as Parameters<typeof toDistributionSpec>[0])).mean;
-}
 
 const fmt = (x: number): string => (Number.isInteger(x) ? x.toLocaleString('en-US') : x.toLocaleString('en-US', { maximumFractionDigits: 3 }));
 
