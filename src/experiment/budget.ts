@@ -7,6 +7,7 @@
  * Structures grow by doubling, so the estimate charges each unit about 1.4× its packed size.
  */
 import type { Experiment } from './schema/experiment.js';
+import { quantityMean } from './schema/distribution.js';
 
 /** One term of an estimate: the experiment field that drives it, how many units, and the cost of one. */
 export interface BudgetTerm {
@@ -131,7 +132,7 @@ function messageTerms(e: Experiment, m: NonNullable<Experiment['messages']>, cli
   memory.push(term('messages.channels', m.channels, 'channels', COSTS.channelBytes));
   // Recipients of a message on a channel drawn by popularity: subscribers × Σ p².
   const recipients = subs * sumOfSquares(m.channels, m.popularityExponent);
-  const publishesPerSec = m.backendPerSec + m.clientPerSec * clients;
+  const publishesPerSec = m.backendPerSec + quantityMean(m.clientPerSec) * clients;
   const maxHistory = m.history.maxMessages === 'unbounded' ? Infinity : m.history.maxMessages;
   const ttlS = m.history.ttlMs === 'forever' ? durationS : Math.min(durationS, m.history.ttlMs / 1000);
   const held = Math.min(m.channels * maxHistory, publishesPerSec * ttlS);

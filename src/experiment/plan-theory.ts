@@ -20,7 +20,7 @@
 import { compileDistribution } from '../engine/index.js';
 import { erlangB, erlangC, smallestServersErlangB, smallestServersMmcWait, type PlanSlo } from '../metrics/index.js';
 import type { Experiment } from './schema/experiment.js';
-import { toDistributionSpec } from './schema/distribution.js';
+import { quantityMean, toDistributionSpec } from './schema/distribution.js';
 import { onlyEntry } from './schema/one-of.js';
 import { zipfCdf } from '../strategies/index.js';
 import type { PlanSpec } from './schema/plan.js';
@@ -104,7 +104,7 @@ export function planTheory(e: Experiment, spec: PlanSpec, slos: readonly PlanSlo
   const popularity = m === null ? new Float64Array(0) : zipfCdf(m.channels, m.popularityExponent);
   const shares = Array.from(popularity, (c, k) => c - (k === 0 ? 0 : (popularity[k - 1] as number)));
   const sumSq = shares.reduce((a, p) => a + p * p, 0);
-  const deliveriesPerSec = m === null ? 0 : (m.backendPerSec + m.clientPerSec * clients) * m.subscriptionsPerClient * sumSq;
+  const deliveriesPerSec = m === null ? 0 : (m.backendPerSec + quantityMean(m.clientPerSec) * clients) * m.subscriptionsPerClient * sumSq;
   const cpuPerConn = heartbeatMsPerSec + deliveriesPerSec * mean(s.messageOutCostMs);
   const rho = Math.min(1, sloBound(slos, 'servers.cpu.utilization.max', '<=') ?? sloBound(slos, 'servers.cpu.utilization.mean', '<=') ?? 1);
   if (cpuPerConn > 0) {
@@ -120,7 +120,7 @@ export function planTheory(e: Experiment, spec: PlanSpec, slos: readonly PlanSlo
     // time: the last recipient waits the batch plus the mean queue ahead of it, M/D/1 by
     // Pollaczek–Khinchine (Wq = ρS / 2(1 − ρ)), each core taking its share of the messages.
     const out = mean(s.messageOutCostMs);
-    const rate = (m.backendPerSec + m.clientPerSec * clients) / 1000;
+    const rate = (m.backendPerSec + quantityMean(m.clientPerSec) * clients) / 1000;
     // The hottest channel sets the largest batch: its share of every client's subscriptions.
     const subscribers = clients * m.subscriptionsPerClient * (shares[0] ?? 0);
     const fanout = (x: number): number => {

@@ -131,7 +131,7 @@ function toRealMessages(e: Experiment, clients: number, issue: (path: (string | 
   const m = e.messages;
   if (m === null) return null;
   if (m.subscriptionsPerClient !== 1) issue(['messages', 'subscriptionsPerClient'], `expected 1 in real mode, got ${String(m.subscriptionsPerClient)}`);
-  if (m.clientPerSec > 0) issue(['messages', 'clientPerSec'], `expected 0 in real mode (backend publishes only), got ${String(m.clientPerSec)}`);
+  if (m.clientPerSec !== 0) issue(['messages', 'clientPerSec'], `expected 0 in real mode (backend publishes only), got ${JSON.stringify(m.clientPerSec)}`);
   if (m.idleTimeoutMs !== 'never') issue(['messages', 'idleTimeoutMs'], 'expected never in real mode');
   if (typeof m.bytes !== 'number') issue(['messages', 'bytes'], 'expected a constant size (a number) in real mode');
   if (m.backendPerSec <= 0) issue(['messages', 'backendPerSec'], 'expected backend publishes (> 0 per second) in real mode');

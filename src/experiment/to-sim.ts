@@ -58,6 +58,7 @@ function toMessages(m: NonNullable<Experiment['messages']>): MessagesSpec {
   return {
     ...m,
     bytes: toDistributionSpec(m.bytes),
+    clientPerSec: toQuantitySpec(m.clientPerSec),
     backpressure: toStrategyChoice(backpressures, m.backpressure),
     resume: toStrategyChoice(resumes, m.resume),
     history: {

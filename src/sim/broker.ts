@@ -25,6 +25,8 @@ const TARGET_SPACE = 2 ** 26;
 export class Broker {
   readonly shards: CpuQueue[];
   private readonly bytes: Distribution;
+  /** Publishes per second per connected client: the same for all, or each client's own (pubsub.publishRates). */
+  private readonly clientRate: Distribution;
   private readonly messages = new MessageTable();
   private readonly rng: { publish: Rng; sizes: Rng };
   private nextClientPublishMs = Infinity;
@@ -49,6 +51,7 @@ export class Broker {
   ) {
     this.rng = { publish: streams.stream('publish'), sizes: streams.stream('sizes') };
     this.bytes = compileDistribution(spec.bytes);
+    this.clientRate = compileDistribution(spec.clientPerSec);
     this.shards = Array.from({ length: spec.broker.shards }, () => new CpuQueue(1));
     this.down = new Uint8Array(spec.broker.shards);
     this.epoch = this.shards.map(() => 0);
@@ -97,7 +100,7 @@ export class Broker {
   start(): void {
     const sim = this.world.sim;
     if (this.spec.backendPerSec > 0) sim.after(this.gapMs(this.spec.backendPerSec), this.onBackendPublish);
-    if (this.spec.clientPerSec > 0) sim.after(1000, this.onClientPublishTick);
+    if (this.clientRate.mean > 0) sim.after(1000, this.onClientPublishTick);
   }
 
   /** Messages waiting in broker shards' run queues. */
@@ -117,7 +120,9 @@ export class Broker {
 
   /**
    * Client publishes: a Poisson stream at clientPerSec × connected clients, each from a uniformly random
-   * connected client. The rate follows the population at each publish and at least once a second.
+   * connected client; with a rate per client, at the sum of the connected clients' rates, each from
+   * client i with probability rate_i / sum. The rate follows the population at each publish and at
+   * least once a second.
    */
   private readonly onClientPublishTick = (): void => {
     this.scheduleClientPublish();
@@ -127,16 +132,19 @@ export class Broker {
     const sim = this.world.sim;
     const n = this.pubsub.live.length;
     const now = sim.nowMs;
-    this.nextClientPublishMs = n > 0 ? now + this.gapMs(this.spec.clientPerSec * n) : Infinity;
+    const rates = this.pubsub.publishRates;
+    const total = rates === null ? this.clientRate.mean * n : rates.total(n);
+    this.nextClientPublishMs = total > 0 ? now + this.gapMs(total) : Infinity;
     if (this.nextClientPublishMs <= now + 1000) sim.at(this.nextClientPublishMs, this.onClientPublish, this.nextClientPublishMs);
     else sim.after(1000, this.onClientPublishTick);
   }
 
   private readonly onClientPublish = (): void => {
-    const { live, subs, counters } = this.pubsub;
+    const { live, subs, counters, publishRates } = this.pubsub;
     const n = live.length;
     if (n > 0) {
-      const i = live[Math.floor(this.rng.publish.next() * n)] as number;
+      const u = this.rng.publish.next();
+      const i = live[publishRates === null ? Math.floor(u * n) : publishRates.pick(u, n)] as number;
       const channel = subs.channelOf(subs.slot(i, Math.floor(this.rng.publish.next() * subs.perClient)));
       const bytes = this.bytes.sample(this.rng.sizes);
       this.rooms.clientSide.clientSends(i, channel, bytes);

@@ -186,8 +186,8 @@ export interface MessagesSpec {
   bytes: DistributionSpec;
   /** Publishes per second from application backends straight to the broker, on channels by popularity. */
   backendPerSec: number;
-  /** Publishes per second per connected client (chat), on one of its channels. */
-  clientPerSec: number;
+  /** Publishes per second per connected client (chat), on one of its channels, drawn once per client. */
+  clientPerSec: DistributionSpec;
   broker: BrokerSpec;
   /** One instance per connection. */
   backpressure: StrategyChoice;

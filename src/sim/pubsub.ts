@@ -20,6 +20,7 @@ import { Cohorts } from './cohorts.js';
 import { packConn } from './clients.js';
 import { SendQueues } from './send-queues.js';
 import { Subscriptions } from './subscriptions.js';
+import { PublishRates } from './publish-rates.js';
 import { frameBytes, MAX_PROCESSES, MessageCounters } from './message-stats.js';
 import type { PubSubPort, Rooms } from './ports.js';
 import type { World } from './world.js';
@@ -66,6 +67,8 @@ export class PubSub implements PubSubPort {
   /** Connected clients, dense, for picking a random publisher. */
   readonly live: number[] = [];
   private livePos = new Int32Array(1024).fill(-1);
+  /** Each client's own publish rate, when `clientPerSec` is a distribution; null when every client has the same. */
+  readonly publishRates: PublishRates | null;
   private readonly disconnectedAtMs: number[] = [];
   constructor(
     private readonly world: World,
@@ -90,6 +93,7 @@ export class PubSub implements PubSubPort {
     this.newPolicy = factory(backpressures, spec.backpressure, 'messages.backpressure');
     this.probe = this.newPolicy();
     this.cohorts = new Cohorts(world, rooms, this, spec.fanout === 'cohort');
+    this.publishRates = spec.clientPerSec.kind === 'constant' ? null : new PublishRates(spec.clientPerSec, streams.stream('publish-rates'));
   }
 
   passesWhenEmpty(bytes: number): boolean {
@@ -113,6 +117,7 @@ export class PubSub implements PubSubPort {
       this.subs.setChannel(i, k, channel);
     }
     this.queues.setRates(i, 1000 / this.downlink.sample(this.rng.clients), 1000 / this.consume.sample(this.rng.clients));
+    this.publishRates?.addClient(i);
     this.disconnectedAtMs[i] = NaN;
     if (i >= this.livePos.length) {
       const grown = new Int32Array(this.livePos.length * 2).fill(-1);
@@ -131,6 +136,7 @@ export class PubSub implements PubSubPort {
     // A policy with no per-connection state serves every connection; one that keeps some gets its own.
     this.policies[i] = this.probe.shareable === true ? this.probe : this.newPolicy();
     this.livePos[i] = this.live.length;
+    this.publishRates?.place(this.live.length, i);
     this.live.push(i);
     const cpu = server.processes[p] as CpuQueue;
     for (let k = 0; k < this.subs.perClient; k++) {
@@ -211,7 +217,9 @@ export class PubSub implements PubSubPort {
       if (last !== i) {
         this.live[pos] = last;
         this.livePos[last] = pos;
+        this.publishRates?.place(pos, last);
       }
+      this.publishRates?.clear(this.live.length);
       this.livePos[i] = -1;
     }
   }

@@ -88,7 +88,7 @@ export const messages = (overrides: Partial<MessagesSpec> = {}): MessagesSpec =>
   subscriptionsPerClient: 1,
   bytes: { kind: 'constant', value: 200 },
   backendPerSec: 0,
-  clientPerSec: 0,
+  clientPerSec: { kind: 'constant', value: 0 },
   broker: { targets: 'every-server', shards: 1, publishCostMs: 0.01, deliveryCostMs: 0.002, latencyMs: 0.25 },
   backpressure: { name: 'unbounded', options: {} },
   resume: { name: 'none', options: {} },

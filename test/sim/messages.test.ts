@@ -104,7 +104,7 @@ describe('conservation: every message published to a channel is, for each subscr
         flapsPerHour: 60,
         consumePerSec: { kind: 'empirical', values: [5, 1000], weights: [1, 3] },
       },
-      messages: messages({ channels: 4, subscriptionsPerClient: 2, backendPerSec: 20, clientPerSec: 0.05, backpressure, resume: { name: 'history', options: { maxReplay: null } }, history: { maxMessages: 200, ttlMs: 20_000 } }),
+      messages: messages({ channels: 4, subscriptionsPerClient: 2, backendPerSec: 20, clientPerSec: { kind: 'constant', value: 0.05 }, backpressure, resume: { name: 'history', options: { maxReplay: null } }, history: { maxMessages: 200, ttlMs: 20_000 } }),
       faults: [{ kind: 'crash', server: 1, atMs: 30_000, restartAfterMs: 10_000 }],
     });
 
@@ -128,7 +128,7 @@ describe('resume', () => {
       servers: servers(4),
       heartbeat: { name: 'ping-pong', options: {} },
       balancer: balancer({ name: 'least-connections', options: {} }),
-      messages: messages({ channels: 20, popularityExponent: 0, clientPerSec: 0.2, resume, history }),
+      messages: messages({ channels: 20, popularityExponent: 0, clientPerSec: { kind: 'constant', value: 0.2 }, resume, history }),
       faults: [{ kind: 'crash', server: 0, atMs: 30_000, restartAfterMs: 15_000 }],
     });
 
@@ -269,6 +269,6 @@ describe('heartbeats and idle timeouts', () => {
 });
 
 it('the same messages experiment and seed give the same result', () => {
-  const config = fleetOf(200, { servers: servers(2), messages: messages({ channels: 10, backendPerSec: 10, clientPerSec: 0.1 }), polling: { share: 0.2, holdMs: 25_000, sessionTimeoutMs: 45_000, sessions: 'local', sharedLookupMs: 1, farm: null } });
+  const config = fleetOf(200, { servers: servers(2), messages: messages({ channels: 10, backendPerSec: 10, clientPerSec: { kind: 'constant', value: 0.1 } }), polling: { share: 0.2, holdMs: 25_000, sessionTimeoutMs: 45_000, sessions: 'local', sharedLookupMs: 1, farm: null } });
   expect(JSON.stringify(simulate(config).result)).toBe(JSON.stringify(simulate(config).result));
 });

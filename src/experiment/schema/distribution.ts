@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DistributionSpec } from '../../engine/index.js';
+import { compileDistribution, type DistributionSpec } from '../../engine/index.js';
 import { oneOf, tagged } from './one-of.js';
 
 const ms = z.number().min(0);
@@ -59,31 +59,42 @@ export function toDistributionSpec(value: DurationMs): DistributionSpec {
 }
 
 const positive = z.number().positive();
+const nonNegative = z.number().min(0);
 
-/** A distribution of a positive quantity (a rate, a size): a plain number is a constant. */
-export const positiveQuantity = (unit: string) =>
-  z.union([
-    positive,
+/** A distribution of a quantity (a rate, a size) whose values are `value`s: a plain number is a constant. */
+function quantity(unit: string, value: z.ZodNumber, noun: string) {
+  return z.union([
+    value,
     oneOf(
       {
         uniform: z
-          .object({ min: positive, max: positive })
+          .object({ min: value, max: value })
           .strict()
           .refine((u) => u.max >= u.min, { error: 'expected max >= min', path: ['max'] }),
         lognormal: z.object({ mean: positive, std: z.number().min(0) }).strict(),
         empirical: z
-          .object({ values: z.array(positive).min(1), weights: z.array(z.number().min(0)).optional() })
+          .object({ values: z.array(value).min(1), weights: z.array(z.number().min(0)).optional() })
           .strict()
           .refine((e) => e.weights === undefined || e.weights.length === e.values.length, { error: 'expected one weight per value', path: ['weights'] })
           .refine((e) => e.weights === undefined || e.weights.some((w) => w > 0), { error: 'expected at least one positive weight', path: ['weights'] }),
       },
-      `a distribution of ${unit}: a number, or { uniform: { min, max } }, { lognormal: { mean, std } }, { empirical: { values, weights } }`,
+      `a distribution of ${noun}${unit}: a number, or { uniform: { min, max } }, { lognormal: { mean, std } }, { empirical: { values, weights } }`,
     ),
   ]);
+}
+
+/** A distribution of a positive quantity (a rate, a size): a plain number is a constant. */
+export const positiveQuantity = (unit: string) => quantity(unit, positive, '');
+
+/** A distribution of a quantity that may be 0 (a rate some draws do not have at all): a plain number is a constant. */
+export const nonNegativeQuantity = (unit: string) => quantity(unit, nonNegative, '0 or more ');
+
 export type PositiveQuantity = z.output<ReturnType<typeof positiveQuantity>>;
+/** Every positive quantity is also a non-negative one, so functions of quantities take this type. */
+export type NonNegativeQuantity = z.output<ReturnType<typeof nonNegativeQuantity>>;
 
 /** The engine's form of a validated positive quantity. */
-export function toQuantitySpec(value: PositiveQuantity): DistributionSpec {
+export function toQuantitySpec(value: NonNegativeQuantity): DistributionSpec {
   if (typeof value === 'number') return { kind: 'constant', value };
   const q = tagged(value);
   switch (q.kind) {
@@ -94,4 +105,9 @@ export function toQuantitySpec(value: PositiveQuantity): DistributionSpec {
     case 'empirical':
       return q.weights === undefined ? { kind: q.kind, values: q.values } : { kind: q.kind, values: q.values, weights: q.weights };
   }
+}
+
+/** The mean of a validated quantity distribution (the rate a population of draws has on average). */
+export function quantityMean(value: NonNegativeQuantity): number {
+  return typeof value === 'number' ? value : compileDistribution(toQuantitySpec(value)).mean;
 }

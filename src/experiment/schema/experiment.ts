@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { admissions, backoffs, backpressures, balancers, heartbeats, resumes, shedders } from '../../strategies/index.js';
-import { durationMs, positiveQuantity } from './distribution.js';
+import { durationMs, nonNegativeQuantity, positiveQuantity } from './distribution.js';
 import { oneOf } from './one-of.js';
 import { strategyChoice } from './strategy.js';
 import { chartEntry } from './charts.js';
@@ -269,7 +269,11 @@ const messagesSection = z
     subscriptionsPerClient: z.number().int().min(1).max(16).default(1).describe('channels each client subscribes to, drawn by popularity'),
     bytes: durationMs.default(200).describe('message payload size in bytes (a distribution, same syntax as durations)'),
     backendPerSec: z.number().min(0).default(0).describe('publishes per second from application backends straight to the broker'),
-    clientPerSec: z.number().min(0).default(0).describe('publishes per second per connected client (chat), on one of its channels'),
+    clientPerSec: nonNegativeQuantity('publishes per second')
+      .default(0)
+      .describe(
+        'publishes per second per connected client (chat), on one of its channels; a distribution is drawn once per client, so connections differ in ongoing load (a few busy publishers among many listeners)',
+      ),
     broker: z
       .object({
         targets: z
