@@ -105,6 +105,7 @@ export const SUMMARY_METRICS = {
   'servers.connections.cv': { group: 'servers', unit: 'ratio', worlds: both, better: 'lower', doc: 'coefficient of variation of connections per unit of weight at the end' },
   'servers.cpu.utilization.mean': { group: 'servers', unit: 'share', worlds: both, doc: 'CPU busy over the time servers were up, as a share of their cores' },
   'servers.cpu.utilization.max': { group: 'servers', unit: 'share', worlds: both, better: 'lower', doc: 'the busiest server’s CPU utilisation over its up time' },
+  'servers.cpu.imbalance': { group: 'servers', unit: 'ratio', worlds: both, better: 'lower', doc: 'the busiest server’s CPU utilisation over the mean server’s, each over its up time: 1 when load is even' },
   'servers.connections.peak': { group: 'servers', unit: 'count', worlds: both, better: 'lower', doc: 'most connections one server held at once: the busiest server’s peak, what its connection cap and descriptors must hold (real: at a sample)' },
   'servers.memory.peakBytes': { group: 'servers', unit: 'bytes', worlds: both, better: 'lower', doc: 'largest server memory (sim: modelled; real: resident set size at a sample)' },
   'servers.oomKills': { group: 'servers', unit: 'count', worlds: sim, notReal: `${NO_LIMIT} on memory`, better: 'lower', doc: 'server processes killed for memory over the limit' },

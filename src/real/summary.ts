@@ -15,7 +15,8 @@ export function realSummary(config: RealConfig, sampler: RealSampler, _events: r
   const upIds = ids.filter((s) => col(`server.${String(s)}.up`) === 1);
   const perWeight = upIds.map((s) => col(`server.${String(s)}.connections`) / (config.servers[s]?.weight ?? 1));
   const total = (key: Parameters<RealSampler['serverTotal']>[1]): number => ids.reduce((a, s) => a + sampler.serverTotal(s, key), 0);
-  const cpuShares = ids.map((s) => ((sampler.serverUpMs[s] ?? 0) > 0 ? sampler.serverTotal(s, 'cpuMs') / (sampler.serverUpMs[s] ?? 1) : 0));
+  // Each server's CPU busy over its own up time, for servers that were up at all.
+  const cpuShares = ids.filter((s) => (sampler.serverUpMs[s] ?? 0) > 0).map((s) => sampler.serverTotal(s, 'cpuMs') / (sampler.serverUpMs[s] ?? 1));
   const upMs = sampler.serverUpMs.reduce((a, b) => a + b, 0);
   const detections = sampler.detectionsMs;
   const values: MetricValues = {
@@ -48,6 +49,7 @@ export function realSummary(config: RealConfig, sampler: RealSampler, _events: r
     'servers.connections.cv': coefficientOfVariation(perWeight),
     'servers.cpu.utilization.mean': upMs > 0 ? total('cpuMs') / upMs : 0,
     'servers.cpu.utilization.max': cpuShares.reduce((m, v) => Math.max(m, v), 0),
+    'servers.cpu.imbalance': imbalance(cpuShares),
     'servers.memory.peakBytes': sampler.peakMemoryBytes,
     'servers.connections.peak': peakColumn(sampler, ids.map((s) => `server.${String(s)}.connections`)),
     // One proxy process per balancer, on one core each.

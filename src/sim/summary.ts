@@ -11,6 +11,8 @@ export function summarize(fleet: Fleet, timeseries: Table, events: readonly Type
   const up = upServers.map((s) => s.connections / s.spec.weight);
   const busyMs = fleet.servers.reduce((sum, s) => sum + s.busyMs(endMs), 0);
   const coreMs = fleet.servers.reduce((sum, s) => sum + s.cores * s.upMs(endMs), 0);
+  // Each server's CPU busy over its own up time, for servers that were up at all.
+  const cpuShares = fleet.servers.filter((s) => s.upMs(endMs) > 0).map((s) => s.busyMs(endMs) / (s.cores * s.upMs(endMs)));
   const presentArea = fleet.present.integral(endMs);
   return {
     'clients.arrived': k.arrivals,
@@ -49,7 +51,8 @@ export function summarize(fleet: Fleet, timeseries: Table, events: readonly Type
     'servers.connections.imbalance': imbalance(up),
     'servers.connections.cv': coefficientOfVariation(up),
     'servers.cpu.utilization.mean': coreMs > 0 ? busyMs / coreMs : 0,
-    'servers.cpu.utilization.max': fleet.servers.reduce((m, s) => Math.max(m, s.upMs(endMs) > 0 ? s.busyMs(endMs) / (s.cores * s.upMs(endMs)) : 0), 0),
+    'servers.cpu.utilization.max': cpuShares.reduce((m, v) => Math.max(m, v), 0),
+    'servers.cpu.imbalance': imbalance(cpuShares),
     'servers.memory.peakBytes': fleet.servers.reduce((m, s) => Math.max(m, s.peakMemoryBytes), 0),
     'servers.connections.peak': fleet.servers.reduce((m, s) => Math.max(m, s.peakConnections), 0),
     'servers.oomKills': k.oomKills,

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { RngStreams, type DistributionSpec } from '../../src/engine/index.js';
 import { simulate, type SimConfig } from '../../src/sim/index.js';
 import { PublishRates } from '../../src/sim/publish-rates.js';
-import { baseConfig, messages, servers } from './config.js';
+import { balancer, baseConfig, messages, servers, serverSpec } from './config.js';
 
 const constant = (value: number) => ({ kind: 'constant', value }) as const;
 
@@ -106,5 +106,44 @@ describe('a publish rate per client in the sim', () => {
     expect(simulate(fleet({ kind: 'empirical', values: [0] })).result.summary['messages.fromClients']).toBe(0);
     const config = fleet({ kind: 'uniform', min: 0, max: 2 });
     expect(JSON.stringify(simulate(config).result)).toBe(JSON.stringify(simulate(config).result));
+  });
+});
+
+describe('servers.cpu.imbalance', () => {
+  it('is the busiest server’s utilisation over the mean: equal work on a 1-core and a 2-core server gives 4/3', () => {
+    const run = simulate(
+      baseConfig({
+        durationMs: 30_000,
+        servers: [
+          { name: 'one', count: 1, spec: serverSpec() },
+          { name: 'two', count: 1, spec: serverSpec({ coresPerProcess: 2 }) },
+        ],
+        clients: { ...baseConfig().clients, arrivals: { kind: 'ramp', clients: 1000, startMs: 0, overMs: 1000 }, sessionMs: null },
+        heartbeat: { name: 'ping-pong', options: { intervalMs: 1000, timeoutMs: 1000 } },
+      }),
+    );
+    const s = run.result.summary;
+    // Round robin gives each 500 connections and the same handshakes, pings and checks: the same busy
+    // time but for the pings the run's end cuts, so utilisations u and u / 2, and max / mean = 4/3.
+    expect(s['servers.cpu.utilization.max']).toBeGreaterThan(0);
+    expect(s['servers.cpu.imbalance']).toBeCloseTo(4 / 3, 4);
+  });
+
+  it('least-connections evens counts but not CPU when a few clients publish most; a CPU-aware balancer evens CPU', () => {
+    const uneven = (strategy: string): Record<string, unknown> =>
+      simulate(
+        baseConfig({
+          durationMs: 60_000,
+          servers: servers(8, { messageInCostMs: { kind: 'constant', value: 1 } }),
+          balancer: balancer({ name: strategy, options: {} }),
+          clients: { ...baseConfig().clients, arrivals: { kind: 'ramp', clients: 4000, startMs: 0, overMs: 20_000 }, sessionMs: null },
+          messages: messages({ channels: 4000, popularityExponent: 0, clientPerSec: { kind: 'empirical', values: [0, 60], weights: [0.99, 0.01] }, broker: { targets: 'subscribed', shards: 1, publishCostMs: 0.01, deliveryCostMs: 0.002, latencyMs: 0.25 } }),
+        }),
+      ).result.summary;
+    const counts = uneven('least-connections');
+    const load = uneven('least-loaded');
+    expect(counts['servers.connections.imbalance']).toBeLessThan(1.01);
+    expect(counts['servers.cpu.imbalance']).toBeGreaterThan(1.2);
+    expect(load['servers.cpu.imbalance']).toBeLessThan((counts['servers.cpu.imbalance'] as number) - 0.1);
   });
 });
