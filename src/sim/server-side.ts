@@ -203,6 +203,7 @@ export class ServerSide implements ServerSidePort {
     const { clients, sim } = this.world;
     const c = clients.c;
     server.establish(clients, i);
+    c.severed[i] = 0;
     c.openedAtMs[i] = sim.nowMs;
     if (server.memoryBytes() > server.spec.memory.limitBytes) {
       this.rooms.operations.oom(server);
@@ -250,6 +251,7 @@ export class ServerSide implements ServerSidePort {
     }
     // The timers stop first: a heartbeat kept in its process's cohort leaves it while the connection is still the server's.
     this.rooms.timers.stop(i);
+    c.severed[i] = 0;
     server.remove(this.world.clients, i, keepDescriptor);
     this.rooms.tier.unroute(i);
   }
