@@ -26,6 +26,7 @@ export class Operations implements OperationsPort {
     server.refusesWhileDown = hostUp;
     if (kind === 'crash') this.world.record(runEvent.serverCrash(this.world.sim.nowMs, server.id));
     for (const i of server.heldClients(this.world.clients)) this.rooms.serverSide.serverCloses(i);
+    this.rooms.serverSide.resetBacklog(server);
   }
 
   stop(server: SimServer): void {

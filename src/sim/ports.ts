@@ -43,6 +43,8 @@ export interface ServerSidePort {
   toClient(i: number, handler: Handler): void;
   /** The backpressure policy closes a slow consumer (WebSocket close 3008). */
   closeSlowConsumer(i: number): void;
+  /** The server's process died: the upgrade requests waiting for its event loop are reset. */
+  resetBacklog(server: SimServer): void;
 }
 
 /** Per-connection timers: the heartbeat and the idle timeouts, and the frames that feed them. */
