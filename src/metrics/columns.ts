@@ -98,7 +98,7 @@ export const FLEET_COLUMN_INFO = {
 export const SERVER_COLUMN_INFO = {
   connections: { unit: 'count', worlds: both, doc: 'open connections' },
   cpu: { unit: 'share', worlds: both, doc: 'CPU busy in the interval, as a share of the server’s cores' },
-  queue: { unit: 'count', worlds: both, doc: 'sim: jobs waiting for a core; real: handshakes in progress' },
+  queue: { unit: 'count', worlds: both, doc: 'sim: jobs waiting for a core and upgrade requests waiting for the event loop (a policy that reads the backlog); real: handshakes in progress' },
   memoryBytes: { unit: 'bytes', worlds: both, doc: 'sim: modelled memory; real: resident set size' },
   handshakes: { unit: 'count', worlds: both, doc: 'handshakes finished in the interval' },
   refusals: { unit: 'count', worlds: both, doc: 'connections refused in the interval' },

@@ -31,6 +31,13 @@ export class RealServer {
   private readonly conns = new Map<number, Conn>();
   private nextId = 0;
   private handshaking = 0;
+  /**
+   * Sockets accepted (the net 'connection' event) whose first request the event loop has not read yet:
+   * the backlog behind an upgrade when its 'upgrade' event runs, all a Node process can count of it
+   * (the kernel's accept queue is not visible). https://nodejs.org/api/net.html#event-connection
+   */
+  private unread = 0;
+  private readonly unreadSockets = new WeakSet<Duplex>();
   private readonly counts = { handshakes: 0, refusals: 0, pings: 0, pongs: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, messagesSent: 0, messagesDropped: 0, messagesReplayed: 0, slowDisconnects: 0, resumes: 0, resumeGaps: 0 };
   private readonly subscribers = new Map<string, Set<Conn>>();
   private readonly broker: BrokerClient | null;
@@ -42,6 +49,7 @@ export class RealServer {
   private readonly rng: { admission: Rng; drain: Rng };
   private nowMs: () => number;
   private readonly http = createServer((req, res) => {
+    this.markRead(req.socket);
     res.writeHead(req.url === '/health' ? 200 : 426, { 'content-type': 'text/plain' }).end(req.url === '/health' ? 'ok' : 'upgrade required');
   });
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
@@ -59,6 +67,13 @@ export class RealServer {
     // Each start of a server has its own streams, so a restarted process does not repeat its draws.
     const stream = (name: string): Rng => seededStream(streamKey(init.seed, 'real', `server-${String(init.id)}`, String(init.incarnation), name));
     this.rng = { admission: stream('admission'), drain: stream('drain') };
+    this.http.on('connection', (socket: Duplex) => {
+      this.unread++;
+      this.unreadSockets.add(socket);
+      socket.once('close', () => {
+        this.markRead(socket);
+      });
+    });
     this.http.on('upgrade', this.onUpgrade);
     this.wss.on('headers', (headers) => headers.push(`x-wsfleet-server: ${String(init.id)}`));
     this.broker = connectBroker(init, () => this.nowMs());
@@ -93,8 +108,19 @@ export class RealServer {
     else if (message.type === 'broadcast') this.broadcast(message.messages, message.bytes);
   }
 
+  private markRead(socket: Duplex): void {
+    if (this.unreadSockets.delete(socket)) this.unread--;
+  }
+
+  /**
+   * The event loop reached an upgrade request (Node's 'upgrade' event, https://nodejs.org/api/http.html#event-upgrade_1):
+   * the cap and the admission policy decide now, as ws's verifyClient does inside handleUpgrade
+   * (https://github.com/websockets/ws/blob/master/doc/ws.md) and Socket.IO's allowRequest
+   * (https://socket.io/docs/v4/server-options/#allowrequest), and a refusal's 503 is written in the same callback.
+   */
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => undefined);
+    this.markRead(socket);
     const now = this.nowMs();
     const { maxConnections } = this.init.spec;
     const client = Number(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('c') ?? -1);
@@ -132,8 +158,8 @@ export class RealServer {
       handshaking: this.handshaking,
       maxConnections: this.init.spec.maxConnections,
       cpuLoad: this.recentLoad,
-      // Node runs one handshake at a time: upgrades accepted and not yet finished are the queue.
-      queuedWork: this.handshaking,
+      // What waits behind this request: connections accepted and not read yet, and handshakes in progress.
+      queuedWork: this.unread + this.handshaking,
       memoryBytes: process.memoryUsage.rss(),
       memoryLimitBytes: this.init.spec.memoryLimitBytes,
     };

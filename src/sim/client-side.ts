@@ -354,8 +354,8 @@ export class ClientSide implements ClientSidePort {
     const { clients, sim } = this.world;
     const c = clients.c;
     this.rooms.timers.noteData(i, sim.nowMs);
-    // A partitioned client's frames go nowhere.
-    if ((c.partitionedUntilMs[i] as number) > sim.nowMs) return;
+    // A partitioned client's frames go nowhere, nor do those on a dead connection.
+    if ((c.partitionedUntilMs[i] as number) > sim.nowMs || c.severed[i] === 1) return;
     const id = this.nextClientMessage++;
     this.clientMessages.set(id, [packConn(i, c.epoch[i] as number), channel, bytes]);
     sim.after(c.pathLatencyMs[i] as number, this.onClientMessage, id);

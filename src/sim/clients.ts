@@ -60,6 +60,8 @@ function makeColumns(capacity: number) {
     queued: new Uint8Array(capacity),
     /** Until when the client's network is cut off (a partition); 0 when it is not. */
     partitionedUntilMs: new Float64Array(capacity),
+    /** 1 while the current connection is dead in the network (a disconnect without FIN): nothing crosses it either way. */
+    severed: new Uint8Array(capacity),
     /** When the current connection was established. */
     openedAtMs: new Float64Array(capacity),
     /** 1 once the server finished the handshake. */

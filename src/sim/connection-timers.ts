@@ -142,7 +142,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
     const c = clients.c;
     const nowMs = sim.nowMs;
     const firstPingMs = Number.isNaN(step.timerAtMs) ? sim.timerAtMs(c.hbTimer[i] as number) : step.timerAtMs;
-    if (!(firstPingMs > nowMs) || !Number.isFinite(firstPingMs) || c.established[i] !== 1 || (c.partitionedUntilMs[i] as number) > nowMs) return false;
+    if (!(firstPingMs > nowMs) || !Number.isFinite(firstPingMs) || c.established[i] !== 1 || c.severed[i] === 1 || (c.partitionedUntilMs[i] as number) > nowMs) return false;
     if (!cohorts.open(this.world.serverOf(i), c.process[i] as number, nowMs)) return false;
     if (this.behindMs(i) > cohorts.backlogLimitMs / 2) return false;
     if (!cohorts.join(i, step.phase, firstPingMs)) return false;
@@ -184,6 +184,32 @@ export class ConnectionTimers implements ConnectionTimersPort {
     return deadPeerDetectedAtMs(this.heartbeat, c.hbPhase[i] as HeartbeatPhase, sim.timerAtMs(c.hbTimer[i] as number), sim.nowMs);
   }
 
+  /**
+   * Connection i is dead in the network from now: its heartbeat leaves any cohort and runs per
+   * connection, its pings get no pong, so it gives up on its own schedule. Without a heartbeat, TCP
+   * keepalive finds the dead connection (deadPeerDetectedAt) and the server closes it then.
+   */
+  sever(i: number): void {
+    const { clients, sim } = this.world;
+    const c = clients.c;
+    c.severed[i] = 1;
+    this.unbatch(i);
+    if (Number.isFinite(this.silenceLimitMs)) return;
+    sim.at(this.deadPeerDetectedAt(i), this.onKeepaliveGiveUp, packConn(i, c.epoch[i] as number));
+  }
+
+  private readonly onKeepaliveGiveUp = (arg: number): void => {
+    const i = this.world.current(arg);
+    const c = this.world.clients.c;
+    if (i < 0 || c.established[i] !== 1 || c.severed[i] !== 1) return;
+    const server = this.world.serverOf(i);
+    if (server.frozenAt(this.world.sim.nowMs)) {
+      this.world.sim.at(server.frozenUntilMs, this.onKeepaliveGiveUp, arg);
+      return;
+    }
+    this.rooms.serverSide.serverCloses(i);
+  };
+
   // ---- heartbeat ----
 
   private readonly onHeartbeatTimer = (i: number): void => {
@@ -219,6 +245,8 @@ export class ConnectionTimers implements ConnectionTimersPort {
       host.heartbeatCpuMs += cost;
       const sentMs = (host.processes[c.process[i] as number] as CpuQueue).submit(sim.nowMs, cost);
       this.noteFrame(i, sentMs);
+      // On a dead connection the ping reaches nobody and no pong comes back.
+      if (c.severed[i] === 1) return;
       // The ping reaches the client behind the data the server still holds for it (TCP delivers in
       // order; Engine.IO's ping is a packet like any other), after the heal if the client is cut off
       // (TCP retransmits it), and the pong comes straight back.
@@ -251,7 +279,8 @@ export class ConnectionTimers implements ConnectionTimersPort {
     const { clients, sim, counters } = this.world;
     const i = this.world.current(arg);
     const c = clients.c;
-    if (i < 0 || c.established[i] !== 1) return;
+    // A pong caught on a connection that died on the way is lost with it.
+    if (i < 0 || c.established[i] !== 1 || c.severed[i] === 1) return;
     // A pong on the wire when the client was cut off arrives after the heal (TCP retransmits it).
     const cutUntilMs = c.partitionedUntilMs[i] as number;
     if (cutUntilMs > sim.nowMs) {

@@ -2,6 +2,7 @@ import type { Rng } from '../engine/index.js';
 import { runEvent } from '../metrics/index.js';
 import { ClientState } from './clients.js';
 import type { SimBalancer } from './balancer.js';
+import { NEVER_MS } from './send-queues.js';
 import type { OperationsPort, Rooms } from './ports.js';
 import type { SimServer } from './server.js';
 import type { World } from './world.js';
@@ -25,6 +26,7 @@ export class Operations implements OperationsPort {
     server.refusesWhileDown = hostUp;
     if (kind === 'crash') this.world.record(runEvent.serverCrash(this.world.sim.nowMs, server.id));
     for (const i of server.heldClients(this.world.clients)) this.rooms.serverSide.serverCloses(i);
+    this.rooms.serverSide.resetBacklog(server);
   }
 
   stop(server: SimServer): void {
@@ -125,9 +127,12 @@ export class Operations implements OperationsPort {
   /**
    * A gateway or proxy restart in front of `servers`: a random `share` of their open connections die
    * at once. With `fin`, the proxy's sockets close, so both ends see it and the clients reconnect
-   * through their backoff. Without, the proxy's state is lost silently: nothing more crosses the
-   * connection (a per-connection partition), so the server's heartbeat gives up on it when it would
-   * on a dead peer, and the client learns then, as in a partition, and reconnects.
+   * through their backoff. Without, the proxy's state is lost silently and the connection is dead, for
+   * good: nothing more crosses it either way. What the server writes is never acknowledged and piles
+   * up in its buffers, where backpressure sees it (TCP retransmits into the void); pings go unanswered,
+   * so the server's heartbeat gives up on it (TCP keepalive without one), discarding what waited, and
+   * the client learns then, as in a partition, and reconnects (resume may replay what it missed).
+   * A long-polling session's polls go nowhere until the session times out.
    */
   disconnect(share: number, servers: readonly SimServer[], rng: Rng, fin: boolean): void {
     const { clients, sim } = this.world;
@@ -139,8 +144,13 @@ export class Operations implements OperationsPort {
     this.world.record(runEvent.disconnect(sim.nowMs, chosen.length));
     const c = clients.c;
     for (const i of chosen) {
-      if (fin) this.rooms.serverSide.serverCloses(i);
-      else c.partitionedUntilMs[i] = Math.max(c.partitionedUntilMs[i] as number, this.rooms.timers.deadPeerDetectedAt(i));
+      if (fin) {
+        this.rooms.serverSide.serverCloses(i);
+        continue;
+      }
+      if (c.polling[i] === 1) c.partitionedUntilMs[i] = Math.max(c.partitionedUntilMs[i] as number, this.rooms.timers.deadPeerDetectedAt(i));
+      else this.rooms.timers.sever(i);
+      this.rooms.pubsub?.cut(i, NEVER_MS);
     }
   }
 

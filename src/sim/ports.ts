@@ -43,6 +43,8 @@ export interface ServerSidePort {
   toClient(i: number, handler: Handler): void;
   /** The backpressure policy closes a slow consumer (WebSocket close 3008). */
   closeSlowConsumer(i: number): void;
+  /** The server's process died: the upgrade requests waiting for its event loop are reset. */
+  resetBacklog(server: SimServer): void;
 }
 
 /** Per-connection timers: the heartbeat and the idle timeouts, and the frames that feed them. */
@@ -62,6 +64,8 @@ export interface ConnectionTimersPort {
   release(i: number): void;
   /** When the server would notice that client i is gone if nothing more came from it. */
   deadPeerDetectedAt(i: number): number;
+  /** Connection i is dead in the network from now (a disconnect without FIN): its pings go unanswered until an end gives up. */
+  sever(i: number): void;
   /** Hands connection i's heartbeat from its cohort back to the per-connection path (heartbeatModel: cohort). */
   unbatch(i: number): void;
   /** The same if a ping sent now would wait behind data written to connection i. */

@@ -229,7 +229,8 @@ export class PubSub implements PubSubPort {
    * longer keeps up), and nothing written to its connection reaches it before the heal. What it has
    * not received waits, at the server beyond the path's window, as for a client that stopped reading:
    * the backpressure policy acts on it; delivered late if the connection outlives the partition,
-   * discarded if the server closes it first.
+   * discarded if the server closes it first. `untilMs` = NEVER_MS: the connection is dead (a disconnect
+   * without FIN) and only its close ends the wait.
    */
   cut(i: number, untilMs: number): void {
     if (!this.isOpen(i)) return;

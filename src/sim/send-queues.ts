@@ -1,6 +1,13 @@
 import type { SendQueueView } from '../strategies/index.js';
 
 const INITIAL_ENTRIES = 1024;
+
+/**
+ * The time a message on a dead connection (a disconnect without FIN) reaches its client: never, yet
+ * finite, so it fills the path and the server's queue as a message that waits does (held messages,
+ * Infinity, do not). Any time added to it stays it.
+ */
+export const NEVER_MS = Number.MAX_VALUE;
 const INITIAL_CONNECTIONS = 1024;
 
 /**
@@ -391,6 +398,7 @@ export class SendQueues {
    * client by now is sent again from `untilMs`, in order (TCP retransmits it after the heal), and what is
    * written meanwhile waits behind it, in the path up to its window and at the server beyond, where
    * backpressure sees it. What has reached the client is consumed as paced. Held messages stay held.
+   * `untilMs` = NEVER_MS: the connection is dead and nothing more reaches the client.
    */
   cut(i: number, nowMs: number, untilMs: number): void {
     let arrived = -1;

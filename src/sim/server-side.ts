@@ -3,6 +3,7 @@ import { ClientState, packConn } from './clients.js';
 import type { CpuQueue } from './cpu.js';
 import type { Handler, Rooms, ServerSidePort } from './ports.js';
 import type { SimServer } from './server.js';
+import type { UpgradeBacklog } from './upgrade-backlog.js';
 import type { World } from './world.js';
 
 /** Event arguments of a dead-peer detection: server id in the low bits, incarnation and process above. */
@@ -82,7 +83,7 @@ export class ServerSide implements ServerSidePort {
   // ---- accept, admission and handshake ----
 
   private readonly onReachServer = (arg: number): void => {
-    const { clients, sim, config, rng, counters } = this.world;
+    const { clients, sim, config, counters } = this.world;
     const i = this.world.current(arg);
     if (i < 0) return;
     const c = clients.c;
@@ -94,15 +95,14 @@ export class ServerSide implements ServerSidePort {
       sim.after(waitMs + (c.clientLatencyMs[i] as number), onFailed, arg);
       return;
     }
-    if (server.connections + server.handshaking + server.ghosts >= server.spec.maxConnections) {
-      this.world.decisions?.record({ kind: 'admission', atMs: sim.nowMs, server: server.id, client: i, admit: false, limit: true, retryAfterMs: null });
-      this.refuse(server, i, arg, null);
+    // A policy that reads the backlog decides when the process's event loop reaches the request.
+    if (server.admission.readsBacklog === true) {
+      this.enqueueUpgrade(server, arg);
       return;
     }
-    const decision = server.admission.admit(this.loadView(server), sim.nowMs, rng.admission);
-    this.world.decisions?.record({ kind: 'admission', atMs: sim.nowMs, server: server.id, client: i, admit: decision.kind === 'admit', limit: false, retryAfterMs: decision.kind === 'refuse' ? decision.retryAfterMs : null });
-    if (decision.kind === 'refuse') {
-      this.refuse(server, i, arg, decision.retryAfterMs);
+    const decision = this.decide(server, i, server.queued(sim.nowMs));
+    if (decision !== null) {
+      this.refuse(server, i, arg, decision, server.processes[(server.refusals + 1) % server.processes.length] as CpuQueue);
       return;
     }
     const p = server.pickProcess();
@@ -111,6 +111,27 @@ export class ServerSide implements ServerSidePort {
       counters.descriptorsExhausted++;
       return;
     }
+    this.handshake(server, p, i, arg, sim.nowMs);
+  };
+
+  /**
+   * The connection cap, then the admission policy, seeing `queuedWork` jobs waiting: null to admit,
+   * else the refusal's retry hint (null for none, as for the cap) in a box.
+   */
+  private decide(server: SimServer, i: number, queuedWork: number): { retryAfterMs: number | null } | null {
+    const { sim, rng } = this.world;
+    const limit = server.connections + server.handshaking + server.ghosts >= server.spec.maxConnections;
+    const decision = limit ? null : server.admission.admit(this.loadView(server, queuedWork), sim.nowMs, rng.admission);
+    const retryAfterMs = decision?.kind === 'refuse' ? decision.retryAfterMs : null;
+    const admit = decision?.kind === 'admit';
+    if (i >= 0) this.world.decisions?.record({ kind: 'admission', atMs: sim.nowMs, server: server.id, client: i, admit, limit, retryAfterMs });
+    return admit ? null : { retryAfterMs };
+  }
+
+  /** Accepts client i's handshake on process `p` and queues its CPU; `arrivedMs`: when the request reached the server. */
+  private handshake(server: SimServer, p: number, i: number, arg: number, arrivedMs: number): void {
+    const { clients, sim, config } = this.world;
+    const c = clients.c;
     server.accept(clients, i, p);
     const cpu = server.processes[p] as CpuQueue;
     const costMs = this.handshakeCost(server, cpu, i);
@@ -118,35 +139,111 @@ export class ServerSide implements ServerSidePort {
     server.handshakeCpuMs += costMs;
     // FIFO fixes the finish now: work whose answer reaches the client after it gave up is wasted.
     if (doneMs + (c.pathLatencyMs[i] as number) >= (c.attemptStartMs[i] as number) + config.clients.connectTimeoutMs) server.wastedCpuMs += costMs;
-    this.world.handshakeWait.record(cpu.lastWaitMs);
-    if (cpu.lastWaitMs > 0) this.world.counters.handshakesWaited++;
+    const waitMs = sim.nowMs - arrivedMs + cpu.lastWaitMs;
+    this.world.handshakeWait.record(waitMs);
+    if (waitMs > 0) this.world.counters.handshakesWaited++;
     sim.at(doneMs, this.onHandshakeDone, arg);
-  };
+  }
 
   /** What the server knows about itself, for its admission policy. */
-  private loadView(server: SimServer): ServerLoadView {
+  private loadView(server: SimServer, queuedWork: number): ServerLoadView {
     return {
       connections: server.connections,
       handshaking: server.handshaking + server.ghosts,
       maxConnections: server.spec.maxConnections,
       cpuLoad: server.recentLoad,
-      queuedWork: server.queued(this.world.sim.nowMs),
+      queuedWork,
       memoryBytes: server.memoryBytes(),
       memoryLimitBytes: server.spec.memory.limitBytes,
     };
   }
 
-  /** A refusal is work too: the process accepts, reads the upgrade and answers 503 with a retry hint. */
-  private refuse(server: SimServer, i: number, arg: number, retryAfterMs: number | null): void {
-    const c = this.world.clients.c;
-    this.world.counters.serverRefused++;
+  /**
+   * A refusal is work too: the process reads the upgrade and answers 503 with a retry hint, on
+   * `process`'s run queue in FIFO order. `i` < 0: the client gave up while its request waited, and
+   * the answer goes nowhere.
+   */
+  private refuse(server: SimServer, i: number, arg: number, refusal: { retryAfterMs: number | null }, process: CpuQueue): void {
     server.refusals++;
     const cost = server.costs.refusal.sample(server.rng);
     server.refusalCpuMs += cost;
-    const process = server.processes[server.refusals % server.processes.length] as CpuQueue;
-    const answeredMs = process.submit(this.world.sim.nowMs, cost) + (c.pathLatencyMs[i] as number);
-    c.retryAfterMs[i] = retryAfterMs ?? 0;
-    this.world.sim.at(answeredMs, this.rooms.clientSide.onRefusedReply, arg);
+    const doneMs = process.submit(this.world.sim.nowMs, cost);
+    if (i < 0) return;
+    const c = this.world.clients.c;
+    this.world.counters.serverRefused++;
+    c.retryAfterMs[i] = refusal.retryAfterMs ?? 0;
+    this.world.sim.at(doneMs + (c.pathLatencyMs[i] as number), this.rooms.clientSide.onRefusedReply, arg);
+  }
+
+  // ---- the upgrade backlog: decisions when the event loop reaches the request ----
+
+  /**
+   * The request joins its process's backlog (Node's cluster hands accepted sockets round robin): the
+   * process reads it when its run queue has done the work ahead, and decides then. The socket takes a
+   * descriptor at accept(): without one the client times out, as on the direct path.
+   */
+  private enqueueUpgrade(server: SimServer, arg: number): void {
+    const p = server.pickProcess();
+    if (p < 0) {
+      this.world.counters.descriptorsExhausted++;
+      return;
+    }
+    const backlog = server.backlogs[p] as UpgradeBacklog;
+    backlog.push(arg, this.world.sim.nowMs);
+    if (backlog.length === 1) this.reachLater(server, p);
+  }
+
+  private reachLater(server: SimServer, p: number): void {
+    const atMs = (server.processes[p] as CpuQueue).nextStartMs(this.world.sim.nowMs);
+    this.world.sim.at(atMs, this.onReachRequest, (server.incarnation * MAX_PROCESSES + p) * DEAD_PEER_SERVER_SPACE + server.id);
+  }
+
+  /**
+   * The event loop reaches the oldest waiting request: the cap and the policy decide, with the work
+   * waiting behind it as the backlog, and the answer's CPU (a handshake or a refusal) runs now, so the
+   * run queue stays FIFO. Work queued since (a ping's timer, a message) went first: then it waits for that.
+   */
+  private readonly onReachRequest = (key: number): void => {
+    const server = this.world.servers[key % DEAD_PEER_SERVER_SPACE] as SimServer;
+    const high = Math.floor(key / DEAD_PEER_SERVER_SPACE);
+    if (server.incarnation !== Math.floor(high / MAX_PROCESSES)) return;
+    const p = high % MAX_PROCESSES;
+    const now = this.world.sim.nowMs;
+    const cpu = server.processes[p] as CpuQueue;
+    const startMs = cpu.nextStartMs(now);
+    if (startMs > now) {
+      this.world.sim.at(startMs, this.onReachRequest, key);
+      return;
+    }
+    const backlog = server.backlogs[p] as UpgradeBacklog;
+    const arrivedMs = backlog.oldestArrivedMs();
+    const arg = backlog.shift();
+    const i = this.world.current(arg);
+    const decision = this.decide(server, i, backlog.length + cpu.queued(now));
+    if (decision !== null) this.refuse(server, i, arg, decision, cpu);
+    else if (i >= 0) this.handshake(server, p, i, arg, arrivedMs);
+    else this.abandonedHandshake(server, cpu);
+    if (backlog.length > 0) this.reachLater(server, p);
+  };
+
+  /** The process admits a request whose client has already closed its socket: the handshake is wasted (or skipped, with `dropAbandonedHandshakes`). */
+  private abandonedHandshake(server: SimServer, cpu: CpuQueue): void {
+    const costMs = server.spec.dropAbandonedHandshakes ? ABANDONED_CHECK_MS : server.costs.handshake.sample(server.rng) * server.handshakeSlowdown;
+    cpu.submit(this.world.sim.nowMs, costMs);
+    server.handshakeCpuMs += costMs;
+    server.wastedCpuMs += costMs;
+    this.world.counters.handshakesWasted++;
+  }
+
+  resetBacklog(server: SimServer): void {
+    const c = this.world.clients.c;
+    for (const backlog of server.backlogs) {
+      for (const arg of backlog.drain()) {
+        const i = this.world.current(arg);
+        // The dead process's sockets are reset by the kernel: the client hears at once.
+        if (i >= 0) this.world.sim.after(c.pathLatencyMs[i] as number, this.rooms.clientSide.onFailedReply, arg);
+      }
+    }
   }
 
   /**
@@ -203,6 +300,7 @@ export class ServerSide implements ServerSidePort {
     const { clients, sim } = this.world;
     const c = clients.c;
     server.establish(clients, i);
+    c.severed[i] = 0;
     c.openedAtMs[i] = sim.nowMs;
     if (server.memoryBytes() > server.spec.memory.limitBytes) {
       this.rooms.operations.oom(server);
@@ -250,6 +348,7 @@ export class ServerSide implements ServerSidePort {
     }
     // The timers stop first: a heartbeat kept in its process's cohort leaves it while the connection is still the server's.
     this.rooms.timers.stop(i);
+    c.severed[i] = 0;
     server.remove(this.world.clients, i, keepDescriptor);
     this.rooms.tier.unroute(i);
   }

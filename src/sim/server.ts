@@ -2,6 +2,7 @@ import type { Rng } from '../engine/index.js';
 import { admissions, instantiate, shedders, type Admission, type Shedder } from '../strategies/index.js';
 import { compileDistribution, type Distribution } from '../engine/index.js';
 import { CpuQueue } from './cpu.js';
+import { UpgradeBacklog } from './upgrade-backlog.js';
 import type { ClientTable } from './clients.js';
 import type { ServerSpec } from './config.js';
 
@@ -17,6 +18,8 @@ export class SimServer {
   handshaking = 0;
   head = -1;
   readonly processes: CpuQueue[];
+  /** Per process: upgrade requests its event loop has not reached yet (only with a policy that reads the backlog). */
+  readonly backlogs: UpgradeBacklog[];
   /** Connections (any state) per process, for descriptors. */
   readonly perProcess: Int32Array;
   readonly costs: {
@@ -85,6 +88,7 @@ export class SimServer {
     readonly rng: Rng,
   ) {
     this.processes = Array.from({ length: spec.processes }, () => new CpuQueue(spec.coresPerProcess));
+    this.backlogs = Array.from({ length: spec.processes }, () => new UpgradeBacklog());
     this.perProcess = new Int32Array(spec.processes);
     this.costs = {
       handshake: compileDistribution(spec.handshakeCostMs),
@@ -124,8 +128,9 @@ export class SimServer {
     return this.processes.reduce((sum, q) => sum + q.busyMs(nowMs), 0);
   }
 
+  /** Jobs waiting for a core, and upgrade requests waiting for their process's event loop. */
   queued(nowMs: number): number {
-    return this.processes.reduce((sum, q) => sum + q.queued(nowMs), 0);
+    return this.processes.reduce((sum, q, p) => sum + q.queued(nowMs) + (this.backlogs[p] as UpgradeBacklog).length, 0);
   }
 
   /** Adds a connection whose handshake was just accepted by process `p`. */

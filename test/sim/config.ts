@@ -1,4 +1,4 @@
-import type { BalancerSpec, MessagesSpec, ServerGroupSpec, ServerSpec, SimConfig } from '../../src/sim/index.js';
+import type { BalancerSpec, FaultSpec, MessagesSpec, ServerGroupSpec, ServerSpec, SimConfig } from '../../src/sim/index.js';
 import type { StrategyChoice } from '../../src/strategies/index.js';
 
 /** A quick server: one process, one core, generous limits, tiny constant costs. */
@@ -97,3 +97,39 @@ export const messages = (overrides: Partial<MessagesSpec> = {}): MessagesSpec =>
   fanout: 'batched',
   ...overrides,
 });
+
+/** Options of {@link warmChannelConfig}. */
+export interface WarmChannelOptions {
+  resume?: 'none' | 'history';
+  fanout?: 'batched' | 'cohort';
+  heartbeatModel?: 'per-connection' | 'cohort';
+  bytes?: number;
+  backpressure?: StrategyChoice;
+}
+
+/**
+ * 200 clients already connected to two servers (heartbeats at random phases), one channel at 10
+ * messages/s of 200 B, a ping-pong heartbeat of 25 s / 20 s, 90 s, and `faults`: the fleet the
+ * partition and silent-disconnect tests cut connections of.
+ */
+export function warmChannelConfig(o: WarmChannelOptions, faults: FaultSpec[]): SimConfig {
+  const constant = (value: number) => ({ kind: 'constant', value }) as const;
+  return baseConfig({
+    durationMs: 90_000,
+    servers: servers(2),
+    network: { clientLatencyMs: constant(20), backendLatencyMs: constant(0.2), downlinkBytesPerSec: constant(1_250_000), pathBufferBytes: 131_072 },
+    clients: { initial: 200, arrivals: { kind: 'ramp', clients: 0, startMs: 0, overMs: 1000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 0, initialSpreadMs: 0, consumePerSec: constant(1000) },
+    heartbeat: { name: 'ping-pong', options: { intervalMs: 25_000, timeoutMs: 20_000 } },
+    heartbeatModel: o.heartbeatModel ?? 'per-connection',
+    reconnect: { name: 'full-jitter', options: { baseMs: 1000, capMs: 5000 } },
+    messages: messages({
+      backendPerSec: 10,
+      bytes: constant(o.bytes ?? 200),
+      fanout: o.fanout ?? 'batched',
+      resume: { name: o.resume ?? 'none', options: {} },
+      history: { maxMessages: 100_000, ttlMs: 300_000 },
+      ...(o.backpressure === undefined ? {} : { backpressure: o.backpressure }),
+    }),
+    faults,
+  });
+}

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runSimulation, SimRun, type SimConfig } from '../../src/sim/index.js';
 import type { Summary } from '../../src/metrics/index.js';
-import type { StrategyChoice } from '../../src/strategies/index.js';
-import { baseConfig, messages, servers } from './config.js';
+import { warmChannelConfig, type WarmChannelOptions } from './config.js';
 
 /**
  * A partition cuts a share of the clients off the network: nothing the server writes reaches them
@@ -13,36 +12,13 @@ import { baseConfig, messages, servers } from './config.js';
  * ping comes later survives and gets everything late.
  */
 const AT = 20_000;
-const constant = (value: number) => ({ kind: 'constant', value }) as const;
 
-interface Options {
+interface Options extends WarmChannelOptions {
   durationMs: number;
-  resume?: 'none' | 'history';
-  fanout?: 'batched' | 'cohort';
-  heartbeatModel?: 'per-connection' | 'cohort';
-  bytes?: number;
-  backpressure?: StrategyChoice;
 }
 
 function config(o: Options): SimConfig {
-  return baseConfig({
-    durationMs: 90_000,
-    servers: servers(2),
-    network: { clientLatencyMs: constant(20), backendLatencyMs: constant(0.2), downlinkBytesPerSec: constant(1_250_000), pathBufferBytes: 131_072 },
-    clients: { initial: 200, arrivals: { kind: 'ramp', clients: 0, startMs: 0, overMs: 1000 }, sessionMs: null, connectTimeoutMs: 10_000, flapsPerHour: 0, initialSpreadMs: 0, consumePerSec: constant(1000) },
-    heartbeat: { name: 'ping-pong', options: { intervalMs: 25_000, timeoutMs: 20_000 } },
-    heartbeatModel: o.heartbeatModel ?? 'per-connection',
-    reconnect: { name: 'full-jitter', options: { baseMs: 1000, capMs: 5000 } },
-    messages: messages({
-      backendPerSec: 10,
-      bytes: constant(o.bytes ?? 200),
-      fanout: o.fanout ?? 'batched',
-      resume: { name: o.resume ?? 'none', options: {} },
-      history: { maxMessages: 100_000, ttlMs: 300_000 },
-      ...(o.backpressure === undefined ? {} : { backpressure: o.backpressure }),
-    }),
-    faults: [{ kind: 'partition', share: 0.5, atMs: AT, durationMs: o.durationMs }],
-  });
+  return warmChannelConfig(o, [{ kind: 'partition', share: 0.5, atMs: AT, durationMs: o.durationMs }]);
 }
 
 /**

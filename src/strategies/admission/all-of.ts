@@ -19,6 +19,7 @@ export function createAllOf(options: AllOfOptions, registry: AdmissionRegistry):
   const policies = options.policies.map((spec) => createPolicy(registry, spec));
   return {
     name: 'all-of',
+    readsBacklog: policies.some((policy) => policy.readsBacklog === true),
     admit(view, nowMs, rng) {
       for (const policy of policies) {
         const decision = policy.admit(view, nowMs, rng);

@@ -52,7 +52,7 @@ export const admissions = {
     createTokenBucket,
   ),
   'queue-length': entry(
-    'refuse while jobs waiting for a core ≥ limit: shedding on queueing delay',
+    'refuse while the work waiting behind the request when the event loop reaches it ≥ limit: shedding on queueing delay',
     z.object({ limit: z.number().int().min(1).default(1000), ...retryAfter }).strict(),
     createQueueLength,
   ),

@@ -10,7 +10,11 @@ export interface ServerLoadView {
   readonly maxConnections: number;
   /** CPU utilisation in [0, 1] over the adapter's recent window. */
   readonly cpuLoad: number;
-  /** Jobs (handshakes, messages, pings) waiting for a core. */
+  /**
+   * Work waiting for the process's event loop when it reaches the request being decided: the upgrade
+   * requests behind it, and (in the sim) the messages and pings queued for a core; in real mode, the
+   * connections accepted whose request the loop has not read yet and the handshakes in progress.
+   */
   readonly queuedWork: number;
   readonly memoryBytes: number;
   /** Memory the server may use before it is killed; Infinity when unlimited. */
@@ -33,6 +37,13 @@ export type AdmissionDecision =
  */
 export interface Admission {
   readonly name: string;
+  /**
+   * True when the policy reads `queuedWork`. A server decides an upgrade when its event loop reaches the
+   * request (Node's 'upgrade' event, ws's verifyClient, Socket.IO's allowRequest), after the request
+   * waited in the run queue; the backlog it can count is then what waits behind the request. Adapters
+   * that can tell arrival from that moment (the sim) decide such a policy then. @default false
+   */
+  readonly readsBacklog?: boolean;
   admit(view: ServerLoadView, nowMs: number, rng: Rng): AdmissionDecision;
 }
 
