@@ -62,8 +62,10 @@ Examples:
 
   program
     .command('calibrate')
-    .description("measure this machine's costs for the bundled server (handshake, ping, per-message CPU, memory per connection) and write a server profile")
-    .option('--out <file>', 'profile to write (default: models/servers/node-ws-calibrated.yaml)')
+    .description("measure this machine's costs for the bundled server (handshake, ping, per-message CPU, memory per connection), the bundled proxy (CPU per connection) and the ws client (CPU per connect), and write a server, a balancer and a client profile")
+    .option('--out <file>', 'server profile to write (default: models/servers/node-ws-calibrated.yaml)')
+    .option('--balancer-out <file>', 'balancer profile to write (default: models/balancers/bundled-proxy.yaml)')
+    .option('--clients-out <file>', 'client profile to write (default: models/clients/loopback-ws.yaml)')
     .option('--connections <n>', 'connections to open for the measurements (100–10000)', connectionsArg)
     .addHelpText('after', '\nExample:\n  wsfleet calibrate --out models/servers/node-ws-calibrated.yaml')
     .action(calibrateCommand);

@@ -12,7 +12,7 @@ export { expandGrid, replicationSeed, variantFolder, type Variant, type SweepSpe
 export type { SetFlag } from './overrides.js';
 export { toRealConfig, type RealOptions, type ToRealResult } from './to-real.js';
 export { runRealExperiment } from './real-run.js';
-export { calibrate, calibratedProfileYaml, type Calibration } from './calibration.js';
+export { calibrate, calibratedBalancerYaml, calibratedClientsYaml, calibratedProfileYaml, type Calibration } from './calibration.js';
 export { isLoopback, REAL_LIMITS, RedisBroker, type RealConfig } from '../real/index.js';
 export {
   compareSummaries,

@@ -4,7 +4,7 @@ import { cpus } from 'node:os';
 import WebSocket from 'ws';
 import { Children, nextMessage } from './children.js';
 import { epochMs } from './clock.js';
-import type { ServerCommand, ServerEvent, ServerSample } from './protocol.js';
+import type { ProxyCommand, ProxyEvent, ServerCommand, ServerEvent, ServerSample } from './protocol.js';
 import { childFile } from './files.js';
 import type { StrategyChoice } from '../strategies/index.js';
 
@@ -16,6 +16,11 @@ export interface Calibration {
   healthCheckCostMs: number;
   /** CPU to send one message to one recipient (fan-out cost per recipient). */
   perRecipientMessageCostMs: number;
+  /** Client CPU per connect (this process: socket, upgrade request, reply parse), from the same batches. */
+  clientConnectCostMs: { meanMs: number; stdMs: number };
+  /** The bundled proxy's CPU per proxied connection (read the request, pick, connect upstream, pipe). */
+  proxyConnectionCostMs: { meanMs: number; stdMs: number };
+  proxyConnections: number;
   baseBytes: number;
   perConnectionBytes: number;
   connections: number;
@@ -36,6 +41,15 @@ export interface CalibrateOptions {
 
 const BATCH = 50;
 
+/** Forks a child, sends its init, and waits for the port it listens on. */
+async function startListening(children: Children, file: string, init: ServerCommand | ProxyCommand, what: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = children.start(childFile(file));
+  child.send(init);
+  const port = await nextMessage(child, (m) => ((m as ServerEvent | ProxyEvent).type === 'listening' ? (m as { port: number }).port : null), 20_000);
+  if (port === null) throw new Error(`the ${what} under calibration did not start`);
+  return { child, port };
+}
+
 /** One server process under measurement: its own CPU time comes back over IPC. */
 class Probe {
   private constructor(
@@ -44,7 +58,6 @@ class Probe {
   ) {}
 
   static async start(children: Children, heartbeat: StrategyChoice): Promise<Probe> {
-    const child = children.start(childFile('server-main'));
     const init: ServerCommand = {
       type: 'init',
       id: 0,
@@ -58,9 +71,7 @@ class Probe {
       broker: null,
       messages: null,
     };
-    child.send(init);
-    const port = await nextMessage(child, (m) => ((m as ServerEvent).type === 'listening' ? (m as { port: number }).port : null), 20_000);
-    if (port === null) throw new Error('the server under calibration did not start');
+    const { child, port } = await startListening(children, 'server-main', init, 'server');
     return new Probe(child, port);
   }
 
@@ -77,35 +88,75 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Opens `n` clients to the probe, `BATCH` at a time; per-batch server CPU per handshake in `perBatchMs`. */
-async function openClients(probe: Probe, n: number, autoPong: boolean, perBatchMs: number[], idlePerMs: number): Promise<WebSocket[]> {
+/** The bundled balancing proxy (src/real/proxy.ts) in front of one backend; its CPU time comes back over IPC. */
+async function startProxy(children: Children, backendPort: number): Promise<Target> {
+  const init: ProxyCommand = {
+    type: 'init',
+    // Checks a minute apart, so the measurement sees connections and almost no checks.
+    spec: { strategy: { name: 'round-robin', options: {} }, healthCheck: { mode: 'tcp', intervalMs: 60_000, timeoutMs: 2000, fall: 3, rise: 2 }, reportIntervalMs: 60_000, connectTimeoutMs: 5000, maxConnections: 1_000_000, count: 1 },
+    seed: 1,
+    index: 0,
+    backends: [{ port: backendPort, weight: 1 }],
+    startEpochMs: epochMs(),
+  };
+  const { child, port } = await startListening(children, 'proxy-main', init, 'proxy');
+  const cpuMs = async (): Promise<number> => {
+    const reply = nextMessage(child, (m) => ((m as ProxyEvent).type === 'sample' ? (m as { sample: { cpuMs: number } }).sample.cpuMs : null), 10_000);
+    child.send({ type: 'sample' } satisfies ProxyCommand);
+    const ms = await reply;
+    if (ms === null) throw new Error('the proxy under calibration stopped answering');
+    return ms;
+  };
+  return { port, cpuMs };
+}
+
+/** Where a batch of connects goes, and the CPU time (ms) of the process being measured. */
+interface Target {
+  port: number;
+  cpuMs: () => Promise<number>;
+}
+
+const ownCpuMs = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+/**
+ * Opens `n` clients to the target, `BATCH` at a time. Per batch, the measured process's CPU per
+ * connection (less its idle rate) goes to `perBatchMs`, and this process's own CPU per connect, the
+ * client side, to `clientPerBatchMs`.
+ */
+async function openClients(target: Target, n: number, autoPong: boolean, perBatchMs: number[], idlePerMs: number, clientPerBatchMs: number[] = []): Promise<WebSocket[]> {
   const clients: WebSocket[] = [];
   for (let k = 0; k < n; k += BATCH) {
-    const before = await probe.sample();
+    const before = await target.cpuMs();
     const t0 = epochMs();
-    const batch = Array.from({ length: Math.min(BATCH, n - k) }, () => new WebSocket(`ws://127.0.0.1:${String(probe.port)}/`, { perMessageDeflate: false, autoPong }));
+    const own0 = ownCpuMs();
+    const batch = Array.from({ length: Math.min(BATCH, n - k) }, () => new WebSocket(`ws://127.0.0.1:${String(target.port)}/`, { perMessageDeflate: false, autoPong }));
     await Promise.all(batch.map((ws) => new Promise<void>((resolve, reject) => {
       ws.once('open', () => { resolve(); });
       ws.once('error', reject);
     })));
-    const after = await probe.sample();
-    perBatchMs.push((after.cpuMs - before.cpuMs - idlePerMs * (epochMs() - t0)) / batch.length);
+    clientPerBatchMs.push((ownCpuMs() - own0) / batch.length);
+    const after = await target.cpuMs();
+    perBatchMs.push((after - before - idlePerMs * (epochMs() - t0)) / batch.length);
     clients.push(...batch);
   }
   return clients;
 }
 
+/** CPU share of a process at rest over `ms`. */
+async function idleRateOf(cpuMs: () => Promise<number>, ms: number): Promise<number> {
+  const a = await cpuMs();
+  const t0 = epochMs();
+  await sleep(ms);
+  const b = await cpuMs();
+  return (b - a) / (epochMs() - t0);
+}
+
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const std = (xs: readonly number[]): number => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
 
-/** CPU share of the probe at rest over `ms`. */
-async function idleRate(probe: Probe, ms: number): Promise<number> {
-  const a = await probe.sample();
-  const t0 = epochMs();
-  await sleep(ms);
-  const b = await probe.sample();
-  return (b.cpuMs - a.cpuMs) / (epochMs() - t0);
-}
 
 /**
  * Measures the bundled server (src/real/server.ts, a separate process) with process.cpuUsage and
@@ -122,11 +173,13 @@ export async function calibrate(options: CalibrateOptions = {}): Promise<Calibra
   try {
     log(`calibrate: handshakes and memory over ${String(n)} connections`);
     const probe = await Probe.start(children, { name: 'none', options: {} });
+    const probeTarget: Target = { port: probe.port, cpuMs: async () => (await probe.sample()).cpuMs };
     await sleep(500);
-    const idle = await idleRate(probe, 1000);
+    const idle = await idleRateOf(probeTarget.cpuMs, 1000);
     const base = (await probe.sample()).memoryBytes;
     const perBatch: number[] = [];
-    const clients = await openClients(probe, n, true, perBatch, idle);
+    const clientPerBatch: number[] = [];
+    const clients = await openClients(probeTarget, n, true, perBatch, idle, clientPerBatch);
     await sleep(500);
     const loaded = (await probe.sample()).memoryBytes;
 
@@ -151,11 +204,20 @@ export async function calibrate(options: CalibrateOptions = {}): Promise<Calibra
     const h1 = await probe.sample();
     const perCheck = (h1.cpuMs - h0.cpuMs - idle * (epochMs() - th)) / checks;
     for (const ws of clients) ws.terminate();
+
+    const proxied = Math.min(n, 2000);
+    log(`calibrate: the bundled proxy over ${String(proxied)} connections`);
+    const proxyTarget = await startProxy(children, probe.port);
+    await sleep(500);
+    const proxyIdle = await idleRateOf(proxyTarget.cpuMs, 1000);
+    const proxyPerBatch: number[] = [];
+    const proxyClients = await openClients(proxyTarget, proxied, true, proxyPerBatch, proxyIdle);
+    for (const ws of proxyClients) ws.terminate();
     await children.endAll();
 
     log('calibrate: ping and pong cycles');
     const pingProbe = await Probe.start(children, { name: 'ping-pong', options: { intervalMs: 100, timeoutMs: 60_000 } });
-    const pingClients = await openClients(pingProbe, Math.min(n, 2000), true, [], 0);
+    const pingClients = await openClients({ port: pingProbe.port, cpuMs: async () => (await pingProbe.sample()).cpuMs }, Math.min(n, 2000), true, [], 0);
     await sleep(500);
     const p0 = await pingProbe.sample();
     const tp = epochMs();
@@ -172,6 +234,9 @@ export async function calibrate(options: CalibrateOptions = {}): Promise<Calibra
       pongCostMs: perCycle / 2,
       healthCheckCostMs: perCheck,
       perRecipientMessageCostMs: perRecipient,
+      clientConnectCostMs: { meanMs: mean(clientPerBatch), stdMs: std(clientPerBatch) * Math.sqrt(BATCH) },
+      proxyConnectionCostMs: { meanMs: mean(proxyPerBatch), stdMs: std(proxyPerBatch) * Math.sqrt(BATCH) },
+      proxyConnections: proxied,
       baseBytes: base,
       perConnectionBytes: Math.max(0, (loaded - base) / n),
       connections: n,

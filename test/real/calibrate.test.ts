@@ -6,30 +6,40 @@ import { loadProfile } from '../../src/experiment/index.js';
 import { STACK_LINE, wsfleet } from '../cli/cli.js';
 
 describe('wsfleet calibrate', () => {
-  it('writes a server profile that validates, with measured costs and how they were measured', () => {
+  it('writes a server, a balancer and a client profile that validate, with measured costs and how they were measured', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wsfleet-cal-'));
     try {
-      mkdirSync(join(dir, 'servers'));
-      const r = wsfleet(['calibrate', '--connections', '300', '--out', join(dir, 'servers', 'here.yaml')]);
-      expect(r.status).toBe(0);
-      const loaded = loadProfile('servers', 'here', dir);
-      if ('issues' in loaded) throw new Error(JSON.stringify(loaded.issues));
-      const v = loaded.profile.values as { handshakeCostMs: { lognormal: { meanMs: number } }; pingCostMs: number; memory: { perConnectionBytes: number } };
+      for (const kind of ['servers', 'balancers', 'clients']) mkdirSync(join(dir, kind));
+      const r = wsfleet(['calibrate', '--connections', '300', '--out', join(dir, 'servers', 'here.yaml'), '--balancer-out', join(dir, 'balancers', 'proxy.yaml'), '--clients-out', join(dir, 'clients', 'swarm.yaml')]);
+      expect(r.status, r.stderr).toBe(0);
+      const server = loadProfile('servers', 'here', dir);
+      if ('issues' in server) throw new Error(JSON.stringify(server.issues));
+      const v = server.profile.values as { handshakeCostMs: { lognormal: { meanMs: number } }; pingCostMs: number; messageOutCostMs: number; memory: { perConnectionBytes: number } };
       expect(v.handshakeCostMs.lognormal.meanMs).toBeGreaterThan(0);
       expect(v.pingCostMs).toBeGreaterThan(0);
+      expect(v.messageOutCostMs).toBeGreaterThan(0);
       expect(v.memory.perConnectionBytes).toBeGreaterThan(0);
-      expect(loaded.profile.sources.join(' ')).toMatch(/process\.cpuUsage/);
+      expect(server.profile.sources.join(' ')).toMatch(/process\.cpuUsage/);
+      const proxy = loadProfile('balancers', 'proxy', dir);
+      if ('issues' in proxy) throw new Error(JSON.stringify(proxy.issues));
+      expect((proxy.profile.values as { cpuPerConnectionMs: { lognormal: { meanMs: number } } }).cpuPerConnectionMs.lognormal.meanMs).toBeGreaterThan(0);
+      const clients = loadProfile('clients', 'swarm', dir);
+      if ('issues' in clients) throw new Error(JSON.stringify(clients.issues));
+      expect((clients.profile.values as { cpu: { connectCostMs: { lognormal: { meanMs: number } } } }).cpu.connectCostMs.lognormal.meanMs).toBeGreaterThan(0);
+      expect(r.stdout).toContain('proxy CPU per connection');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 90_000);
 
   it('refuses an --out that is not a .yaml file in an existing folder', () => {
-    for (const out of ['/no/such/folder/p.yaml', join(tmpdir(), 'p.json')]) {
-      const r = wsfleet(['calibrate', '--out', out]);
-      expect(r.status).toBe(2);
-      expect(r.stderr).toContain(`--out ${out}`);
-      expect(r.stderr).not.toMatch(STACK_LINE);
+    for (const flag of ['--out', '--balancer-out', '--clients-out']) {
+      for (const out of ['/no/such/folder/p.yaml', join(tmpdir(), 'p.json')]) {
+        const r = wsfleet(['calibrate', flag, out]);
+        expect(r.status).toBe(2);
+        expect(r.stderr).toContain(`${flag} ${out}`);
+        expect(r.stderr).not.toMatch(STACK_LINE);
+      }
     }
   });
 });
