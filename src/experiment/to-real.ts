@@ -40,6 +40,7 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
   if (e.durationMs > REAL_LIMITS.maxDurationMs) issue(['durationMs'], `expected at most ${String(REAL_LIMITS.maxDurationMs)} ms in real mode, got ${String(e.durationMs)}`);
   if ((e.autoscaling ?? null) !== null) issue(['autoscaling'], 'expected no autoscaling in real mode (a fixed fleet)');
   if (e.clients.sessionMs !== 'forever') issue(['clients', 'sessionMs'], 'expected forever in real mode (clients that stay)');
+  if ((e.clients.browser ?? null) !== null) issue(['clients', 'browser'], "expected null in real mode (each client is one swarm socket; no browser tabs or per-host pool)");
   if (e.clients.initial > 0) issue(['clients', 'initial'], 'expected 0 in real mode (every client connects during the run)');
   const groups = serverGroupsOf(e);
   const servers: RealServerSpec[] = groups.flatMap((g) =>

@@ -29,6 +29,7 @@ export function toSimConfig(e: Experiment): SimConfig {
       initialSpreadMs: e.clients.initialSpreadMs,
       initial: e.clients.initial,
       consumePerSec: toQuantitySpec(e.clients.consumePerSec),
+      ...(e.clients.browser === null || e.clients.browser === undefined ? {} : { browser: e.clients.browser }),
       cpu: e.clients.cpu === null || e.clients.cpu === undefined ? null : { ...e.clients.cpu, connectCostMs: toDistributionSpec(e.clients.cpu.connectCostMs) },
     },
     balancer: {

@@ -8,6 +8,7 @@ import type { Condition, Unit } from './units.js';
 /** Groups in the order report.html and docs/metrics.md show them. */
 export const METRIC_GROUPS = {
   clients: 'Clients',
+  browser: 'Browser tabs',
   connects: 'Connect attempts',
   handshake: 'Handshakes',
   connections: 'Connections',
@@ -53,6 +54,7 @@ const NO_ACCEPT_QUEUE = 'the kernel’s accept queue and the event loop’s back
 const NO_CPU_SPLIT = 'process CPU time (process.cpuUsage) is not split by kind of work on real sockets';
 const NO_ALERTS = 'wsfleet real does not evaluate alert rules (several of their columns are sim-only)';
 const NO_LIMIT = 'real servers run without the modelled limit';
+const NO_BROWSER = 'real mode’s clients are swarm sockets, not browser tabs';
 
 /** Summary metrics with one fixed key each. */
 export const SUMMARY_METRICS = {
@@ -66,6 +68,11 @@ export const SUMMARY_METRICS = {
   'clients.flaps': { group: 'clients', unit: 'count', worlds: both, doc: 'client network drops without a FIN (flapsPerHour)' },
   'clients.cpu.utilization.mean': { group: 'clients', unit: 'share', worlds: sim, notReal: 'real mode’s swarm processes do not report their CPU time (process.cpuUsage would give it)', doc: 'client machines’ CPU busy on connect attempts over the run, as a share of their cores, mean over the machines (clients.cpu)', when: 'client-cpu' },
   'clients.cpu.utilization.max': { group: 'clients', unit: 'share', worlds: sim, notReal: 'real mode’s swarm processes do not report their CPU time (process.cpuUsage would give it)', better: 'lower', doc: 'the busiest client machine’s CPU busy over the run as a share of its cores (clients.cpu); a run-long average, so a herd that saturates it for a second shows little here and much in connect.latencyMs', when: 'client-cpu' },
+  'browser.users': { group: 'browser', unit: 'count', worlds: sim, notReal: NO_BROWSER, doc: 'users that arrived, each with clients.browser.tabs tabs open on the host', when: 'browser' },
+  'browser.tabs': { group: 'browser', unit: 'count', worlds: sim, notReal: NO_BROWSER, doc: 'tabs the users opened (users × tabs); with shareConnection one client serves all of a user’s tabs', when: 'browser' },
+  'browser.connectionsPerUser': { group: 'browser', unit: 'count', worlds: sim, notReal: NO_BROWSER, better: 'lower', doc: 'server connections at the end of the run per user that arrived: tabs without sharing, 1 with it', when: 'browser' },
+  'browser.requests': { group: 'browser', unit: 'count', worlds: sim, notReal: NO_BROWSER, doc: 'HTTP requests of long-polling tabs through their browser’s per-host connections (session opens, polls, sends)', when: 'browser' },
+  'browser.requestsQueued': { group: 'browser', unit: 'count', worlds: sim, notReal: NO_BROWSER, better: 'lower', doc: 'of those, requests that found all of the user’s per-host connections held and waited for one', when: 'browser' },
   availability: { group: 'clients', unit: 'share', worlds: both, better: 'higher', doc: 'share of client-time spent connected (connected area / present area)' },
   'connect.attempts': { group: 'connects', unit: 'count', worlds: both, better: 'lower', doc: 'connect attempts' },
   'connect.succeeded': { group: 'connects', unit: 'count', worlds: both, better: 'higher', doc: 'attempts that opened a connection' },
@@ -179,6 +186,7 @@ export type LatencyStat = keyof typeof LATENCY_STATS;
 /** Latency families; `cdf: true` ones are also in distributions.csv (RunResult.distributions). */
 export const LATENCY_METRICS = {
   'connect.latencyMs': { group: 'connects', unit: 'ms', worlds: both, cdf: true, better: 'lower', doc: 'from the start of an attempt to the open connection' },
+  'browser.requestWaitMs': { group: 'browser', unit: 'ms', worlds: sim, cdf: false, notReal: NO_BROWSER, better: 'lower', doc: 'time a long-polling tab’s HTTP request waited in the browser for one of its user’s per-host connections (0 for most)', when: 'browser' },
   'handshake.waitMs': { group: 'handshake', unit: 'ms', worlds: sim, cdf: true, notReal: NO_ACCEPT_QUEUE, better: 'lower', doc: 'time an accepted handshake waited for a core' },
   'messages.latencyMs': { group: 'messages', unit: 'ms', worlds: sim, cdf: false, notReal: 'real messages carry no publish timestamp yet', better: 'lower', doc: 'from publish to delivery at the client', when: 'messages' },
   'messages.replayLatencyMs': { group: 'messages', unit: 'ms', worlds: sim, cdf: false, notReal: 'real messages carry no publish timestamp yet', better: 'lower', doc: 'from publish to delivery of replayed messages', when: 'messages' },

@@ -14,6 +14,7 @@ const CONDITIONS: Record<Condition, string> = {
   sweep: 'in sweeps',
   'broker-crash': 'with a broker-crash fault',
   'client-cpu': 'with clients.cpu',
+  browser: 'with clients.browser',
 };
 
 const cell = (s: string): string => s.replaceAll('|', '\\|');

@@ -13,7 +13,7 @@ export type Unit = keyof typeof UNITS;
 export type World = 'sim' | 'real';
 
 /** Present only when the experiment has this part. */
-export type Condition = 'messages' | 'polling' | 'scale-out' | 'alerts' | 'sweep' | 'broker-crash' | 'client-cpu';
+export type Condition = 'messages' | 'polling' | 'scale-out' | 'alerts' | 'sweep' | 'broker-crash' | 'client-cpu' | 'browser';
 
 /** What a time-series column means. */
 export interface ColumnInfo {

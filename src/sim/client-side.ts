@@ -2,6 +2,7 @@ import { compileDistribution, createArrivals, type ArrivalProcess, type Distribu
 import { backoffs, CONNECTED, initialDelayMs, instantiate, nextFlapAtMs, nextReconnect, type Backoff } from '../strategies/index.js';
 import type { ArrivalSpec } from './config.js';
 import { ClientState, packConn } from './clients.js';
+import { BrowserTabs } from './browser-tabs.js';
 import { ClientMachines } from './client-cpu.js';
 import type { SimBalancer } from './balancer.js';
 import type { SimServer } from './server.js';
@@ -24,6 +25,8 @@ export class ClientSide implements ClientSidePort {
   private nextClientMessage = 0;
   /** The client machines and their run queues (`clients.cpu`); null: clients cost nothing. */
   readonly machines: ClientMachines | null;
+  /** Users' browsers and their per-host connection pools (`clients.browser`); null: each arrival is one client. */
+  readonly browser: BrowserTabs | null;
 
   constructor(
     private readonly world: World,
@@ -38,6 +41,8 @@ export class ClientSide implements ClientSidePort {
     this.session = config.clients.sessionMs === null ? null : compileDistribution(config.clients.sessionMs);
     const cpu = config.clients.cpu ?? null;
     this.machines = cpu === null ? null : new ClientMachines(cpu, streams);
+    const browser = config.clients.browser ?? null;
+    this.browser = browser === null ? null : new BrowserTabs(world, browser);
   }
 
   start(): void {
@@ -53,21 +58,21 @@ export class ClientSide implements ClientSidePort {
    * as an arrival does.
    */
   private warmStart(count: number): void {
-    const { clients, rng, streams } = this.world;
-    const phases = streams.stream('warm-start');
-    for (let k = 0; k < count; k++) {
-      const i = this.newClient();
-      const c = clients.c;
-      c.epoch[i] = (c.epoch[i] as number) + 1;
-      c.attemptStartMs[i] = 0;
-      this.setState(i, ClientState.connecting);
-      const balancer = this.balancers[Math.floor(rng.dns.next() * this.balancers.length)] as SimBalancer;
-      const phase = phases.next();
-      if (balancer.placeOpen(i) >= 0 && this.rooms.serverSide.establishOpen(i, phase)) this.connected(i);
-      else {
-        this.rooms.tier.unroute(i);
-        this.startAttempt(i);
-      }
+    const phases = this.world.streams.stream('warm-start');
+    for (let k = 0; k < count; k++) for (const i of this.arrive()) this.warmOne(i, phases.next());
+  }
+
+  /** Client i connected at t = 0 with its heartbeat at `phase`, or connecting now if it would not have been taken. */
+  private warmOne(i: number, phase: number): void {
+    const c = this.world.clients.c;
+    c.epoch[i] = (c.epoch[i] as number) + 1;
+    c.attemptStartMs[i] = 0;
+    this.setState(i, ClientState.connecting);
+    const balancer = this.balancers[Math.floor(this.world.rng.dns.next() * this.balancers.length)] as SimBalancer;
+    if (balancer.placeOpen(i) >= 0 && this.rooms.serverSide.establishOpen(i, phase)) this.connected(i);
+    else {
+      this.rooms.tier.unroute(i);
+      this.startAttempt(i);
     }
   }
 
@@ -105,18 +110,35 @@ export class ClientSide implements ClientSidePort {
     if (atMs < config.durationMs) sim.at(atMs, this.onArrival, k);
   }
 
-  /** A new client: its session, latency, timer, subscriptions and transport; present from now. */
-  private newClient(): number {
+  /**
+   * The clients of one arrival: one, or a user's tabs (`clients.browser`; one client for all of them
+   * when they share a connection). Tabs share their user's network and transport.
+   */
+  private arrive(): number[] {
+    const browser = this.browser;
+    if (browser === null) return [this.newClient()];
+    const user = browser.newUser();
+    const tabs: number[] = [];
+    for (let k = 0; k < browser.clientsPerUser; k++) {
+      const i = this.newClient(tabs[0] ?? -1);
+      browser.addTab(i, user);
+      tabs.push(i);
+    }
+    return tabs;
+  }
+
+  /** A new client: its session, latency, timer, subscriptions and transport (drawn, or those of client `like`); present from now. */
+  private newClient(like = -1): number {
     const { clients, sim, rng } = this.world;
     const rooms = this.rooms;
     const i = clients.add();
     const c = clients.c;
     c.sessionMs[i] = this.session === null ? Infinity : this.session.sample(rng.sessions);
     c.deadlineMs[i] = Infinity;
-    c.clientLatencyMs[i] = this.clientLatency.sample(rng.network);
+    c.clientLatencyMs[i] = like >= 0 ? (c.clientLatencyMs[like] as number) : this.clientLatency.sample(rng.network);
     c.timer[i] = sim.createTimer(this.onClientTimer, i);
     rooms.pubsub?.addClient(i);
-    c.polling[i] = rooms.polling?.assign(i) === true ? 1 : 0;
+    c.polling[i] = rooms.polling?.assign(i, like) === true ? 1 : 0;
     this.world.present.add(sim.nowMs, 1);
     this.world.counters.arrivals++;
     return i;
@@ -124,14 +146,15 @@ export class ClientSide implements ClientSidePort {
 
   private readonly onArrival = (k: number): void => {
     const { sim, rng } = this.world;
-    const i = this.newClient();
-    // A first connect spread by a random initial delay (0: at once).
-    const spreadMs = initialDelayMs(this.world.config.clients.initialSpreadMs, rng.backoff);
-    if (spreadMs > 0) {
-      this.setState(i, ClientState.waiting);
-      this.armClientTimer(i, sim.nowMs + spreadMs);
-    } else {
-      this.startAttempt(i);
+    for (const i of this.arrive()) {
+      // A first connect spread by a random initial delay (0: at once).
+      const spreadMs = initialDelayMs(this.world.config.clients.initialSpreadMs, rng.backoff);
+      if (spreadMs > 0) {
+        this.setState(i, ClientState.waiting);
+        this.armClientTimer(i, sim.nowMs + spreadMs);
+      } else {
+        this.startAttempt(i);
+      }
     }
     this.scheduleNextArrival(k);
   };
@@ -152,9 +175,17 @@ export class ClientSide implements ClientSidePort {
     const balancer = this.balancers[Math.floor(rng.dns.next() * this.balancers.length)] as SimBalancer;
     // A partitioned client's SYN goes nowhere; its connect timeout will fire.
     if ((c.partitionedUntilMs[i] as number) > sim.nowMs) return;
-    // With client CPU the request leaves when the client machine has done the attempt's work.
-    if (this.machines === null) sim.after(c.clientLatencyMs[i] as number, balancer.receive, packConn(i, epoch));
-    else sim.at(this.machines.connect(i, sim.nowMs) + (c.clientLatencyMs[i] as number), balancer.receive, packConn(i, epoch));
+    // A long-polling tab's session opens with an HTTP request, which needs one of its user's per-host connections.
+    if (this.browser !== null && c.polling[i] === 1) this.browser.request(i, packConn(i, epoch), () => { this.sendAttempt(i, balancer, epoch); });
+    else this.sendAttempt(i, balancer, epoch);
+  }
+
+  /** The connect request leaves; with client CPU, when the client machine has done the attempt's work. */
+  private sendAttempt(i: number, balancer: SimBalancer, epoch: number): void {
+    const { clients, sim } = this.world;
+    const latencyMs = clients.c.clientLatencyMs[i] as number;
+    if (this.machines === null) sim.after(latencyMs, balancer.receive, packConn(i, epoch));
+    else sim.at(this.machines.connect(i, sim.nowMs) + latencyMs, balancer.receive, packConn(i, epoch));
   }
 
   /** Arms the client's one timer, never past its departure. */
@@ -243,6 +274,7 @@ export class ClientSide implements ClientSidePort {
     this.rooms.tier.unroute(i);
     c.epoch[i] = (c.epoch[i] as number) + 1;
     this.setState(i, ClientState.gone);
+    this.browser?.abort(i);
     sim.releaseTimer(c.timer[i] as number);
     c.timer[i] = -1;
     this.rooms.timers.release(i);
@@ -256,6 +288,8 @@ export class ClientSide implements ClientSidePort {
     const { clients, sim, counters, rng } = this.world;
     const c = clients.c;
     this.rooms.tier.unroute(i);
+    // The tab's requests end with its session (or its attempt): the connections they held are free.
+    this.browser?.abort(i);
     const hintMs = c.retryAfterMs[i] as number;
     c.retryAfterMs[i] = 0;
     const step = nextReconnect(this.backoff, { retry: c.retry[i] as number, prevDelayMs: c.prevDelayMs[i] as number }, hintMs, rng.backoff);
@@ -283,6 +317,8 @@ export class ClientSide implements ClientSidePort {
     if (i < 0 || clients.c.state[i] !== ClientState.connecting) return;
     const c = clients.c;
     counters.succeeded++;
+    // A long-polling tab's open request has its answer: its connection is free for the first poll.
+    if (c.polling[i] === 1) this.browser?.done(i);
     if ((c.lastServer[i] as number) >= 0 && c.lastServer[i] !== c.server[i]) counters.moved++;
     this.world.connectLatency.record(sim.nowMs - (c.attemptStartMs[i] as number));
     this.connected(i);
@@ -357,9 +393,25 @@ export class ClientSide implements ClientSidePort {
     // A partitioned client's frames go nowhere, nor do those on a dead connection.
     if ((c.partitionedUntilMs[i] as number) > sim.nowMs || c.severed[i] === 1) return;
     const id = this.nextClientMessage++;
-    this.clientMessages.set(id, [packConn(i, c.epoch[i] as number), channel, bytes]);
-    sim.after(c.pathLatencyMs[i] as number, this.onClientMessage, id);
+    const conn = packConn(i, c.epoch[i] as number);
+    if (this.browser === null || c.polling[i] !== 1) {
+      this.clientMessages.set(id, [conn, channel, bytes]);
+      sim.after(c.pathLatencyMs[i] as number, this.onClientMessage, id);
+      return;
+    }
+    // A long-polling tab sends with an HTTP POST, which needs one of its user's per-host connections until its answer is back.
+    this.browser.request(i, conn, () => {
+      const pathMs = this.world.clients.c.pathLatencyMs[i] as number;
+      this.clientMessages.set(id, [conn, channel, bytes]);
+      sim.after(pathMs, this.onClientMessage, id);
+      sim.after(2 * pathMs, this.onPostAnswered, conn);
+    });
   }
+
+  private readonly onPostAnswered = (conn: number): void => {
+    const i = this.world.current(conn);
+    if (i >= 0) this.browser?.done(i);
+  };
 
   private readonly onClientMessage = (id: number): void => {
     const message = this.clientMessages.get(id);

@@ -140,8 +140,27 @@ export interface ClientCpuSpec {
   connectCostMs: DistributionSpec;
 }
 
+/**
+ * Users' browsers: each arrival is a user with `tabs` tabs open on the host, and the browser's
+ * per-host pool of HTTP/1.1 connections that a long-polling tab's requests share.
+ */
+export interface BrowserSpec {
+  /** Tabs each user keeps open on the host; each tab is a client with its own connection unless `shareConnection`. */
+  tabs: number;
+  /**
+   * HTTP/1.1 connections the browser opens to one host at a time (Chrome, Firefox: 6). A long-polling
+   * tab's requests (the session's open, every poll, every send) each hold one until their response is
+   * back, and wait for one in order when all are held. WebSocket connections are not in this pool.
+   */
+  perHostConnections: number;
+  /** The user's tabs share one connection (a SharedWorker or a leader tab); false: one per tab. */
+  shareConnection: boolean;
+}
+
 export interface ClientSpec {
   arrivals: ArrivalSpec;
+  /** Each arrival is a user with several tabs and a per-host connection pool; null or absent: each arrival is one client. @default null */
+  browser?: BrowserSpec | null;
   /** Client CPU on shared client machines; null or absent: clients cost nothing. @default null */
   cpu?: ClientCpuSpec | null;
   /** Clients already connected at t = 0 (a warm start). @default 0 */

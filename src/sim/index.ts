@@ -1,3 +1,3 @@
 export { runSimulation, simulate, SimRun, DISTRIBUTION_METRICS, type RunSimulationOptions } from './run.js';
-export type { SimConfig, AutoscalerSpec, ServerSpec, ServerGroupSpec, BalancerSpec, MemorySpec, NetworkSpec, ClientSpec, ArrivalSpec, FaultSpec, HealthCheckSpec, MessagesSpec, PollingSpec, BrokerSpec, ClientCpuSpec } from './config.js';
+export type { SimConfig, AutoscalerSpec, ServerSpec, ServerGroupSpec, BalancerSpec, MemorySpec, NetworkSpec, ClientSpec, ArrivalSpec, FaultSpec, HealthCheckSpec, MessagesSpec, PollingSpec, BrokerSpec, ClientCpuSpec, BrowserSpec } from './config.js';
 export { FLEET_COLUMNS, MESSAGE_COLUMNS, SERVER_COLUMNS } from './sampler.js';

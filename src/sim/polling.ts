@@ -44,8 +44,8 @@ export class LongPolling {
     private readonly rng: Rng,
   ) {}
 
-  /** Whether a new client long-polls. */
-  assign(i: number): boolean {
+  /** Whether a new client long-polls: drawn, or as client `like` does (another tab of its user's browser). */
+  assign(i: number, like = -1): boolean {
     if (i >= this.held.length) {
       const held = new Uint8Array(this.held.length * 2);
       held.set(this.held);
@@ -54,7 +54,7 @@ export class LongPolling {
       since.set(this.heldSinceMs);
       this.heldSinceMs = since;
     }
-    return this.rng.next() < this.spec.share;
+    return like >= 0 ? this.world.clients.c.polling[like] === 1 : this.rng.next() < this.spec.share;
   }
 
   /** When the session's server gives up on it if nothing more comes: a held poll keeps it alive until answered. */
@@ -68,12 +68,19 @@ export class LongPolling {
     this.sendPoll(i);
   };
 
-  /** The client sends its next poll through a balancer, which balances it like any request. */
+  /**
+   * The client sends its next poll through a balancer, which balances it like any request. In a browser
+   * (`clients.browser`) the poll first needs one of its user's per-host connections, and holds it until
+   * the response is back.
+   */
   private sendPoll(i: number): void {
     const world = this.world;
     const c = world.clients.c;
     if ((c.partitionedUntilMs[i] as number) > world.sim.nowMs) return;
-    world.sim.after(c.clientLatencyMs[i] as number, this.onPollAtBalancer, packConn(i, c.epoch[i] as number));
+    const conn = packConn(i, c.epoch[i] as number);
+    const browser = this.rooms.clientSide.browser;
+    if (browser === null) world.sim.after(c.clientLatencyMs[i] as number, this.onPollAtBalancer, conn);
+    else browser.request(i, conn, () => { world.sim.after(world.clients.c.clientLatencyMs[i] as number, this.onPollAtBalancer, conn); });
   }
 
   private readonly onPollAtBalancer = (arg: number): void => {
@@ -114,7 +121,7 @@ export class LongPolling {
     const servedMs = process.submit(world.sim.nowMs, cost) + (shared ? this.spec.sharedLookupMs : 0);
     if (backend !== home && !shared) {
       this.counters.sessionUnknown++;
-      world.sim.at(servedMs + (c.pathLatencyMs[i] as number), this.onSessionUnknown, arg);
+      world.sim.at(servedMs + (c.pathLatencyMs[i] as number), this.onPollFailed, arg);
       return;
     }
     if (shared) this.counters.sharedLookups++;
@@ -165,19 +172,20 @@ export class LongPolling {
 
   private readonly onResponse = (arg: number): void => {
     const i = this.world.current(arg);
-    if (i >= 0 && this.world.clients.c.established[i] === 1) this.sendPoll(i);
+    if (i < 0) return;
+    this.rooms.clientSide.browser?.done(i);
+    if (this.world.clients.c.established[i] === 1) this.sendPoll(i);
   };
 
-  /** 400 "Session ID unknown": the client drops its session and opens a new one by its backoff. */
-  private readonly onSessionUnknown = (arg: number): void => {
-    const i = this.world.current(arg);
-    if (i >= 0) this.rooms.clientSide.pollFailed(i, this.spec.sessionTimeoutMs);
-  };
-
-  /** No server answered the poll (down, or no backend): the session is gone for the client. */
+  /**
+   * 400 "Session ID unknown" (the session lives on another server), or no server answered the poll (down,
+   * or no backend): the client drops its session and opens a new one by its backoff.
+   */
   private readonly onPollFailed = (arg: number): void => {
     const i = this.world.current(arg);
-    if (i >= 0) this.rooms.clientSide.pollFailed(i, this.spec.sessionTimeoutMs);
+    if (i < 0) return;
+    this.rooms.clientSide.browser?.done(i);
+    this.rooms.clientSide.pollFailed(i, this.spec.sessionTimeoutMs);
   };
 
   /** The session ended. */

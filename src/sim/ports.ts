@@ -23,6 +23,8 @@ export interface ClientSidePort {
   clientSends(i: number, channel: number, bytes: number): void;
   /** Adds a second stream of arrivals (a flash crowd). */
   addArrivals(spec: ArrivalSpec): void;
+  /** Users' browsers and their per-host connection pools; null: each arrival is one client with no pool. */
+  readonly browser: BrowserPort | null;
 }
 
 /** The server side: accept, admission, handshake, closes, dead peers, shedding and load reports. */
@@ -130,11 +132,20 @@ export interface BrokerPort {
   restart(shard: number | undefined, keepsHistory: boolean): void;
 }
 
+/** Users' browsers (`clients.browser`), as the rooms that send a long-polling tab's requests see them. */
+export interface BrowserPort {
+  /** Tab i sends a request on connection `conn`: `go` runs once one of its user's per-host connections is free for it. */
+  request(i: number, conn: number, go: () => void): void;
+  /** One of tab i's requests has its response: its connection is free for the next. */
+  done(i: number): void;
+}
+
 /** The long-polling room, as the other rooms see it. */
 export interface PollingPort {
   readonly spec: { readonly sessionTimeoutMs: number };
   readonly counters: { sessionTimeouts: number };
-  assign(i: number): boolean;
+  /** Whether new client i long-polls: drawn, or as client `like` does (another tab of its user's browser). */
+  assign(i: number, like?: number): boolean;
   readonly start: (i: number) => void;
   close(i: number): void;
   deadlineMs(i: number, lastPollMs: number): number;

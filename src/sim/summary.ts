@@ -66,6 +66,7 @@ export function summarize(fleet: Fleet, timeseries: Table, events: readonly Type
     ...messageMetrics(fleet, endMs, busyMs, events.some((e) => e.kind === 'broker:crash')),
     ...pollingMetrics(fleet, endMs, busyMs),
     ...clientCpuMetrics(fleet, endMs),
+    ...browserMetrics(fleet),
     ...recoveryMetrics(timeseries, events, endMs),
     ...scaleOutMetrics(timeseries, events, fleet.servers.map((s) => s.spec.weight), endMs),
   };
@@ -144,6 +145,21 @@ function clientCpuMetrics(fleet: Fleet, endMs: number): MetricValues {
   return {
     'clients.cpu.utilization.mean': shares.reduce((a, u) => a + u, 0) / shares.length,
     'clients.cpu.utilization.max': shares.reduce((m, u) => Math.max(m, u), 0),
+  };
+}
+
+/** Users' browsers (clients.browser); empty when each arrival is one client, so other runs' summaries stay as they were. */
+function browserMetrics(fleet: Fleet): MetricValues {
+  const browser = fleet.clientSide.browser;
+  if (browser === null) return {};
+  const k = browser.counters;
+  return {
+    'browser.users': k.users,
+    'browser.tabs': k.users * browser.spec.tabs,
+    'browser.connectionsPerUser': k.users > 0 ? fleet.connected.current / k.users : 0,
+    'browser.requests': k.requests,
+    'browser.requestsQueued': k.queued,
+    ...browser.waits.summarize('browser.requestWaitMs'),
   };
 }
 

@@ -164,6 +164,32 @@ export const clientFields = {
     .nullable()
     .optional()
     .describe('client-side CPU on connects, on shared client machines (a load-test rig, a swarm on the test machine); absent or null: clients cost nothing'),
+  browser: z
+    .object({
+      tabs: z
+        .number()
+        .int()
+        .min(1)
+        .max(64)
+        .describe('tabs each user keeps open on the host; every arrival is a user, and each tab is a client with its own connection unless shareConnection'),
+      perHostConnections: z
+        .number()
+        .int()
+        .min(1)
+        .max(256)
+        .default(6)
+        .describe(
+          "HTTP/1.1 connections the browser opens to one host at a time (Chrome and Firefox: 6); a long-polling tab's requests (session open, every poll, every send) each hold one until the response is back and wait in order when all are held. WebSocket connections have their own, larger limit (255 per host in Chrome, 200 in Firefox) and never wait here",
+        ),
+      shareConnection: z
+        .boolean()
+        .default(false)
+        .describe("the user's tabs share one connection (a SharedWorker or a leader tab relaying to the others); false: one connection per tab"),
+    })
+    .strict()
+    .nullable()
+    .optional()
+    .describe("users with several tabs on the host, and the browser's per-host connection pool their long-polling requests share; absent or null: each arrival is one client"),
   arrivals: oneOf(
     {
       poisson: z
