@@ -18,6 +18,11 @@ export function listWords(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items.at(-1) ?? ''}`;
 }
 
+/** Variant labels in a sentence: all of them up to three, else the first two and how many more (the table lists them all). */
+function variantWords(labels: readonly string[]): string {
+  return labels.length <= 3 ? listWords(labels) : `${labels.slice(0, 2).join(', ')} and ${String(labels.length - 2)} other variants`;
+}
+
 /** What each server event did, said of one or more servers. */
 const SERVER_VERBS: Record<string, string> = {
   'server:crash': 'crashed',
@@ -180,7 +185,7 @@ export function sweepStory(events: readonly TypedRunEvent[], metrics: readonly s
     const better = describeMetric(m)?.better;
     const unit = displayUnit(unitOf(m), known.map((c) => c.mean));
     const say = (c: MeanCi): string => compareText(c, undefined, undefined, unit.factor, SPOKEN_UNITS.has(unit.label) ? unit.label : '');
-    const neverWords = never.length === 0 ? '' : `; ${listWords(never)} never reached it before the run ended`;
+    const neverWords = never.length === 0 ? '' : `; ${variantWords(never)} never reached it before the run ended`;
     if (reached.length === 0) {
       out.push(`${m}: not reached in any variant before the run ended.`);
       continue;
@@ -196,13 +201,13 @@ export function sweepStory(events: readonly TypedRunEvent[], metrics: readonly s
     const pick = better === 'higher' ? Math.max(...reached.map((r) => r.c.mean)) : Math.min(...reached.map((r) => r.c.mean));
     const tied = reached.filter((r) => r.c.mean === pick);
     const best = tied[0] as (typeof reached)[number];
-    const who = tied.length === 1 ? best.v.label : `${listWords(tied.map((r) => r.v.label))} (tied)`;
+    const who = tied.length === 1 ? best.v.label : `${variantWords(tied.map((r) => r.v.label))} (tied)`;
     const close = variants.filter((_, k) => verdicts[k] === 'overlaps' && !never.includes(variants[k]?.label ?? '')).map((v) => v.label);
     const significance = verdicts.every((v) => v === undefined)
       ? ''
       : close.length === 0
         ? '; every other variant differs significantly'
-        : `; not significantly different: ${listWords(close)}`;
+        : `; not significantly different: ${variantWords(close)}`;
     out.push(`${m}: best ${who}, ${say(best.c)}${significance}${neverWords}.`);
   }
   return out;

@@ -71,6 +71,14 @@ describe('"what happened", told from events and summary', () => {
     expect(sweepStory([], ['clients.connected.final'], [v('servers=4', 27_000), v('servers=5', 30_000), v('servers=6', 30_000)])[1]).toBe('clients.connected.final: best servers=5 and servers=6 (tied), 30,000.');
   });
 
+  it('a sweep with more than three variants tied names two and counts the rest (the table lists them all)', () => {
+    const v = (label: string, mean: number) => ({ label, metrics: { 'clients.connected.final': { mean, ci95: 0, n: 1 } } });
+    const tied = [v('tabs=1', 1), v('tabs=4', 1), v('tabs=8', 1), v('tabs=16', 1), v('tabs=32', 2)];
+    expect(sweepStory([], ['clients.connected.final'], tied)[1]).toBe('clients.connected.final: best tabs=32, 2.');
+    const low = [v('tabs=1', 2), v('tabs=4', 2), v('tabs=8', 2), v('tabs=16', 2), v('tabs=32', 1)];
+    expect(sweepStory([], ['clients.connected.final'], low)[1]).toBe('clients.connected.final: best tabs=1, tabs=4 and 2 other variants (tied), 2.');
+  });
+
   it('report.html tells it under "What happened", before the charts', () => {
     const html = reportHtml({ resolvedYaml: 'name: x\nquestion: q\n', subtitle: '', tables: [], charts: [], story: ['At 90 s server 3 crashed.', 'Then <it> came back.'] });
     expect(html).toContain('<h2>What happened</h2>\n<p class="story">At 90 s server 3 crashed. Then &lt;it&gt; came back.</p>');
