@@ -1,6 +1,6 @@
 import { REAL_LIMITS, type RealConfig, type RealFault, type RealMessagesSpec, type RealServerSpec } from '../real/index.js';
 import { arrivalTimesMs, compileDistribution, seededStream, streamKey } from '../engine/index.js';
-import { toQuantitySpec } from './schema/distribution.js';
+import { toDistributionSpec, toQuantitySpec } from './schema/distribution.js';
 import type { InputIssue } from './issues.js';
 import type { Experiment } from './schema/experiment.js';
 import { tagged } from './schema/one-of.js';
@@ -39,7 +39,6 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
   };
   if (e.durationMs > REAL_LIMITS.maxDurationMs) issue(['durationMs'], `expected at most ${String(REAL_LIMITS.maxDurationMs)} ms in real mode, got ${String(e.durationMs)}`);
   if ((e.autoscaling ?? null) !== null) issue(['autoscaling'], 'expected no autoscaling in real mode (a fixed fleet)');
-  if (e.clients.sessionMs !== 'forever') issue(['clients', 'sessionMs'], 'expected forever in real mode (clients that stay)');
   if (e.clients.initial > 0) issue(['clients', 'initial'], 'expected 0 in real mode (every client connects during the run)');
   const groups = serverGroupsOf(e);
   const servers: RealServerSpec[] = groups.flatMap((g) =>
@@ -89,6 +88,7 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
         connectTimeoutMs: e.clients.connectTimeoutMs,
         initialSpreadMs: e.clients.initialSpreadMs,
         flapsPerHour: e.clients.flapsPerHour,
+        sessionMs: toSessions(e, arrivalsMs.length),
       },
       faults,
       swarms: Math.max(1, Math.min(REAL_LIMITS.maxSwarms, options.swarms ?? 2)),
@@ -96,6 +96,14 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
       messages,
     },
   };
+}
+
+/** Each client's session, drawn as the sim draws it when the client arrives (its `sessions` stream, in arrival order). */
+function toSessions(e: Experiment, clients: number): number[] | null {
+  if (e.clients.sessionMs === 'forever') return null;
+  const session = compileDistribution(toDistributionSpec(e.clients.sessionMs));
+  const rng = seededStream(streamKey(e.seed, 'sessions'));
+  return Array.from({ length: clients }, () => session.sample(rng));
 }
 
 /** Crash, hang, drain and rolling restarts; random targets drawn as the sim draws them (its `faults` stream). */

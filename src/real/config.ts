@@ -41,6 +41,11 @@ export interface RealClientsSpec {
   initialSpreadMs: number;
   /** Network drops per connected hour: the client goes silent without a FIN and reconnects on a new socket. */
   flapsPerHour: number;
+  /**
+   * Each client's session (index: client id), counted from its first connect: then it closes its socket and
+   * leaves for good, whatever its state. Null: every client stays.
+   */
+  sessionMs: number[] | null;
 }
 
 /** Faults that exist as real events. */

@@ -47,6 +47,8 @@ export interface SwarmSample {
   moved: number;
   /** Client-side heartbeat timeouts: no ping from the server within the heartbeat's detection span. */
   silenceTimeouts: number;
+  /** Clients whose session ended (they left for good). */
+  departed: number;
   /** ms × clients connected, and present, since the run started. */
   connectedArea: number;
   presentArea: number;

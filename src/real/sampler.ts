@@ -59,7 +59,7 @@ export class RealSampler {
   /** Swarm counters summed over the swarms' latest answers. */
   totals(): SwarmTotals {
     const sum = (key: keyof SwarmTotals): number => this.swarms.reduce((a, s) => a + (s === null ? 0 : s[key]), 0);
-    const keys: (keyof SwarmTotals)[] = ['present', 'connected', 'connecting', 'waiting', 'gaveUp', 'attempts', 'succeeded', 'refused', 'failed', 'timeouts', 'drops', 'flaps', 'moved', 'silenceTimeouts', 'connectedArea', 'presentArea'];
+    const keys: (keyof SwarmTotals)[] = ['present', 'connected', 'connecting', 'waiting', 'gaveUp', 'attempts', 'succeeded', 'refused', 'failed', 'timeouts', 'drops', 'flaps', 'moved', 'silenceTimeouts', 'departed', 'connectedArea', 'presentArea'];
     const out = Object.fromEntries(keys.map((k) => [k, sum(k)])) as unknown as SwarmTotals;
     out.attemptsMax = this.swarms.reduce((m, s) => Math.max(m, s?.attemptsMax ?? 0), 0);
     return out;

@@ -21,7 +21,7 @@ export function realSummary(config: RealConfig, sampler: RealSampler, _events: r
   const detections = sampler.detectionsMs;
   const values: MetricValues = {
     'clients.arrived': config.clients.arrivalsMs.filter((a) => a < endMs).length,
-    'clients.departed': 0,
+    'clients.departed': t.departed,
     'clients.gaveUp': t.gaveUp,
     'clients.connected.final': t.connected,
     'clients.connected.mean': t.connectedArea / endMs,

@@ -20,7 +20,7 @@ import { runClock } from './clock.js';
 import type { SwarmCommand, SwarmSample } from './protocol.js';
 
 type Init = Extract<SwarmCommand, { type: 'init' }>;
-type State = 'absent' | 'waiting' | 'connecting' | 'connected' | 'gaveUp';
+type State = 'absent' | 'waiting' | 'connecting' | 'connected' | 'gaveUp' | 'departed';
 
 interface Client {
   id: number;
@@ -41,6 +41,9 @@ interface Client {
   /** The application is busy with received messages until then; the socket is not read meanwhile. */
   appBusyUntilMs: number;
   reader: NodeJS.Timeout | null;
+  /** When the session ends (Infinity until the first connect, or for a client that stays), and its timer. */
+  deadlineMs: number;
+  departure: NodeJS.Timeout | null;
 }
 
 const ignore = (): void => undefined;
@@ -54,7 +57,7 @@ export class Swarm {
   private readonly silenceMs: number;
   private readonly ghosts = new Set<WebSocket>();
   private nowMs: () => number = () => 0;
-  private readonly k = { attempts: 0, succeeded: 0, refused: 0, failed: 0, timeouts: 0, drops: 0, flaps: 0, moved: 0, silenceTimeouts: 0 };
+  private readonly k = { attempts: 0, succeeded: 0, refused: 0, failed: 0, timeouts: 0, drops: 0, flaps: 0, moved: 0, silenceTimeouts: 0, departed: 0 };
   private latencies: number[] = [];
   private flapped: SwarmSample['flapped'] = [];
   private connected = 0;
@@ -85,6 +88,8 @@ export class Swarm {
       disconnectedAtMs: 0,
       appBusyUntilMs: 0,
       reader: null,
+      deadlineMs: Infinity,
+      departure: null,
     }));
   }
 
@@ -101,6 +106,7 @@ export class Swarm {
   stop(): void {
     for (const c of this.clients) {
       this.clearTimers(c);
+      if (c.departure !== null) clearTimeout(c.departure);
       if (c.ws !== null) this.discard(c.ws);
     }
     for (const ws of this.ghosts) ws.terminate();
@@ -173,11 +179,43 @@ export class Swarm {
     this.latencies.push(this.nowMs() - c.attemptStartMs);
     this.armWatchdog(c);
     this.subscribe(c);
+    this.startSession(c);
     // The sim's draw: the flap's time from 0 is its delay from now.
     const inMs = nextFlapAtMs(0, this.init.clients.flapsPerHour, this.rng.flaps);
     if (inMs < 2 ** 31 - 1) c.timer = setTimeout(() => {
       this.flap(c);
     }, inMs);
+  }
+
+  /** The first connect starts the client's session, as in the sim: it leaves when the session ends, whatever its state then. */
+  private startSession(c: Client): void {
+    const sessionMs = this.init.clients.sessionMs?.[c.id] ?? Infinity;
+    if (c.deadlineMs !== Infinity || !Number.isFinite(sessionMs)) return;
+    c.deadlineMs = this.nowMs() + sessionMs;
+    // Beyond setTimeout's range (about 24.8 days) the session outlasts any real run.
+    if (sessionMs < 2 ** 31 - 1) c.departure = setTimeout(() => {
+      this.depart(c);
+    }, sessionMs);
+  }
+
+  /** The session is over: a connected client closes its socket (1000), any other stops trying; it never comes back. */
+  private depart(c: Client): void {
+    c.departure = null;
+    this.clearTimers(c);
+    this.area();
+    if (c.state === 'connected') this.connected--;
+    this.present--;
+    this.k.departed++;
+    const ws = c.ws;
+    c.ws = null;
+    if (ws !== null && c.state === 'connected') {
+      ws.removeAllListeners();
+      ws.on('error', ignore);
+      ws.on('close', () => this.ghosts.delete(ws));
+      this.ghosts.add(ws);
+      ws.close(1000, 'session over');
+    } else if (ws !== null) this.discard(ws);
+    c.state = 'departed';
   }
 
   /** Subscribes to the client's channel from its last serial. */
