@@ -13,7 +13,7 @@ import {
   balancers,
   faultTarget,
   heartbeats,
-  pickByCdf,
+  pickDistinct,
   resumes,
   rollingRestartAtMs,
   shedders,
@@ -132,13 +132,12 @@ function toRealFaults(e: Experiment, servers: number, issue: (path: (string | nu
 
 /**
  * The messages section on real sockets: backend publishes at a steady rate on channels drawn by popularity,
- * one channel per client drawn the same way, each client's consumption rate drawn from its distribution.
+ * each client's channels drawn the same way, each client's consumption rate drawn from its distribution.
  */
 function toRealMessages(e: Experiment, clients: number, issue: (path: (string | number)[], message: string) => void): RealMessagesSpec | null {
   if (e.polling !== null) issue(['polling'], 'expected null in real mode (WebSocket clients only)');
   const m = e.messages;
   if (m === null) return null;
-  if (m.subscriptionsPerClient !== 1) issue(['messages', 'subscriptionsPerClient'], `expected 1 in real mode, got ${String(m.subscriptionsPerClient)}`);
   if (m.clientPerSec !== 0) issue(['messages', 'clientPerSec'], `expected 0 in real mode (backend publishes only), got ${JSON.stringify(m.clientPerSec)}`);
   if (m.idleTimeoutMs !== 'never') issue(['messages', 'idleTimeoutMs'], 'expected never in real mode');
   if (typeof m.bytes !== 'number') issue(['messages', 'bytes'], 'expected a constant size (a number) in real mode');
@@ -147,17 +146,17 @@ function toRealMessages(e: Experiment, clients: number, issue: (path: (string | 
   if (resume.options['ordering'] === 'none') {
     issue(['messages', 'resume', resume.name, 'ordering'], 'expected buffer in real mode (the bundled server holds live messages until the replay is written)');
   }
-  // The sim's draws, in its order: per client a channel from messages/channels, then its downlink and its
+  // The sim's draws, in its order: per client its channels from messages/channels, then its downlink and its
   // consumption rate from messages/clients; so both worlds have the same channels and the same slow clients.
   const cdf = zipfCdf(m.channels, m.popularityExponent);
   const channelRng = seededStream(streamKey(e.seed, 'messages', 'channels'));
   const clientRng = seededStream(streamKey(e.seed, 'messages', 'clients'));
   const downlink = compileDistribution(toQuantitySpec(e.fleet.network.downlinkBytesPerSec));
   const consume = compileDistribution(toQuantitySpec(e.clients.consumePerSec));
-  const channelOf: number[] = [];
+  const channelsOf: number[][] = [];
   const consumePerSec: number[] = [];
   for (let i = 0; i < clients; i++) {
-    channelOf.push(pickByCdf(cdf, channelRng));
+    channelsOf.push(pickDistinct(cdf, m.subscriptionsPerClient, channelRng));
     downlink.sample(clientRng);
     consumePerSec.push(consume.sample(clientRng));
   }
@@ -166,7 +165,7 @@ function toRealMessages(e: Experiment, clients: number, issue: (path: (string | 
     popularityExponent: m.popularityExponent,
     publishRatePerSec: m.backendPerSec,
     bytes: typeof m.bytes === 'number' ? m.bytes : 0,
-    channelOf,
+    channelsOf,
     consumePerSec,
     backpressure: toStrategyChoice(backpressures, m.backpressure),
     resume,

@@ -57,7 +57,7 @@ export type RealFault =
   /** Weight 0 at the proxy, connections closed over `windowMs`; then stopped and restarted after `restartAfterMs`. */
   | { kind: 'drain'; server: number; atMs: number; windowMs: number; restartAfterMs: number | null };
 
-/** Pub/sub load: a publisher feeds channels through the broker; each client subscribes to one channel. */
+/** Pub/sub load: a publisher feeds channels through the broker; each client subscribes to its channels. */
 export interface RealMessagesSpec {
   channels: number;
   /** Zipf exponent of channel popularity for the publisher's choice of channel (0: uniform). */
@@ -65,8 +65,8 @@ export interface RealMessagesSpec {
   /** Messages per second over all channels, at a steady pace. */
   publishRatePerSec: number;
   bytes: number;
-  /** Each client's channel (index: client id). */
-  channelOf: number[];
+  /** Each client's channels, distinct, drawn by popularity (index: client id). */
+  channelsOf: number[][];
   /** Messages per second each client's application processes (index: client id); a slow one stops reading its socket meanwhile. */
   consumePerSec: number[];
   /** Per-connection send policy on each server, fed by ws bufferedAmount and the server's own queue. */

@@ -35,8 +35,8 @@ interface Client {
   attemptStartMs: number;
   server: number;
   lastServer: number;
-  /** Pub/sub: the channel's receiver (dedup by serial, lost and out-of-order counts), when the connection last ended. */
-  receiver: ChannelReceiver | null;
+  /** Pub/sub: a receiver per channel (dedup by serial, lost and out-of-order counts), when the connection last ended. */
+  receivers: Map<string, ChannelReceiver> | null;
   disconnectedAtMs: number;
   /** The application is busy with received messages until then; the socket is not read meanwhile. */
   appBusyUntilMs: number;
@@ -84,7 +84,7 @@ export class Swarm {
       attemptStartMs: 0,
       server: -1,
       lastServer: -1,
-      receiver: init.messages === null ? null : new ChannelReceiver(),
+      receivers: init.messages === null ? null : new Map((init.messages.channelsOf[id] ?? []).map((ch) => [`ch${String(ch)}`, new ChannelReceiver()])),
       disconnectedAtMs: 0,
       appBusyUntilMs: 0,
       reader: null,
@@ -218,28 +218,28 @@ export class Swarm {
     c.state = 'departed';
   }
 
-  /** Subscribes to the client's channel from its last serial. */
+  /** Subscribes to each of the client's channels from its last serial there. */
   private subscribe(c: Client): void {
-    const messages = this.init.messages;
     const ws = c.ws;
-    if (messages === null || c.receiver === null || ws === null) return;
-    ws.send(JSON.stringify({ sub: `ch${String(messages.channelOf[c.id] ?? 0)}`, last: c.receiver.lastSerial, away: c.disconnectedAtMs }));
+    if (c.receivers === null || ws === null) return;
+    for (const [channel, receiver] of c.receivers) ws.send(JSON.stringify({ sub: channel, last: receiver.lastSerial, away: c.disconnectedAtMs }));
   }
 
   /**
-   * A resume decision (JSON) or a message that starts with its serial. Each message keeps the application busy
+   * A resume decision (JSON, with its channel) or a message that starts with its serial and channel. Each message keeps the application busy
    * for 1 / consumePerSec; while it is more than 20 ms behind, the socket is not read, so the kernel buffers and
    * then the server's send queue fill, as with a slow consumer.
    */
   private received(c: Client, text: string): void {
-    const receiver = c.receiver;
     const messages = this.init.messages;
-    if (receiver === null || messages === null) return;
+    if (c.receivers === null || messages === null) return;
     if (text.startsWith('{')) {
-      receiver.resume((JSON.parse(text) as { resume: ResumeDecision }).resume);
+      const reply = JSON.parse(text) as { resume: ResumeDecision; ch: string };
+      c.receivers.get(reply.ch)?.resume(reply.resume);
       return;
     }
-    receiver.receive(Number.parseInt(text, 10));
+    const head = text.indexOf(':');
+    c.receivers.get(text.slice(head + 1, text.indexOf(':', head + 1)))?.receive(Number.parseInt(text, 10));
     const now = this.nowMs();
     c.appBusyUntilMs = Math.max(now, c.appBusyUntilMs) + 1000 / (messages.consumePerSec[c.id] ?? Infinity);
     const behindMs = c.appBusyUntilMs - now;
@@ -373,8 +373,9 @@ export class Swarm {
   private subscriberLoss(): SwarmSample['subscribers'] {
     const out = { subscribed: 0, withLoss: 0, maxLost: 0 };
     for (const c of this.clients) {
-      if (c.receiver === null || c.receiver.lastSerial === null) continue;
-      const lost = c.receiver.counts.lost;
+      const receivers = [...(c.receivers?.values() ?? [])].filter((r) => r.lastSerial !== null);
+      if (receivers.length === 0) continue;
+      const lost = receivers.reduce((n, r) => n + r.counts.lost, 0);
       out.subscribed++;
       if (lost > 0) out.withLoss++;
       out.maxLost = Math.max(out.maxLost, lost);
@@ -385,12 +386,13 @@ export class Swarm {
   private receiverTotals(): SwarmSample['messages'] {
     const out = { delivered: 0, duplicates: 0, outOfOrder: 0, lost: 0 };
     for (const c of this.clients) {
-      if (c.receiver === null) continue;
-      const k = c.receiver.counts;
-      out.delivered += k.delivered;
-      out.duplicates += k.duplicates;
-      out.outOfOrder += k.outOfOrder;
-      out.lost += k.lost;
+      for (const receiver of c.receivers?.values() ?? []) {
+        const k = receiver.counts;
+        out.delivered += k.delivered;
+        out.duplicates += k.duplicates;
+        out.outOfOrder += k.outOfOrder;
+        out.lost += k.lost;
+      }
     }
     return out;
   }
