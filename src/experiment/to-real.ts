@@ -132,16 +132,19 @@ function toRealFaults(e: Experiment, servers: number, issue: (path: (string | nu
 
 /**
  * The messages section on real sockets: backend publishes at a steady rate on channels drawn by popularity,
+ * client publishes at each client's own rate (drawn as the sim draws it),
  * each client's channels drawn the same way, each client's consumption rate drawn from its distribution.
  */
 function toRealMessages(e: Experiment, clients: number, issue: (path: (string | number)[], message: string) => void): RealMessagesSpec | null {
   if (e.polling !== null) issue(['polling'], 'expected null in real mode (WebSocket clients only)');
   const m = e.messages;
   if (m === null) return null;
-  if (m.clientPerSec !== 0) issue(['messages', 'clientPerSec'], `expected 0 in real mode (backend publishes only), got ${JSON.stringify(m.clientPerSec)}`);
   if (m.idleTimeoutMs !== 'never') issue(['messages', 'idleTimeoutMs'], 'expected never in real mode');
   if (typeof m.bytes !== 'number') issue(['messages', 'bytes'], 'expected a constant size (a number) in real mode');
-  if (m.backendPerSec <= 0) issue(['messages', 'backendPerSec'], 'expected backend publishes (> 0 per second) in real mode');
+  const clientRate = toQuantitySpec(m.clientPerSec);
+  if (m.backendPerSec <= 0 && clientRate.kind === 'constant' && clientRate.value <= 0) {
+    issue(['messages', 'backendPerSec'], 'expected publishes in real mode (backendPerSec or clientPerSec above 0)');
+  }
   const resume = toStrategyChoice(resumes, m.resume);
   if (resume.options['ordering'] === 'none') {
     issue(['messages', 'resume', resume.name, 'ordering'], 'expected buffer in real mode (the bundled server holds live messages until the replay is written)');
@@ -153,6 +156,10 @@ function toRealMessages(e: Experiment, clients: number, issue: (path: (string | 
   const clientRng = seededStream(streamKey(e.seed, 'messages', 'clients'));
   const downlink = compileDistribution(toQuantitySpec(e.fleet.network.downlinkBytesPerSec));
   const consume = compileDistribution(toQuantitySpec(e.clients.consumePerSec));
+  // A rate per client from messages/publish-rates, as the sim's PublishRates draws it; a constant needs no draw.
+  const rateRng = seededStream(streamKey(e.seed, 'messages', 'publish-rates'));
+  const rate = compileDistribution(clientRate);
+  const clientPublishPerSec = Array.from({ length: clients }, () => (clientRate.kind === 'constant' ? clientRate.value : rate.sample(rateRng)));
   const channelsOf: number[][] = [];
   const consumePerSec: number[] = [];
   for (let i = 0; i < clients; i++) {
@@ -164,6 +171,7 @@ function toRealMessages(e: Experiment, clients: number, issue: (path: (string | 
     channels: m.channels,
     popularityExponent: m.popularityExponent,
     publishRatePerSec: m.backendPerSec,
+    clientPublishPerSec,
     bytes: typeof m.bytes === 'number' ? m.bytes : 0,
     channelsOf,
     consumePerSec,

@@ -62,8 +62,10 @@ export interface RealMessagesSpec {
   channels: number;
   /** Zipf exponent of channel popularity for the publisher's choice of channel (0: uniform). */
   popularityExponent: number;
-  /** Messages per second over all channels, at a steady pace. */
+  /** Backend messages per second over all channels, at a steady pace (0: none). */
   publishRatePerSec: number;
+  /** Each client's own publish rate while connected, per second (index: client id; 0: it never publishes). */
+  clientPublishPerSec: number[];
   bytes: number;
   /** Each client's channels, distinct, drawn by popularity (index: client id). */
   channelsOf: number[][];

@@ -42,7 +42,7 @@ export class RealServer {
    */
   private unread = 0;
   private readonly unreadSockets = new WeakSet<Duplex>();
-  private readonly counts = { handshakes: 0, refusals: 0, pings: 0, pongs: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, messagesSent: 0, messagesDropped: 0, messagesReplayed: 0, slowDisconnects: 0, resumes: 0, resumeGaps: 0 };
+  private readonly counts = { handshakes: 0, refusals: 0, pings: 0, pongs: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, messagesSent: 0, messagesDropped: 0, messagesReplayed: 0, messagesFromClients: 0, slowDisconnects: 0, resumes: 0, resumeGaps: 0 };
   private readonly subscribers = new Map<string, Set<Conn>>();
   private readonly broker: BrokerClient | null;
   private deadPeers: ServerSample['deadPeers'] = [];
@@ -199,7 +199,7 @@ export class RealServer {
     });
     ws.on('message', (data: Buffer) => {
       conn.lastActivityMs = this.nowMs();
-      this.subscribe(conn, data.toString());
+      this.fromClient(conn, data.toString());
     });
     ws.on('error', () => undefined);
     ws.on('close', () => {
@@ -210,14 +210,25 @@ export class RealServer {
     heartbeat.open();
   }
 
+  /** A client's frame: a publish `{ pub, bytes }` goes to the broker, which fans it out like a backend's; anything else subscribes. */
+  private fromClient(conn: Conn, text: string): void {
+    const frame = JSON.parse(text) as { pub?: string; bytes?: number };
+    if (frame.pub === undefined) {
+      this.subscribe(conn, frame as { sub: string; last: number | null; away: number });
+      return;
+    }
+    if (this.broker === null) return;
+    this.counts.messagesFromClients++;
+    this.broker.publish(frame.pub, frame.bytes ?? 0);
+  }
+
   /**
    * A client's subscription to one of its channels, `{ sub, last, away }`: the broker's resume decision goes to
    * the client first, then the replayed serials, then live messages (held meanwhile, replayed ones skipped).
    */
-  private subscribe(conn: Conn, text: string): void {
+  private subscribe(conn: Conn, request: { sub: string; last: number | null; away: number }): void {
     const messages = this.init.messages;
     if (this.broker === null || messages === null) return;
-    const request = JSON.parse(text) as { sub: string; last: number | null; away: number };
     if (conn.channels.has(request.sub)) return;
     const sub: Subscribed = { pending: [], nextSerial: 0 };
     conn.channels.set(request.sub, sub);

@@ -41,6 +41,8 @@ interface Client {
   /** The application is busy with received messages until then; the socket is not read meanwhile. */
   appBusyUntilMs: number;
   reader: NodeJS.Timeout | null;
+  /** The client's next publish, while it is connected and has a publish rate. */
+  publisher: NodeJS.Timeout | null;
   /** When the session ends (Infinity until the first connect, or for a client that stays), and its timer. */
   deadlineMs: number;
   departure: NodeJS.Timeout | null;
@@ -52,12 +54,12 @@ const ignore = (): void => undefined;
 export class Swarm {
   private readonly clients: Client[];
   private readonly backoff: Backoff;
-  private readonly rng: { backoff: Rng; flaps: Rng; dns: Rng };
+  private readonly rng: { backoff: Rng; flaps: Rng; dns: Rng; publishes: Rng };
   private readonly decisions = new DecisionList();
   private readonly silenceMs: number;
   private readonly ghosts = new Set<WebSocket>();
   private nowMs: () => number = () => 0;
-  private readonly k = { attempts: 0, succeeded: 0, refused: 0, failed: 0, timeouts: 0, drops: 0, flaps: 0, moved: 0, silenceTimeouts: 0, departed: 0 };
+  private readonly k = { attempts: 0, succeeded: 0, refused: 0, failed: 0, timeouts: 0, drops: 0, flaps: 0, moved: 0, silenceTimeouts: 0, published: 0, departed: 0 };
   private latencies: number[] = [];
   private flapped: SwarmSample['flapped'] = [];
   private connected = 0;
@@ -71,7 +73,9 @@ export class Swarm {
     // One swarm draws from the sim's client streams, draw for draw; several each have their own fork.
     const stream = (name: string): Rng =>
       seededStream(init.swarms === 1 ? streamKey(init.seed, name) : streamKey(init.seed, 'real', `swarm-${String(init.swarm)}`, name));
-    this.rng = { backoff: stream('backoff'), flaps: stream('flaps'), dns: stream('dns') };
+    // Client publishes are timed per client here, where the sim draws one superposed stream: a stream of real mode's own.
+    const publishes = seededStream(streamKey(init.seed, 'real', `swarm-${String(init.swarm)}`, 'client-publishes'));
+    this.rng = { backoff: stream('backoff'), flaps: stream('flaps'), dns: stream('dns'), publishes };
     this.silenceMs = silenceLimitMs(instantiate(heartbeats, init.heartbeat, 'heartbeat'));
     this.clients = init.clientIds.map((id) => ({
       id,
@@ -88,6 +92,7 @@ export class Swarm {
       disconnectedAtMs: 0,
       appBusyUntilMs: 0,
       reader: null,
+      publisher: null,
       deadlineMs: Infinity,
       departure: null,
     }));
@@ -180,11 +185,34 @@ export class Swarm {
     this.armWatchdog(c);
     this.subscribe(c);
     this.startSession(c);
+    this.publishLater(c);
     // The sim's draw: the flap's time from 0 is its delay from now.
     const inMs = nextFlapAtMs(0, this.init.clients.flapsPerHour, this.rng.flaps);
     if (inMs < 2 ** 31 - 1) c.timer = setTimeout(() => {
       this.flap(c);
     }, inMs);
+  }
+
+  /**
+   * A connected client publishes as a Poisson stream at its own rate, each message on one of its channels drawn
+   * uniformly, as the sim's client publishes: a data frame `{ pub, bytes }` to its server.
+   */
+  private publishLater(c: Client): void {
+    const messages = this.init.messages;
+    const ratePerSec = messages?.clientPublishPerSec[c.id] ?? 0;
+    const channels = messages?.channelsOf[c.id] ?? [];
+    if (messages === null || !(ratePerSec > 0) || channels.length === 0) return;
+    const gapMs = (-Math.log(1 - this.rng.publishes.next()) * 1000) / ratePerSec;
+    if (gapMs >= 2 ** 31 - 1) return;
+    c.publisher = setTimeout(() => {
+      c.publisher = null;
+      const ws = c.ws;
+      if (c.state !== 'connected' || ws === null) return;
+      const channel = channels[Math.floor(this.rng.publishes.next() * channels.length)] as number;
+      this.k.published++;
+      ws.send(JSON.stringify({ pub: `ch${String(channel)}`, bytes: messages.bytes }));
+      this.publishLater(c);
+    }, gapMs);
   }
 
   /** The first connect starts the client's session, as in the sim: it leaves when the session ends, whatever its state then. */
@@ -327,7 +355,9 @@ export class Swarm {
 
   private clearTimers(c: Client): void {
     if (c.reader !== null) clearTimeout(c.reader);
+    if (c.publisher !== null) clearTimeout(c.publisher);
     c.reader = null;
+    c.publisher = null;
     if (c.timer !== null) clearTimeout(c.timer);
     if (c.watchdog !== null) clearTimeout(c.watchdog);
     c.timer = null;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { loadExperiment, runRealExperiment, toRealConfig, toSimConfig, type Experiment } from '../../src/experiment/index.js';
-import type { Summary } from '../../src/metrics/index.js';
+import type { RunResult } from '../../src/metrics/index.js';
 import { runSimulation } from '../../src/sim/index.js';
 import type { RealConfig, RealRunResult } from '../../src/real/index.js';
 import { chartNames } from '../../src/report/fleet-charts.js';
@@ -50,6 +50,12 @@ export async function runRealData(data: Record<string, unknown>): Promise<RealRu
   return runRealExperiment(loadBoth(data).config);
 }
 
+/** A per-interval time-series column summed over the rows after `fromMs`. */
+export function sumAfter(result: { timeseries: RealRunResult['timeseries'] }, column: string, fromMs: number): number {
+  const c = result.timeseries.columns.indexOf(column);
+  return result.timeseries.rows.reduce((a, row) => a + ((row[0] ?? 0) > fromMs ? (row[c] ?? 0) : 0), 0);
+}
+
 /** The value of a time-series column in the last row. */
 export function lastValue(result: RealRunResult, column: string): number {
   const c = result.timeseries.columns.indexOf(column);
@@ -71,9 +77,9 @@ export function childrenOf(pid: number): { pid: number; state: string }[] {
 }
 
 /** Runs the same experiment in both worlds; afterwards no process this test started is left. */
-export async function runBothWorlds(data: Record<string, unknown>): Promise<{ sim: Summary; real: RealRunResult; config: RealConfig; leftover: number }> {
+export async function runBothWorlds(data: Record<string, unknown>): Promise<{ sim: RunResult; real: RealRunResult; config: RealConfig; leftover: number }> {
   const { experiment, config } = loadBoth(data);
-  const sim = runSimulation(toSimConfig(experiment)).summary;
+  const sim = runSimulation(toSimConfig(experiment));
   const real = await runRealExperiment(config);
   return { sim, real, config, leftover: childrenOf(process.pid).filter((c) => c.state !== 'Z').length };
 }

@@ -24,7 +24,7 @@ describe('sessions that end, on real sockets', () => {
     // Present about 2 s each of the 4 s (arrivals average 0.25 s, sessions from the first connect).
     expect(s['clients.present.mean']).toBeGreaterThan(60 * 0.45);
     expect(s['clients.present.mean']).toBeLessThan(60 * 0.6);
-    for (const key of ['clients.departed', 'connect.attempts', 'clients.connected.final'] as const) expect(s[key]).toBe(sim[key]);
+    for (const key of ['clients.departed', 'connect.attempts', 'clients.connected.final'] as const) expect(s[key]).toBe(sim.summary[key]);
     expect(leftover).toBe(0);
   }, 60_000);
 
@@ -39,7 +39,7 @@ describe('sessions that end, on real sockets', () => {
     expect(surely).toBeGreaterThan(30);
     expect(departed).toBeGreaterThanOrEqual(surely);
     expect(departed).toBeLessThanOrEqual(maybe);
-    expect(Math.abs(departed - (sim['clients.departed'] ?? NaN))).toBeLessThanOrEqual(maybe - surely);
+    expect(Math.abs(departed - (sim.summary['clients.departed'] ?? NaN))).toBeLessThanOrEqual(maybe - surely);
     expect(real.summary['connect.attempts']).toBe(60);
     expect(real.summary['clients.connected.final']).toBe(60 - departed);
     expect(leftover).toBe(0);
