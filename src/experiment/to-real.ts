@@ -1,6 +1,6 @@
 import { REAL_LIMITS, type RealConfig, type RealFault, type RealMessagesSpec, type RealServerSpec } from '../real/index.js';
 import { arrivalTimesMs, compileDistribution, seededStream, streamKey } from '../engine/index.js';
-import { toQuantitySpec } from './schema/distribution.js';
+import { toDistributionSpec, toQuantitySpec } from './schema/distribution.js';
 import type { InputIssue } from './issues.js';
 import type { Experiment } from './schema/experiment.js';
 import { tagged } from './schema/one-of.js';
@@ -13,7 +13,7 @@ import {
   balancers,
   faultTarget,
   heartbeats,
-  pickByCdf,
+  pickDistinct,
   resumes,
   rollingRestartAtMs,
   shedders,
@@ -39,7 +39,6 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
   };
   if (e.durationMs > REAL_LIMITS.maxDurationMs) issue(['durationMs'], `expected at most ${String(REAL_LIMITS.maxDurationMs)} ms in real mode, got ${String(e.durationMs)}`);
   if ((e.autoscaling ?? null) !== null) issue(['autoscaling'], 'expected no autoscaling in real mode (a fixed fleet)');
-  if (e.clients.sessionMs !== 'forever') issue(['clients', 'sessionMs'], 'expected forever in real mode (clients that stay)');
   if ((e.clients.browser ?? null) !== null) issue(['clients', 'browser'], "expected null in real mode (each client is one swarm socket; no browser tabs or per-host pool)");
   if (e.clients.initial > 0) issue(['clients', 'initial'], 'expected 0 in real mode (every client connects during the run)');
   const groups = serverGroupsOf(e);
@@ -90,6 +89,7 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
         connectTimeoutMs: e.clients.connectTimeoutMs,
         initialSpreadMs: e.clients.initialSpreadMs,
         flapsPerHour: e.clients.flapsPerHour,
+        sessionMs: toSessions(e, arrivalsMs.length),
       },
       faults,
       swarms: Math.max(1, Math.min(REAL_LIMITS.maxSwarms, options.swarms ?? 2)),
@@ -97,6 +97,14 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
       messages,
     },
   };
+}
+
+/** Each client's session, drawn as the sim draws it when the client arrives (its `sessions` stream, in arrival order). */
+function toSessions(e: Experiment, clients: number): number[] | null {
+  if (e.clients.sessionMs === 'forever') return null;
+  const session = compileDistribution(toDistributionSpec(e.clients.sessionMs));
+  const rng = seededStream(streamKey(e.seed, 'sessions'));
+  return Array.from({ length: clients }, () => session.sample(rng));
 }
 
 /** Crash, hang, drain and rolling restarts; random targets drawn as the sim draws them (its `faults` stream). */
@@ -125,32 +133,38 @@ function toRealFaults(e: Experiment, servers: number, issue: (path: (string | nu
 
 /**
  * The messages section on real sockets: backend publishes at a steady rate on channels drawn by popularity,
- * one channel per client drawn the same way, each client's consumption rate drawn from its distribution.
+ * client publishes at each client's own rate (drawn as the sim draws it),
+ * each client's channels drawn the same way, each client's consumption rate drawn from its distribution.
  */
 function toRealMessages(e: Experiment, clients: number, issue: (path: (string | number)[], message: string) => void): RealMessagesSpec | null {
   if (e.polling !== null) issue(['polling'], 'expected null in real mode (WebSocket clients only)');
   const m = e.messages;
   if (m === null) return null;
-  if (m.subscriptionsPerClient !== 1) issue(['messages', 'subscriptionsPerClient'], `expected 1 in real mode, got ${String(m.subscriptionsPerClient)}`);
-  if (m.clientPerSec !== 0) issue(['messages', 'clientPerSec'], `expected 0 in real mode (backend publishes only), got ${JSON.stringify(m.clientPerSec)}`);
   if (m.idleTimeoutMs !== 'never') issue(['messages', 'idleTimeoutMs'], 'expected never in real mode');
   if (typeof m.bytes !== 'number') issue(['messages', 'bytes'], 'expected a constant size (a number) in real mode');
-  if (m.backendPerSec <= 0) issue(['messages', 'backendPerSec'], 'expected backend publishes (> 0 per second) in real mode');
+  const clientRate = toQuantitySpec(m.clientPerSec);
+  if (m.backendPerSec <= 0 && clientRate.kind === 'constant' && clientRate.value <= 0) {
+    issue(['messages', 'backendPerSec'], 'expected publishes in real mode (backendPerSec or clientPerSec above 0)');
+  }
   const resume = toStrategyChoice(resumes, m.resume);
   if (resume.options['ordering'] === 'none') {
     issue(['messages', 'resume', resume.name, 'ordering'], 'expected buffer in real mode (the bundled server holds live messages until the replay is written)');
   }
-  // The sim's draws, in its order: per client a channel from messages/channels, then its downlink and its
+  // The sim's draws, in its order: per client its channels from messages/channels, then its downlink and its
   // consumption rate from messages/clients; so both worlds have the same channels and the same slow clients.
   const cdf = zipfCdf(m.channels, m.popularityExponent);
   const channelRng = seededStream(streamKey(e.seed, 'messages', 'channels'));
   const clientRng = seededStream(streamKey(e.seed, 'messages', 'clients'));
   const downlink = compileDistribution(toQuantitySpec(e.fleet.network.downlinkBytesPerSec));
   const consume = compileDistribution(toQuantitySpec(e.clients.consumePerSec));
-  const channelOf: number[] = [];
+  // A rate per client from messages/publish-rates, as the sim's PublishRates draws it; a constant needs no draw.
+  const rateRng = seededStream(streamKey(e.seed, 'messages', 'publish-rates'));
+  const rate = compileDistribution(clientRate);
+  const clientPublishPerSec = Array.from({ length: clients }, () => (clientRate.kind === 'constant' ? clientRate.value : rate.sample(rateRng)));
+  const channelsOf: number[][] = [];
   const consumePerSec: number[] = [];
   for (let i = 0; i < clients; i++) {
-    channelOf.push(pickByCdf(cdf, channelRng));
+    channelsOf.push(pickDistinct(cdf, m.subscriptionsPerClient, channelRng));
     downlink.sample(clientRng);
     consumePerSec.push(consume.sample(clientRng));
   }
@@ -158,8 +172,9 @@ function toRealMessages(e: Experiment, clients: number, issue: (path: (string | 
     channels: m.channels,
     popularityExponent: m.popularityExponent,
     publishRatePerSec: m.backendPerSec,
+    clientPublishPerSec,
     bytes: typeof m.bytes === 'number' ? m.bytes : 0,
-    channelOf,
+    channelsOf,
     consumePerSec,
     backpressure: toStrategyChoice(backpressures, m.backpressure),
     resume,

@@ -125,7 +125,7 @@ export const SUMMARY_METRICS = {
   'cpu.pollingShare': { group: 'cpu', unit: 'share', worlds: sim, notReal: 'real mode has no long-polling fallback', better: 'lower', doc: 'server CPU on long polling as a share of busy CPU', when: 'polling' },
   'messages.published': { group: 'messages', unit: 'count', worlds: both, doc: 'messages published', when: 'messages' },
   'messages.publishedPerSec': { group: 'messages', unit: 'per-sec', worlds: both, doc: 'messages published per second of the run', when: 'messages' },
-  'messages.fromClients': { group: 'messages', unit: 'count', worlds: sim, notReal: 'real mode’s clients do not publish (messages.clientPerSec must be 0)', doc: 'messages published by clients', when: 'messages' },
+  'messages.fromClients': { group: 'messages', unit: 'count', worlds: both, doc: 'messages published by clients', when: 'messages' },
   'messages.sent': { group: 'messages', unit: 'count', worlds: real, doc: 'messages servers wrote to client sockets', when: 'messages' },
   'messages.delivered': { group: 'messages', unit: 'count', worlds: both, better: 'higher', doc: 'messages clients received (first copies)', when: 'messages' },
   'messages.replayed': { group: 'messages', unit: 'count', worlds: both, doc: 'messages replayed from history on resume', when: 'messages' },

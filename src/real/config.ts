@@ -41,6 +41,11 @@ export interface RealClientsSpec {
   initialSpreadMs: number;
   /** Network drops per connected hour: the client goes silent without a FIN and reconnects on a new socket. */
   flapsPerHour: number;
+  /**
+   * Each client's session (index: client id), counted from its first connect: then it closes its socket and
+   * leaves for good, whatever its state. Null: every client stays.
+   */
+  sessionMs: number[] | null;
 }
 
 /** Faults that exist as real events. */
@@ -52,16 +57,18 @@ export type RealFault =
   /** Weight 0 at the proxy, connections closed over `windowMs`; then stopped and restarted after `restartAfterMs`. */
   | { kind: 'drain'; server: number; atMs: number; windowMs: number; restartAfterMs: number | null };
 
-/** Pub/sub load: a publisher feeds channels through the broker; each client subscribes to one channel. */
+/** Pub/sub load: a publisher feeds channels through the broker; each client subscribes to its channels. */
 export interface RealMessagesSpec {
   channels: number;
   /** Zipf exponent of channel popularity for the publisher's choice of channel (0: uniform). */
   popularityExponent: number;
-  /** Messages per second over all channels, at a steady pace. */
+  /** Backend messages per second over all channels, at a steady pace (0: none). */
   publishRatePerSec: number;
+  /** Each client's own publish rate while connected, per second (index: client id; 0: it never publishes). */
+  clientPublishPerSec: number[];
   bytes: number;
-  /** Each client's channel (index: client id). */
-  channelOf: number[];
+  /** Each client's channels, distinct, drawn by popularity (index: client id). */
+  channelsOf: number[][];
   /** Messages per second each client's application processes (index: client id); a slow one stops reading its socket meanwhile. */
   consumePerSec: number[];
   /** Per-connection send policy on each server, fed by ws bufferedAmount and the server's own queue. */

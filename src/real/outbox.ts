@@ -81,7 +81,7 @@ export class Outbox implements SendQueueView {
       const q = this.queue.shift() as Queued;
       this.queueBytes -= q.bytes;
       this.counts.messagesSent++;
-      this.ws.send(payload(q.serial, q.bytes), this.written);
+      this.ws.send(payload(q.serial, q.bytes, q.key), this.written);
     }
     const slow = this.queuedBytes > this.policy.softLimitBytes;
     if (slow && Number.isNaN(this.slowSinceMs)) this.slowSinceMs = this.nowMs();
@@ -93,8 +93,8 @@ export class Outbox implements SendQueueView {
   };
 }
 
-/** A message body of `bytes` bytes that starts with its serial: `serial:` then filler. */
-export function payload(serial: number, bytes: number): string {
-  const head = `${String(serial)}:`;
+/** A message body of `bytes` bytes that starts with its serial and channel: `serial:channel:` then filler. */
+export function payload(serial: number, bytes: number, channel: string): string {
+  const head = `${String(serial)}:${channel}:`;
   return head.length >= bytes ? head : head + 'x'.repeat(bytes - head.length);
 }

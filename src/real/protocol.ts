@@ -21,6 +21,8 @@ export interface ServerSample {
   messagesSent: number;
   messagesDropped: number;
   messagesReplayed: number;
+  /** Client publishes this server read and handed to the broker. */
+  messagesFromClients: number;
   slowDisconnects: number;
   /** Subscriptions of reconnecting clients (they sent a last serial), and those the broker could not serve without a gap. */
   resumes: number;
@@ -47,6 +49,10 @@ export interface SwarmSample {
   moved: number;
   /** Client-side heartbeat timeouts: no ping from the server within the heartbeat's detection span. */
   silenceTimeouts: number;
+  /** Messages the clients published (sent to their server). */
+  published: number;
+  /** Clients whose session ended (they left for good). */
+  departed: number;
   /** ms × clients connected, and present, since the run started. */
   connectedArea: number;
   presentArea: number;

@@ -198,7 +198,7 @@ class RealRun {
   /** Publishes round-robin over the channels at the configured rate, through the same broker seam as the servers. */
   private startPublisher(): void {
     const messages = this.config.messages;
-    if (messages === null || this.broker === null) return;
+    if (messages === null || this.broker === null || messages.publishRatePerSec <= 0) return;
     const publisher = new Publisher(this.broker, messages, seededStream(streamKey(this.config.seed, 'real', 'publisher')));
     this.publisher = publisher;
     const everyMs = Math.max(1, 1000 / messages.publishRatePerSec);

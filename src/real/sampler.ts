@@ -4,7 +4,7 @@ import type { ProxySample, ServerSample, SwarmSample } from './protocol.js';
 
 
 /** Server counters summed over every process a server has run as (a restart starts them at 0). */
-const CARRIED = ['cpuMs', 'handshakes', 'refusals', 'pings', 'pongs', 'heartbeatTimeouts', 'shed', 'drained', 'messagesSent', 'messagesDropped', 'messagesReplayed', 'slowDisconnects', 'resumes', 'resumeGaps'] as const;
+const CARRIED = ['cpuMs', 'handshakes', 'refusals', 'pings', 'pongs', 'heartbeatTimeouts', 'shed', 'drained', 'messagesSent', 'messagesDropped', 'messagesReplayed', 'messagesFromClients', 'slowDisconnects', 'resumes', 'resumeGaps'] as const;
 type CarriedCounter = (typeof CARRIED)[number];
 
 /** What the parent gathered at one sample time. */
@@ -59,7 +59,7 @@ export class RealSampler {
   /** Swarm counters summed over the swarms' latest answers. */
   totals(): SwarmTotals {
     const sum = (key: keyof SwarmTotals): number => this.swarms.reduce((a, s) => a + (s === null ? 0 : s[key]), 0);
-    const keys: (keyof SwarmTotals)[] = ['present', 'connected', 'connecting', 'waiting', 'gaveUp', 'attempts', 'succeeded', 'refused', 'failed', 'timeouts', 'drops', 'flaps', 'moved', 'silenceTimeouts', 'connectedArea', 'presentArea'];
+    const keys: (keyof SwarmTotals)[] = ['present', 'connected', 'connecting', 'waiting', 'gaveUp', 'attempts', 'succeeded', 'refused', 'failed', 'timeouts', 'drops', 'flaps', 'moved', 'silenceTimeouts', 'published', 'departed', 'connectedArea', 'presentArea'];
     const out = Object.fromEntries(keys.map((k) => [k, sum(k)])) as unknown as SwarmTotals;
     out.attemptsMax = this.swarms.reduce((m, s) => Math.max(m, s?.attemptsMax ?? 0), 0);
     return out;
@@ -140,7 +140,8 @@ export class RealSampler {
     ];
     if (this.withMessages) {
       const dropped = g.servers.reduce((a, _, s) => a + this.serverTotal(s, 'messagesDropped'), 0);
-      const counts = [g.published, this.messageTotals().delivered, dropped];
+      const fromClients = g.servers.reduce((a, _, s) => a + this.serverTotal(s, 'messagesFromClients'), 0);
+      const counts = [g.published + fromClients, this.messageTotals().delivered, dropped];
       row.push(...counts.map((v, j) => v - (this.lastMessages[j] ?? 0)));
       this.lastMessages = counts;
     }

@@ -18,9 +18,13 @@ interface Conn {
   openedAtMs: number;
   lastActivityMs: number;
   heartbeat: HeartbeatDriver;
-  /** Pub/sub: the subscribed channel, its send queue, and live messages held while the resume is decided. */
-  channel: string | null;
+  /** Pub/sub: the subscribed channels, and the connection's one send queue (created with the first subscription). */
+  channels: Map<string, Subscribed>;
   outbox: Outbox | null;
+}
+
+/** One subscription of a connection: live messages held while its resume is decided, and where live ones start. */
+interface Subscribed {
   pending: [number, number][] | null;
   /** Live messages below this serial were already replayed or lost by the resume decision. */
   nextSerial: number;
@@ -38,7 +42,7 @@ export class RealServer {
    */
   private unread = 0;
   private readonly unreadSockets = new WeakSet<Duplex>();
-  private readonly counts = { handshakes: 0, refusals: 0, pings: 0, pongs: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, messagesSent: 0, messagesDropped: 0, messagesReplayed: 0, slowDisconnects: 0, resumes: 0, resumeGaps: 0 };
+  private readonly counts = { handshakes: 0, refusals: 0, pings: 0, pongs: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, messagesSent: 0, messagesDropped: 0, messagesReplayed: 0, messagesFromClients: 0, slowDisconnects: 0, resumes: 0, resumeGaps: 0 };
   private readonly subscribers = new Map<string, Set<Conn>>();
   private readonly broker: BrokerClient | null;
   private deadPeers: ServerSample['deadPeers'] = [];
@@ -79,8 +83,10 @@ export class RealServer {
     this.broker = connectBroker(init, () => this.nowMs());
     this.broker?.onMessage((channel, serial, bytes) => {
       for (const conn of this.subscribers.get(channel) ?? []) {
-        if (conn.pending !== null) conn.pending.push([serial, bytes]);
-        else if (serial >= conn.nextSerial) conn.outbox?.send(serial, bytes, channel);
+        const sub = conn.channels.get(channel);
+        if (sub === undefined) continue;
+        if (sub.pending !== null) sub.pending.push([serial, bytes]);
+        else if (serial >= sub.nextSerial) conn.outbox?.send(serial, bytes, channel);
       }
     });
   }
@@ -184,7 +190,7 @@ export class RealServer {
         ws.terminate();
       },
     });
-    const conn: Conn = { ws, key, openedAtMs: now, lastActivityMs: now, heartbeat, channel: null, outbox: null, pending: null, nextSerial: 0 };
+    const conn: Conn = { ws, key, openedAtMs: now, lastActivityMs: now, heartbeat, channels: new Map(), outbox: null };
     this.conns.set(id, conn);
     ws.on('pong', () => {
       this.counts.pongs++;
@@ -193,29 +199,40 @@ export class RealServer {
     });
     ws.on('message', (data: Buffer) => {
       conn.lastActivityMs = this.nowMs();
-      this.subscribe(conn, data.toString());
+      this.fromClient(conn, data.toString());
     });
     ws.on('error', () => undefined);
     ws.on('close', () => {
       heartbeat.stop();
       this.conns.delete(id);
-      if (conn.channel !== null) this.subscribers.get(conn.channel)?.delete(conn);
+      for (const channel of conn.channels.keys()) this.subscribers.get(channel)?.delete(conn);
     });
     heartbeat.open();
   }
 
+  /** A client's frame: a publish `{ pub, bytes }` goes to the broker, which fans it out like a backend's; anything else subscribes. */
+  private fromClient(conn: Conn, text: string): void {
+    const frame = JSON.parse(text) as { pub?: string; bytes?: number };
+    if (frame.pub === undefined) {
+      this.subscribe(conn, frame as { sub: string; last: number | null; away: number });
+      return;
+    }
+    if (this.broker === null) return;
+    this.counts.messagesFromClients++;
+    this.broker.publish(frame.pub, frame.bytes ?? 0);
+  }
+
   /**
-   * A client's subscription `{ sub, last, away }`: the broker's resume decision goes to the client first,
-   * then the replayed serials, then live messages (held meanwhile, replayed ones skipped).
+   * A client's subscription to one of its channels, `{ sub, last, away }`: the broker's resume decision goes to
+   * the client first, then the replayed serials, then live messages (held meanwhile, replayed ones skipped).
    */
-  private subscribe(conn: Conn, text: string): void {
+  private subscribe(conn: Conn, request: { sub: string; last: number | null; away: number }): void {
     const messages = this.init.messages;
-    if (this.broker === null || messages === null || conn.channel !== null) return;
-    const request = JSON.parse(text) as { sub: string; last: number | null; away: number };
-    const policy = instantiate(backpressures, messages.backpressure, 'messages.backpressure');
-    conn.channel = request.sub;
-    conn.pending = [];
-    conn.outbox = new Outbox(conn.ws, policy, () => this.nowMs(), this.rng.admission, (code, reason) => {
+    if (this.broker === null || messages === null) return;
+    if (conn.channels.has(request.sub)) return;
+    const sub: Subscribed = { pending: [], nextSerial: 0 };
+    conn.channels.set(request.sub, sub);
+    conn.outbox ??= new Outbox(conn.ws, instantiate(backpressures, messages.backpressure, 'messages.backpressure'), () => this.nowMs(), this.rng.admission, (code, reason) => {
       this.counts.slowDisconnects++;
       conn.ws.close(code, reason);
       setTimeout(() => { conn.ws.terminate(); }, 1000).unref();
@@ -226,7 +243,7 @@ export class RealServer {
     void this.broker.resume(request.sub, request.last, request.away).then(
       (decision) => {
         if (conn.ws.readyState !== conn.ws.OPEN) return;
-        conn.ws.send(JSON.stringify({ resume: decision }));
+        conn.ws.send(JSON.stringify({ resume: decision, ch: request.sub }));
         this.counts.messagesReplayed += decision.count;
         // A reconnect's subscription (the client has a last serial) is a resume, as the sim counts it.
         if (request.last !== null) {
@@ -236,9 +253,9 @@ export class RealServer {
         const outbox = conn.outbox as Outbox;
         for (let serial = decision.fromSerial; serial < decision.fromSerial + decision.count; serial++) outbox.send(serial, messages.bytes, request.sub);
         const next = decision.fromSerial + decision.count;
-        conn.nextSerial = next;
-        for (const [serial, bytes] of conn.pending ?? []) if (serial >= next) outbox.send(serial, bytes, request.sub);
-        conn.pending = null;
+        sub.nextSerial = next;
+        for (const [serial, bytes] of sub.pending ?? []) if (serial >= next) outbox.send(serial, bytes, request.sub);
+        sub.pending = null;
       },
       // The broker could not decide (Redis gone): the client reconnects and asks again.
       () => {

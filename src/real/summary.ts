@@ -21,7 +21,7 @@ export function realSummary(config: RealConfig, sampler: RealSampler, _events: r
   const detections = sampler.detectionsMs;
   const values: MetricValues = {
     'clients.arrived': config.clients.arrivalsMs.filter((a) => a < endMs).length,
-    'clients.departed': 0,
+    'clients.departed': t.departed,
     'clients.gaveUp': t.gaveUp,
     'clients.connected.final': t.connected,
     'clients.connected.mean': t.connectedArea / endMs,
@@ -81,10 +81,14 @@ function messageMetrics(sampler: RealSampler, published: number, endMs: number, 
   const loss = sampler.subscriberTotals();
   const pings = total('pings');
   const pongs = total('pongs');
-  const dataFrames = total('messagesSent');
+  // Client publishes are data frames too, and reach the broker through their server as the backend's do.
+  const fromClients = sampler.totals().published;
+  const dataFrames = total('messagesSent') + fromClients;
+  const atBroker = published + total('messagesFromClients');
   return {
-    'messages.published': published,
-    'messages.publishedPerSec': endMs > 0 ? (published * 1000) / endMs : 0,
+    'messages.published': atBroker,
+    'messages.publishedPerSec': endMs > 0 ? (atBroker * 1000) / endMs : 0,
+    'messages.fromClients': fromClients,
     'messages.delivered': m.delivered,
     'messages.lost': m.lost,
     'messages.duplicates': m.duplicates,

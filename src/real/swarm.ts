@@ -20,7 +20,7 @@ import { runClock } from './clock.js';
 import type { SwarmCommand, SwarmSample } from './protocol.js';
 
 type Init = Extract<SwarmCommand, { type: 'init' }>;
-type State = 'absent' | 'waiting' | 'connecting' | 'connected' | 'gaveUp';
+type State = 'absent' | 'waiting' | 'connecting' | 'connected' | 'gaveUp' | 'departed';
 
 interface Client {
   id: number;
@@ -35,12 +35,17 @@ interface Client {
   attemptStartMs: number;
   server: number;
   lastServer: number;
-  /** Pub/sub: the channel's receiver (dedup by serial, lost and out-of-order counts), when the connection last ended. */
-  receiver: ChannelReceiver | null;
+  /** Pub/sub: a receiver per channel (dedup by serial, lost and out-of-order counts), when the connection last ended. */
+  receivers: Map<string, ChannelReceiver> | null;
   disconnectedAtMs: number;
   /** The application is busy with received messages until then; the socket is not read meanwhile. */
   appBusyUntilMs: number;
   reader: NodeJS.Timeout | null;
+  /** The client's next publish, while it is connected and has a publish rate. */
+  publisher: NodeJS.Timeout | null;
+  /** When the session ends (Infinity until the first connect, or for a client that stays), and its timer. */
+  deadlineMs: number;
+  departure: NodeJS.Timeout | null;
 }
 
 const ignore = (): void => undefined;
@@ -49,12 +54,12 @@ const ignore = (): void => undefined;
 export class Swarm {
   private readonly clients: Client[];
   private readonly backoff: Backoff;
-  private readonly rng: { backoff: Rng; flaps: Rng; dns: Rng };
+  private readonly rng: { backoff: Rng; flaps: Rng; dns: Rng; publishes: Rng };
   private readonly decisions = new DecisionList();
   private readonly silenceMs: number;
   private readonly ghosts = new Set<WebSocket>();
   private nowMs: () => number = () => 0;
-  private readonly k = { attempts: 0, succeeded: 0, refused: 0, failed: 0, timeouts: 0, drops: 0, flaps: 0, moved: 0, silenceTimeouts: 0 };
+  private readonly k = { attempts: 0, succeeded: 0, refused: 0, failed: 0, timeouts: 0, drops: 0, flaps: 0, moved: 0, silenceTimeouts: 0, published: 0, departed: 0 };
   private latencies: number[] = [];
   private flapped: SwarmSample['flapped'] = [];
   private connected = 0;
@@ -68,7 +73,9 @@ export class Swarm {
     // One swarm draws from the sim's client streams, draw for draw; several each have their own fork.
     const stream = (name: string): Rng =>
       seededStream(init.swarms === 1 ? streamKey(init.seed, name) : streamKey(init.seed, 'real', `swarm-${String(init.swarm)}`, name));
-    this.rng = { backoff: stream('backoff'), flaps: stream('flaps'), dns: stream('dns') };
+    // Client publishes are timed per client here, where the sim draws one superposed stream: a stream of real mode's own.
+    const publishes = seededStream(streamKey(init.seed, 'real', `swarm-${String(init.swarm)}`, 'client-publishes'));
+    this.rng = { backoff: stream('backoff'), flaps: stream('flaps'), dns: stream('dns'), publishes };
     this.silenceMs = silenceLimitMs(instantiate(heartbeats, init.heartbeat, 'heartbeat'));
     this.clients = init.clientIds.map((id) => ({
       id,
@@ -81,10 +88,13 @@ export class Swarm {
       attemptStartMs: 0,
       server: -1,
       lastServer: -1,
-      receiver: init.messages === null ? null : new ChannelReceiver(),
+      receivers: init.messages === null ? null : new Map((init.messages.channelsOf[id] ?? []).map((ch) => [`ch${String(ch)}`, new ChannelReceiver()])),
       disconnectedAtMs: 0,
       appBusyUntilMs: 0,
       reader: null,
+      publisher: null,
+      deadlineMs: Infinity,
+      departure: null,
     }));
   }
 
@@ -101,6 +111,7 @@ export class Swarm {
   stop(): void {
     for (const c of this.clients) {
       this.clearTimers(c);
+      if (c.departure !== null) clearTimeout(c.departure);
       if (c.ws !== null) this.discard(c.ws);
     }
     for (const ws of this.ghosts) ws.terminate();
@@ -173,6 +184,8 @@ export class Swarm {
     this.latencies.push(this.nowMs() - c.attemptStartMs);
     this.armWatchdog(c);
     this.subscribe(c);
+    this.startSession(c);
+    this.publishLater(c);
     // The sim's draw: the flap's time from 0 is its delay from now.
     const inMs = nextFlapAtMs(0, this.init.clients.flapsPerHour, this.rng.flaps);
     if (inMs < 2 ** 31 - 1) c.timer = setTimeout(() => {
@@ -180,28 +193,81 @@ export class Swarm {
     }, inMs);
   }
 
-  /** Subscribes to the client's channel from its last serial. */
-  private subscribe(c: Client): void {
+  /**
+   * A connected client publishes as a Poisson stream at its own rate, each message on one of its channels drawn
+   * uniformly, as the sim's client publishes: a data frame `{ pub, bytes }` to its server.
+   */
+  private publishLater(c: Client): void {
     const messages = this.init.messages;
+    const ratePerSec = messages?.clientPublishPerSec[c.id] ?? 0;
+    const channels = messages?.channelsOf[c.id] ?? [];
+    if (messages === null || !(ratePerSec > 0) || channels.length === 0) return;
+    const gapMs = (-Math.log(1 - this.rng.publishes.next()) * 1000) / ratePerSec;
+    if (gapMs >= 2 ** 31 - 1) return;
+    c.publisher = setTimeout(() => {
+      c.publisher = null;
+      const ws = c.ws;
+      if (c.state !== 'connected' || ws === null) return;
+      const channel = channels[Math.floor(this.rng.publishes.next() * channels.length)] as number;
+      this.k.published++;
+      ws.send(JSON.stringify({ pub: `ch${String(channel)}`, bytes: messages.bytes }));
+      this.publishLater(c);
+    }, gapMs);
+  }
+
+  /** The first connect starts the client's session, as in the sim: it leaves when the session ends, whatever its state then. */
+  private startSession(c: Client): void {
+    const sessionMs = this.init.clients.sessionMs?.[c.id] ?? Infinity;
+    if (c.deadlineMs !== Infinity || !Number.isFinite(sessionMs)) return;
+    c.deadlineMs = this.nowMs() + sessionMs;
+    // Beyond setTimeout's range (about 24.8 days) the session outlasts any real run.
+    if (sessionMs < 2 ** 31 - 1) c.departure = setTimeout(() => {
+      this.depart(c);
+    }, sessionMs);
+  }
+
+  /** The session is over: a connected client closes its socket (1000), any other stops trying; it never comes back. */
+  private depart(c: Client): void {
+    c.departure = null;
+    this.clearTimers(c);
+    this.area();
+    if (c.state === 'connected') this.connected--;
+    this.present--;
+    this.k.departed++;
     const ws = c.ws;
-    if (messages === null || c.receiver === null || ws === null) return;
-    ws.send(JSON.stringify({ sub: `ch${String(messages.channelOf[c.id] ?? 0)}`, last: c.receiver.lastSerial, away: c.disconnectedAtMs }));
+    c.ws = null;
+    if (ws !== null && c.state === 'connected') {
+      ws.removeAllListeners();
+      ws.on('error', ignore);
+      ws.on('close', () => this.ghosts.delete(ws));
+      this.ghosts.add(ws);
+      ws.close(1000, 'session over');
+    } else if (ws !== null) this.discard(ws);
+    c.state = 'departed';
+  }
+
+  /** Subscribes to each of the client's channels from its last serial there. */
+  private subscribe(c: Client): void {
+    const ws = c.ws;
+    if (c.receivers === null || ws === null) return;
+    for (const [channel, receiver] of c.receivers) ws.send(JSON.stringify({ sub: channel, last: receiver.lastSerial, away: c.disconnectedAtMs }));
   }
 
   /**
-   * A resume decision (JSON) or a message that starts with its serial. Each message keeps the application busy
+   * A resume decision (JSON, with its channel) or a message that starts with its serial and channel. Each message keeps the application busy
    * for 1 / consumePerSec; while it is more than 20 ms behind, the socket is not read, so the kernel buffers and
    * then the server's send queue fill, as with a slow consumer.
    */
   private received(c: Client, text: string): void {
-    const receiver = c.receiver;
     const messages = this.init.messages;
-    if (receiver === null || messages === null) return;
+    if (c.receivers === null || messages === null) return;
     if (text.startsWith('{')) {
-      receiver.resume((JSON.parse(text) as { resume: ResumeDecision }).resume);
+      const reply = JSON.parse(text) as { resume: ResumeDecision; ch: string };
+      c.receivers.get(reply.ch)?.resume(reply.resume);
       return;
     }
-    receiver.receive(Number.parseInt(text, 10));
+    const head = text.indexOf(':');
+    c.receivers.get(text.slice(head + 1, text.indexOf(':', head + 1)))?.receive(Number.parseInt(text, 10));
     const now = this.nowMs();
     c.appBusyUntilMs = Math.max(now, c.appBusyUntilMs) + 1000 / (messages.consumePerSec[c.id] ?? Infinity);
     const behindMs = c.appBusyUntilMs - now;
@@ -289,7 +355,9 @@ export class Swarm {
 
   private clearTimers(c: Client): void {
     if (c.reader !== null) clearTimeout(c.reader);
+    if (c.publisher !== null) clearTimeout(c.publisher);
     c.reader = null;
+    c.publisher = null;
     if (c.timer !== null) clearTimeout(c.timer);
     if (c.watchdog !== null) clearTimeout(c.watchdog);
     c.timer = null;
@@ -335,8 +403,9 @@ export class Swarm {
   private subscriberLoss(): SwarmSample['subscribers'] {
     const out = { subscribed: 0, withLoss: 0, maxLost: 0 };
     for (const c of this.clients) {
-      if (c.receiver === null || c.receiver.lastSerial === null) continue;
-      const lost = c.receiver.counts.lost;
+      const receivers = [...(c.receivers?.values() ?? [])].filter((r) => r.lastSerial !== null);
+      if (receivers.length === 0) continue;
+      const lost = receivers.reduce((n, r) => n + r.counts.lost, 0);
       out.subscribed++;
       if (lost > 0) out.withLoss++;
       out.maxLost = Math.max(out.maxLost, lost);
@@ -347,12 +416,13 @@ export class Swarm {
   private receiverTotals(): SwarmSample['messages'] {
     const out = { delivered: 0, duplicates: 0, outOfOrder: 0, lost: 0 };
     for (const c of this.clients) {
-      if (c.receiver === null) continue;
-      const k = c.receiver.counts;
-      out.delivered += k.delivered;
-      out.duplicates += k.duplicates;
-      out.outOfOrder += k.outOfOrder;
-      out.lost += k.lost;
+      for (const receiver of c.receivers?.values() ?? []) {
+        const k = receiver.counts;
+        out.delivered += k.delivered;
+        out.duplicates += k.duplicates;
+        out.outOfOrder += k.outOfOrder;
+        out.lost += k.lost;
+      }
     }
     return out;
   }

@@ -6,7 +6,7 @@ import {
   fresh,
   factory,
   instantiate,
-  pickByCdf,
+  pickDistinct,
   resumes,
   zipfCdf,
   type Backpressure,
@@ -109,13 +109,9 @@ export class PubSub implements PubSubPort {
 
   /** A new client: its channels by popularity, its bandwidth and its consumption rate. */
   addClient(i: number): void {
-    // Distinct channels by popularity: redraw a channel the client already has, then take the first free one.
-    for (let k = 0; k < this.subs.perClient; k++) {
-      let channel = pickByCdf(this.popularity, this.rng.channels);
-      for (let tries = 0; this.subs.slotOf(i, channel, k) >= 0 && tries < 64; tries++) channel = pickByCdf(this.popularity, this.rng.channels);
-      for (channel = this.subs.slotOf(i, channel, k) >= 0 ? 0 : channel; this.subs.slotOf(i, channel, k) >= 0; ) channel++;
+    pickDistinct(this.popularity, this.subs.perClient, this.rng.channels).forEach((channel, k) => {
       this.subs.setChannel(i, k, channel);
-    }
+    });
     this.queues.setRates(i, 1000 / this.downlink.sample(this.rng.clients), 1000 / this.consume.sample(this.rng.clients));
     this.publishRates?.addClient(i);
     this.disconnectedAtMs[i] = NaN;

@@ -19,6 +19,7 @@ export {
   heartbeatGiveUpAtMs,
   silenceLimitMs,
   pickByCdf,
+  pickDistinct,
   zipfCdf,
   faultTarget,
   rollingRestartAtMs,

@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { loadExperiment, runRealExperiment, toRealConfig, type Experiment } from '../../src/experiment/index.js';
+import { loadExperiment, runRealExperiment, toRealConfig, toSimConfig, type Experiment } from '../../src/experiment/index.js';
+import type { RunResult } from '../../src/metrics/index.js';
+import { runSimulation } from '../../src/sim/index.js';
 import type { RealConfig, RealRunResult } from '../../src/real/index.js';
 import { chartNames } from '../../src/report/fleet-charts.js';
 
@@ -48,8 +50,36 @@ export async function runRealData(data: Record<string, unknown>): Promise<RealRu
   return runRealExperiment(loadBoth(data).config);
 }
 
+/** A per-interval time-series column summed over the rows after `fromMs`. */
+export function sumAfter(result: { timeseries: RealRunResult['timeseries'] }, column: string, fromMs: number): number {
+  const c = result.timeseries.columns.indexOf(column);
+  return result.timeseries.rows.reduce((a, row) => a + ((row[0] ?? 0) > fromMs ? (row[c] ?? 0) : 0), 0);
+}
+
 /** The value of a time-series column in the last row. */
 export function lastValue(result: RealRunResult, column: string): number {
   const c = result.timeseries.columns.indexOf(column);
   return (result.timeseries.rows.at(-1)?.[c] ?? NaN) as number;
+}
+
+/** Pids whose parent is `pid`, with their state letter (R, S, T stopped, Z zombie). */
+export function childrenOf(pid: number): { pid: number; state: string }[] {
+  return readdirSync('/proc').flatMap((name) => {
+    if (!/^\d+$/.test(name)) return [];
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[1]) === pid ? [{ pid: Number(name), state: fields[0] ?? '?' }] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** Runs the same experiment in both worlds; afterwards no process this test started is left. */
+export async function runBothWorlds(data: Record<string, unknown>): Promise<{ sim: RunResult; real: RealRunResult; config: RealConfig; leftover: number }> {
+  const { experiment, config } = loadBoth(data);
+  const sim = runSimulation(toSimConfig(experiment));
+  const real = await runRealExperiment(config);
+  return { sim, real, config, leftover: childrenOf(process.pid).filter((c) => c.state !== 'Z').length };
 }

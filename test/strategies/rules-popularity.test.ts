@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RngStreams } from '../../src/engine/index.js';
-import { pickByCdf, zipfCdf } from '../../src/strategies/index.js';
+import { pickByCdf, pickDistinct, zipfCdf } from '../../src/strategies/index.js';
 
 describe('Zipf channel popularity (sim pubsub, real channels and publisher)', () => {
   it('exponent 0 is uniform; the last entry is exactly 1', () => {
@@ -42,5 +42,17 @@ describe('Zipf channel popularity (sim pubsub, real channels and publisher)', ()
 
   it('one channel: always 0', () => {
     expect(pickByCdf(zipfCdf(1, 1), { next: () => 0.999 })).toBe(0);
+  });
+
+  it('a client\'s channels are distinct: a taken channel is drawn again, then the lowest free one is taken', () => {
+    const rng = new RngStreams(3).stream('channels');
+    for (let k = 0; k < 500; k++) {
+      const chosen = pickDistinct(zipfCdf(6, 2), 4, rng);
+      expect(new Set(chosen).size).toBe(4);
+      expect(chosen.every((c) => c >= 0 && c < 6)).toBe(true);
+    }
+    // One channel of all weight: every redraw gives it, so the rest are the lowest free ones.
+    expect(pickDistinct([1, 1, 1], 3, rng)).toEqual([0, 1, 2]);
+    expect(pickDistinct(zipfCdf(3, 0), 3, rng).sort()).toEqual([0, 1, 2]);
   });
 });

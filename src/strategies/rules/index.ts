@@ -3,5 +3,5 @@ export { nextFlapAtMs } from './flap.js';
 export { HealthCounter, firstCheckOffsetsMs, type RiseFall } from './health.js';
 export { createBackendView, noteHealth, noteReport, type MutableBackendView } from './backend-view.js';
 export { TCP_KEEPALIVE_DETECT_MS, deadPeerDetectedAtMs, heartbeatGiveUpAtMs, silenceLimitMs } from './heartbeat.js';
-export { pickByCdf, zipfCdf } from './popularity.js';
+export { pickByCdf, pickDistinct, zipfCdf } from './popularity.js';
 export { faultTarget, rollingRestartAtMs, type RollingRestart } from './faults.js';

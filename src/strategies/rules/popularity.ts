@@ -15,6 +15,21 @@ export function zipfCdf(n: number, s: number): Float64Array {
   return cdf;
 }
 
+/**
+ * A client's `count` distinct channels by popularity: a channel it already has is drawn again (at most 64 times),
+ * then the lowest free channel is taken. Both worlds give each client its subscriptions this way.
+ */
+export function pickDistinct(cdf: ArrayLike<number>, count: number, rng: Rng): number[] {
+  const chosen: number[] = [];
+  for (let k = 0; k < count; k++) {
+    let channel = pickByCdf(cdf, rng);
+    for (let tries = 0; chosen.includes(channel) && tries < 64; tries++) channel = pickByCdf(cdf, rng);
+    if (chosen.includes(channel)) for (channel = 0; chosen.includes(channel); ) channel++;
+    chosen.push(channel);
+  }
+  return chosen;
+}
+
 /** The first index whose cumulative probability exceeds one draw: a channel by popularity. */
 export function pickByCdf(cdf: ArrayLike<number>, rng: Rng): number {
   const u = rng.next();
