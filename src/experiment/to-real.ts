@@ -1,6 +1,6 @@
 import { REAL_LIMITS, type RealConfig, type RealFault, type RealMessagesSpec, type RealServerSpec } from '../real/index.js';
 import { arrivalTimesMs, compileDistribution, seededStream, streamKey } from '../engine/index.js';
-import { toQuantitySpec } from './schema/distribution.js';
+import { toDistributionSpec, toQuantitySpec } from './schema/distribution.js';
 import type { InputIssue } from './issues.js';
 import type { Experiment } from './schema/experiment.js';
 import { tagged } from './schema/one-of.js';
@@ -50,13 +50,13 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
       admission: toStrategyChoice(admissions, g.server.admission),
       shedding: { strategy: toStrategyChoice(shedders, g.server.shedding.strategy), limit: g.server.shedding.limit, intervalMs: g.server.shedding.intervalMs },
       memoryLimitBytes: g.server.memory.limitBytes,
+      maxConnectionAgeMs: g.server.maxConnectionAgeMs === 'never' ? null : toDistributionSpec(g.server.maxConnectionAgeMs),
     })),
   );
   const b = e.balancer;
   if (b.count > REAL_LIMITS.maxProxies) issue(['balancer', 'count'], `expected at most ${String(REAL_LIMITS.maxProxies)} proxies in real mode, got ${String(b.count)}`);
   if (servers.length > REAL_LIMITS.maxServers) issue(['fleet', 'servers'], `expected at most ${String(REAL_LIMITS.maxServers)} servers in real mode, got ${String(servers.length)}`);
   if (groups.some((g) => g.server.processes !== 1)) issue(['fleet', 'server', 'processes'], 'expected 1 in real mode (one Node process per server)');
-  if (groups.some((g) => g.server.maxConnectionAgeMs !== 'never')) issue(['fleet', 'server', 'maxConnectionAgeMs'], 'expected never in real mode (the bundled server does not recycle connections)');
   // The sim's arrivals, draw for draw: client k of both worlds arrives at the same time. Counted on past
   // the limit (up to 100 times it) so a refusal can say how many.
   const countCap = REAL_LIMITS.maxClients * 100;

@@ -96,7 +96,7 @@ export const SUMMARY_METRICS = {
   'handshake.wasted': { group: 'handshake', unit: 'count', worlds: sim, notReal: 'a server cannot tell that the client of a handshake it finishes has already given up', better: 'lower', doc: 'handshakes finished for clients that had already abandoned the attempt' },
   'connections.dropped': { group: 'connections', unit: 'count', worlds: both, better: 'lower', doc: 'open connections closed under a connected client' },
   'connections.shed': { group: 'connections', unit: 'count', worlds: both, doc: 'connections closed by load shedding' },
-  'connections.recycled': { group: 'connections', unit: 'count', worlds: sim, notReal: 'the bundled real server does not recycle connections (maxConnectionAgeMs is refused in real mode)', doc: 'connections the server closed at their maximum age (server.maxConnectionAgeMs)' },
+  'connections.recycled': { group: 'connections', unit: 'count', worlds: both, doc: 'connections the server closed at their maximum age (server.maxConnectionAgeMs)' },
   'connections.idleClosed.proxy': { group: 'connections', unit: 'count', worlds: sim, notReal: 'the real proxy has no idle timeout', better: 'lower', doc: 'connections the proxy closed for idleness (no frame either way)' },
   'connections.idleClosed.server': { group: 'connections', unit: 'count', worlds: sim, notReal: 'real mode requires messages.idleTimeoutMs: never', better: 'lower', doc: 'connections a server closed for idleness (no data frame)' },
   'connections.slowConsumersClosed': { group: 'connections', unit: 'count', worlds: both, better: 'lower', doc: 'connections the backpressure policy closed as slow consumers', when: 'messages' },

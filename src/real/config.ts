@@ -1,3 +1,4 @@
+import type { DistributionSpec } from '../engine/index.js';
 import type { StrategyChoice } from '../strategies/index.js';
 
 /** One server process of a real run. */
@@ -9,6 +10,8 @@ export interface RealServerSpec {
   shedding: { strategy: StrategyChoice; limit: number | null; intervalMs: number };
   /** The admission policy's memory limit (RSS); nothing is killed when it is passed. */
   memoryLimitBytes: number;
+  /** Each connection is closed (1001 going away) at an age drawn from this; null: never. */
+  maxConnectionAgeMs: DistributionSpec | null;
 }
 
 export interface RealHealthCheck {

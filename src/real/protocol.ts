@@ -18,6 +18,8 @@ export interface ServerSample {
   heartbeatTimeouts: number;
   shed: number;
   drained: number;
+  /** Connections closed at their maximum age. */
+  recycled: number;
   messagesSent: number;
   messagesDropped: number;
   messagesReplayed: number;
