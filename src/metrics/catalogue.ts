@@ -103,7 +103,7 @@ export const SUMMARY_METRICS = {
   'heartbeat.pings': { group: 'heartbeat', unit: 'count', worlds: both, doc: 'pings sent by servers' },
   'heartbeat.pongs': { group: 'heartbeat', unit: 'count', worlds: both, doc: 'pongs that reached a server' },
   'heartbeat.timeouts': { group: 'heartbeat', unit: 'count', worlds: both, doc: 'connections the server heartbeat closed (sim: every close; real: of clients that had not flapped)' },
-  'heartbeat.clientTimeouts': { group: 'heartbeat', unit: 'count', worlds: both, doc: 'connections clients closed after no ping within the heartbeat’s detection span' },
+  'heartbeat.clientTimeouts': { group: 'heartbeat', unit: 'count', worlds: both, doc: 'connections clients closed after no ping within the heartbeat’s detection span (sim: only clients of a stopped server keep this watchdog; real: every client does, so a connection dead in the network — a disconnect without FIN — counts here as well as in heartbeat.timeouts)' },
   'heartbeat.deadPeersDetected': { group: 'heartbeat', unit: 'count', worlds: real, doc: 'heartbeat closes of connections whose client had flapped' },
   'heartbeat.deadPeerDetectionMs.mean': { group: 'heartbeat', unit: 'ms', worlds: both, better: 'lower', doc: 'from a client’s flap to the server’s heartbeat closing its dead connection, mean' },
   'heartbeat.framesPerDataFrame': { group: 'heartbeat', unit: 'ratio', worlds: both, better: 'lower', doc: 'ping and pong frames per data frame', when: 'messages' },

@@ -53,7 +53,12 @@ export type RealFault =
   /** SIGSTOP, then SIGCONT after `durationMs`. */
   | { kind: 'hang'; server: number; atMs: number; durationMs: number }
   /** Weight 0 at the proxy, connections closed over `windowMs`; then stopped and restarted after `restartAfterMs`. */
-  | { kind: 'drain'; server: number; atMs: number; windowMs: number; restartAfterMs: number | null };
+  | { kind: 'drain'; server: number; atMs: number; windowMs: number; restartAfterMs: number | null }
+  /**
+   * Each proxy drops a seeded `share` of its piped connections to `servers` (null: every server): with `fin` it
+   * closes both sockets; without, it stops forwarding either way and closes nothing (state lost, as in a NAT).
+   */
+  | { kind: 'disconnect'; atMs: number; share: number; servers: number[] | null; fin: boolean };
 
 /** Pub/sub load: a publisher feeds channels through the broker; each client subscribes to one channel. */
 export interface RealMessagesSpec {

@@ -120,10 +120,12 @@ export type ProxyCommand =
   | { type: 'backend'; server: number; port: number }
   | { type: 'weight'; server: number; weight: number }
   | { type: 'clock'; startEpochMs: number }
-  | { type: 'sample' };
+  | { type: 'sample' }
+  /** The disconnect fault: drop a share of the connections piped to `servers` (null: all), with or without FIN. */
+  | { type: 'disconnect'; share: number; servers: number[] | null; fin: boolean };
 
 /** Proxy → parent. */
-export type ProxyEvent = { type: 'listening'; port: number } | { type: 'sample'; sample: ProxySample };
+export type ProxyEvent = { type: 'listening'; port: number } | { type: 'sample'; sample: ProxySample } | { type: 'disconnected'; connections: number };
 
 /** Parent → client swarm. */
 export type SwarmCommand =

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -52,4 +52,18 @@ export async function runRealData(data: Record<string, unknown>): Promise<RealRu
 export function lastValue(result: RealRunResult, column: string): number {
   const c = result.timeseries.columns.indexOf(column);
   return (result.timeseries.rows.at(-1)?.[c] ?? NaN) as number;
+}
+
+/** Pids whose parent is `pid`, with their state letter (R, S, T stopped, Z zombie). */
+export function childrenOf(pid: number): { pid: number; state: string }[] {
+  return readdirSync('/proc').flatMap((name) => {
+    if (!/^\d+$/.test(name)) return [];
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[1]) === pid ? [{ pid: Number(name), state: fields[0] ?? '?' }] : [];
+    } catch {
+      return [];
+    }
+  });
 }

@@ -1,23 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliPath, repoRoot } from '../cli/cli.js';
-import { experimentFile, smallExperiment } from './helpers.js';
-
-/** Pids whose parent is `pid`, with their state letter (R, S, T stopped, Z zombie). */
-function childrenOf(pid: number): { pid: number; state: string }[] {
-  return readdirSync('/proc').flatMap((name) => {
-    if (!/^\d+$/.test(name)) return [];
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(fields[1]) === pid ? [{ pid: Number(name), state: fields[0] ?? '?' }] : [];
-    } catch {
-      return [];
-    }
-  });
-}
+import { childrenOf, experimentFile, smallExperiment } from './helpers.js';
 
 function alive(pid: number): boolean {
   try {
