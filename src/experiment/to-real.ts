@@ -49,13 +49,13 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
       admission: toStrategyChoice(admissions, g.server.admission),
       shedding: { strategy: toStrategyChoice(shedders, g.server.shedding.strategy), limit: g.server.shedding.limit, intervalMs: g.server.shedding.intervalMs },
       memoryLimitBytes: g.server.memory.limitBytes,
+      maxConnectionAgeMs: g.server.maxConnectionAgeMs === 'never' ? null : toDistributionSpec(g.server.maxConnectionAgeMs),
     })),
   );
   const b = e.balancer;
   if (b.count > REAL_LIMITS.maxProxies) issue(['balancer', 'count'], `expected at most ${String(REAL_LIMITS.maxProxies)} proxies in real mode, got ${String(b.count)}`);
   if (servers.length > REAL_LIMITS.maxServers) issue(['fleet', 'servers'], `expected at most ${String(REAL_LIMITS.maxServers)} servers in real mode, got ${String(servers.length)}`);
   if (groups.some((g) => g.server.processes !== 1)) issue(['fleet', 'server', 'processes'], 'expected 1 in real mode (one Node process per server)');
-  if (groups.some((g) => g.server.maxConnectionAgeMs !== 'never')) issue(['fleet', 'server', 'maxConnectionAgeMs'], 'expected never in real mode (the bundled server does not recycle connections)');
   // The sim's arrivals, draw for draw: client k of both worlds arrives at the same time. Counted on past
   // the limit (up to 100 times it) so a refusal can say how many.
   const countCap = REAL_LIMITS.maxClients * 100;
@@ -64,7 +64,7 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
     const got = arrivalsMs.length > countCap ? `more than ${String(countCap)}` : String(arrivalsMs.length);
     issue(['clients', 'arrivals'], `expected at most ${String(REAL_LIMITS.maxClients)} clients in real mode (each holds descriptors and ports on this machine), got ${got}`);
   }
-  const faults = toRealFaults(e, servers.length, issue);
+  const faults = toRealFaults(e, groups.flatMap((g) => Array.from({ length: g.servers }, () => g.name)), issue);
   const messages = toRealMessages(e, arrivalsMs.length, issue);
   if (issues.length > 0) return { ok: false, issues };
   return {
@@ -107,8 +107,12 @@ function toSessions(e: Experiment, clients: number): number[] | null {
   return Array.from({ length: clients }, () => session.sample(rng));
 }
 
-/** Crash, hang, drain and rolling restarts; random targets drawn as the sim draws them (its `faults` stream). */
-function toRealFaults(e: Experiment, servers: number, issue: (path: (string | number)[], message: string) => void): RealFault[] {
+/**
+ * Crash, hang, drain, rolling restarts and disconnects; random targets drawn as the sim draws them (its `faults`
+ * stream). `groupOf`: each server's group name, in fleet order.
+ */
+function toRealFaults(e: Experiment, groupOf: readonly string[], issue: (path: (string | number)[], message: string) => void): RealFault[] {
+  const servers = groupOf.length;
   const rng = seededStream(streamKey(e.seed, 'faults'));
   const target = (server: number | 'random'): number => faultTarget(server, servers, rng);
   return e.faults.flatMap((f, k): RealFault[] => {
@@ -124,8 +128,12 @@ function toRealFaults(e: Experiment, servers: number, issue: (path: (string | nu
         const { atMs, windowMs, restartAfterMs, pauseMs } = fault;
         return Array.from({ length: servers }, (_, s) => ({ kind: 'drain' as const, server: s, atMs: rollingRestartAtMs({ atMs, windowMs, restartAfterMs, pauseMs }, s), windowMs, restartAfterMs }));
       }
+      case 'disconnect': {
+        const scope = fault.server !== undefined ? [target(fault.server)] : fault.group !== undefined ? groupOf.flatMap((g, s) => (g === fault.group ? [s] : [])) : null;
+        return [{ kind: fault.kind, atMs: fault.atMs, share: fault.share, servers: scope, fin: fault.fin }];
+      }
       default:
-        issue(['faults', k, fault.kind], `expected crash, hang, drain or rolling-restart in real mode, got ${fault.kind}`);
+        issue(['faults', k, fault.kind], `expected crash, hang, drain, rolling-restart or disconnect in real mode, got ${fault.kind}`);
         return [];
     }
   });

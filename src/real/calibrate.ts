@@ -62,7 +62,7 @@ class Probe {
       type: 'init',
       id: 0,
       incarnation: 0,
-      spec: { maxConnections: 1_000_000, weight: 1, admission: { name: 'accept-all', options: {} }, shedding: { strategy: { name: 'none', options: {} }, limit: null, intervalMs: 1000 }, memoryLimitBytes: 2 ** 31 },
+      spec: { maxConnections: 1_000_000, weight: 1, admission: { name: 'accept-all', options: {} }, shedding: { strategy: { name: 'none', options: {} }, limit: null, intervalMs: 1000 }, memoryLimitBytes: 2 ** 31, maxConnectionAgeMs: null },
       heartbeat,
       reportIntervalMs: 60_000,
       seed: 1,

@@ -1,3 +1,4 @@
+import type { DistributionSpec } from '../engine/index.js';
 import type { StrategyChoice } from '../strategies/index.js';
 
 /** One server process of a real run. */
@@ -9,6 +10,8 @@ export interface RealServerSpec {
   shedding: { strategy: StrategyChoice; limit: number | null; intervalMs: number };
   /** The admission policy's memory limit (RSS); nothing is killed when it is passed. */
   memoryLimitBytes: number;
+  /** Each connection is closed (1001 going away) at an age drawn from this; null: never. */
+  maxConnectionAgeMs: DistributionSpec | null;
 }
 
 export interface RealHealthCheck {
@@ -55,7 +58,12 @@ export type RealFault =
   /** SIGSTOP, then SIGCONT after `durationMs`. */
   | { kind: 'hang'; server: number; atMs: number; durationMs: number }
   /** Weight 0 at the proxy, connections closed over `windowMs`; then stopped and restarted after `restartAfterMs`. */
-  | { kind: 'drain'; server: number; atMs: number; windowMs: number; restartAfterMs: number | null };
+  | { kind: 'drain'; server: number; atMs: number; windowMs: number; restartAfterMs: number | null }
+  /**
+   * Each proxy drops a seeded `share` of its piped connections to `servers` (null: every server): with `fin` it
+   * closes both sockets; without, it stops forwarding either way and closes nothing (state lost, as in a NAT).
+   */
+  | { kind: 'disconnect'; atMs: number; share: number; servers: number[] | null; fin: boolean };
 
 /** Pub/sub load: a publisher feeds channels through the broker; each client subscribes to its channels. */
 export interface RealMessagesSpec {

@@ -18,6 +18,8 @@ export interface ServerSample {
   heartbeatTimeouts: number;
   shed: number;
   drained: number;
+  /** Connections closed at their maximum age. */
+  recycled: number;
   messagesSent: number;
   messagesDropped: number;
   messagesReplayed: number;
@@ -124,10 +126,12 @@ export type ProxyCommand =
   | { type: 'backend'; server: number; port: number }
   | { type: 'weight'; server: number; weight: number }
   | { type: 'clock'; startEpochMs: number }
-  | { type: 'sample' };
+  | { type: 'sample' }
+  /** The disconnect fault: drop a share of the connections piped to `servers` (null: all), with or without FIN. */
+  | { type: 'disconnect'; share: number; servers: number[] | null; fin: boolean };
 
 /** Proxy → parent. */
-export type ProxyEvent = { type: 'listening'; port: number } | { type: 'sample'; sample: ProxySample };
+export type ProxyEvent = { type: 'listening'; port: number } | { type: 'sample'; sample: ProxySample } | { type: 'disconnected'; connections: number };
 
 /** Parent → client swarm. */
 export type SwarmCommand =

@@ -19,6 +19,16 @@ import type { ProxyCommand, ProxyEvent, ProxySample } from './protocol.js';
 
 type Init = Extract<ProxyCommand, { type: 'init' }>;
 
+/** A client connection piped to a backend. */
+interface Pipe {
+  client: Socket;
+  upstream: Socket;
+  server: number;
+  /** The proxy forwards nothing more either way and closes neither end (the disconnect fault without FIN). */
+  severed: boolean;
+  release: () => void;
+}
+
 /** Longest HTTP upgrade request the proxy reads before giving up on a client. */
 const MAX_REQUEST_BYTES = 16 * 1024;
 
@@ -31,7 +41,8 @@ export class RealProxy {
   private readonly ports: number[];
   private readonly health: HealthCounter[];
   private readonly strategy: Balancer;
-  private readonly rng: { pick: Rng };
+  private readonly rng: { pick: Rng; disconnect: Rng };
+  private readonly pipes = new Set<Pipe>();
   /** When each backend is first checked: the sim's draws for this balancer from its shared `health` stream. */
   private readonly firstCheckMs: number[];
   private nowMs: () => number;
@@ -50,7 +61,8 @@ export class RealProxy {
   ) {
     this.nowMs = runClock(init.startEpochMs);
     this.strategy = instantiate(balancers, init.spec.strategy, 'balancer.strategy');
-    this.rng = { pick: seededStream(streamKey(init.seed, 'balancer', String(init.index), 'pick')) };
+    const stream = (name: string): Rng => seededStream(streamKey(init.seed, 'balancer', String(init.index), name));
+    this.rng = { pick: stream('pick'), disconnect: stream('disconnect') };
     const n = init.backends.length;
     const offsets = firstCheckOffsetsMs(seededStream(streamKey(init.seed, 'health')), init.spec.healthCheck.intervalMs, (init.index + 1) * n);
     this.firstCheckMs = offsets.slice(init.index * n);
@@ -79,6 +91,35 @@ export class RealProxy {
       const view = this.views[message.server];
       if (view !== undefined) view.weight = message.weight;
     } else if (message.type === 'sample') this.send({ type: 'sample', sample: this.sample() });
+    else if (message.type === 'disconnect') this.send({ type: 'disconnected', connections: this.disconnect(message.share, message.servers, message.fin) });
+  }
+
+  /**
+   * A restart of this proxy's connection state: each connection the backend has answered, piped to one of
+   * `servers` (null: any), is dropped with probability `share`. With `fin` both sockets close and both ends see
+   * it; without, nothing more is forwarded either way and nothing closes: what each end writes stays in the
+   * socket buffers, and each end finds out from its own heartbeat. Returns the connections dropped.
+   */
+  private disconnect(share: number, servers: readonly number[] | null, fin: boolean): number {
+    let dropped = 0;
+    for (const pipe of [...this.pipes]) {
+      if (pipe.upstream.bytesRead === 0 || (servers !== null && !servers.includes(pipe.server))) continue;
+      if (this.rng.disconnect.next() >= share) continue;
+      dropped++;
+      this.pipes.delete(pipe);
+      if (fin) {
+        pipe.client.destroy();
+        pipe.upstream.destroy();
+        continue;
+      }
+      pipe.severed = true;
+      pipe.client.unpipe(pipe.upstream);
+      pipe.upstream.unpipe(pipe.client);
+      pipe.client.pause();
+      pipe.upstream.pause();
+      pipe.release();
+    }
+    return dropped;
   }
 
   private check(s: number): void {
@@ -139,6 +180,7 @@ export class RealProxy {
       this.open--;
     };
     const upstream = connect({ port: this.ports[pick] as number, host: '127.0.0.1', noDelay: true });
+    const pipe: Pipe = { client, upstream, server: pick, severed: false, release };
     const timer = setTimeout(() => upstream.destroy(new Error('connect timeout')), this.init.spec.connectTimeoutMs);
     upstream.once('connect', () => {
       clearTimeout(timer);
@@ -146,6 +188,7 @@ export class RealProxy {
       client.pipe(upstream);
       upstream.pipe(client);
       client.resume();
+      this.pipes.add(pipe);
     });
     let answered = false;
     upstream.on('error', () => {
@@ -158,13 +201,16 @@ export class RealProxy {
       }
       release();
     });
+    // A severed connection's ends close on their own: the proxy passes nothing on.
     upstream.on('close', () => {
       release();
-      if (!answered) client.destroy();
+      this.pipes.delete(pipe);
+      if (!answered && !pipe.severed) client.destroy();
     });
     client.on('close', () => {
       release();
-      upstream.destroy();
+      this.pipes.delete(pipe);
+      if (!pipe.severed) upstream.destroy();
     });
   }
 

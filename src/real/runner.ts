@@ -25,6 +25,8 @@ export interface RealRunResult extends RunResult {
 
 const SETUP_TIMEOUT_MS = 20_000;
 const SAMPLE_TIMEOUT_MS = 400;
+/** How long a proxy may take to say how many connections a disconnect fault dropped. */
+const FAULT_REPLY_TIMEOUT_MS = 5000;
 
 interface ServerSlot {
   child: ChildProcess | null;
@@ -273,6 +275,10 @@ class RealRun {
   }
 
   private fault(fault: RealFault): void {
+    if (fault.kind === 'disconnect') {
+      this.disconnect(fault);
+      return;
+    }
     const slot = this.servers[fault.server];
     if (slot === undefined || !slot.up || slot.child === null) return;
     const child = slot.child;
@@ -306,6 +312,19 @@ class RealRun {
         });
       });
     }
+  }
+
+  /** Every proxy drops its share of the connections; the event carries how many they dropped in all. */
+  private disconnect(fault: Extract<RealFault, { kind: 'disconnect' }>): void {
+    const atMs = Math.max(0, this.nowMs());
+    const replies = this.proxies.map((child) => {
+      const reply = nextMessage(child, (m) => ((m as ProxyEvent).type === 'disconnected' ? (m as { connections: number }).connections : null), FAULT_REPLY_TIMEOUT_MS);
+      this.send(child, { type: 'disconnect', share: fault.share, servers: fault.servers, fin: fault.fin });
+      return reply;
+    });
+    void Promise.all(replies).then((counts) => {
+      this.events.push(runEvent.disconnect(atMs, counts.reduce<number>((a, n) => a + (n ?? 0), 0)));
+    });
   }
 
   /** SIGKILL: the kernel resets every connection of the process. */

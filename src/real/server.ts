@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { admissions, backpressures, heartbeats, instantiate, resumes, shedders, type Admission, type Heartbeat, type Rng, type Shedder } from '../strategies/index.js';
-import { seededStream, streamKey } from '../engine/index.js';
+import { compileDistribution, seededStream, streamKey, type Distribution } from '../engine/index.js';
 import { DecisionList } from '../metrics/index.js';
 import { runClock } from './clock.js';
 import { HeartbeatDriver } from './heartbeat-adapter.js';
@@ -11,6 +11,9 @@ import { Outbox } from './outbox.js';
 import type { ServerCommand, ServerEvent, ServerSample } from './protocol.js';
 
 type Init = Extract<ServerCommand, { type: 'init' }>;
+
+/** The longest delay a Node timer takes (about 24.8 days); an age beyond it never falls due in a run. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Conn {
   ws: WebSocket;
@@ -21,6 +24,8 @@ interface Conn {
   /** Pub/sub: the subscribed channels, and the connection's one send queue (created with the first subscription). */
   channels: Map<string, Subscribed>;
   outbox: Outbox | null;
+  /** Closes the connection at its maximum age, if the server has one. */
+  ageTimer: NodeJS.Timeout | null;
 }
 
 /** One subscription of a connection: live messages held while its resume is decided, and where live ones start. */
@@ -42,7 +47,7 @@ export class RealServer {
    */
   private unread = 0;
   private readonly unreadSockets = new WeakSet<Duplex>();
-  private readonly counts = { handshakes: 0, refusals: 0, pings: 0, pongs: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, messagesSent: 0, messagesDropped: 0, messagesReplayed: 0, messagesFromClients: 0, slowDisconnects: 0, resumes: 0, resumeGaps: 0 };
+  private readonly counts = { handshakes: 0, refusals: 0, pings: 0, pongs: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, recycled: 0, messagesSent: 0, messagesDropped: 0, messagesReplayed: 0, messagesFromClients: 0, slowDisconnects: 0, resumes: 0, resumeGaps: 0 };
   private readonly subscribers = new Map<string, Set<Conn>>();
   private readonly broker: BrokerClient | null;
   private deadPeers: ServerSample['deadPeers'] = [];
@@ -50,7 +55,8 @@ export class RealServer {
   private readonly admission: Admission;
   private readonly shedder: Shedder;
   private readonly heartbeat: Heartbeat;
-  private readonly rng: { admission: Rng; drain: Rng };
+  private readonly rng: { admission: Rng; drain: Rng; connectionAge: Rng };
+  private readonly connectionAge: Distribution | null;
   private nowMs: () => number;
   private readonly http = createServer((req, res) => {
     this.markRead(req.socket);
@@ -70,7 +76,8 @@ export class RealServer {
     this.heartbeat = instantiate(heartbeats, init.heartbeat, 'heartbeat');
     // Each start of a server has its own streams, so a restarted process does not repeat its draws.
     const stream = (name: string): Rng => seededStream(streamKey(init.seed, 'real', `server-${String(init.id)}`, String(init.incarnation), name));
-    this.rng = { admission: stream('admission'), drain: stream('drain') };
+    this.rng = { admission: stream('admission'), drain: stream('drain'), connectionAge: stream('connection-age') };
+    this.connectionAge = init.spec.maxConnectionAgeMs === null ? null : compileDistribution(init.spec.maxConnectionAgeMs);
     this.http.on('connection', (socket: Duplex) => {
       this.unread++;
       this.unreadSockets.add(socket);
@@ -190,8 +197,11 @@ export class RealServer {
         ws.terminate();
       },
     });
-    const conn: Conn = { ws, key, openedAtMs: now, lastActivityMs: now, heartbeat, channels: new Map(), outbox: null };
+    const conn: Conn = { ws, key, openedAtMs: now, lastActivityMs: now, heartbeat, channels: new Map(), outbox: null, ageTimer: null };
     this.conns.set(id, conn);
+    // The maximum age, drawn per connection as the sim draws it: then a close frame (1001) and the client reconnects by its backoff.
+    const ageMs = this.connectionAge?.sample(this.rng.connectionAge) ?? Infinity;
+    if (ageMs < MAX_TIMER_MS) conn.ageTimer = setTimeout(() => { this.closeGoingAway(id, 'recycled'); }, ageMs);
     ws.on('pong', () => {
       this.counts.pongs++;
       conn.lastActivityMs = this.nowMs();
@@ -204,6 +214,7 @@ export class RealServer {
     ws.on('error', () => undefined);
     ws.on('close', () => {
       heartbeat.stop();
+      if (conn.ageTimer !== null) clearTimeout(conn.ageTimer);
       this.conns.delete(id);
       for (const channel of conn.channels.keys()) this.subscribers.get(channel)?.delete(conn);
     });
@@ -285,14 +296,20 @@ export class RealServer {
   private closeSpread(ids: readonly number[], windowMs: number, count: 'shed' | 'drained'): void {
     for (const id of ids) {
       setTimeout(() => {
-        const conn = this.conns.get(id);
-        if (conn === undefined) return;
-        this.counts[count]++;
-        conn.heartbeat.stop();
-        this.conns.delete(id);
-        conn.ws.close(1001, count);
+        this.closeGoingAway(id, count);
       }, this.rng.drain.next() * windowMs);
     }
+  }
+
+  /** A close frame 1001 (going away) to connection `id`, if it is still open, counted under `count`. */
+  private closeGoingAway(id: number, count: 'shed' | 'drained' | 'recycled'): void {
+    const conn = this.conns.get(id);
+    if (conn === undefined) return;
+    this.counts[count]++;
+    conn.heartbeat.stop();
+    if (conn.ageTimer !== null) clearTimeout(conn.ageTimer);
+    this.conns.delete(id);
+    conn.ws.close(1001, count);
   }
 
   /** Sends each message to every open connection, one `send` per recipient, as a fan-out does. */

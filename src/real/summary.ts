@@ -40,6 +40,7 @@ export function realSummary(config: RealConfig, sampler: RealSampler, _events: r
     ...sampler.latency.summarize('connect.latencyMs'),
     'connections.dropped': t.drops,
     'connections.shed': total('shed'),
+    'connections.recycled': total('recycled'),
     'heartbeat.pings': total('pings'),
     'heartbeat.pongs': total('pongs'),
     'heartbeat.timeouts': sampler.liveTimeouts,

@@ -70,12 +70,12 @@ describe('server.maxConnectionAgeMs', () => {
     expect(never.summary['connections.recycled']).toBe(0);
   });
 
-  it('is refused in real mode, by path', () => {
-    const loaded = parseExperiment(yaml('60000', 60_000));
+  it('goes to real mode as every server’s distribution (test/real/connection-age.test.ts runs it)', () => {
+    const loaded = parseExperiment(yaml('{ uniform: { minMs: 50000, maxMs: 70000 } }', 60_000));
     if (!loaded.ok) throw new Error(formatIssues(loaded.issues));
     const real = toRealConfig(loaded.experiment, 'age.yaml');
-    expect(real.ok).toBe(false);
-    if (!real.ok) expect(formatIssues(real.issues)).toMatch(/fleet\.server\.maxConnectionAgeMs: expected never in real mode/);
+    if (!real.ok) throw new Error(formatIssues(real.issues));
+    expect(real.config.servers.map((s) => s.maxConnectionAgeMs)).toEqual(Array.from({ length: 3 }, () => ({ kind: 'uniform', min: 50_000, max: 70_000 })));
   });
 
   it('is refused with a located message when it is not a duration', () => {
