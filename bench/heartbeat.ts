@@ -37,10 +37,9 @@ function engineHeartbeat(p: HeartbeatParams, rearm: Rearm): Prepared {
   return measured(p.pending, () => {
     const sim = new Simulation();
     const again = rearm(sim, p.intervalMs);
-    const { counted, run } = chunked(sim);
+    const run = chunked(sim);
     const beat = (timer: number): void => {
       again(timer);
-      counted();
     };
     const start = phases(p);
     for (let i = 0; i < p.pending; i++) {

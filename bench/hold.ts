@@ -33,20 +33,16 @@ export function measured(pending: number, setup: () => Prepared['run']): Prepare
   return { run, bytesPerPendingTimer: bytes / pending };
 }
 
-/** Returns a chunked runner for a simulation whose handler calls `counted()` once per event. */
-export function chunked(sim: Simulation): { counted: () => void; run: Prepared['run'] } {
-  let done = 0;
-  let stopAt = 0;
-  return {
-    counted: () => {
-      if (++done === stopAt) sim.stop();
-    },
-    run: (events) => {
-      const from = done;
-      stopAt = done + events;
-      sim.run();
-      return { events: done - from, check: sim.nowMs };
-    },
+/**
+ * Returns a chunked runner for a simulation: each chunk runs the next `events` events with the
+ * engine's own event limit (`run({ maxEvents })`), so a handler does its model's work and nothing
+ * else, as the baseline's loop body does.
+ */
+export function chunked(sim: Simulation): Prepared['run'] {
+  return (events) => {
+    const from = sim.eventsProcessed;
+    sim.run({ maxEvents: events });
+    return { events: sim.eventsProcessed - from, check: sim.nowMs };
   };
 }
 
@@ -55,10 +51,9 @@ export function engineHoldAt(p: HoldParams): Prepared {
   return measured(p.pending, () => {
     const { rng, delay } = delays(p);
     const sim = new Simulation();
-    const { counted, run } = chunked(sim);
+    const run = chunked(sim);
     const hold = (id: number): void => {
       sim.at(sim.nowMs + delay.sample(rng), hold, id);
-      counted();
     };
     for (let i = 0; i < p.pending; i++) sim.at(delay.sample(rng), hold, i);
     return run;
@@ -70,10 +65,9 @@ export function engineHoldTimer(p: HoldParams): Prepared {
   return measured(p.pending, () => {
     const { rng, delay } = delays(p);
     const sim = new Simulation();
-    const { counted, run } = chunked(sim);
+    const run = chunked(sim);
     const hold = (timer: number): void => {
       sim.setTimer(timer, sim.nowMs + delay.sample(rng));
-      counted();
     };
     for (let i = 0; i < p.pending; i++) {
       const timer = sim.createTimer(hold);

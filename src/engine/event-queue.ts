@@ -1,4 +1,5 @@
 import { LaneRing } from './lane-ring.js';
+import { ShotHeap } from './shot-heap.js';
 
 /** A callback that receives the numeric argument given when its event was scheduled. */
 export type Handler = (arg: number) => void;
@@ -7,18 +8,18 @@ const INITIAL_CAPACITY = 1024;
 /** Heap entries are [timeMs, seq, slot] triples in one array, so a comparison touches one cache line. */
 const H = 3;
 /**
- * Slot records are [arg, seq, timeMs, flags] quadruples (`RECORD` fields): seq is the sequence
- * number of the slot's live entry, -1 when it is not pending; timeMs is when that entry fires;
- * flags is 1 for a one-shot slot, plus 2 × (lane + 1) while it waits on a lane, plus
- * `HANDLER_UNIT` × the id of its handler in the handler table. The handler's id sits in the record
- * that dispatch reads anyway, so a pop touches one slot cache line, not a second array of handlers.
+ * Slot records (timers) are [arg, seq, timeMs, flags] quadruples (`RECORD` fields): seq is the
+ * sequence number of the slot's live entry, -1 when it is not pending; timeMs is when that entry
+ * fires; flags is 2 × (lane + 1) while it waits on a lane, plus `HANDLER_UNIT` × the id of its
+ * handler in the handler table. The handler's id sits in the record that a pop reads anyway, so a
+ * pop touches one slot cache line, not a second array of handlers.
  */
 const RECORD = 4;
 const ARG = 0;
 const SEQ = 1;
 const TIME = 2;
 const FLAGS = 3;
-/** Flags below this unit hold the one-shot bit and 2 × (lane + 1), so there are at most HANDLER_UNIT / 2 - 1 lanes. */
+/** Flags below this unit hold 2 × (lane + 1), so there are at most HANDLER_UNIT / 2 - 1 lanes. */
 const HANDLER_UNIT = 2 ** 21;
 const LANE_BITS = HANDLER_UNIT - 1;
 /** Handler ids no slot uses any more tolerated before the table forgets them (and they can be collected). */
@@ -29,7 +30,7 @@ const PURGE_MIN = 1024;
 
 /** Slot flags with the lane set to `lane`, or to none when -1. */
 function onLane(flags: number, lane: number): number {
-  return flags - (flags & LANE_BITS) + (flags & 1) + 2 * (lane + 1);
+  return flags - (flags & LANE_BITS) + 2 * (lane + 1);
 }
 
 /**
@@ -45,9 +46,10 @@ function onLane(flags: number, lane: number): number {
  * `timeOf` and `isPending` are exact.
  *
  * Beside the heap, lanes hold timers that fire a fixed interval after they are set: each lane is
- * a FIFO already in (time, sequence) order (`LaneRing`), so setting one is O(1) and the next event
- * is the least of the heap's top and the lanes' heads. Sequence numbers are shared, so the order
- * of events is exactly the order one heap would give.
+ * a FIFO already in (time, sequence) order (`LaneRing`), so setting one is O(1); and one-shot events,
+ * which need no slot, wait in a heap of their own that carries their handler and argument
+ * (`ShotHeap`). The next event is the least of the heaps' tops and the lanes' heads. Sequence
+ * numbers are shared, so the order of events is exactly the order one heap would give.
  */
 export class EventQueue {
   private heap = new Float64Array(INITIAL_CAPACITY * H);
@@ -58,6 +60,9 @@ export class EventQueue {
   private heapLive = 0;
   private slots = new Float64Array(INITIAL_CAPACITY * RECORD);
   private readonly lanes: LaneRing[] = [];
+  private readonly shots = new ShotHeap();
+  /** Pending one-shot events (the shot heap's size, kept here for the hot paths). */
+  private shotLive = 0;
   private laneLive = 0;
   /** The source of the next event as `peekTimeMs` found it (a lane, or null for the heap), until the queue changes. */
   private next: LaneRing | null = null;
@@ -75,12 +80,14 @@ export class EventQueue {
   private slotCount = 0;
   capacity = INITIAL_CAPACITY;
   private nextSeq = 0;
-  /** Time of the event most recently removed by `popSlot`. */
+  /** Time, handler and argument of the event most recently removed by `popSlot`. */
   poppedTimeMs = 0;
+  poppedHandler: Handler | undefined = undefined;
+  poppedArg = 0;
 
   /** Number of scheduled (pending) events. */
   get size(): number {
-    return this.heapLive + this.laneLive;
+    return this.heapLive + this.laneLive + this.shotLive;
   }
 
   /** Number of allocated slots, pending or not. */
@@ -100,12 +107,16 @@ export class EventQueue {
 
   /** Time of the earliest pending event, or Infinity when empty. */
   peekTimeMs(): number {
-    if (this.laneLive === 0) return this.heapSize > 0 ? (this.heap[0] as number) : Infinity;
-    const lane = this.earliestLane();
-    this.next = lane;
-    this.nextKnown = true;
-    if (lane !== null) return lane.times[lane.head] as number;
-    return this.heapSize > 0 ? (this.heap[0] as number) : Infinity;
+    if (this.laneLive > 0) {
+      const lane = this.earliestLane();
+      this.next = lane;
+      this.nextKnown = true;
+      if (lane !== null) return lane.times[lane.head] as number;
+    }
+    const heapMs = this.heapSize > 0 ? (this.heap[0] as number) : Infinity;
+    if (this.shotLive === 0) return heapMs;
+    const shotMs = this.shots.topTimeMs;
+    return shotMs < heapMs ? shotMs : heapMs;
   }
 
   /** Adds a lane for timers that fire `intervalMs` after they are set; returns its index. */
@@ -120,8 +131,8 @@ export class EventQueue {
     return this.lanes.map((lane) => lane.count);
   }
 
-  /** Allocates a reusable slot bound to `handler(arg)`; it is not scheduled yet. */
-  allocate(handler: Handler, arg: number, oneShot: boolean): number {
+  /** Allocates a reusable slot (a timer) bound to `handler(arg)`; it is not scheduled yet. */
+  allocate(handler: Handler, arg: number): number {
     let slot: number;
     if (this.freeCount > 0) {
       slot = this.freeSlots[--this.freeCount] as number;
@@ -129,16 +140,20 @@ export class EventQueue {
       if (this.slotCount === this.capacity) this.grow();
       slot = this.slotCount++;
     }
-    const id = this.handlerId(handler);
-    const refs = this.handlerRefs[id] as number;
-    this.handlerRefs[id] = refs + 1;
-    if (refs === 0) this.idleHandlers--;
+    const id = this.useHandler(handler);
     const r = slot * RECORD;
     const slots = this.slots;
     slots[r + ARG] = arg;
     slots[r + SEQ] = -1;
-    slots[r + FLAGS] = (oneShot ? 1 : 0) + HANDLER_UNIT * id;
+    slots[r + FLAGS] = HANDLER_UNIT * id;
     return slot;
+  }
+
+  /** Schedules a one-shot `handler(arg)` at `timeMs`, after events already set for that time; it cannot be cancelled. */
+  push(handler: Handler, arg: number, timeMs: number): void {
+    this.nextKnown = false;
+    this.shotLive++;
+    this.shots.push(timeMs, this.nextSeq++, this.useHandler(handler), arg);
   }
 
   /** Returns a slot to the free list, cancelling it first if pending. */
@@ -147,6 +162,19 @@ export class EventQueue {
     const id = this.handlerIdOf(slot);
     this.slots[slot * RECORD + FLAGS] = 0;
     this.freeSlots[this.freeCount++] = slot;
+    this.dropHandler(id);
+  }
+
+  /** The id of `handler`, counted as used once more (by a slot or a pending one-shot event). */
+  private useHandler(handler: Handler): number {
+    const id = this.handlerId(handler);
+    const refs = this.handlerRefs[id] as number;
+    this.handlerRefs[id] = refs + 1;
+    if (refs === 0) this.idleHandlers--;
+    return id;
+  }
+
+  private dropHandler(id: number): void {
     const refs = (this.handlerRefs[id] as number) - 1;
     this.handlerRefs[id] = refs;
     if (refs === 0) this.handlerIdle();
@@ -239,14 +267,38 @@ export class EventQueue {
     if ((this.slots[r + SEQ] as number) >= 0) this.unschedule(r);
   }
 
-  /** Removes the earliest event and returns its slot, leaving its time in `poppedTimeMs`. */
+  /**
+   * Removes the earliest event, leaving its time, handler and argument in `poppedTimeMs`,
+   * `poppedHandler` and `poppedArg`; returns its slot, or -1 for a one-shot event.
+   */
   popSlot(): number {
     if (this.laneLive > 0) {
       const lane = this.nextKnown ? this.next : this.earliestLane();
       this.nextKnown = false;
       if (lane !== null) return this.popLane(lane);
     }
-    return this.popHeap();
+    if (this.shotLive === 0 || (this.heapSize > 0 && !this.shotFirst())) return this.popHeap();
+    return this.popShot();
+  }
+
+  /** Whether the one-shot heap's top comes before the timer heap's (both non-empty). */
+  private shotFirst(): boolean {
+    const t = this.shots.topTimeMs;
+    const ht = this.heap[0] as number;
+    return t < ht || (t === ht && this.shots.topSeq < (this.heap[1] as number));
+  }
+
+  private popShot(): number {
+    const shots = this.shots;
+    const heap = shots.heap;
+    this.poppedTimeMs = heap[0] as number;
+    const id = heap[2] as number;
+    this.poppedHandler = this.handlers[id];
+    this.poppedArg = heap[3] as number;
+    shots.removeTop();
+    this.shotLive--;
+    this.dropHandler(id);
+    return -1;
   }
 
   handlerOf(slot: number): Handler | undefined {
@@ -255,10 +307,6 @@ export class EventQueue {
 
   argOf(slot: number): number {
     return this.slots[slot * RECORD + ARG] as number;
-  }
-
-  isOneShot(slot: number): boolean {
-    return ((this.slots[slot * RECORD + FLAGS] as number) & 1) === 1;
   }
 
   /** Whether the entry (slot, seq) is its slot's live one. */
@@ -282,11 +330,15 @@ export class EventQueue {
     if (stale > PURGE_MIN && stale > this.heapLive) this.purge();
   }
 
-  /** The lane whose head comes before the heap's top and every other lane's head, or null. */
+  /** The lane whose head comes before both heaps' tops and every other lane's head, or null. */
   private earliestLane(): LaneRing | null {
     let best: LaneRing | null = null;
     let bt = this.heapSize > 0 ? (this.heap[0] as number) : Infinity;
     let bs = this.heapSize > 0 ? (this.heap[1] as number) : Infinity;
+    if (this.shotLive > 0 && (this.shots.topTimeMs < bt || (this.shots.topTimeMs === bt && this.shots.topSeq < bs))) {
+      bt = this.shots.topTimeMs;
+      bs = this.shots.topSeq;
+    }
     for (const lane of this.lanes) {
       if (lane.live === 0) continue;
       this.skipStale(lane);
@@ -311,8 +363,12 @@ export class EventQueue {
     lane.live--;
     this.laneLive--;
     const r = slot * RECORD;
-    this.slots[r + SEQ] = -1;
-    this.slots[r + FLAGS] = onLane(this.slots[r + FLAGS] as number, -1);
+    const slots = this.slots;
+    slots[r + SEQ] = -1;
+    const flags = onLane(slots[r + FLAGS] as number, -1);
+    slots[r + FLAGS] = flags;
+    this.poppedHandler = this.handlers[Math.floor(flags / HANDLER_UNIT)];
+    this.poppedArg = slots[r + ARG] as number;
     return slot;
   }
 
@@ -327,11 +383,16 @@ export class EventQueue {
     const heap = this.heap;
     const slot = heap[2] as number;
     this.poppedTimeMs = heap[0] as number;
-    this.slots[slot * RECORD + SEQ] = -1;
+    const r = slot * RECORD;
+    const slots = this.slots;
+    slots[r + SEQ] = -1;
     this.heapLive--;
     this.removeTop();
     // Without stale entries the new top is live: skip reading its slot record.
     if (this.heapSize !== this.heapLive) this.dropStaleTop();
+    // Read last, so that fetching the record overlaps the sift.
+    this.poppedHandler = this.handlers[Math.floor((slots[r + FLAGS] as number) / HANDLER_UNIT)];
+    this.poppedArg = slots[r + ARG] as number;
     return slot;
   }
 

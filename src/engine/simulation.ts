@@ -74,7 +74,7 @@ export class Simulation {
     if (!(atMs >= this.clockMs)) {
       throw new RangeError(`Expected event time to be a number >= now (${String(this.clockMs)}), got ${String(atMs)}`);
     }
-    this.queue.set(this.queue.allocate(handler, arg, true), atMs);
+    this.queue.push(handler, arg, atMs);
   }
 
   /** Schedules a one-shot `handler(arg)` after `delayMs`. */
@@ -84,7 +84,7 @@ export class Simulation {
 
   /** Allocates an idle reusable timer that calls `handler(arg)` each time it fires. */
   createTimer(handler: Handler, arg = 0): TimerId {
-    return this.queue.allocate(handler, arg, false);
+    return this.queue.allocate(handler, arg);
   }
 
   /** Arms or moves a timer to fire at `atMs` (O(log n); a move leaves the old heap entry stale). */
@@ -190,18 +190,16 @@ export class Simulation {
 
   private dispatch(): void {
     const queue = this.queue;
-    const slot = queue.popSlot();
+    queue.popSlot();
     if (queue.poppedTimeMs === this.clockMs) {
       if (++this.sameInstant > this.maxEventsPerInstant) throw new ZenoError(this.clockMs, this.sameInstant);
     } else {
       this.sameInstant = 0;
     }
     this.clockMs = queue.poppedTimeMs;
-    const handler = queue.handlerOf(slot) as Handler;
-    const arg = queue.argOf(slot);
-    if (queue.isOneShot(slot)) queue.release(slot);
+    const handler = queue.poppedHandler as Handler;
     this.processed++;
-    handler(arg);
+    handler(queue.poppedArg);
   }
 }
 

@@ -67,7 +67,7 @@ function delay(rng: Rng): number {
 /** A queue with `timers` idle reusable slots, its reference and a seeded stream. */
 function setup(seed: number, timers: number): { rng: Rng; queue: EventQueue; ref: Reference; slots: number[] } {
   const queue = new EventQueue();
-  const slots = Array.from({ length: timers }, () => queue.allocate(noop, 0, false));
+  const slots = Array.from({ length: timers }, () => queue.allocate(noop, 0));
   return { rng: new RngStreams(seed).stream('queue'), queue, ref: new Reference(), slots };
 }
 
@@ -158,7 +158,7 @@ describe('EventQueue with lazy deletion', () => {
   it('empties when every pending timer is cancelled, and a stale entry never fires for a reused slot', () => {
     const queue = new EventQueue();
     const slots = Array.from({ length: 4000 }, (_, k) => {
-      const slot = queue.allocate(noop, k, false);
+      const slot = queue.allocate(noop, k);
       queue.set(slot, 100 - (k % 50));
       return slot;
     });
@@ -167,7 +167,7 @@ describe('EventQueue with lazy deletion', () => {
     expect(queue.peekTimeMs()).toBe(Infinity);
     expect(queue.heapEntries).toBeLessThanOrEqual(1024);
     // The released slots come back with fresh records; their old entries, if still held, stay stale.
-    const again = queue.allocate(noop, 1, true);
+    const again = queue.allocate(noop, 1);
     expect(slots).toContain(again);
     expect(queue.isPending(again)).toBe(false);
     queue.set(again, 500);
@@ -176,28 +176,23 @@ describe('EventQueue with lazy deletion', () => {
 });
 
 describe('EventQueue handler table', () => {
-  it('calls each slot its own handler while thousands of one-off closures come and go, and forgets the unused ones', () => {
+  it('calls each event its own handler while thousands of one-off closures come and go, and forgets the unused ones', () => {
     const queue = new EventQueue();
     const calls: string[] = [];
     const expected: string[] = [];
     const named = (name: string): Handler => (arg) => calls.push(`${name}:${String(arg)}`);
     const steady = named('steady');
-    const kept = queue.allocate(steady, -1, false);
+    const kept = queue.allocate(steady, -1);
     queue.set(kept, 1e9);
     let maxKnown = 0;
     for (let k = 0; k < 5000; k++) {
       // A fresh closure per event, as faults schedule them, next to a shared handler.
-      const slots = [queue.allocate(named(`once${String(k)}`), k, true), queue.allocate(steady, k, true)];
-      slots.forEach((slot, i) => {
-        queue.set(slot, k + i / 2);
-      });
+      queue.push(named(`once${String(k)}`), k, k);
+      queue.push(steady, k, k + 0.5);
       expected.push(`once${String(k)}:${String(k)}`, `steady:${String(k)}`);
       for (let i = 0; i < 2; i++) {
-        const slot = queue.popSlot();
-        const handler = queue.handlerOf(slot) as Handler;
-        const arg = queue.argOf(slot);
-        queue.release(slot);
-        handler(arg);
+        expect(queue.popSlot()).toBe(-1);
+        (queue.poppedHandler as Handler)(queue.poppedArg);
       }
       maxKnown = Math.max(maxKnown, queue.handlersKnown);
     }

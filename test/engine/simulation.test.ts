@@ -226,10 +226,10 @@ describe('Simulation timers', () => {
   it('reuses released slots instead of growing the slot table', () => {
     const queue = new EventQueue();
     const noop: Handler = () => undefined;
-    const kept = queue.allocate(noop, 0, false);
+    const kept = queue.allocate(noop, 0);
     queue.set(kept, 5);
     for (let i = 0; i < 10_000; i++) {
-      const slot = queue.allocate(noop, i, false);
+      const slot = queue.allocate(noop, i);
       queue.set(slot, i);
       queue.release(slot);
     }
