@@ -1,4 +1,5 @@
 import { compileDistribution, type Distribution, type DistributionSpec, type Rng } from '../engine/index.js';
+import { growColumns } from './columns.js';
 
 /** Rebuild the tree from its leaves after this many updates per leaf, so rounding never piles up. */
 const REBUILD_PER_LEAF = 4;
@@ -16,6 +17,8 @@ export class PublishRates {
   /** The rate at each position of the live list, and the Fenwick tree over them (1-based). */
   private leaf = new Float64Array(1024);
   private tree = new Float64Array(1025);
+  /** The largest power of two within the tree: where a pick's descent starts. */
+  private topStep = 1024;
   private updates = 0;
 
   constructor(
@@ -27,11 +30,7 @@ export class PublishRates {
 
   /** A new client draws its rate. */
   addClient(i: number): void {
-    if (i >= this.rate.length) {
-      const grown = new Float64Array(Math.max(i + 1, this.rate.length * 2));
-      grown.set(this.rate);
-      this.rate = grown;
-    }
+    if (i >= this.rate.length) this.rate = growColumns({ rate: this.rate }, Math.max(i + 1, this.rate.length * 2)).rate;
     this.rate[i] = this.draw.sample(this.rng);
   }
 
@@ -58,7 +57,7 @@ export class PublishRates {
   pick(u: number, live: number): number {
     let target = u * this.total(live);
     let pos = 0;
-    for (let step = highestBit(this.tree.length - 1); step > 0; step >>= 1) {
+    for (let step = this.topStep; step > 0; step >>= 1) {
       const next = pos + step;
       if (next < this.tree.length && (this.tree[next] as number) <= target) {
         pos = next;
@@ -90,9 +89,8 @@ export class PublishRates {
   private grow(min: number): void {
     let size = this.leaf.length;
     while (size < min) size *= 2;
-    const leaf = new Float64Array(size);
-    leaf.set(this.leaf);
-    this.leaf = leaf;
+    this.leaf = growColumns({ leaf: this.leaf }, size).leaf;
+    this.topStep = size;
     this.rebuild();
   }
 
@@ -108,10 +106,4 @@ export class PublishRates {
     this.tree = tree;
     this.updates = 0;
   }
-}
-
-function highestBit(n: number): number {
-  let b = 1;
-  while (b * 2 <= n) b *= 2;
-  return b;
 }
