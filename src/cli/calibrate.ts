@@ -60,5 +60,6 @@ function rows(c: Calibration): string[][] {
     ['idle process RSS (bytes)', human(c.baseBytes)],
     ['proxy CPU per connection, mean (ms)', human(c.proxyConnectionCostMs.meanMs)],
     ['client CPU per connect, mean (ms)', human(c.clientConnectCostMs.meanMs)],
+    ['client CPU per message received (ms)', human(c.clientMessageCostMs)],
   ];
 }

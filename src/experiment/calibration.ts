@@ -69,6 +69,7 @@ export function calibratedClientsYaml(c: Calibration, command: string): string {
     description: `The clients of wsfleet real on this machine: \`ws\` clients in swarm processes that share the machine, so a connect costs client CPU and a reconnect herd queues for it; measured by \`${command}\`.`,
     sources: [
       `cpu.connectCostMs: measured ${c.measuredAt} on ${c.machine} by wsfleet calibrate: this process's own CPU time (process.cpuUsage) over ${String(c.handshakes)} connects of the ws client to the bundled server, 50 at a time (socket, upgrade request, reply parse, open event); stdMs is the spread of the batch means × √50`,
+      `cpu.messageCostMs: measured ${c.measuredAt} the same way over the ${String(c.messageSends)} messages of the fan-out measurement (64 B each; frame parse and the message event of the ws client)`,
       'cpu.machines: 2, one per swarm process (wsfleet real --swarms 2, the default); with --swarms N set clients.cpu.machines=N',
       'reconnect and connectTimeoutMs: as the browser profile (centrifuge-js full jitter 500 ms to 20 000 ms; Socket.IO client 20 s connect timeout)',
     ],
@@ -76,7 +77,7 @@ export function calibratedClientsYaml(c: Calibration, command: string): string {
       connectTimeoutMs: 20000,
       reconnect: { 'full-jitter': { baseMs: 500, capMs: 20000 } },
       sessionMs: 'forever',
-      cpu: { machines: 2, coresPerMachine: 1, connectCostMs: lognormal(c.clientConnectCostMs) },
+      cpu: { machines: 2, coresPerMachine: 1, connectCostMs: lognormal(c.clientConnectCostMs), messageCostMs: round(c.clientMessageCostMs) },
     },
   };
   return stringify(profile, { lineWidth: 0 });

@@ -30,7 +30,11 @@ export function toSimConfig(e: Experiment): SimConfig {
       initial: e.clients.initial,
       consumePerSec: toQuantitySpec(e.clients.consumePerSec),
       ...(e.clients.browser === null || e.clients.browser === undefined ? {} : { browser: e.clients.browser }),
-      cpu: e.clients.cpu === null || e.clients.cpu === undefined ? null : { ...e.clients.cpu, connectCostMs: toDistributionSpec(e.clients.cpu.connectCostMs) },
+      cpu: e.clients.cpu === null || e.clients.cpu === undefined ? null : {
+              ...e.clients.cpu,
+              connectCostMs: toDistributionSpec(e.clients.cpu.connectCostMs),
+              messageCostMs: e.clients.cpu.messageCostMs === null ? null : toDistributionSpec(e.clients.cpu.messageCostMs),
+            },
     },
     balancer: {
       count: b.count,

@@ -18,6 +18,8 @@ export interface Calibration {
   perRecipientMessageCostMs: number;
   /** Client CPU per connect (this process: socket, upgrade request, reply parse), from the same batches. */
   clientConnectCostMs: { meanMs: number; stdMs: number };
+  /** Client CPU per message received (this process: frame parse and the message event), from the fan-out. */
+  clientMessageCostMs: number;
   /** The bundled proxy's CPU per proxied connection (read the request, pick, connect upstream, pipe). */
   proxyConnectionCostMs: { meanMs: number; stdMs: number };
   proxyConnections: number;
@@ -188,11 +190,13 @@ export async function calibrate(options: CalibrateOptions = {}): Promise<Calibra
     let received = 0;
     for (const ws of clients) ws.on('message', () => received++);
     const m0 = await probe.sample();
+    const own0 = ownCpuMs();
     const t0 = epochMs();
     const done = nextMessage(probe.child, (m) => ((m as ServerEvent).type === 'broadcast-done' ? (m as { sends: number }).sends : null), 60_000);
     probe.child.send({ type: 'broadcast', messages, bytes: 64 } satisfies ServerCommand);
     const sends = (await done) ?? 0;
     while (received < sends) await sleep(20);
+    const clientPerMessage = (ownCpuMs() - own0) / Math.max(1, received);
     const m1 = await probe.sample();
     const perRecipient = (m1.cpuMs - m0.cpuMs - idle * (epochMs() - t0)) / Math.max(1, sends);
 
@@ -235,6 +239,7 @@ export async function calibrate(options: CalibrateOptions = {}): Promise<Calibra
       healthCheckCostMs: perCheck,
       perRecipientMessageCostMs: perRecipient,
       clientConnectCostMs: { meanMs: mean(clientPerBatch), stdMs: std(clientPerBatch) * Math.sqrt(BATCH) },
+      clientMessageCostMs: clientPerMessage,
       proxyConnectionCostMs: { meanMs: mean(proxyPerBatch), stdMs: std(proxyPerBatch) * Math.sqrt(BATCH) },
       proxyConnections: proxied,
       baseBytes: base,

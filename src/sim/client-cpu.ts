@@ -8,17 +8,39 @@ import { CpuQueue } from './cpu.js';
  * swarm processes. A connect attempt's client work (socket, TLS, the upgrade request and the parse
  * of its reply, all counted up front) queues there before the request leaves, so a herd of clients
  * reconnecting on one machine leaves it at the machine's drain rate, the last about N · cost / cores late.
+ * Received frames (`messageCostMs`) queue there too, so a fan-out to many clients of one machine
+ * reaches the last of them late and their pongs leave late.
  * Costs are drawn from the 'client-cpu' stream, which exists only when the feature is on.
  */
 export class ClientMachines {
   readonly machines: CpuQueue[];
   private readonly connectCost: Distribution;
+  private readonly frameCost: Distribution | null;
   private readonly rng: Rng;
 
   constructor(spec: ClientCpuSpec, streams: RngStreams) {
-    this.machines = Array.from({ length: spec.machines }, () => new CpuQueue(spec.coresPerMachine));
+    this.machines = Array.from({ length: spec.machines }, () => new CpuQueue(spec.coresPerMachine, false));
     this.connectCost = compileDistribution(spec.connectCostMs);
+    this.frameCost = spec.messageCostMs === null ? null : compileDistribution(spec.messageCostMs);
     this.rng = streams.stream('client-cpu');
+  }
+
+  /** Whether received frames cost client CPU (`clients.cpu.messageCostMs`). */
+  get receiveCosts(): boolean {
+    return this.frameCost !== null;
+  }
+
+  /**
+   * Client i's work on a frame (a message or a ping) that reaches it at `arrivalMs`; returns when the
+   * client has read it. Frames are queued in the order they are written, each at its arrival time:
+   * the FIFO is exact when they arrive in that order (the machine's clients share one network latency),
+   * and a frame written later but arriving earlier waits for the one before it. Free when receiving
+   * costs nothing.
+   */
+  receive(i: number, arrivalMs: number): number {
+    const cost = this.frameCost;
+    if (cost === null) return arrivalMs;
+    return (this.machines[i % this.machines.length] as CpuQueue).submit(arrivalMs, cost.sample(this.rng));
   }
 
   /** Queues client i's work for a connect attempt at `nowMs`; returns when its request leaves the machine. */

@@ -43,6 +43,13 @@ export class ClientSide implements ClientSidePort {
     this.machines = cpu === null ? null : new ClientMachines(cpu, streams);
     const browser = config.clients.browser ?? null;
     this.browser = browser === null ? null : new BrowserTabs(world, browser);
+    this.readsCost = this.machines?.receiveCosts ?? false;
+  }
+
+  readonly readsCost: boolean;
+
+  readFrame(i: number, arrivalMs: number): number {
+    return this.machines === null ? arrivalMs : this.machines.receive(i, arrivalMs);
   }
 
   start(): void {

@@ -138,6 +138,8 @@ export interface ClientCpuSpec {
   coresPerMachine: number;
   /** Client CPU per connect attempt, queued on its machine before the request leaves. */
   connectCostMs: DistributionSpec;
+  /** Client CPU per frame received (a message or a ping), queued on its machine when the frame arrives; null: free. */
+  messageCostMs: DistributionSpec | null;
 }
 
 /**

@@ -19,6 +19,8 @@ export class ConnectionTimers implements ConnectionTimersPort {
   private silenceMs = NaN;
   /** Lanes for the delays the heartbeat sets its timer to (see heartbeatDelaysMs). */
   private readonly lanes: TimerLane[];
+  /** Whether a ping costs its client machine CPU before the pong leaves (`clients.cpu.messageCostMs`). */
+  private readonly readsCost: boolean;
   /** Connections whose heartbeat runs as a cohort, without events (`heartbeatModel: cohort`); null: every one per connection. */
   private readonly cohorts: HeartbeatCohorts | null;
 
@@ -32,8 +34,10 @@ export class ConnectionTimers implements ConnectionTimersPort {
     this.serverIdleMs = config.messages?.idleTimeoutMs ?? Infinity;
     const pongCostsMs = new Set(world.servers.flatMap((s) => (s.costs.pong.spec.kind === 'constant' ? [s.costs.pong.spec.value] : [])));
     this.lanes = heartbeatDelaysMs(this.heartbeat, [...pongCostsMs]).map((d) => world.sim.lane(d));
+    this.readsCost = (config.clients.cpu?.messageCostMs ?? null) !== null;
+    // A cohort's cycle is the same every time; pongs that wait for a shared client machine's CPU are not.
     this.cohorts =
-      config.heartbeatModel === 'cohort' && this.heartbeat.intervalMs > 0
+      config.heartbeatModel === 'cohort' && this.heartbeat.intervalMs > 0 && !this.readsCost
         ? new HeartbeatCohorts(world, this.heartbeat, (server, process) => {
             for (const i of this.cohorts?.membersOf(server, process) ?? []) this.unbatch(i);
           })
@@ -253,9 +257,11 @@ export class ConnectionTimers implements ConnectionTimersPort {
       const latencyMs = c.pathLatencyMs[i] as number;
       const leavesMs = Math.max(sentMs, c.partitionedUntilMs[i] as number);
       const backlogMs = this.rooms.pubsub?.behindBacklogMs(i, leavesMs + latencyMs) ?? -Infinity;
-      const behind = backlogMs > leavesMs + latencyMs;
-      c.lastPingMs[i] = behind ? backlogMs : leavesMs + latencyMs;
-      sim.at(behind ? backlogMs + latencyMs : leavesMs + 2 * latencyMs, this.onPongAtServer, packConn(i, c.epoch[i] as number));
+      const atClientMs = backlogMs > leavesMs + latencyMs ? backlogMs : leavesMs + latencyMs;
+      c.lastPingMs[i] = atClientMs;
+      // A client machine that pays for each frame (clients.cpu.messageCostMs) writes the pong once it has read the ping.
+      const pongLeavesMs = this.readsCost ? this.rooms.clientSide.readFrame(i, atClientMs) : atClientMs;
+      sim.at(pongLeavesMs + latencyMs, this.onPongAtServer, packConn(i, c.epoch[i] as number));
     }
   }
 

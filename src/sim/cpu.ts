@@ -24,7 +24,11 @@ export class CpuQueue {
   onBacklog: ((nowMs: number) => void) | null = null;
   backlogLimitMs = Infinity;
 
-  constructor(readonly cores: number) {
+  /** `tracksQueue`: keep the start times `queued` counts; a queue nobody asks its length (a client machine's) keeps none. */
+  constructor(
+    readonly cores: number,
+    private readonly tracksQueue = true,
+  ) {
     this.busyUntilMs = new Float64Array(cores);
   }
 
@@ -37,7 +41,7 @@ export class CpuQueue {
     this.busyUntilMs[core] = finishMs;
     this.submittedCostMs += costMs;
     this.lastWaitMs = startMs - nowMs;
-    if (startMs > nowMs) this.pushStart(startMs);
+    if (startMs > nowMs && this.tracksQueue) this.pushStart(startMs);
     if (finishMs - nowMs > this.backlogLimitMs) this.onBacklog?.(nowMs);
     return finishMs;
   }

@@ -25,6 +25,10 @@ export interface ClientSidePort {
   addArrivals(spec: ArrivalSpec): void;
   /** Users' browsers and their per-host connection pools; null: each arrival is one client with no pool. */
   readonly browser: BrowserPort | null;
+  /** Whether reading a received frame costs client CPU (`clients.cpu.messageCostMs`). */
+  readonly readsCost: boolean;
+  /** When client i has read a frame (a message or a ping) that reaches it at `arrivalMs`: its machine's run queue, or at once. */
+  readFrame(i: number, arrivalMs: number): number;
 }
 
 /** The server side: accept, admission, handshake, closes, dead peers, shedding and load reports. */

@@ -84,7 +84,10 @@ export class PubSub implements PubSubPort {
     this.fixedBytes = spec.bytes.kind === 'constant';
     this.downlink = downlinkBytesPerSec;
     this.consume = consumePerSec;
-    this.queues = new SendQueues();
+    // Client machines that pay for each frame they read (clients.cpu.messageCostMs) read in the order
+    // frames are written; such subscribers are written one by one, never as cohorts.
+    const receiveCosts = rooms.clientSide.readsCost;
+    this.queues = new SendQueues(receiveCosts ? (i, arrivalMs) => rooms.clientSide.readFrame(i, arrivalMs) : null);
     this.subs = new Subscriptions(spec.subscriptionsPerClient, spec.channels);
     this.histories = Array.from({ length: spec.channels }, () => new ChannelHistory(spec.history));
     this.resume = instantiate(resumes, spec.resume, 'messages.resume');
@@ -92,7 +95,7 @@ export class PubSub implements PubSubPort {
     this.keys = Array.from({ length: spec.channels }, (_, c) => String(c));
     this.newPolicy = factory(backpressures, spec.backpressure, 'messages.backpressure');
     this.probe = this.newPolicy();
-    this.cohorts = new Cohorts(world, rooms, this, spec.fanout === 'cohort');
+    this.cohorts = new Cohorts(world, rooms, this, spec.fanout === 'cohort' && !receiveCosts);
     this.publishRates = spec.clientPerSec.kind === 'constant' ? null : new PublishRates(spec.clientPerSec, streams.stream('publish-rates'));
   }
 

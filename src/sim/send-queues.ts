@@ -68,6 +68,12 @@ export class SendQueues {
   totalBytes = 0;
   /** Connections holding any entry, dense (a settle of every connection visits only these). */
   private busyList = new Int32Array(INITIAL_CONNECTIONS);
+
+  /**
+   * `receive`: when client i has read a frame that reaches it at `arrivalMs` (its machine's CPU,
+   * `clients.cpu.messageCostMs`); null: at once.
+   */
+  constructor(private readonly receive: ((i: number, arrivalMs: number) => number) | null = null) {}
   private busyCount = 0;
   private busyPos = new Int32Array(INITIAL_CONNECTIONS).fill(-1);
 
@@ -299,7 +305,7 @@ export class SendQueues {
     let n = 0;
     for (let e = this.get(i, C.head); e >= 0; e = this.next(e)) {
       if (this.e(e, E.doneAtMs) !== Infinity) continue;
-      this.paceEntry(i, e, writeMs);
+      this.paceEntry(i, e, writeMs, true);
       n++;
     }
     this.advance(i);
@@ -363,15 +369,19 @@ export class SendQueues {
   }
 
   /**
-   * When a message of `bytes` written at `writeMs` is consumed, advancing the connection's two stages;
-   * called alone for a message that is already consumed (a cohort member handed back), it queues nothing.
+   * When a message of `bytes` written at `writeMs` is consumed, advancing the connection's two stages
+   * (the path, then the client: its machine reads the frame, `charge` saying whether that costs CPU now,
+   * and its application consumes it); called alone for a message that is already consumed (a cohort
+   * member handed back), it queues nothing.
    */
-  pace(i: number, writeMs: number, bytes: number): number {
+  pace(i: number, writeMs: number, bytes: number, charge = true): number {
     const conn = this.conn;
     const c = i * CONNECTION_STRIDE;
     const sentMs = Math.max(writeMs, conn[c + C.txDoneMs] as number) + bytes * (conn[c + C.msPerByte] as number);
     conn[c + C.txDoneMs] = sentMs;
-    const doneMs = Math.max(sentMs + (conn[c + C.latencyMs] as number), conn[c + C.consumedMs] as number) + (conn[c + C.msPerMessage] as number);
+    const arrivalMs = sentMs + (conn[c + C.latencyMs] as number);
+    const readMs = charge && this.receive !== null ? this.receive(i, arrivalMs) : arrivalMs;
+    const doneMs = Math.max(readMs, conn[c + C.consumedMs] as number) + (conn[c + C.msPerMessage] as number);
     conn[c + C.consumedMs] = doneMs;
     return doneMs;
   }
@@ -382,14 +392,15 @@ export class SendQueues {
     this.set(i, C.txDoneMs, nowMs);
     this.set(i, C.consumedMs, from < 0 ? nowMs : Math.max(nowMs, this.e(from, E.doneAtMs)));
     for (let e = from < 0 ? this.get(i, C.head) : this.next(from); e >= 0; e = this.next(e)) {
-      if (this.e(e, E.doneAtMs) !== Infinity) this.paceEntry(i, e, nowMs);
+      // Sent again, not received again: the client machine's CPU for it was counted when first paced.
+      if (this.e(e, E.doneAtMs) !== Infinity) this.paceEntry(i, e, nowMs, false);
     }
   }
 
   /** Entry e of connection i is sent from `writeMs`: its consume time, and when it reaches the client. */
-  private paceEntry(i: number, e: number, writeMs: number): void {
+  private paceEntry(i: number, e: number, writeMs: number, charge: boolean): void {
     const o = e * ENTRY_STRIDE;
-    this.ent[o + E.doneAtMs] = this.pace(i, writeMs, this.ent[o + E.bytes] as number);
+    this.ent[o + E.doneAtMs] = this.pace(i, writeMs, this.ent[o + E.bytes] as number, charge);
     this.ent[o + E.arrivedAtMs] = this.get(i, C.txDoneMs) + this.get(i, C.latencyMs);
   }
 

@@ -25,7 +25,11 @@ describe('wsfleet calibrate', () => {
       expect((proxy.profile.values as { cpuPerConnectionMs: { lognormal: { meanMs: number } } }).cpuPerConnectionMs.lognormal.meanMs).toBeGreaterThan(0);
       const clients = loadProfile('clients', 'swarm', dir);
       if ('issues' in clients) throw new Error(JSON.stringify(clients.issues));
-      expect((clients.profile.values as { cpu: { connectCostMs: { lognormal: { meanMs: number } } } }).cpu.connectCostMs.lognormal.meanMs).toBeGreaterThan(0);
+      const clientCpu = (clients.profile.values as { cpu: { connectCostMs: { lognormal: { meanMs: number } }; messageCostMs: number } }).cpu;
+      expect(clientCpu.connectCostMs.lognormal.meanMs).toBeGreaterThan(0);
+      // Reading a 64-byte frame costs the client far less than a connect, and something.
+      expect(clientCpu.messageCostMs).toBeGreaterThan(0);
+      expect(clientCpu.messageCostMs).toBeLessThan(clientCpu.connectCostMs.lognormal.meanMs);
       expect(r.stdout).toContain('proxy CPU per connection');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -23,7 +23,12 @@ function herd(n: number, cpu: ClientCpuSpec | null | undefined, seed = 1): SimCo
 }
 
 const constant = (value: number): DistributionSpec => ({ kind: 'constant', value });
-const cpu = (machines: number, coresPerMachine: number, connectCostMs: DistributionSpec) => ({ machines, coresPerMachine, connectCostMs });
+const cpu = (machines: number, coresPerMachine: number, connectCostMs: DistributionSpec, messageCostMs: DistributionSpec | null = null): ClientCpuSpec => ({
+  machines,
+  coresPerMachine,
+  connectCostMs,
+  messageCostMs,
+});
 const json = (config: SimConfig): string => {
   const r = runSimulation(config);
   return JSON.stringify({ summary: r.summary, timeseries: r.timeseries, events: r.events });
@@ -131,5 +136,81 @@ describe('clients.cpu', () => {
     // 100 clients a machine on 2 cores: the last leaves after about 50 costs of 2.0–2.6 ms.
     expect(s['connect.latencyMs.max']).toBeGreaterThan(50 * 2);
     expect(s['connect.latencyMs.max']).toBeLessThan(50 * 2.6);
+  });
+
+  describe('per received frame (messageCostMs)', () => {
+    /**
+     * `n` clients already connected to one server, all on `machines` client machines, one channel
+     * at 1 message/s, pings every second: each frame a client reads costs its machine `cost` ms.
+     */
+    const feed = (n: number, cpuLine: string, heartbeat = '{ ping-pong: { intervalMs: 25000, timeoutMs: 20000 } }'): string => `
+name: client-frames
+question: does a shared client machine read a fan-out late?
+seed: 4
+durationMs: 20000
+fleet: { servers: 1, server: { profile: node-ws-plain }, network: { profile: loopback } }
+balancer: { strategy: least-connections }
+heartbeat: ${heartbeat}
+clients:
+  initial: ${String(n)}
+  arrivals: { ramp: { clients: 1, overMs: 1000, startMs: 100000 } }
+  reconnect: { full-jitter: { baseMs: 500, capMs: 5000 } }
+${cpuLine}
+messages: { channels: 1, bytes: 100, backendPerSec: 1 }
+`;
+    const run = (text: string) => {
+      const loaded = parseExperiment(text);
+      if (!loaded.ok) throw new Error(formatIssues(loaded.issues));
+      return runExperiment(loaded.experiment);
+    };
+    const cpuLine = (machines: number, cost: number | null) =>
+      `  cpu: { machines: ${String(machines)}, coresPerMachine: 1, connectCostMs: 0.3${cost === null ? '' : `, messageCostMs: ${String(cost)}`} }`;
+
+    it('a fan-out to N clients of one machine is read one after another; spread over N machines, each pays one cost', () => {
+      const n = 200;
+      const cost = 2;
+      const free = run(feed(n, cpuLine(1, null))).summary;
+      const paid = run(feed(n, cpuLine(1, cost))).summary;
+      const spread = run(feed(n, cpuLine(n, cost))).summary;
+      for (const s of [paid, spread]) {
+        expect(s['messages.delivered']).toBe(free['messages.delivered']);
+        // Every frame read is one cost on its machine: the messages and the pings, nothing else.
+        const frames = (s['messages.delivered'] as number) + (s['heartbeat.pings'] as number);
+        const machines = s === spread ? n : 1;
+        expect(s['clients.cpu.utilization.mean'] as number).toBeCloseTo((frames * cost) / (machines * 20_000), 9);
+      }
+      // One machine per client: every message is read exactly one cost later.
+      expect(spread['messages.latencyMs.mean'] as number).toBeCloseTo((free['messages.latencyMs.mean'] as number) + cost, 6);
+      expect(spread['messages.latencyMs.max'] as number).toBeCloseTo((free['messages.latencyMs.max'] as number) + cost, 6);
+      // One machine, one core, FIFO: the k-th recipient of a fan-out reads at least k · cost after the
+      // first frame arrives (the server writes the 200 within far less than one cost), so the last
+      // waits n · cost and the mean at least (n + 1) / 2 · cost; more when publishes come close together.
+      expect((paid['messages.latencyMs.max'] as number) - (free['messages.latencyMs.max'] as number)).toBeGreaterThan(0.99 * n * cost);
+      expect((paid['messages.latencyMs.mean'] as number) - (free['messages.latencyMs.mean'] as number)).toBeGreaterThan((0.99 * (n + 1) * cost) / 2);
+    });
+
+    it('a saturated client machine answers pings late: its connections time out, as a load rig that is the bottleneck does', () => {
+      // 300 clients on one machine, pings every 500 ms with 250 ms to answer: at 0.2 ms a frame the
+      // machine reads 600 pings and about 200 messages a second (16 % busy), a fan-out holds it 60 ms,
+      // and every pong is in time; at 4 ms it would need 3.2 cores, so pongs fall ever further behind
+      // and the heartbeats close the connections.
+      const heartbeat = '{ ping-pong: { intervalMs: 500, timeoutMs: 250 } }';
+      const light = run(feed(300, cpuLine(1, 0.2), heartbeat)).summary;
+      const heavy = run(feed(300, cpuLine(1, 4), heartbeat)).summary;
+      expect(light['heartbeat.timeouts']).toBe(0);
+      expect(heavy['heartbeat.timeouts'] as number).toBeGreaterThan(300);
+      // The same machine with reading free keeps every connection.
+      expect(run(feed(300, cpuLine(1, null), heartbeat)).summary['heartbeat.timeouts']).toBe(0);
+    });
+
+    it('is off when null: the heartbeat and fan-out cohorts still form, and the bytes are those of a file without the key', () => {
+      const without = run(feed(100, cpuLine(2, null)));
+      const explicit = run(feed(100, cpuLine(2, null).replace(' }', ', messageCostMs: null }')));
+      expect(JSON.stringify(explicit.summary)).toBe(JSON.stringify(without.summary));
+      const a = run(feed(100, cpuLine(2, 0.5)));
+      const b = run(feed(100, cpuLine(2, 0.5)));
+      expect(JSON.stringify(a.summary)).toBe(JSON.stringify(b.summary));
+      expect(JSON.stringify(a.timeseries)).toBe(JSON.stringify(b.timeseries));
+    });
   });
 });

@@ -159,11 +159,17 @@ export const clientFields = {
       connectCostMs: durationMs.describe(
         'client CPU per connect attempt (socket, TLS key exchange, upgrade request, and the parse of the reply, all counted before the request leaves); it queues on the client machine, so a herd sharing a machine connects late',
       ),
+      messageCostMs: durationMs
+        .nullable()
+        .default(null)
+        .describe(
+          'client CPU per frame received (a message or a ping: frame parse, the message event, the pong written back), queued on the client machine when the frame arrives, in the order frames are written (exact when the machine’s clients share one network latency, as a load-test rig’s do); a fan-out to many clients of one machine reaches the last of them late; null: receiving costs nothing',
+        ),
     })
     .strict()
     .nullable()
     .optional()
-    .describe('client-side CPU on connects, on shared client machines (a load-test rig, a swarm on the test machine); absent or null: clients cost nothing'),
+    .describe('client-side CPU on connects and received frames, on shared client machines (a load-test rig, a swarm on the test machine); absent or null: clients cost nothing'),
   browser: z
     .object({
       tabs: z
