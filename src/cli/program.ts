@@ -246,6 +246,11 @@ function isUserFault(error: unknown): boolean {
  * writes to process.stdout and process.stderr, so `main.ts` is this call and tests can make it in process.
  */
 export async function main(argv: readonly string[]): Promise<void> {
+  // A reader that stops early (`wsfleet list | head`) closes the pipe: stop writing, quietly, as Unix tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? EXIT.ok);
+  });
   try {
     await createProgram().parseAsync(argv);
   } catch (error) {

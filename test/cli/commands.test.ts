@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FLAGSHIP, repoRoot, STACK_LINE, wsfleet, type CliResult } from './cli.js';
+import { spawnSync } from 'node:child_process';
+import { cliPath, FLAGSHIP, repoRoot, STACK_LINE, wsfleet, type CliResult } from './cli.js';
 
 /** wsfleet's CSVs hold numbers and dotted names only, so no cell is quoted. */
 function parseCsv(text: string): string[][] {
@@ -103,6 +104,17 @@ describe('wsfleet list', () => {
     expect(r.stderr).not.toMatch(STACK_LINE);
     expect(r.stderr).toContain("'bogus'");
     for (const section of ['experiments', 'profiles', 'strategies', 'charts']) expect(r.stderr).toContain(section);
+  });
+
+  it('stops quietly with exit 0 when its reader closes the pipe early (wsfleet schema | head -1)', () => {
+    // `head -1` reads one line and exits; the CLI's next write meets a closed pipe (EPIPE). The schema
+    // is long enough (over a pipe buffer) that it always does.
+    const piped = spawnSync('bash', ['-c', `"${process.execPath}" "${cliPath}" schema | head -1; exit \${PIPESTATUS[0]}`], { cwd: repoRoot, encoding: 'utf8' });
+    expect(piped.stderr).not.toMatch(STACK_LINE);
+    expect(piped.stderr).not.toContain('EPIPE');
+    expect(piped.stdout.split('\n').filter((l) => l !== '')).toHaveLength(1);
+    // bash reports the CLI's own exit code.
+    expect(piped.status).toBe(0);
   });
 });
 
