@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { parseExperiment } from '../../src/experiment/index.js';
 import { toSimConfig } from '../../src/experiment/to-sim.js';
 import { simulate } from '../../src/sim/index.js';
-import { CpuQueue } from '../../src/sim/cpu.js';
 import type { Summary } from '../../src/metrics/index.js';
 
 /**
@@ -122,35 +121,5 @@ describe('heartbeatModel: cohort against per-connection', () => {
   it('is deterministic: the same seed gives the same bytes', () => {
     const yaml = (cases['a crash with history resume'] as Case).yaml;
     expect(run(yaml, 'cohort').json).toBe(run(yaml, 'cohort').json);
-  });
-});
-
-describe('CpuQueue fluid', () => {
-  it('a fluid at rate r does the work of many tiny jobs at that rate: a job behind it waits as long', () => {
-    // 0.01 ms jobs every 0.05 ms (r = 0.2) against the same work as a fluid; a 30 ms job at 100 ms holds
-    // the core; a 1 ms job at 110 ms waits for it and for the fluid that arrived meanwhile.
-    const discrete = new CpuQueue(1);
-    const fluid = new CpuQueue(1);
-    fluid.setFluidRate(0, 0.2);
-    let bigDone = NaN;
-    let smallDone = NaN;
-    for (let t = 0; t <= 200; t += 0.05) {
-      if (Math.abs(t - 100) < 1e-9) bigDone = discrete.submit(100, 30);
-      if (Math.abs(t - 110) < 1e-9) smallDone = discrete.submit(110, 1);
-      discrete.submit(t, 0.01);
-    }
-    const bigFluid = fluid.submit(100, 30);
-    const smallFluid = fluid.submit(110, 1);
-    expect(bigFluid).toBeCloseTo(bigDone, 1);
-    // Behind the big job: the 30 ms job, then the tiny jobs that came while it ran (20 ms × 0.2 after 110 is still queued).
-    expect(Math.abs(smallFluid - smallDone)).toBeLessThan(0.05);
-    expect(Math.abs(fluid.busyMs(200) - discrete.busyMs(200))).toBeLessThan(0.05);
-  });
-
-  it('a fluid alone keeps the core busy r of the time and delays nothing submitted to an idle core', () => {
-    const q = new CpuQueue(2);
-    q.setFluidRate(0, 0.5);
-    expect(q.busyMs(1000)).toBeCloseTo(500, 9);
-    expect(q.submit(1000, 2)).toBe(1002);
   });
 });
