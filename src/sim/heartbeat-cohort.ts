@@ -64,24 +64,32 @@ class EntryHeap {
     gens[pos] = gen;
   }
 
-  /** Removes the earliest entry; the heap must not be empty. */
+  /** Removes the earliest entry (the heap must not be empty): the hole sinks to a leaf along the least children, and the last entry rises from there. */
   pop(): void {
     const size = --this.size;
     if (size === 0) return;
     const { times, slots, gens } = this;
-    const t = times[size] as number;
-    const s = slots[size] as number;
-    const g = gens[size] as number;
     let pos = 0;
     for (;;) {
       let child = 2 * pos + 1;
       if (child >= size) break;
       if (child + 1 < size && (times[child + 1] as number) < (times[child] as number)) child++;
-      if ((times[child] as number) >= t) break;
       times[pos] = times[child] as number;
       slots[pos] = slots[child] as number;
       gens[pos] = gens[child] as number;
       pos = child;
+    }
+    const t = times[size] as number;
+    const s = slots[size] as number;
+    const g = gens[size] as number;
+    while (pos > 0) {
+      const parent = (pos - 1) >> 1;
+      const pt = times[parent] as number;
+      if (pt <= t) break;
+      times[pos] = pt;
+      slots[pos] = slots[parent] as number;
+      gens[pos] = gens[parent] as number;
+      pos = parent;
     }
     times[pos] = t;
     slots[pos] = s;
@@ -157,7 +165,7 @@ class EntryRing {
  * events would have.
  */
 class HeartbeatLane implements LazyWork {
-  /** Per slot: the client, a generation that stales its old entries, its state, round trip, ping due, last ping sent, pong arrival and last frame. */
+  /** Per slot: the client, a generation that stales its old entries, its state, round trip, ping due and last ping sent. */
   private m = laneColumns(INITIAL);
   private free: number[] = [];
   private used = 0;
@@ -169,9 +177,10 @@ class HeartbeatLane implements LazyWork {
   /** No ping or pong is due before this (it may be earlier than the true next after members leave). */
   private nextAtMs = Infinity;
   private catchingUp = false;
-  /** Members whose pong was read after its deadline, and whether a ping or pong waited past the backlog limit. */
+  /** Queued entries of members that left. */
+  private stale = 0;
+  /** Members whose pong was read after its deadline. */
   private readonly late: number[] = [];
-  private overloaded = false;
 
   constructor(
     readonly server: SimServer,
@@ -192,8 +201,6 @@ class HeartbeatLane implements LazyWork {
     m.roundTripMs[slot] = roundTripMs;
     m.dueMs[slot] = dueMs;
     m.sentMs[slot] = NaN;
-    m.arrivalMs[slot] = NaN;
-    m.frameMs[slot] = -Infinity;
     this.members++;
     this.queuePing(slot, dueMs);
     return slot;
@@ -202,15 +209,12 @@ class HeartbeatLane implements LazyWork {
   /** Removes the member in `slot`, which must be caught up to now, and returns where its cycle stood. */
   remove(slot: number): MemberCycle {
     const m = this.m;
-    const cycle: MemberCycle = {
-      state: m.state[slot] as MemberState,
-      dueMs: m.dueMs[slot] as number,
-      sentMs: m.sentMs[slot] as number,
-      arrivalMs: m.arrivalMs[slot] as number,
-      frameMs: m.frameMs[slot] as number,
-      roundTripMs: m.roundTripMs[slot] as number,
-    };
-    // Its queued entries turn stale: a later generation no longer matches them.
+    const state = m.state[slot] as MemberState;
+    const sentMs = m.sentMs[slot] as number;
+    const roundTripMs = m.roundTripMs[slot] as number;
+    const cycle: MemberCycle = { state, dueMs: m.dueMs[slot] as number, sentMs, arrivalMs: sentMs + roundTripMs, frameMs: this.frameOf(slot), roundTripMs };
+    // Its queued entry turns stale: a later generation no longer matches it.
+    if (state !== MemberState.late) this.stale++;
     m.gen[slot] = (m.gen[slot] as number) + 1;
     m.state[slot] = 0;
     this.free.push(slot);
@@ -218,9 +222,11 @@ class HeartbeatLane implements LazyWork {
     return cycle;
   }
 
-  /** The last heartbeat frame of the member in `slot` (caught up to now). */
+  /** The last heartbeat frame of the member in `slot` (caught up to now): its ping sent while its pong is out, else that pong's arrival; -Infinity before any. */
   frameOf(slot: number): number {
-    return this.m.frameMs[slot] as number;
+    const sentMs = this.m.sentMs[slot] as number;
+    if (Number.isNaN(sentMs)) return -Infinity;
+    return this.m.state[slot] === MemberState.pongOut ? sentMs : sentMs + (this.m.roundTripMs[slot] as number);
   }
 
   /** Clients held, for handing them back. */
@@ -234,79 +240,120 @@ class HeartbeatLane implements LazyWork {
   /**
    * Submits every ping and pong due by `nowMs` to the run queue in time order, as the per-connection
    * path does: a ping at its due time, its pong one round trip after a core sent it, the next ping
-   * from the pong's read (or the ping's timer, as the strategy says). A pong read after its deadline,
-   * or a wait past the backlog limit, hands members back once the lane is up to date.
+   * from the pong's read (or the ping's timer, as the strategy says); a ping goes first at a tie. A pong
+   * read after its deadline, or a wait past the backlog limit, hands members back once the lane is up
+   * to date. Runs of pings (and of pongs) due before anything else go through tight loops.
    */
   catchUp(nowMs: number): void {
     if (nowMs < this.nextAtMs || this.catchingUp) return;
     this.catchingUp = true;
-    const { cpu, pings, early, pongs, server } = this;
-    const { gen, state, dueMs, sentMs, arrivalMs, frameMs, roundTripMs, client } = this.m;
-    const counters = this.owner.world.counters;
-    const { pingCostMs, pongCostMs } = this;
+    const { cpu, pings: ring, early, pongs, pingCostMs, pongCostMs } = this;
+    const { gen, state, dueMs, sentMs, roundTripMs } = this.m;
     const { deadlineMs, afterPongMs, backlogLimitMs } = this.owner;
-    let pingAt = Infinity;
+    const fromRead = !Number.isNaN(afterPongMs);
+    let sent = 0;
+    let read = 0;
+    let overloaded = false;
+    let ringAt = Infinity;
     let earlyAt = Infinity;
     let pongAt = Infinity;
     for (;;) {
-      while (pings.count > 0 && pings.gens[pings.head] !== gen[pings.slots[pings.head] as number]) pings.shift();
-      while (early.size > 0 && early.gens[0] !== gen[early.slots[0] as number]) early.pop();
-      while (pongs.size > 0 && pongs.gens[0] !== gen[pongs.slots[0] as number]) pongs.pop();
-      pingAt = pings.count > 0 ? (pings.times[pings.head] as number) : Infinity;
+      if (this.stale > 0) this.dropStaleHeads();
+      ringAt = ring.count > 0 ? (ring.times[ring.head] as number) : Infinity;
       earlyAt = early.size > 0 ? (early.times[0] as number) : Infinity;
       pongAt = pongs.size > 0 ? (pongs.times[0] as number) : Infinity;
-      if (pongAt < pingAt && pongAt < earlyAt) {
-        if (pongAt > nowMs) break;
-        const slot = pongs.slots[0] as number;
-        pongs.pop();
-        counters.pongs++;
-        server.heartbeatCpuMs += pongCostMs;
-        frameMs[slot] = pongAt;
-        const readMs = cpu.enqueue(pongAt, pongCostMs);
-        if (readMs - pongAt > backlogLimitMs) this.overloaded = true;
-        const deadline = (dueMs[slot] as number) + deadlineMs;
-        if (readMs >= deadline) {
-          state[slot] = MemberState.late;
-          this.late.push(slot);
-          continue;
-        }
-        const next = Number.isNaN(afterPongMs) ? deadline : readMs + afterPongMs;
-        dueMs[slot] = next;
-        state[slot] = MemberState.waiting;
-        this.queuePing(slot, next);
+      const pingAt = ringAt <= earlyAt ? ringAt : earlyAt;
+      if (pingAt <= pongAt) {
+        if (pingAt > nowMs) break;
+        // Pings in due order until a pong (or an early ping) comes first.
+        let until = Math.min(pongAt, nowMs, ringAt <= earlyAt ? earlyAt : -Infinity);
+        let at = pingAt;
+        do {
+          let slot: number;
+          let g: number;
+          if (ringAt <= earlyAt) {
+            slot = ring.slots[ring.head] as number;
+            g = ring.gens[ring.head] as number;
+            ring.shift();
+          } else {
+            slot = early.slots[0] as number;
+            g = early.gens[0] as number;
+            early.pop();
+          }
+          if (g !== gen[slot]) {
+            this.stale--;
+          } else {
+            sent++;
+            const sentAt = cpu.enqueue(at, pingCostMs);
+            if (sentAt - at > backlogLimitMs) overloaded = true;
+            sentMs[slot] = sentAt;
+            state[slot] = MemberState.pongOut;
+            const arrival = sentAt + (roundTripMs[slot] as number);
+            pongs.push(arrival, slot, g);
+            if (arrival < until) until = arrival;
+          }
+          ringAt = ring.count > 0 ? (ring.times[ring.head] as number) : Infinity;
+          at = ringAt;
+        } while (at <= until);
         continue;
       }
-      const fromRing = pingAt <= earlyAt;
-      const at = fromRing ? pingAt : earlyAt;
-      if (at > nowMs) break;
-      let slot: number;
-      if (fromRing) {
-        slot = pings.slots[pings.head] as number;
-        pings.shift();
-      } else {
-        slot = early.slots[0] as number;
-        early.pop();
-      }
-      counters.pings++;
-      server.heartbeatCpuMs += pingCostMs;
-      const sent = cpu.enqueue(at, pingCostMs);
-      if (sent - at > backlogLimitMs) this.overloaded = true;
-      sentMs[slot] = sent;
-      frameMs[slot] = sent;
-      const arrival = sent + (roundTripMs[slot] as number);
-      arrivalMs[slot] = arrival;
-      state[slot] = MemberState.pongOut;
-      pongs.push(arrival, slot, gen[slot] as number);
+      if (pongAt > nowMs) break;
+      // Pongs in arrival order until a ping is due.
+      let until = pingAt;
+      let at = pongAt;
+      do {
+        const slot = pongs.slots[0] as number;
+        const g = pongs.gens[0] as number;
+        pongs.pop();
+        if (g !== gen[slot]) {
+          this.stale--;
+        } else {
+          read++;
+          const readAt = cpu.enqueue(at, pongCostMs);
+          if (readAt - at > backlogLimitMs) overloaded = true;
+          const deadline = (dueMs[slot] as number) + deadlineMs;
+          if (readAt >= deadline) {
+            state[slot] = MemberState.late;
+            this.late.push(slot);
+          } else {
+            const next = fromRead ? readAt + afterPongMs : deadline;
+            dueMs[slot] = next;
+            state[slot] = MemberState.waiting;
+            this.queuePing(slot, next);
+            if (next < until) until = next;
+          }
+        }
+        at = pongs.size > 0 ? (pongs.times[0] as number) : Infinity;
+      } while (at < until && at <= nowMs);
     }
-    this.nextAtMs = Math.min(pingAt, earlyAt, pongAt);
+    this.nextAtMs = Math.min(ringAt, earlyAt, pongAt);
+    const counters = this.owner.world.counters;
+    counters.pings += sent;
+    counters.pongs += read;
+    this.server.heartbeatCpuMs += sent * pingCostMs + read * pongCostMs;
     this.catchingUp = false;
     if (this.late.length > 0) {
       const late = this.late.splice(0);
-      for (const slot of late) if (state[slot] === MemberState.late) this.owner.handBack(client[slot] as number);
+      for (const slot of late) if (state[slot] === MemberState.late) this.owner.handBack(this.m.client[slot] as number);
     }
-    if (this.overloaded) {
-      this.overloaded = false;
-      this.owner.handBackAll(this);
+    if (overloaded) this.owner.handBackAll(this);
+  }
+
+  /** Drops the entries of members that left from the heads of the queues. */
+  private dropStaleHeads(): void {
+    const { pings: ring, early, pongs } = this;
+    const gen = this.m.gen;
+    while (ring.count > 0 && ring.gens[ring.head] !== gen[ring.slots[ring.head] as number]) {
+      ring.shift();
+      this.stale--;
+    }
+    while (early.size > 0 && early.gens[0] !== gen[early.slots[0] as number]) {
+      early.pop();
+      this.stale--;
+    }
+    while (pongs.size > 0 && pongs.gens[0] !== gen[pongs.slots[0] as number]) {
+      pongs.pop();
+      this.stale--;
     }
   }
 
@@ -327,8 +374,6 @@ function laneColumns(n: number) {
     roundTripMs: new Float64Array(n),
     dueMs: new Float64Array(n),
     sentMs: new Float64Array(n),
-    arrivalMs: new Float64Array(n),
-    frameMs: new Float64Array(n),
   };
 }
 
