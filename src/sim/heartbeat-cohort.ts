@@ -1,5 +1,4 @@
 import { HeartbeatPhase, type Heartbeat } from '../strategies/index.js';
-import { growColumns } from './columns.js';
 import type { CpuQueue, LazyWork } from './cpu.js';
 import type { SimServer } from './server.js';
 import type { World } from './world.js';
@@ -38,75 +37,84 @@ export interface MemberCycle {
 }
 
 const INITIAL = 256;
+/** A heap entry is (time, slot, generation) in three consecutive doubles. */
+const E = 3;
 
-/** A min-heap of (time, slot, generation) entries in parallel typed arrays. */
+/** A 4-ary min-heap of (time, slot, generation) entries, interleaved in one array so a node's children share cache lines. */
 class EntryHeap {
-  times = new Float64Array(INITIAL);
-  slots = new Int32Array(INITIAL);
-  gens = new Int32Array(INITIAL);
+  heap = new Float64Array(INITIAL * E);
   size = 0;
 
+  /** Time, slot and generation of the earliest entry; the heap must not be empty. */
+  get topMs(): number {
+    return this.heap[0] as number;
+  }
+
+  get topSlot(): number {
+    return this.heap[1] as number;
+  }
+
+  get topGen(): number {
+    return this.heap[2] as number;
+  }
+
   push(timeMs: number, slot: number, gen: number): void {
-    if (this.size === this.times.length) this.grow();
-    const { times, slots, gens } = this;
-    let pos = this.size++;
-    while (pos > 0) {
-      const parent = (pos - 1) >> 1;
-      const pt = times[parent] as number;
-      if (pt <= timeMs) break;
-      times[pos] = pt;
-      slots[pos] = slots[parent] as number;
-      gens[pos] = gens[parent] as number;
-      pos = parent;
+    if ((this.size + 1) * E > this.heap.length) {
+      const grown = new Float64Array(this.heap.length * 2);
+      grown.set(this.heap);
+      this.heap = grown;
     }
-    times[pos] = timeMs;
-    slots[pos] = slot;
-    gens[pos] = gen;
+    this.siftUp(this.size++, timeMs, slot, gen);
   }
 
   /** Removes the earliest entry (the heap must not be empty): the hole sinks to a leaf along the least children, and the last entry rises from there. */
   pop(): void {
     const size = --this.size;
     if (size === 0) return;
-    const { times, slots, gens } = this;
+    const heap = this.heap;
     let pos = 0;
     for (;;) {
-      let child = 2 * pos + 1;
-      if (child >= size) break;
-      if (child + 1 < size && (times[child + 1] as number) < (times[child] as number)) child++;
-      times[pos] = times[child] as number;
-      slots[pos] = slots[child] as number;
-      gens[pos] = gens[child] as number;
+      const first = 4 * pos + 1;
+      if (first >= size) break;
+      const end = first + 4 < size ? first + 4 : size;
+      let child = first;
+      let ct = heap[first * E] as number;
+      for (let k = first + 1; k < end; k++) {
+        const t = heap[k * E] as number;
+        if (t < ct) {
+          child = k;
+          ct = t;
+        }
+      }
+      const at = pos * E;
+      const c = child * E;
+      heap[at] = ct;
+      heap[at + 1] = heap[c + 1] as number;
+      heap[at + 2] = heap[c + 2] as number;
       pos = child;
     }
-    const t = times[size] as number;
-    const s = slots[size] as number;
-    const g = gens[size] as number;
-    while (pos > 0) {
-      const parent = (pos - 1) >> 1;
-      const pt = times[parent] as number;
-      if (pt <= t) break;
-      times[pos] = pt;
-      slots[pos] = slots[parent] as number;
-      gens[pos] = gens[parent] as number;
-      pos = parent;
-    }
-    times[pos] = t;
-    slots[pos] = s;
-    gens[pos] = g;
+    const l = size * E;
+    this.siftUp(pos, heap[l] as number, heap[l + 1] as number, heap[l + 2] as number);
   }
 
-  private grow(): void {
-    const n = this.times.length * 2;
-    const times = new Float64Array(n);
-    const slots = new Int32Array(n);
-    const gens = new Int32Array(n);
-    times.set(this.times);
-    slots.set(this.slots);
-    gens.set(this.gens);
-    this.times = times;
-    this.slots = slots;
-    this.gens = gens;
+  private siftUp(start: number, timeMs: number, slot: number, gen: number): void {
+    const heap = this.heap;
+    let pos = start;
+    while (pos > 0) {
+      const parent = (pos - 1) >> 2;
+      const p = parent * E;
+      const pt = heap[p] as number;
+      if (pt <= timeMs) break;
+      const at = pos * E;
+      heap[at] = pt;
+      heap[at + 1] = heap[p + 1] as number;
+      heap[at + 2] = heap[p + 2] as number;
+      pos = parent;
+    }
+    const at = pos * E;
+    heap[at] = timeMs;
+    heap[at + 1] = slot;
+    heap[at + 2] = gen;
   }
 }
 
@@ -157,16 +165,27 @@ class EntryRing {
   }
 }
 
+/** A member's record in its lane: four consecutive doubles, so stepping it touches one cache line. */
+const R = 4;
+/** Its next (or last) ping's due time, when a core sent its last ping (NaN before the first), its round trip, and its slot's generation. */
+const DUE = 0;
+const SENT = 1;
+const RTT = 2;
+const GEN = 3;
+
 /**
- * One server process's members: each one's own cycle, kept in arrays local to the process (a slot per
- * member), its pings due in time order and its pongs in flight in a small heap. Nothing is on the
+ * One server process's members: each one's own cycle, kept in a record per member local to the
+ * process, its pings due in time order and its pongs in flight in a small heap. Nothing is on the
  * event queue: the run queue asks the lane to catch up (`LazyWork`) before anything else uses it, and
  * the lane then submits every ping and pong due by then, in time order, as the per-connection path's
- * events would have.
+ * events would have. A member's state follows from its record: its pong is out when its last ping
+ * was sent at or after its due time, else it waits for its next ping (or its pong was read late).
  */
 class HeartbeatLane implements LazyWork {
-  /** Per slot: the client, a generation that stales its old entries, its state, round trip, ping due and last ping sent. */
-  private m = laneColumns(INITIAL);
+  private rec = new Float64Array(INITIAL * R);
+  /** Per slot: the client (-1: free), and 1 while its pong was read after its deadline. */
+  private client = new Int32Array(INITIAL).fill(-1);
+  private late = new Uint8Array(INITIAL);
   private free: number[] = [];
   private used = 0;
   members = 0;
@@ -179,8 +198,8 @@ class HeartbeatLane implements LazyWork {
   private catchingUp = false;
   /** Queued entries of members that left. */
   private stale = 0;
-  /** Members whose pong was read after its deadline. */
-  private readonly late: number[] = [];
+  /** Members whose pong was read after its deadline, to hand back. */
+  private readonly lateSlots: number[] = [];
 
   constructor(
     readonly server: SimServer,
@@ -194,29 +213,37 @@ class HeartbeatLane implements LazyWork {
   /** Adds client i with its next ping at `dueMs`. */
   add(i: number, dueMs: number, roundTripMs: number): number {
     const slot = this.free.length > 0 ? (this.free.pop() as number) : this.used++;
-    if (slot >= this.m.client.length) this.m = growColumns(this.m, this.m.client.length * 2);
-    const m = this.m;
-    m.client[slot] = i;
-    m.state[slot] = MemberState.waiting;
-    m.roundTripMs[slot] = roundTripMs;
-    m.dueMs[slot] = dueMs;
-    m.sentMs[slot] = NaN;
+    if (slot >= this.client.length) this.grow();
+    this.client[slot] = i;
+    this.late[slot] = 0;
+    const r = slot * R;
+    this.rec[r + DUE] = dueMs;
+    this.rec[r + SENT] = NaN;
+    this.rec[r + RTT] = roundTripMs;
     this.members++;
     this.queuePing(slot, dueMs);
     return slot;
   }
 
+  private stateOf(slot: number): MemberState {
+    if (this.late[slot] === 1) return MemberState.late;
+    const r = slot * R;
+    return (this.rec[r + SENT] as number) >= (this.rec[r + DUE] as number) ? MemberState.pongOut : MemberState.waiting;
+  }
+
   /** Removes the member in `slot`, which must be caught up to now, and returns where its cycle stood. */
   remove(slot: number): MemberCycle {
-    const m = this.m;
-    const state = m.state[slot] as MemberState;
-    const sentMs = m.sentMs[slot] as number;
-    const roundTripMs = m.roundTripMs[slot] as number;
-    const cycle: MemberCycle = { state, dueMs: m.dueMs[slot] as number, sentMs, arrivalMs: sentMs + roundTripMs, frameMs: this.frameOf(slot), roundTripMs };
+    const rec = this.rec;
+    const r = slot * R;
+    const state = this.stateOf(slot);
+    const sentMs = rec[r + SENT] as number;
+    const roundTripMs = rec[r + RTT] as number;
+    const cycle: MemberCycle = { state, dueMs: rec[r + DUE] as number, sentMs, arrivalMs: sentMs + roundTripMs, frameMs: this.frameOf(slot), roundTripMs };
     // Its queued entry turns stale: a later generation no longer matches it.
     if (state !== MemberState.late) this.stale++;
-    m.gen[slot] = (m.gen[slot] as number) + 1;
-    m.state[slot] = 0;
+    rec[r + GEN] = ((rec[r + GEN] as number) + 1) | 0;
+    this.client[slot] = -1;
+    this.late[slot] = 0;
     this.free.push(slot);
     this.members--;
     return cycle;
@@ -224,16 +251,17 @@ class HeartbeatLane implements LazyWork {
 
   /** The last heartbeat frame of the member in `slot` (caught up to now): its ping sent while its pong is out, else that pong's arrival; -Infinity before any. */
   frameOf(slot: number): number {
-    const sentMs = this.m.sentMs[slot] as number;
+    const r = slot * R;
+    const sentMs = this.rec[r + SENT] as number;
     if (Number.isNaN(sentMs)) return -Infinity;
-    return this.m.state[slot] === MemberState.pongOut ? sentMs : sentMs + (this.m.roundTripMs[slot] as number);
+    return this.stateOf(slot) === MemberState.pongOut ? sentMs : sentMs + (this.rec[r + RTT] as number);
   }
 
   /** Clients held, for handing them back. */
   clients(): number[] {
     const out: number[] = [];
-    const { state, client } = this.m;
-    for (let s = 0; s < this.used; s++) if (state[s] !== 0) out.push(client[s] as number);
+    const client = this.client;
+    for (let s = 0; s < this.used; s++) if ((client[s] as number) >= 0) out.push(client[s] as number);
     return out;
   }
 
@@ -247,8 +275,7 @@ class HeartbeatLane implements LazyWork {
   catchUp(nowMs: number): void {
     if (nowMs < this.nextAtMs || this.catchingUp) return;
     this.catchingUp = true;
-    const { cpu, pings: ring, early, pongs, pingCostMs, pongCostMs } = this;
-    const { gen, state, dueMs, sentMs, roundTripMs } = this.m;
+    const { cpu, pings: ring, early, pongs, pingCostMs, pongCostMs, rec } = this;
     const { deadlineMs, afterPongMs, backlogLimitMs } = this.owner;
     const fromRead = !Number.isNaN(afterPongMs);
     let sent = 0;
@@ -259,9 +286,10 @@ class HeartbeatLane implements LazyWork {
     let pongAt = Infinity;
     for (;;) {
       if (this.stale > 0) this.dropStaleHeads();
+      const checkGen = this.stale > 0;
       ringAt = ring.count > 0 ? (ring.times[ring.head] as number) : Infinity;
-      earlyAt = early.size > 0 ? (early.times[0] as number) : Infinity;
-      pongAt = pongs.size > 0 ? (pongs.times[0] as number) : Infinity;
+      earlyAt = early.size > 0 ? early.topMs : Infinity;
+      pongAt = pongs.size > 0 ? pongs.topMs : Infinity;
       const pingAt = ringAt <= earlyAt ? ringAt : earlyAt;
       if (pingAt <= pongAt) {
         if (pingAt > nowMs) break;
@@ -276,19 +304,19 @@ class HeartbeatLane implements LazyWork {
             g = ring.gens[ring.head] as number;
             ring.shift();
           } else {
-            slot = early.slots[0] as number;
-            g = early.gens[0] as number;
+            slot = early.topSlot;
+            g = early.topGen;
             early.pop();
           }
-          if (g !== gen[slot]) {
+          const r = slot * R;
+          if (checkGen && g !== rec[r + GEN]) {
             this.stale--;
           } else {
             sent++;
             const sentAt = cpu.enqueue(at, pingCostMs);
             if (sentAt - at > backlogLimitMs) overloaded = true;
-            sentMs[slot] = sentAt;
-            state[slot] = MemberState.pongOut;
-            const arrival = sentAt + (roundTripMs[slot] as number);
+            rec[r + SENT] = sentAt;
+            const arrival = sentAt + (rec[r + RTT] as number);
             pongs.push(arrival, slot, g);
             if (arrival < until) until = arrival;
           }
@@ -302,28 +330,28 @@ class HeartbeatLane implements LazyWork {
       let until = pingAt;
       let at = pongAt;
       do {
-        const slot = pongs.slots[0] as number;
-        const g = pongs.gens[0] as number;
+        const slot = pongs.topSlot;
+        const g = pongs.topGen;
         pongs.pop();
-        if (g !== gen[slot]) {
+        const r = slot * R;
+        if (checkGen && g !== rec[r + GEN]) {
           this.stale--;
         } else {
           read++;
           const readAt = cpu.enqueue(at, pongCostMs);
           if (readAt - at > backlogLimitMs) overloaded = true;
-          const deadline = (dueMs[slot] as number) + deadlineMs;
+          const deadline = (rec[r + DUE] as number) + deadlineMs;
           if (readAt >= deadline) {
-            state[slot] = MemberState.late;
-            this.late.push(slot);
+            this.late[slot] = 1;
+            this.lateSlots.push(slot);
           } else {
             const next = fromRead ? readAt + afterPongMs : deadline;
-            dueMs[slot] = next;
-            state[slot] = MemberState.waiting;
+            rec[r + DUE] = next;
             this.queuePing(slot, next);
             if (next < until) until = next;
           }
         }
-        at = pongs.size > 0 ? (pongs.times[0] as number) : Infinity;
+        at = pongs.size > 0 ? pongs.topMs : Infinity;
       } while (at < until && at <= nowMs);
     }
     this.nextAtMs = Math.min(ringAt, earlyAt, pongAt);
@@ -332,49 +360,49 @@ class HeartbeatLane implements LazyWork {
     counters.pongs += read;
     this.server.heartbeatCpuMs += sent * pingCostMs + read * pongCostMs;
     this.catchingUp = false;
-    if (this.late.length > 0) {
-      const late = this.late.splice(0);
-      for (const slot of late) if (state[slot] === MemberState.late) this.owner.handBack(this.m.client[slot] as number);
+    if (this.lateSlots.length > 0) {
+      const late = this.lateSlots.splice(0);
+      for (const slot of late) if (this.late[slot] === 1) this.owner.handBack(this.client[slot] as number);
     }
     if (overloaded) this.owner.handBackAll(this);
   }
 
   /** Drops the entries of members that left from the heads of the queues. */
   private dropStaleHeads(): void {
-    const { pings: ring, early, pongs } = this;
-    const gen = this.m.gen;
-    while (ring.count > 0 && ring.gens[ring.head] !== gen[ring.slots[ring.head] as number]) {
+    const { pings: ring, early, pongs, rec } = this;
+    while (ring.count > 0 && ring.gens[ring.head] !== rec[(ring.slots[ring.head] as number) * R + GEN]) {
       ring.shift();
       this.stale--;
     }
-    while (early.size > 0 && early.gens[0] !== gen[early.slots[0] as number]) {
+    while (early.size > 0 && early.topGen !== rec[early.topSlot * R + GEN]) {
       early.pop();
       this.stale--;
     }
-    while (pongs.size > 0 && pongs.gens[0] !== gen[pongs.slots[0] as number]) {
+    while (pongs.size > 0 && pongs.topGen !== rec[pongs.topSlot * R + GEN]) {
       pongs.pop();
       this.stale--;
     }
   }
 
   private queuePing(slot: number, atMs: number): void {
-    const g = this.m.gen[slot] as number;
+    const g = this.rec[slot * R + GEN] as number;
     if (this.pings.count === 0 || atMs >= this.pings.tailMs) this.pings.push(atMs, slot, g);
     else this.early.push(atMs, slot, g);
     if (atMs < this.nextAtMs) this.nextAtMs = atMs;
   }
 
-}
-
-function laneColumns(n: number) {
-  return {
-    client: new Int32Array(n),
-    gen: new Int32Array(n),
-    state: new Uint8Array(n),
-    roundTripMs: new Float64Array(n),
-    dueMs: new Float64Array(n),
-    sentMs: new Float64Array(n),
-  };
+  private grow(): void {
+    const n = this.client.length * 2;
+    const rec = new Float64Array(n * R);
+    rec.set(this.rec);
+    this.rec = rec;
+    const client = new Int32Array(n).fill(-1);
+    client.set(this.client);
+    this.client = client;
+    const late = new Uint8Array(n);
+    late.set(this.late);
+    this.late = late;
+  }
 }
 
 /**
