@@ -37,34 +37,67 @@ export interface MemberCycle {
 }
 
 const INITIAL = 256;
-/** A heap entry is (time, slot, generation) in three consecutive doubles. */
-const E = 3;
+/**
+ * A queued entry carries what stepping its member needs, so the hot loop reads no member record:
+ * (time, the ping's due time, the member's round trip, slot, generation), five consecutive doubles.
+ */
+const E = 5;
 
-/** A 4-ary min-heap of (time, slot, generation) entries, interleaved in one array so a node's children share cache lines. */
+function copyEntry(heap: Float64Array, to: number, from: number): void {
+  heap[to] = heap[from] as number;
+  heap[to + 1] = heap[from + 1] as number;
+  heap[to + 2] = heap[from + 2] as number;
+  heap[to + 3] = heap[from + 3] as number;
+  heap[to + 4] = heap[from + 4] as number;
+}
+
+/** A 4-ary min-heap of entries by time, interleaved in one array so a node's children share cache lines. */
 class EntryHeap {
   heap = new Float64Array(INITIAL * E);
   size = 0;
 
-  /** Time, slot and generation of the earliest entry; the heap must not be empty. */
+  /** The earliest entry's fields; the heap must not be empty. */
   get topMs(): number {
     return this.heap[0] as number;
   }
 
-  get topSlot(): number {
+  get topDueMs(): number {
     return this.heap[1] as number;
   }
 
-  get topGen(): number {
+  get topRoundTripMs(): number {
     return this.heap[2] as number;
   }
 
-  push(timeMs: number, slot: number, gen: number): void {
+  get topSlot(): number {
+    return this.heap[3] as number;
+  }
+
+  get topGen(): number {
+    return this.heap[4] as number;
+  }
+
+  push(timeMs: number, dueMs: number, roundTripMs: number, slot: number, gen: number): void {
     if ((this.size + 1) * E > this.heap.length) {
       const grown = new Float64Array(this.heap.length * 2);
       grown.set(this.heap);
       this.heap = grown;
     }
-    this.siftUp(this.size++, timeMs, slot, gen);
+    const heap = this.heap;
+    let pos = this.size++;
+    while (pos > 0) {
+      const parent = (pos - 1) >> 2;
+      const p = parent * E;
+      if ((heap[p] as number) <= timeMs) break;
+      copyEntry(heap, pos * E, p);
+      pos = parent;
+    }
+    const at = pos * E;
+    heap[at] = timeMs;
+    heap[at + 1] = dueMs;
+    heap[at + 2] = roundTripMs;
+    heap[at + 3] = slot;
+    heap[at + 4] = gen;
   }
 
   /** Removes the earliest entry (the heap must not be empty): the hole sinks to a leaf along the least children, and the last entry rises from there. */
@@ -86,41 +119,26 @@ class EntryHeap {
           ct = t;
         }
       }
-      const at = pos * E;
-      const c = child * E;
-      heap[at] = ct;
-      heap[at + 1] = heap[c + 1] as number;
-      heap[at + 2] = heap[c + 2] as number;
+      copyEntry(heap, pos * E, child * E);
       pos = child;
     }
     const l = size * E;
-    this.siftUp(pos, heap[l] as number, heap[l + 1] as number, heap[l + 2] as number);
-  }
-
-  private siftUp(start: number, timeMs: number, slot: number, gen: number): void {
-    const heap = this.heap;
-    let pos = start;
+    const t = heap[l] as number;
     while (pos > 0) {
       const parent = (pos - 1) >> 2;
       const p = parent * E;
-      const pt = heap[p] as number;
-      if (pt <= timeMs) break;
-      const at = pos * E;
-      heap[at] = pt;
-      heap[at + 1] = heap[p + 1] as number;
-      heap[at + 2] = heap[p + 2] as number;
+      if ((heap[p] as number) <= t) break;
+      copyEntry(heap, pos * E, p);
       pos = parent;
     }
-    const at = pos * E;
-    heap[at] = timeMs;
-    heap[at + 1] = slot;
-    heap[at + 2] = gen;
+    copyEntry(heap, pos * E, l);
   }
 }
 
-/** A FIFO of (time, slot, generation) entries whose times never decrease, in a growable ring. */
+/** A FIFO of entries whose times never decrease, in a growable ring (the entry's time is its ping's due time). */
 class EntryRing {
   times = new Float64Array(INITIAL);
+  roundTrips = new Float64Array(INITIAL);
   slots = new Int32Array(INITIAL);
   gens = new Int32Array(INITIAL);
   mask = INITIAL - 1;
@@ -132,10 +150,11 @@ class EntryRing {
     return this.times[(this.head + this.count - 1) & this.mask] as number;
   }
 
-  push(timeMs: number, slot: number, gen: number): void {
+  push(timeMs: number, roundTripMs: number, slot: number, gen: number): void {
     if (this.count > this.mask) this.grow();
     const at = (this.head + this.count) & this.mask;
     this.times[at] = timeMs;
+    this.roundTrips[at] = roundTripMs;
     this.slots[at] = slot;
     this.gens[at] = gen;
     this.count++;
@@ -149,15 +168,18 @@ class EntryRing {
   private grow(): void {
     const n = (this.mask + 1) * 2;
     const times = new Float64Array(n);
+    const roundTrips = new Float64Array(n);
     const slots = new Int32Array(n);
     const gens = new Int32Array(n);
     for (let k = 0; k < this.count; k++) {
       const r = (this.head + k) & this.mask;
       times[k] = this.times[r] as number;
+      roundTrips[k] = this.roundTrips[r] as number;
       slots[k] = this.slots[r] as number;
       gens[k] = this.gens[r] as number;
     }
     this.times = times;
+    this.roundTrips = roundTrips;
     this.slots = slots;
     this.gens = gens;
     this.mask = n - 1;
@@ -221,7 +243,7 @@ class HeartbeatLane implements LazyWork {
     this.rec[r + SENT] = NaN;
     this.rec[r + RTT] = roundTripMs;
     this.members++;
-    this.queuePing(slot, dueMs);
+    this.queue(slot, this.rec[r + GEN] as number, dueMs, roundTripMs);
     return slot;
   }
 
@@ -299,13 +321,17 @@ class HeartbeatLane implements LazyWork {
         do {
           let slot: number;
           let g: number;
+          let roundTripMs: number;
           if (ringAt <= earlyAt) {
-            slot = ring.slots[ring.head] as number;
-            g = ring.gens[ring.head] as number;
+            const h = ring.head;
+            slot = ring.slots[h] as number;
+            g = ring.gens[h] as number;
+            roundTripMs = ring.roundTrips[h] as number;
             ring.shift();
           } else {
             slot = early.topSlot;
             g = early.topGen;
+            roundTripMs = early.topRoundTripMs;
             early.pop();
           }
           const r = slot * R;
@@ -316,8 +342,8 @@ class HeartbeatLane implements LazyWork {
             const sentAt = cpu.enqueue(at, pingCostMs);
             if (sentAt - at > backlogLimitMs) overloaded = true;
             rec[r + SENT] = sentAt;
-            const arrival = sentAt + (rec[r + RTT] as number);
-            pongs.push(arrival, slot, g);
+            const arrival = sentAt + roundTripMs;
+            pongs.push(arrival, at, roundTripMs, slot, g);
             if (arrival < until) until = arrival;
           }
           ringAt = ring.count > 0 ? (ring.times[ring.head] as number) : Infinity;
@@ -332,6 +358,8 @@ class HeartbeatLane implements LazyWork {
       do {
         const slot = pongs.topSlot;
         const g = pongs.topGen;
+        const dueMs = pongs.topDueMs;
+        const roundTripMs = pongs.topRoundTripMs;
         pongs.pop();
         const r = slot * R;
         if (checkGen && g !== rec[r + GEN]) {
@@ -340,14 +368,14 @@ class HeartbeatLane implements LazyWork {
           read++;
           const readAt = cpu.enqueue(at, pongCostMs);
           if (readAt - at > backlogLimitMs) overloaded = true;
-          const deadline = (rec[r + DUE] as number) + deadlineMs;
+          const deadline = dueMs + deadlineMs;
           if (readAt >= deadline) {
             this.late[slot] = 1;
             this.lateSlots.push(slot);
           } else {
             const next = fromRead ? readAt + afterPongMs : deadline;
             rec[r + DUE] = next;
-            this.queuePing(slot, next);
+            this.queue(slot, g, next, roundTripMs);
             if (next < until) until = next;
           }
         }
@@ -384,10 +412,10 @@ class HeartbeatLane implements LazyWork {
     }
   }
 
-  private queuePing(slot: number, atMs: number): void {
-    const g = this.rec[slot * R + GEN] as number;
-    if (this.pings.count === 0 || atMs >= this.pings.tailMs) this.pings.push(atMs, slot, g);
-    else this.early.push(atMs, slot, g);
+  /** Queues the ping of the member in `slot` (generation `gen`) due at `atMs`. */
+  private queue(slot: number, gen: number, atMs: number, roundTripMs: number): void {
+    if (this.pings.count === 0 || atMs >= this.pings.tailMs) this.pings.push(atMs, roundTripMs, slot, gen);
+    else this.early.push(atMs, atMs, roundTripMs, slot, gen);
     if (atMs < this.nextAtMs) this.nextAtMs = atMs;
   }
 
