@@ -303,9 +303,9 @@ class HeartbeatLane implements LazyWork {
     let sent = 0;
     let read = 0;
     let overloaded = false;
-    let ringAt = Infinity;
-    let earlyAt = Infinity;
-    let pongAt = Infinity;
+    let ringAt: number;
+    let earlyAt: number;
+    let pongAt: number;
     for (;;) {
       if (this.stale > 0) this.dropStaleHeads();
       const checkGen = this.stale > 0;
