@@ -71,11 +71,8 @@ function makeColumns(capacity: number) {
     prev: new Int32Array(capacity),
     hbTimer: new Int32Array(capacity),
     hbPhase: new Uint8Array(capacity),
-    /** The cohort heartbeat (heartbeat-cohort.ts): a member's cycle period (0: not a member) and its first ping in the cohort. */
-    hbPeriodMs: new Float64Array(capacity),
-    hbFirstPingMs: new Float64Array(capacity),
-    /** 1 once a member's first ping in the cohort is due and its pings and pongs run on the process's cores. */
-    hbActive: new Uint8Array(capacity),
+    /** The cohort heartbeat (heartbeat-cohort.ts): the member's slot in its process's lane, or -1 when it is not a member. */
+    hbSlot: new Int32Array(capacity),
     /** Last frame either way (pings included), for the proxy's idle timeout; last data frame, for the server's. */
     lastFrameMs: new Float64Array(capacity),
     lastDataMs: new Float64Array(capacity),
@@ -87,7 +84,7 @@ function makeColumns(capacity: number) {
   };
 }
 
-const MINUS_ONE = { timer: -1, routed: -1, server: -1, next: -1, prev: -1, hbTimer: -1, idleTimer: -1, balancer: -1, lastServer: -1 } as const;
+const MINUS_ONE = { timer: -1, routed: -1, server: -1, next: -1, prev: -1, hbTimer: -1, hbSlot: -1, idleTimer: -1, balancer: -1, lastServer: -1 } as const;
 
 /** Per-client and per-connection state as typed-array columns (a client has at most one connection). */
 export class ClientTable {

@@ -2,7 +2,7 @@ import type { TimerLane } from '../engine/index.js';
 import { deadPeerDetectedAtMs, heartbeats, instantiate, silenceLimitMs, type Heartbeat, type HeartbeatPhase, type HeartbeatStep } from '../strategies/index.js';
 import { packConn } from './clients.js';
 import type { CpuQueue } from './cpu.js';
-import { HeartbeatCohorts } from './heartbeat-cohort.js';
+import { HeartbeatCohorts, MemberState } from './heartbeat-cohort.js';
 import type { ConnectionTimersPort, Rooms } from './ports.js';
 import type { SimServer } from './server.js';
 import type { World } from './world.js';
@@ -35,11 +35,11 @@ export class ConnectionTimers implements ConnectionTimersPort {
     const pongCostsMs = new Set(world.servers.flatMap((s) => (s.costs.pong.spec.kind === 'constant' ? [s.costs.pong.spec.value] : [])));
     this.lanes = heartbeatDelaysMs(this.heartbeat, [...pongCostsMs]).map((d) => world.sim.lane(d));
     this.readsCost = (config.clients.cpu?.messageCostMs ?? null) !== null;
-    // A cohort's cycle is the same every time; pongs that wait for a shared client machine's CPU are not.
+    // The cohort's lanes send a pong as soon as its ping reaches the client; a client machine that must read it first is not modelled there.
     this.cohorts =
       config.heartbeatModel === 'cohort' && this.heartbeat.intervalMs > 0 && !this.readsCost
-        ? new HeartbeatCohorts(world, this.heartbeat, (server, process) => {
-            for (const i of this.cohorts?.membersOf(server, process) ?? []) this.unbatch(i);
+        ? new HeartbeatCohorts(world, this.heartbeat, (i) => {
+            this.unbatch(i);
           })
         : null;
   }
@@ -77,44 +77,32 @@ export class ConnectionTimers implements ConnectionTimersPort {
     if (cohorts === null || !cohorts.has(i)) return;
     const { clients, sim } = this.world;
     const c = clients.c;
-    const nowMs = sim.nowMs;
-    const periodMs = c.hbPeriodMs[i] as number;
-    const at = cohorts.leave(i, nowMs);
-    const phase = c.hbPhase[i] as HeartbeatPhase;
+    const at = cohorts.leave(i);
     const timer = c.hbTimer[i] as number;
-    if (at.pings === 0) {
-      sim.setTimer(timer, c.hbFirstPingMs[i] as number);
+    // The client got the last ping half a round trip after a core sent it.
+    if (!Number.isNaN(at.sentMs)) c.lastPingMs[i] = at.sentMs + at.roundTripMs / 2;
+    this.noteFrame(i, at.frameMs);
+    if (at.state === MemberState.waiting) {
+      sim.setTimer(timer, at.dueMs);
       return;
     }
-    const pingMs = at.lastPingAtMs;
-    const latencyMs = c.pathLatencyMs[i] as number;
-    const gotPingMs = pingMs + at.pingSentOffMs + latencyMs;
-    if (gotPingMs <= nowMs) c.lastPingMs[i] = gotPingMs;
-    else if (at.pings > 1) c.lastPingMs[i] = gotPingMs - periodMs;
-    if (at.pongs === at.pings) {
-      // The last pong has arrived: the connection waits for its next ping.
-      this.noteFrame(i, pingMs + at.arrivalOffMs);
-      sim.setTimer(timer, pingMs + periodMs);
-      return;
-    }
-    // A ping is out: its timer runs to the pong timeout, and its pong is on the way.
-    const sent = this.heartbeat.onTimer(phase, pingMs);
-    this.noteFrame(i, pingMs + at.pingSentOffMs);
+    // A ping is out: its timer runs to the pong's deadline, and its pong is on the way (or was read too late).
+    const sent = this.heartbeat.onTimer(c.hbPhase[i] as HeartbeatPhase, at.dueMs);
     c.hbPhase[i] = sent.phase;
-    sim.setTimer(timer, sent.timerAtMs);
-    sim.at(pingMs + at.arrivalOffMs, this.onPongAtServer, packConn(i, c.epoch[i] as number));
+    sim.setTimer(timer, Math.max(sent.timerAtMs, sim.nowMs));
+    if (at.state === MemberState.pongOut) sim.at(at.arrivalMs, this.onPongAtServer, packConn(i, c.epoch[i] as number));
   }
 
   /** The same when a ping sent now would wait behind data written to connection i for longer than the cohort allows. */
   unbatchIfBehind(i: number): void {
     const cohorts = this.cohorts;
     if (cohorts === null || !cohorts.has(i)) return;
-    if (this.behindMs(i) > cohorts.backlogLimitMs) this.unbatch(i);
+    if (this.behindMs(i) > 0) this.unbatch(i);
   }
 
   /** Takes connection i out of its cohort, if it is in one, with nothing handed to the per-connection path (the connection is closing). */
   private leaveCohort(i: number): void {
-    if (this.cohorts?.has(i) === true) this.cohorts.leave(i, this.world.sim.nowMs);
+    if (this.cohorts?.has(i) === true) this.cohorts.leave(i);
   }
 
   /** Hands every connection of `server` kept in a cohort to the per-connection path (its process stops). */
@@ -123,8 +111,8 @@ export class ConnectionTimers implements ConnectionTimersPort {
   }
 
   /** Brings the ping and pong counters and the servers' heartbeat CPU up to now (before a sample or the summary reads them). */
-  settle(exact = false): void {
-    this.cohorts?.settle(this.world.sim.nowMs, exact);
+  settle(): void {
+    this.cohorts?.settle(this.world.sim.nowMs);
   }
 
   /** How long a ping sent now would wait behind the data written before it (0: none, or one message in transit). */
@@ -148,7 +136,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
     const firstPingMs = Number.isNaN(step.timerAtMs) ? sim.timerAtMs(c.hbTimer[i] as number) : step.timerAtMs;
     if (!(firstPingMs > nowMs) || !Number.isFinite(firstPingMs) || c.established[i] !== 1 || c.severed[i] === 1 || (c.partitionedUntilMs[i] as number) > nowMs) return false;
     if (!cohorts.open(this.world.serverOf(i), c.process[i] as number, nowMs)) return false;
-    if (this.behindMs(i) > cohorts.backlogLimitMs / 2) return false;
+    if (this.behindMs(i) > 0) return false;
     if (!cohorts.join(i, step.phase, firstPingMs)) return false;
     c.hbPhase[i] = step.phase;
     if (c.hbTimer[i] === -1) c.hbTimer[i] = sim.createTimer(this.onHeartbeatTimer, i);
@@ -322,9 +310,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
 
   /** Writes the last heartbeat frame of a cohort member (its last ping sent, or its pong arrived). */
   private syncFrames(i: number): void {
-    const at = (this.cohorts as HeartbeatCohorts).position(i, this.world.sim.nowMs);
-    if (at.pings === 0) return;
-    this.noteFrame(i, at.lastPingAtMs + (at.pongs === at.pings ? at.arrivalOffMs : at.pingSentOffMs));
+    this.noteFrame(i, (this.cohorts as HeartbeatCohorts).lastFrameMs(i));
   }
 
   notePoll(i: number, atMs: number): void {

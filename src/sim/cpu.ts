@@ -1,6 +1,15 @@
 const INITIAL_QUEUE = 64;
 
 /**
+ * Work kept outside the event queue that must reach a run queue in time order with everything else
+ * (the cohort heartbeat's pings and pongs): the queue asks it to submit what is due up to a time
+ * before it takes or reports anything at that time.
+ */
+export interface LazyWork {
+  catchUp(nowMs: number): void;
+}
+
+/**
  * A server's run queue: FIFO jobs on `cores` cores (M/G/c), each job to the core that frees first.
  *
  * With FIFO and no preemption a job's start and finish are fixed the moment it is submitted,
@@ -17,9 +26,8 @@ export class CpuQueue {
   private submittedCostMs = 0;
   /** Time the last submitted job waited before a core took it. */
   lastWaitMs = 0;
-  /** Work arriving as a fluid (the cohort heartbeat's pings and pongs), core-ms per ms on each core. */
-  private fluidRate = 0;
-  private fluidSinceMs = 0;
+  /** Work that submits itself lazily (`enqueue`), brought up to each time the queue is used at. */
+  lazy: LazyWork | null = null;
   /** Called when a submitted job leaves more than `backlogLimitMs` of work queued on its core. */
   onBacklog: ((nowMs: number) => void) | null = null;
   backlogLimitMs = Infinity;
@@ -34,57 +42,36 @@ export class CpuQueue {
 
   /** Queues `costMs` of work at `nowMs`; returns when it finishes. */
   submit(nowMs: number, costMs: number): number {
-    if (this.fluidRate > 0) this.advanceFluid(nowMs);
-    const core = this.firstFreeCore();
-    const startMs = Math.max(nowMs, this.busyUntilMs[core] as number);
-    const finishMs = startMs + costMs;
-    this.busyUntilMs[core] = finishMs;
-    this.submittedCostMs += costMs;
-    this.lastWaitMs = startMs - nowMs;
-    if (startMs > nowMs && this.tracksQueue) this.pushStart(startMs);
+    this.lazy?.catchUp(nowMs);
+    const finishMs = this.enqueue(nowMs, costMs);
     if (finishMs - nowMs > this.backlogLimitMs) this.onBacklog?.(nowMs);
     return finishMs;
   }
 
   /**
-   * Sets the rate of work that arrives as a fluid from `nowMs` on (core-ms per ms for the whole
-   * process, spread evenly over its cores): many tiny jobs at known average rate, such as the pings
-   * and pongs of connections whose heartbeat is kept as a cohort. Fluid that arrives while a core is
-   * idle is done at once; fluid that arrives while it is busy queues behind the work ahead of it, as
-   * the tiny jobs would in FIFO order, so a job submitted later waits for it.
+   * Queues `costMs` of work at `atMs` without asking the lazy work first: for the lazy work itself,
+   * which submits its jobs in time order, each before anything else reaches the queue at a later time.
    */
-  setFluidRate(nowMs: number, ratePerMs: number): void {
-    this.advanceFluid(nowMs);
-    this.fluidRate = ratePerMs / this.cores;
-  }
-
-  /**
-   * Brings the fluid up to `nowMs`. On a core busy until b at time s, fluid keeps it busy until the
-   * busy period ends, (b − r·s) / (1 − r), or, if that is after now, adds r·(now − s) to its backlog.
-   */
-  private advanceFluid(nowMs: number): void {
-    const s = this.fluidSinceMs;
-    if (nowMs <= s) return;
-    this.fluidSinceMs = nowMs;
-    const r = this.fluidRate;
-    if (r === 0) return;
-    for (let c = 0; c < this.cores; c++) {
-      const b = this.busyUntilMs[c] as number;
-      if (b <= s) continue;
-      const endMs = (b - r * s) / (1 - r);
-      this.busyUntilMs[c] = endMs >= nowMs ? b + r * (nowMs - s) : endMs;
-    }
-    this.submittedCostMs += r * this.cores * (nowMs - s);
+  enqueue(atMs: number, costMs: number): number {
+    const core = this.firstFreeCore();
+    const startMs = Math.max(atMs, this.busyUntilMs[core] as number);
+    const finishMs = startMs + costMs;
+    this.busyUntilMs[core] = finishMs;
+    this.submittedCostMs += costMs;
+    this.lastWaitMs = startMs - atMs;
+    if (startMs > atMs && this.tracksQueue) this.pushStart(startMs);
+    return finishMs;
   }
 
   /** When a job submitted now would start. */
   nextStartMs(nowMs: number): number {
-    if (this.fluidRate > 0) this.advanceFluid(nowMs);
+    this.lazy?.catchUp(nowMs);
     return Math.max(nowMs, this.busyUntilMs[this.firstFreeCore()] as number);
   }
 
   /** Jobs submitted and not yet started at `nowMs`. */
   queued(nowMs: number): number {
+    this.lazy?.catchUp(nowMs);
     while (this.length > 0 && (this.starts[this.head] as number) <= nowMs) {
       this.head = (this.head + 1) % this.starts.length;
       this.length--;
@@ -94,7 +81,7 @@ export class CpuQueue {
 
   /** Core-milliseconds of work done up to `nowMs`. */
   busyMs(nowMs: number): number {
-    if (this.fluidRate > 0) this.advanceFluid(nowMs);
+    this.lazy?.catchUp(nowMs);
     let remaining = 0;
     for (let c = 0; c < this.cores; c++) remaining += Math.max(0, (this.busyUntilMs[c] as number) - nowMs);
     return this.submittedCostMs - remaining;
@@ -105,7 +92,7 @@ export class CpuQueue {
    * queued keeps the finish time it was given, an approximation that errs towards a milder stall.
    */
   freeze(nowMs: number, untilMs: number): void {
-    this.advanceFluid(nowMs);
+    this.lazy?.catchUp(nowMs);
     for (let c = 0; c < this.cores; c++) {
       const busy = this.busyUntilMs[c] as number;
       if (busy < untilMs) {
@@ -117,7 +104,6 @@ export class CpuQueue {
 
   /** The process dies at `nowMs`: work not yet done is lost. */
   reset(nowMs: number): void {
-    this.advanceFluid(nowMs);
     this.submittedCostMs = this.busyMs(nowMs);
     this.busyUntilMs.fill(nowMs);
     this.head = 0;

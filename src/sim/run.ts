@@ -90,7 +90,7 @@ export class SimRun {
     // A no-op after runInSteps; a playground run finished early goes to the end here.
     fleet.sim.run({ untilMs: config.durationMs });
     fleet.finishMessages();
-    fleet.timers.settle(true);
+    fleet.timers.settle();
     // Call sites that still log a kind and a detail are read back here; typed ones pass through.
     const events = fleet.events.map(typedEvent);
     const summary = summarize(fleet, timeseries, events);
