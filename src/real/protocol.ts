@@ -7,7 +7,7 @@ import type { BrokerAddress } from './broker.js';
 export interface ServerSample {
   connections: number;
   handshaking: number;
-  /** CPU time of the process (user + system) since it started. */
+  /** CPU time of the process (user + system) since it was set up to serve (its start and module loading left out). */
   cpuMs: number;
   memoryBytes: number;
   handshakes: number;
