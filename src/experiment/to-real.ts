@@ -1,4 +1,4 @@
-import { REAL_LIMITS, type RealConfig, type RealFault, type RealMessagesSpec, type RealServerSpec } from '../real/index.js';
+import { REAL_LIMITS, type RealConfig, type RealFault, type RealMessagesSpec, type RealPollingSpec, type RealServerSpec } from '../real/index.js';
 import { arrivalTimesMs, compileDistribution, seededStream, streamKey } from '../engine/index.js';
 import { toDistributionSpec, toQuantitySpec } from './schema/distribution.js';
 import type { InputIssue } from './issues.js';
@@ -66,6 +66,7 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
   }
   const faults = toRealFaults(e, groups.flatMap((g) => Array.from({ length: g.servers }, () => g.name)), issue);
   const messages = toRealMessages(e, arrivalsMs.length, issue);
+  const polling = toRealPolling(e, arrivalsMs.length, issue);
   if (issues.length > 0) return { ok: false, issues };
   return {
     ok: true,
@@ -95,8 +96,22 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
       swarms: Math.max(1, Math.min(REAL_LIMITS.maxSwarms, options.swarms ?? 2)),
       redisUrl: options.redisUrl ?? null,
       messages,
+      polling,
     },
   };
+}
+
+/**
+ * Long polling on real HTTP requests: which clients poll, drawn as the sim draws it (one draw per client in arrival
+ * order from its polling/clients stream). A shared session store and a separate polling farm are the sim's alone.
+ */
+function toRealPolling(e: Experiment, clients: number, issue: (path: (string | number)[], message: string) => void): RealPollingSpec | null {
+  const p = e.polling;
+  if (p === null) return null;
+  if (p.sessions === 'shared') issue(['polling', 'sessions'], 'expected local in real mode (the bundled servers keep their sessions in their own memory; there is no shared session store)');
+  if (p.farm !== null) issue(['polling', 'farm'], 'expected null in real mode (the proxy balances polls over the whole fleet)');
+  const rng = seededStream(streamKey(e.seed, 'polling', 'clients'));
+  return { clients: Array.from({ length: clients }, () => rng.next() < p.share), holdMs: p.holdMs, sessionTimeoutMs: p.sessionTimeoutMs };
 }
 
 /** Each client's session, drawn as the sim draws it when the client arrives (its `sessions` stream, in arrival order). */
@@ -145,7 +160,6 @@ function toRealFaults(e: Experiment, groupOf: readonly string[], issue: (path: (
  * each client's channels drawn the same way, each client's consumption rate drawn from its distribution.
  */
 function toRealMessages(e: Experiment, clients: number, issue: (path: (string | number)[], message: string) => void): RealMessagesSpec | null {
-  if (e.polling !== null) issue(['polling'], 'expected null in real mode (WebSocket clients only)');
   const m = e.messages;
   if (m === null) return null;
   if (m.idleTimeoutMs !== 'never') issue(['messages', 'idleTimeoutMs'], 'expected never in real mode');

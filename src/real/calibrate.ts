@@ -72,6 +72,7 @@ class Probe {
       port: 0,
       broker: null,
       messages: null,
+      polling: null,
     };
     const { child, port } = await startListening(children, 'server-main', init, 'server');
     return new Probe(child, port);

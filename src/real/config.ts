@@ -87,6 +87,18 @@ export interface RealMessagesSpec {
   historyTtlMs: number;
 }
 
+/**
+ * Long-polling clients (an Engine.IO-style HTTP transport): a handshake opens a session, then the client keeps one
+ * poll outstanding, which the server holds until it has data or `holdMs` passes.
+ */
+export interface RealPollingSpec {
+  /** Whether each client long-polls (index: client id), drawn as the sim draws it. */
+  clients: boolean[];
+  holdMs: number;
+  /** A session with no poll for this long is closed. */
+  sessionTimeoutMs: number;
+}
+
 /** Everything a real run needs, plain data so it crosses process boundaries. */
 export interface RealConfig {
   seed: number;
@@ -104,6 +116,8 @@ export interface RealConfig {
   redisUrl: string | null;
   /** Pub/sub load through the broker; null: connections only. */
   messages: RealMessagesSpec | null;
+  /** Clients on the long-polling transport; null: every client uses WebSocket. */
+  polling: RealPollingSpec | null;
 }
 
 /** Bounds of a real run; the CLI refuses anything above them. */

@@ -1,8 +1,17 @@
-import type { WebSocket } from 'ws';
 import type { Backpressure, Rng, SendQueueView } from '../strategies/index.js';
 
 /** Bytes ws may hold in its own buffer before the outbox waits: Node 20's socket high-water mark. */
 const SOCKET_HIGH_WATER_BYTES = 16 * 1024;
+
+/** What a connection's messages are written to: a ws WebSocket, or a long-polling session (src/real/polling-session.ts). */
+export interface MessageSink {
+  readonly bufferedAmount: number;
+  readonly readyState: number;
+  readonly OPEN: number;
+  send(data: string | Buffer, cb?: (err?: Error) => void): void;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+}
 
 interface Queued {
   serial: number;
@@ -21,7 +30,7 @@ export class Outbox implements SendQueueView {
   slowSinceMs = Number.NaN;
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly ws: MessageSink,
     private readonly policy: Backpressure,
     private readonly nowMs: () => number,
     private readonly rng: Rng,

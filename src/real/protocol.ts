@@ -1,13 +1,13 @@
 import type { Decision } from '../metrics/index.js';
 import type { StrategyChoice } from '../strategies/index.js';
-import type { RealBalancerSpec, RealClientsSpec, RealMessagesSpec, RealServerSpec } from './config.js';
+import type { RealBalancerSpec, RealClientsSpec, RealMessagesSpec, RealPollingSpec, RealServerSpec } from './config.js';
 import type { BrokerAddress } from './broker.js';
 
 /** Cumulative counters of one server process, sent when the parent samples. */
 export interface ServerSample {
   connections: number;
   handshaking: number;
-  /** CPU time of the process (user + system) since it started. */
+  /** CPU time of the process (user + system) since it was set up to serve (its start and module loading left out). */
   cpuMs: number;
   memoryBytes: number;
   handshakes: number;
@@ -29,6 +29,12 @@ export interface ServerSample {
   /** Subscriptions of reconnecting clients (they sent a last serial), and those the broker could not serve without a gap. */
   resumes: number;
   resumeGaps: number;
+  /** Long polling: polls (GET with a sid), those whose sid this server did not hold (400), polls answered with data and empty at the hold timeout, sessions that saw no poll in time. */
+  pollRequests: number;
+  pollSessionUnknown: number;
+  pollAnsweredWithData: number;
+  pollAnsweredEmpty: number;
+  pollSessionTimeouts: number;
   /** Connections the heartbeat closed since the last sample: `client:attempt` keys and when. */
   deadPeers: { key: string; atMs: number }[];
   /** Admission and heartbeat-close decisions since the last sample. */
@@ -100,6 +106,8 @@ export type ServerCommand =
       port: number;
       broker: BrokerAddress | null;
       messages: RealMessagesSpec | null;
+      /** The long-polling transport's timings (its `clients` list is the swarms' business); null: WebSocket only. */
+      polling: Omit<RealPollingSpec, 'clients'> | null;
     }
   | { type: 'clock'; startEpochMs: number }
   | { type: 'sample' }
@@ -145,6 +153,7 @@ export type SwarmCommand =
       reconnect: StrategyChoice;
       heartbeat: StrategyChoice;
       messages: RealMessagesSpec | null;
+      polling: RealPollingSpec | null;
       proxyPorts: number[];
       seed: number;
       servers: number;

@@ -1,3 +1,4 @@
+import { Agent, createServer as createHttpServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, createServer, type Socket } from 'node:net';
 import { seededStream, streamKey } from '../engine/index.js';
 import { DecisionList } from '../metrics/index.js';
@@ -7,6 +8,7 @@ import {
   firstCheckOffsetsMs,
   HealthCounter,
   instantiate,
+  isEligible,
   noteHealth,
   noteReport,
   type Balancer,
@@ -16,6 +18,7 @@ import {
 import { runClock } from './clock.js';
 import { checkOnce } from './health.js';
 import type { ProxyCommand, ProxyEvent, ProxySample } from './protocol.js';
+import { POLLING_PATH } from './polling-session.js';
 
 type Init = Extract<ProxyCommand, { type: 'init' }>;
 
@@ -31,6 +34,13 @@ interface Pipe {
 
 /** Longest HTTP upgrade request the proxy reads before giving up on a client. */
 const MAX_REQUEST_BYTES = 16 * 1024;
+
+/**
+ * The cookie the proxy pins a long-polling client's requests with under the sticky strategy, as HAProxy's
+ * `cookie SERVERID insert` (https://www.haproxy.com/documentation/haproxy-configuration-tutorials/session-persistence/)
+ * and the sticky sessions Socket.IO's polling needs behind a balancer (https://socket.io/docs/v4/using-multiple-nodes/).
+ */
+export const STICKY_COOKIE = 'wsfleet-server';
 
 /**
  * The balancing proxy: reads a client's HTTP upgrade request, picks a backend with the experiment's
@@ -54,6 +64,17 @@ export class RealProxy {
   private readonly server = createServer({ noDelay: true }, (socket) => {
     this.accept(socket);
   });
+  /**
+   * Long-polling requests: a client connection whose first request is a poll is handed to this HTTP server, which
+   * balances every request on it anew (each poll is a new request, as in the sim) and forwards it over a keep-alive
+   * agent per backend. No timeout of its own: a poll is held at the server for up to its hold time.
+   */
+  private readonly polls = createHttpServer({ requestTimeout: 0 }, (req, res) => {
+    this.forwardPoll(req, res);
+  });
+  private readonly agents: Agent[];
+  /** Under the sticky strategy a poll carrying the proxy's cookie goes to its server while that one is eligible. */
+  private readonly cookies: boolean;
 
   constructor(
     private readonly init: Init,
@@ -69,6 +90,9 @@ export class RealProxy {
     this.ports = init.backends.map((b) => b.port);
     this.views = init.backends.map((b, id) => createBackendView(id, b.weight));
     this.health = init.backends.map(() => new HealthCounter(init.spec.healthCheck));
+    this.agents = init.backends.map(() => new Agent({ keepAlive: true, timeout: 30_000 }));
+    this.cookies = init.spec.strategy.name === 'sticky';
+    this.polls.keepAliveTimeout = 60_000;
   }
 
   listen(): void {
@@ -156,6 +180,12 @@ export class RealProxy {
   /** Picks a backend for the request in `head` and connects; 503 when none, 502 when the backend does not answer. */
   private route(client: Socket, head: Buffer): void {
     const firstLine = head.subarray(0, head.indexOf('\r\n')).toString('latin1');
+    if (firstLine.split(' ')[1]?.startsWith(POLLING_PATH) === true) {
+      client.unshift(head);
+      this.polls.emit('connection', client);
+      client.resume();
+      return;
+    }
     const id = Number(/[?&]c=(\d+)/.exec(firstLine)?.[1] ?? -1);
     if (this.open >= this.init.spec.maxConnections) {
       this.refused++;
@@ -214,12 +244,53 @@ export class RealProxy {
     });
   }
 
+  /** One long-polling request: the cookie's server (sticky) or the strategy's pick, then forwarded; 503 when none, 502 when the backend fails. */
+  private forwardPoll(req: IncomingMessage, res: ServerResponse): void {
+    res.on('error', () => undefined);
+    const url = req.url ?? '/';
+    const id = Number(/[?&]c=(\d+)/.exec(url)?.[1] ?? -1);
+    const pinned = this.cookies ? cookieServer(req.headers.cookie) : -1;
+    const pinnedView = this.views[pinned];
+    const kept = pinnedView !== undefined && isEligible(pinnedView);
+    const pick = kept ? pinned : this.strategy.pick({ clientId: id, clientAddress: id }, this.views, { nowMs: this.nowMs(), rng: this.rng.pick });
+    const port = this.ports[pick];
+    if (port === undefined) {
+      this.refused++;
+      req.resume();
+      res.writeHead(503, { 'content-length': 0 }).end();
+      return;
+    }
+    const upstream = request({ port, host: '127.0.0.1', method: req.method, path: url, headers: req.headers, agent: this.agents[pick] });
+    upstream.on('response', (answer) => {
+      const headers = { ...answer.headers };
+      if (this.cookies && !kept) headers['set-cookie'] = [`${STICKY_COOKIE}=${String(pick)}; Path=/; HttpOnly`];
+      res.writeHead(answer.statusCode ?? 502, headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => {
+      this.upstreamFailed++;
+      if (!res.headersSent) res.writeHead(502, { 'content-length': 0 }).end();
+      else res.destroy();
+    });
+    // The client went away (or the run ends): the poll held upstream goes too.
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    req.pipe(upstream);
+  }
+
   private sample(): ProxySample {
     const { picks } = this;
     this.picks = [];
     const { user, system } = process.cpuUsage();
     return { open: this.open, refused: this.refused, upstreamFailed: this.upstreamFailed, cpuMs: (user + system) / 1000, picks, decisions: this.decisions.take() };
   }
+}
+
+/** The server a sticky cookie names, or -1. */
+function cookieServer(header: string | undefined): number {
+  const match = new RegExp(`(?:^|;\\s*)${STICKY_COOKIE}=(\\d+)`).exec(header ?? '');
+  return match === null ? -1 : Number(match[1]);
 }
 
 function answer(client: Socket, status: string): void {

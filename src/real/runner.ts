@@ -152,6 +152,7 @@ class RealRun {
       port,
       broker: this.broker,
       messages: this.config.messages,
+      polling: this.config.polling === null ? null : { holdMs: this.config.polling.holdMs, sessionTimeoutMs: this.config.polling.sessionTimeoutMs },
     });
     const listening = await nextMessage(child, (m) => ((m as ServerEvent).type === 'listening' ? (m as { port: number }).port : null), SETUP_TIMEOUT_MS);
     if (listening === null) throw new Error(`server ${String(s)} did not start listening within ${String(SETUP_TIMEOUT_MS)} ms`);
@@ -232,6 +233,7 @@ class RealRun {
           reconnect: this.config.reconnect,
           heartbeat: this.config.heartbeat,
           messages: this.config.messages,
+          polling: this.config.polling,
           proxyPorts: this.proxyPorts,
           seed: this.config.seed,
           servers: this.servers.length,

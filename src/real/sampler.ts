@@ -4,7 +4,7 @@ import type { ProxySample, ServerSample, SwarmSample } from './protocol.js';
 
 
 /** Server counters summed over every process a server has run as (a restart starts them at 0). */
-const CARRIED = ['cpuMs', 'handshakes', 'refusals', 'pings', 'pongs', 'heartbeatTimeouts', 'shed', 'drained', 'recycled', 'messagesSent', 'messagesDropped', 'messagesReplayed', 'messagesFromClients', 'slowDisconnects', 'resumes', 'resumeGaps'] as const;
+const CARRIED = ['cpuMs', 'handshakes', 'refusals', 'pings', 'pongs', 'heartbeatTimeouts', 'shed', 'drained', 'recycled', 'messagesSent', 'messagesDropped', 'messagesReplayed', 'messagesFromClients', 'slowDisconnects', 'resumes', 'resumeGaps', 'pollRequests', 'pollSessionUnknown', 'pollAnsweredWithData', 'pollAnsweredEmpty', 'pollSessionTimeouts'] as const;
 type CarriedCounter = (typeof CARRIED)[number];
 
 /** What the parent gathered at one sample time. */

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { admissions, backpressures, heartbeats, instantiate, resumes, shedders, type Admission, type Heartbeat, type Rng, type Shedder } from '../strategies/index.js';
@@ -7,7 +7,8 @@ import { DecisionList } from '../metrics/index.js';
 import { runClock } from './clock.js';
 import { HeartbeatDriver } from './heartbeat-adapter.js';
 import { HubBroker, RedisBroker, type BrokerClient } from './broker.js';
-import { Outbox } from './outbox.js';
+import { Outbox, type MessageSink } from './outbox.js';
+import { PACKET_SEPARATOR, POLLING_PATH, PollSession, SESSION_ID_UNKNOWN } from './polling-session.js';
 import type { ServerCommand, ServerEvent, ServerSample } from './protocol.js';
 
 type Init = Extract<ServerCommand, { type: 'init' }>;
@@ -16,11 +17,12 @@ type Init = Extract<ServerCommand, { type: 'init' }>;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Conn {
-  ws: WebSocket;
+  /** A WebSocket, or a long-polling session (which has no WebSocket heartbeat: its poll cycle and timeout serve). */
+  ws: MessageSink;
   key: string;
   openedAtMs: number;
   lastActivityMs: number;
-  heartbeat: HeartbeatDriver;
+  heartbeat: HeartbeatDriver | null;
   /** Pub/sub: the subscribed channels, and the connection's one send queue (created with the first subscription). */
   channels: Map<string, Subscribed>;
   outbox: Outbox | null;
@@ -47,7 +49,12 @@ export class RealServer {
    */
   private unread = 0;
   private readonly unreadSockets = new WeakSet<Duplex>();
-  private readonly counts = { handshakes: 0, refusals: 0, pings: 0, pongs: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, recycled: 0, messagesSent: 0, messagesDropped: 0, messagesReplayed: 0, messagesFromClients: 0, slowDisconnects: 0, resumes: 0, resumeGaps: 0 };
+  private readonly counts = {
+    handshakes: 0, refusals: 0, pings: 0, pongs: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, recycled: 0, messagesSent: 0, messagesDropped: 0, messagesReplayed: 0, messagesFromClients: 0, slowDisconnects: 0, resumes: 0, resumeGaps: 0,
+    pollRequests: 0, pollSessionUnknown: 0, pollAnsweredWithData: 0, pollAnsweredEmpty: 0, pollSessionTimeouts: 0,
+  };
+  /** Long-polling sessions by sid. */
+  private readonly sessions = new Map<string, { session: PollSession; conn: Conn }>();
   private readonly subscribers = new Map<string, Set<Conn>>();
   private readonly broker: BrokerClient | null;
   private deadPeers: ServerSample['deadPeers'] = [];
@@ -60,11 +67,17 @@ export class RealServer {
   private nowMs: () => number;
   private readonly http = createServer((req, res) => {
     this.markRead(req.socket);
+    if (this.init.polling !== null && req.url?.startsWith(POLLING_PATH) === true) {
+      this.onPollingRequest(req, res);
+      return;
+    }
     res.writeHead(req.url === '/health' ? 200 : 426, { 'content-type': 'text/plain' }).end(req.url === '/health' ? 'ok' : 'upgrade required');
   });
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
   private recentLoad = 0;
   private lastCpuMs = 0;
+  /** CPU the process spent before it could serve: Node's start and module loading (about 0.4-0.5 s here), which the sim has no counterpart for. */
+  private readonly setupCpuMs = cpuTimeMs();
 
   constructor(
     private readonly init: Init,
@@ -86,6 +99,8 @@ export class RealServer {
       });
     });
     this.http.on('upgrade', this.onUpgrade);
+    // Keep-alive connections from the proxy's agents carry poll after poll; idle ones outlive the agents' own timeout.
+    this.http.keepAliveTimeout = 60_000;
     this.wss.on('headers', (headers) => headers.push(`x-wsfleet-server: ${String(init.id)}`));
     this.broker = connectBroker(init, () => this.nowMs());
     this.broker?.onMessage((channel, serial, bytes) => {
@@ -137,17 +152,9 @@ export class RealServer {
     const now = this.nowMs();
     const { maxConnections } = this.init.spec;
     const client = Number(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('c') ?? -1);
-    const log = { kind: 'admission', atMs: now, server: this.init.id, client } as const;
-    if (this.conns.size + this.handshaking >= maxConnections) {
-      this.decisions.record({ ...log, admit: false, limit: true, retryAfterMs: null });
-      this.refuse(socket, null);
-      return;
-    }
-    const decision = this.admission.admit(this.loadView(), now, this.rng.admission);
-    const retryAfterMs = decision.kind === 'refuse' ? decision.retryAfterMs : null;
-    this.decisions.record({ ...log, admit: decision.kind !== 'refuse', limit: false, retryAfterMs });
-    if (decision.kind === 'refuse') {
-      this.refuse(socket, decision.retryAfterMs);
+    const refusal = this.decide(client, now, maxConnections);
+    if (refusal !== null) {
+      this.refuse(socket, refusal.retryAfterMs);
       return;
     }
     this.handshaking++;
@@ -157,6 +164,103 @@ export class RealServer {
       this.onConnection(ws, new URL(req.url ?? '/', 'http://127.0.0.1').searchParams);
     });
   };
+
+  /** The connection cap, then the admission policy, on a new connection or polling session: null admits; a refusal has its retry hint. */
+  private decide(client: number, now: number, maxConnections: number): { retryAfterMs: number | null } | null {
+    const log = { kind: 'admission', atMs: now, server: this.init.id, client } as const;
+    if (this.conns.size + this.handshaking >= maxConnections) {
+      this.decisions.record({ ...log, admit: false, limit: true, retryAfterMs: null });
+      return { retryAfterMs: null };
+    }
+    const decision = this.admission.admit(this.loadView(), now, this.rng.admission);
+    const retryAfterMs = decision.kind === 'refuse' ? decision.retryAfterMs : null;
+    this.decisions.record({ ...log, admit: decision.kind !== 'refuse', limit: false, retryAfterMs });
+    return decision.kind === 'refuse' ? { retryAfterMs: decision.retryAfterMs } : null;
+  }
+
+  /**
+   * The long-polling transport (Engine.IO style): a GET without sid is a handshake (the cap and admission decide,
+   * as for an upgrade; the client's subscriptions ride on it); a GET with sid is a poll, a POST with sid the client's
+   * packets. A sid this server does not hold gets 400 "Session ID unknown".
+   */
+  private onPollingRequest(req: IncomingMessage, res: ServerResponse): void {
+    res.on('error', () => undefined);
+    const query = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
+    const sid = query.get('sid');
+    if (sid === null) {
+      this.openSession(query, res);
+      return;
+    }
+    if (req.method === 'GET') this.counts.pollRequests++;
+    const held = this.sessions.get(sid);
+    if (held === undefined) {
+      if (req.method === 'GET') this.counts.pollSessionUnknown++;
+      req.resume();
+      res.writeHead(400, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(SESSION_ID_UNKNOWN) }).end(SESSION_ID_UNKNOWN);
+      return;
+    }
+    const { session, conn } = held;
+    if (req.method === 'GET') {
+      session.poll(res);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      if (session.readyState === session.OPEN) {
+        conn.lastActivityMs = this.nowMs();
+        for (const packet of Buffer.concat(chunks).toString().split(PACKET_SEPARATOR)) {
+          if (packet.startsWith('4')) this.fromClient(conn, packet.slice(1));
+          // The client's close packet: the session ends now.
+          else if (packet === '1') session.close();
+        }
+      }
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 2 }).end('ok');
+    });
+  }
+
+  /** A polling handshake: the open packet with the new sid, and the subscriptions it carried (`s`: JSON list) start at once. */
+  private openSession(query: URLSearchParams, res: ServerResponse): void {
+    const polling = this.init.polling as NonNullable<Init['polling']>;
+    const now = this.nowMs();
+    const client = Number(query.get('c') ?? -1);
+    const refusal = this.decide(client, now, this.init.spec.maxConnections);
+    if (refusal !== null) {
+      this.counts.refusals++;
+      const hint = refusal.retryAfterMs === null ? {} : { 'retry-after': String(Math.ceil(refusal.retryAfterMs / 1000)), 'x-retry-after-ms': String(refusal.retryAfterMs) };
+      res.writeHead(503, { ...hint, 'content-length': 0 }).end();
+      return;
+    }
+    this.counts.handshakes++;
+    const id = this.nextId++;
+    const sid = `${String(this.init.id)}.${String(this.init.incarnation)}.${String(id)}`;
+    const session: PollSession = new PollSession(sid, polling, this.counts, () => { this.forget(id, conn); });
+    session.onGone = () => this.sessions.delete(sid);
+    const conn = this.addConn(id, session, `${query.get('c') ?? '?'}:${query.get('a') ?? '?'}`, null);
+    this.sessions.set(sid, { session, conn });
+    const open = `0${JSON.stringify({ sid, upgrades: [], pingInterval: polling.holdMs, pingTimeout: polling.sessionTimeoutMs - polling.holdMs, maxPayload: 1e6 })}`;
+    res.writeHead(200, { 'content-type': 'text/plain; charset=UTF-8', 'content-length': Buffer.byteLength(open), 'x-wsfleet-server': String(this.init.id) }).end(open);
+    const subs = JSON.parse(query.get('s') ?? '[]') as { sub: string; last: number | null; away: number }[];
+    for (const sub of subs) this.subscribe(conn, sub);
+  }
+
+  /** A new connection in the table, with its maximum age drawn as the sim draws it: then a close (1001) and the client reconnects by its backoff. */
+  private addConn(id: number, ws: MessageSink, key: string, heartbeat: HeartbeatDriver | null): Conn {
+    const now = this.nowMs();
+    const conn: Conn = { ws, key, openedAtMs: now, lastActivityMs: now, heartbeat, channels: new Map(), outbox: null, ageTimer: null };
+    this.conns.set(id, conn);
+    const ageMs = this.connectionAge?.sample(this.rng.connectionAge) ?? Infinity;
+    if (ageMs < MAX_TIMER_MS) conn.ageTimer = setTimeout(() => { this.closeGoingAway(id, 'recycled'); }, ageMs);
+    return conn;
+  }
+
+  /** A connection is gone: its timers stop and its subscriptions end. */
+  private forget(id: number, conn: Conn): void {
+    conn.heartbeat?.stop();
+    if (conn.ageTimer !== null) clearTimeout(conn.ageTimer);
+    this.conns.delete(id);
+    for (const channel of conn.channels.keys()) this.subscribers.get(channel)?.delete(conn);
+  }
 
   /** HTTP 503 with Retry-After in whole seconds (RFC 9110) and the exact hint in ms. */
   private refuse(socket: Duplex, retryAfterMs: number | null): void {
@@ -180,7 +284,6 @@ export class RealServer {
 
   private onConnection(ws: WebSocket, query: URLSearchParams): void {
     const id = this.nextId++;
-    const now = this.nowMs();
     const key = `${query.get('c') ?? '?'}:${query.get('a') ?? '?'}`;
     const client = Number(query.get('c') ?? -1);
     const attempt = Number(query.get('a') ?? -1);
@@ -197,11 +300,7 @@ export class RealServer {
         ws.terminate();
       },
     });
-    const conn: Conn = { ws, key, openedAtMs: now, lastActivityMs: now, heartbeat, channels: new Map(), outbox: null, ageTimer: null };
-    this.conns.set(id, conn);
-    // The maximum age, drawn per connection as the sim draws it: then a close frame (1001) and the client reconnects by its backoff.
-    const ageMs = this.connectionAge?.sample(this.rng.connectionAge) ?? Infinity;
-    if (ageMs < MAX_TIMER_MS) conn.ageTimer = setTimeout(() => { this.closeGoingAway(id, 'recycled'); }, ageMs);
+    const conn = this.addConn(id, ws, key, heartbeat);
     ws.on('pong', () => {
       this.counts.pongs++;
       conn.lastActivityMs = this.nowMs();
@@ -213,10 +312,7 @@ export class RealServer {
     });
     ws.on('error', () => undefined);
     ws.on('close', () => {
-      heartbeat.stop();
-      if (conn.ageTimer !== null) clearTimeout(conn.ageTimer);
-      this.conns.delete(id);
-      for (const channel of conn.channels.keys()) this.subscribers.get(channel)?.delete(conn);
+      this.forget(id, conn);
     });
     heartbeat.open();
   }
@@ -306,7 +402,7 @@ export class RealServer {
     const conn = this.conns.get(id);
     if (conn === undefined) return;
     this.counts[count]++;
-    conn.heartbeat.stop();
+    conn.heartbeat?.stop();
     if (conn.ageTimer !== null) clearTimeout(conn.ageTimer);
     this.conns.delete(id);
     conn.ws.close(1001, count);
@@ -331,7 +427,7 @@ export class RealServer {
     return {
       connections: this.conns.size,
       handshaking: this.handshaking,
-      cpuMs: cpuTimeMs(),
+      cpuMs: cpuTimeMs() - this.setupCpuMs,
       memoryBytes: process.memoryUsage.rss(),
       ...this.counts,
       deadPeers,

@@ -64,6 +64,7 @@ export function realSummary(config: RealConfig, sampler: RealSampler, _events: r
     'heartbeat.deadPeerDetectionMs.mean': detections.length > 0 ? detections.reduce((a, b) => a + b, 0) / detections.length : 0,
     'heartbeat.deadPeersDetected': detections.length,
     ...(config.messages === null ? {} : messageMetrics(sampler, published, endMs, total)),
+    ...(config.polling === null ? {} : pollingMetrics(config, endMs, total)),
   };
   return finalizeSummary(values);
 }
@@ -74,6 +75,21 @@ function peakColumn(sampler: RealSampler, columns: readonly string[]): number {
   let peak = 0;
   for (const row of sampler.table.rows) for (const k of indexes) peak = Math.max(peak, row[k] ?? 0);
   return peak;
+}
+
+/** The long-polling transport as the servers counted its requests; the clients on it as drawn for the run. */
+function pollingMetrics(config: RealConfig, endMs: number, total: (key: Parameters<RealSampler['serverTotal']>[1]) => number): MetricValues {
+  const polling = config.polling as NonNullable<RealConfig['polling']>;
+  const requests = total('pollRequests');
+  return {
+    'polling.clients': config.clients.arrivalsMs.filter((a, i) => a < endMs && polling.clients[i] === true).length,
+    'polling.requests': requests,
+    'polling.requestsPerSec': endMs > 0 ? (requests * 1000) / endMs : 0,
+    'polling.sessionUnknown': total('pollSessionUnknown'),
+    'polling.sessionTimeouts': total('pollSessionTimeouts'),
+    'polling.answeredWithData': total('pollAnsweredWithData'),
+    'polling.answeredEmpty': total('pollAnsweredEmpty'),
+  };
 }
 
 /** Pub/sub as the clients' receivers counted it, and what the servers' backpressure did. */

@@ -1,3 +1,4 @@
+import { Agent } from 'node:http';
 import WebSocket from 'ws';
 import { streamKey, seededStream } from '../engine/index.js';
 import { DecisionList } from '../metrics/index.js';
@@ -18,6 +19,7 @@ import {
 } from '../strategies/index.js';
 import { runClock } from './clock.js';
 import type { SwarmCommand, SwarmSample } from './protocol.js';
+import { PollingSocket, type ClientTransport, type CookieJar, type TransportEvents } from './polling-client.js';
 
 type Init = Extract<SwarmCommand, { type: 'init' }>;
 type State = 'absent' | 'waiting' | 'connecting' | 'connected' | 'gaveUp' | 'departed';
@@ -29,7 +31,11 @@ interface Client {
   reconnect: ReconnectState;
   /** Attempts so far; the current attempt's number tags its events and its URL. */
   attempt: number;
-  ws: WebSocket | null;
+  /** A WebSocket, or a long-polling session for a client on the polling transport. */
+  ws: ClientTransport | null;
+  polling: boolean;
+  /** The proxy's cookie (sticky balancing of polls), kept across sessions as a browser keeps it. */
+  jar: CookieJar;
   timer: NodeJS.Timeout | null;
   watchdog: NodeJS.Timeout | null;
   attemptStartMs: number;
@@ -57,7 +63,9 @@ export class Swarm {
   private readonly rng: { backoff: Rng; flaps: Rng; dns: Rng; publishes: Rng };
   private readonly decisions = new DecisionList();
   private readonly silenceMs: number;
-  private readonly ghosts = new Set<WebSocket>();
+  private readonly ghosts = new Set<ClientTransport>();
+  /** Long-polling requests share keep-alive connections to the proxies, as a browser's HTTP/1.1 pool does. */
+  private readonly agent = new Agent({ keepAlive: true, timeout: 30_000 });
   private nowMs: () => number = () => 0;
   private readonly k = { attempts: 0, succeeded: 0, refused: 0, failed: 0, timeouts: 0, drops: 0, flaps: 0, moved: 0, silenceTimeouts: 0, published: 0, departed: 0 };
   private latencies: number[] = [];
@@ -83,6 +91,8 @@ export class Swarm {
       reconnect: CONNECTED,
       attempt: 0,
       ws: null,
+      polling: init.polling?.clients[id] === true,
+      jar: { cookie: null },
       timer: null,
       watchdog: null,
       attemptStartMs: 0,
@@ -115,6 +125,7 @@ export class Swarm {
       if (c.ws !== null) this.discard(c.ws);
     }
     for (const ws of this.ghosts) ws.terminate();
+    this.agent.destroy();
   }
 
   private arrive(c: Client): void {
@@ -136,40 +147,62 @@ export class Swarm {
     // One proxy per attempt, as DNS round-robin spreads clients over a balancer tier.
     const ports = this.init.proxyPorts;
     const port = ports.length === 1 ? (ports[0] as number) : (ports[Math.floor(this.rng.dns.next() * ports.length)] as number);
-    const ws = new WebSocket(`ws://127.0.0.1:${String(port)}/?c=${String(c.id)}&a=${String(attempt)}`, { perMessageDeflate: false });
-    c.ws = ws;
+    const query = `c=${String(c.id)}&a=${String(attempt)}`;
     const mine = (): boolean => c.attempt === attempt && c.ws === ws;
+    const events: TransportEvents = {
+      server: (id) => {
+        if (mine()) c.server = id;
+      },
+      open: () => {
+        if (mine()) this.opened(c);
+      },
+      refused: (status, retryAfterMs) => {
+        if (!mine() || c.state !== 'connecting') return;
+        this.fail(c, status === 503 ? 'refused' : 'failed', retryAfterMs);
+      },
+      error: () => {
+        if (mine() && c.state === 'connecting') this.fail(c, 'failed', 0);
+      },
+      close: () => {
+        if (!mine()) return;
+        if (c.state === 'connecting') this.fail(c, 'failed', 0);
+        else if (c.state === 'connected') this.lost(c, 'drops');
+      },
+      message: (text) => {
+        if (mine()) this.received(c, text);
+      },
+    };
+    // A polling client's subscriptions ride on its handshake; a WebSocket client sends them once open.
+    const ws: ClientTransport = c.polling ? new PollingSocket(port, query, this.subscriptions(c), this.agent, c.jar, events) : this.webSocket(c, `ws://127.0.0.1:${String(port)}/?${query}`, events, mine);
+    c.ws = ws;
     c.timer = setTimeout(() => {
       if (!mine() || c.state !== 'connecting') return;
       this.k.timeouts++;
       this.fail(c, 'failed', 0);
     }, this.init.clients.connectTimeoutMs);
+  }
+
+  /** A ws client whose events reach `events`; the server's pings keep its watchdog. */
+  private webSocket(c: Client, url: string, events: TransportEvents, mine: () => boolean): WebSocket {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
     ws.on('upgrade', (res) => {
-      c.server = Number(res.headers['x-wsfleet-server'] ?? -1);
+      events.server(Number(res.headers['x-wsfleet-server'] ?? -1));
     });
-    ws.on('open', () => {
-      if (mine()) this.opened(c);
-    });
+    ws.on('open', events.open);
     ws.on('unexpected-response', (req, res) => {
       req.destroy();
-      if (!mine() || c.state !== 'connecting') return;
       const hintMs = Number(res.headers['x-retry-after-ms'] ?? Number(res.headers['retry-after'] ?? 0) * 1000);
-      this.fail(c, res.statusCode === 503 ? 'refused' : 'failed', Number.isFinite(hintMs) ? hintMs : 0);
+      events.refused(res.statusCode ?? 0, Number.isFinite(hintMs) ? hintMs : 0);
     });
-    ws.on('error', () => {
-      if (mine() && c.state === 'connecting') this.fail(c, 'failed', 0);
-    });
-    ws.on('close', () => {
-      if (!mine()) return;
-      if (c.state === 'connecting') this.fail(c, 'failed', 0);
-      else if (c.state === 'connected') this.lost(c, 'drops');
-    });
+    ws.on('error', events.error);
+    ws.on('close', events.close);
     ws.on('ping', () => {
       if (mine()) this.armWatchdog(c);
     });
     ws.on('message', (data: Buffer) => {
-      if (mine()) this.received(c, data.toString());
+      events.message(data.toString());
     });
+    return ws;
   }
 
   private opened(c: Client): void {
@@ -182,8 +215,11 @@ export class Swarm {
     if (c.lastServer >= 0 && c.server !== c.lastServer) this.k.moved++;
     c.lastServer = c.server;
     this.latencies.push(this.nowMs() - c.attemptStartMs);
-    this.armWatchdog(c);
-    this.subscribe(c);
+    // A polling session has no WebSocket pings to watch (nor does the sim's polling client).
+    if (!c.polling) {
+      this.armWatchdog(c);
+      this.subscribe(c);
+    }
     this.startSession(c);
     this.publishLater(c);
     // The sim's draw: the flap's time from 0 is its delay from now.
@@ -249,8 +285,13 @@ export class Swarm {
   /** Subscribes to each of the client's channels from its last serial there. */
   private subscribe(c: Client): void {
     const ws = c.ws;
-    if (c.receivers === null || ws === null) return;
-    for (const [channel, receiver] of c.receivers) ws.send(JSON.stringify({ sub: channel, last: receiver.lastSerial, away: c.disconnectedAtMs }));
+    if (ws === null) return;
+    for (const request of this.subscriptions(c)) ws.send(JSON.stringify(request));
+  }
+
+  /** The client's subscription requests: each channel from its last serial there. */
+  private subscriptions(c: Client): { sub: string; last: number | null; away: number }[] {
+    return [...(c.receivers ?? [])].map(([channel, receiver]) => ({ sub: channel, last: receiver.lastSerial, away: c.disconnectedAtMs }));
   }
 
   /**
@@ -347,7 +388,7 @@ export class Swarm {
     }, delayMs);
   }
 
-  private discard(ws: WebSocket): void {
+  private discard(ws: ClientTransport): void {
     ws.removeAllListeners();
     ws.on('error', ignore);
     ws.terminate();

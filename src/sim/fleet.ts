@@ -62,7 +62,7 @@ export class Fleet implements Rooms {
             config.network.pathBufferBytes,
           );
     this.broker = messages === null || this.pubsub === null ? null : new Broker(world, this, this.pubsub, messages, messageStreams);
-    this.polling = config.polling === null ? null : new LongPolling(world, this, this.tier.list, config.polling, world.streams.stream('polling'));
+    this.polling = config.polling === null ? null : new LongPolling(world, this, this.tier.list, config.polling, world.streams.stream('polling'), world.streams.fork('polling').stream('clients'));
   }
 
   /** Schedules arrivals, shedding checks, health checks, load reports and publishes; the runner drives the clock. */

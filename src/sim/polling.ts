@@ -42,6 +42,8 @@ export class LongPolling {
     private readonly balancers: readonly SimBalancer[],
     readonly spec: PollingSpec,
     private readonly rng: Rng,
+    /** Which clients long-poll, one draw per new client: a stream of its own, so real mode draws the same clients. */
+    private readonly clientRng: Rng,
   ) {}
 
   /** Whether a new client long-polls: drawn, or as client `like` does (another tab of its user's browser). */
@@ -54,7 +56,7 @@ export class LongPolling {
       since.set(this.heldSinceMs);
       this.heldSinceMs = since;
     }
-    return like >= 0 ? this.world.clients.c.polling[like] === 1 : this.rng.next() < this.spec.share;
+    return like >= 0 ? this.world.clients.c.polling[like] === 1 : this.clientRng.next() < this.spec.share;
   }
 
   /** When the session's server gives up on it if nothing more comes: a held poll keeps it alive until answered. */

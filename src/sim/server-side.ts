@@ -367,24 +367,42 @@ export class ServerSide implements ServerSidePort {
     const server = this.world.servers[s] as SimServer;
     this.closeAtServer(i, true);
     server.ghosts++;
-    sim.at(deadAtMs, this.onDeadPeerDetected, (server.incarnation * MAX_PROCESSES + process) * DEAD_PEER_SERVER_SPACE + s);
+    const arg = (server.incarnation * MAX_PROCESSES + process) * DEAD_PEER_SERVER_SPACE + s;
+    // A long-polling session its client gave up on is no dead peer for a heartbeat to find: the server closes it
+    // at its session timeout, as a real Engine.IO server does.
+    if (c.polling[i] === 1) {
+      sim.at(deadAtMs, this.onOrphanedSession, arg);
+      return;
+    }
+    sim.at(deadAtMs, this.onDeadPeerDetected, arg);
     counters.ghosts++;
     counters.deadPeerDetectionMs += deadAtMs - sim.nowMs;
   }
 
   private readonly onDeadPeerDetected = (arg: number): void => {
+    if (this.releaseGhost(arg, this.onDeadPeerDetected)) this.world.counters.deadPeersDetected++;
+  };
+
+  private readonly onOrphanedSession = (arg: number): void => {
+    if (this.releaseGhost(arg, this.onOrphanedSession) && this.rooms.polling !== null) this.rooms.polling.counters.sessionTimeouts++;
+  };
+
+  /**
+   * The server lets go of a connection its client has left (`arg`: server, process, incarnation), unless the
+   * server has restarted since; not while it is stopped (its own timers find it): then `again` runs at the resume.
+   */
+  private releaseGhost(arg: number, again: (arg: number) => void): boolean {
     const server = this.world.servers[arg % DEAD_PEER_SERVER_SPACE] as SimServer;
     const high = Math.floor(arg / DEAD_PEER_SERVER_SPACE);
-    if (server.incarnation !== Math.floor(high / MAX_PROCESSES)) return;
-    // The dead peer is found by the server's own heartbeat or keepalive handling: not while it is stopped.
+    if (server.incarnation !== Math.floor(high / MAX_PROCESSES)) return false;
     if (server.frozenAt(this.world.sim.nowMs)) {
-      this.world.sim.at(server.frozenUntilMs, this.onDeadPeerDetected, arg);
-      return;
+      this.world.sim.at(server.frozenUntilMs, again, arg);
+      return false;
     }
     server.ghosts--;
     server.releaseDescriptor(high % MAX_PROCESSES);
-    this.world.counters.deadPeersDetected++;
-  };
+    return true;
+  }
 
   /** The backpressure policy closes a slow consumer (WebSocket close 3008). */
   closeSlowConsumer(i: number): void {

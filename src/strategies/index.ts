@@ -1,4 +1,4 @@
-export { balancers, type Balancer, type BackendView, type BalancerName, type ConnectRequest, type PickContext } from './balance/index.js';
+export { balancers, isEligible, type Balancer, type BackendView, type BalancerName, type ConnectRequest, type PickContext } from './balance/index.js';
 export { backoffs, initialDelayMs, type Backoff, type BackoffName } from './backoff/index.js';
 export { heartbeats, HeartbeatPhase, keepTimer, type Heartbeat, type HeartbeatStep, type HeartbeatName } from './heartbeat/index.js';
 export { instantiate, factory, entry, choiceOf, type Rng, type StrategyChoice, type StrategyEntry, type StrategySpec } from './types.js';

@@ -7,7 +7,7 @@ import { wsfleet } from '../cli/cli.js';
 import { experimentFile, smallExperiment } from './helpers.js';
 
 describe('wsfleet real writes the files of a sim result folder', () => {
-  it('a short run with messages, a heartbeat and a crash: distributions.csv and every metric the catalogue marks real', () => {
+  it('a short run with messages, a heartbeat, a crash and some long-polling clients: distributions.csv and every metric the catalogue marks real', () => {
     const { file, cleanup } = experimentFile(
       smallExperiment({
         durationMs: 5000,
@@ -15,6 +15,7 @@ describe('wsfleet real writes the files of a sim result folder', () => {
         clients: { arrivals: { ramp: { clients: 40, overMs: 300 } }, reconnect: { constant: { delayMs: 300 } } },
         faults: [{ crash: { server: 0, atMs: 2000, restartAfterMs: 1000 } }],
         messages: { channels: 4, popularityExponent: 0, bytes: 64, backendPerSec: 40, resume: 'history', history: { maxMessages: 10_000, ttlMs: 120_000 } },
+        polling: { share: 0.25, holdMs: 500, sessionTimeoutMs: 2000 },
       }),
     );
     try {
@@ -30,6 +31,7 @@ describe('wsfleet real writes the files of a sim result folder', () => {
       expect(summary['heartbeat.pongs']).toBeGreaterThan(0);
       expect(summary['messages.resumes']).toBeGreaterThan(0);
       expect(summary['balancer.cpu.utilization.mean']).toBeGreaterThan(0);
+      expect(summary['polling.requests']).toBeGreaterThan(0);
 
       const rows = parse(readFileSync(join(out, 'distributions.csv'), 'utf8'), { columns: true }) as { metric: string; percentile: string; valueMs: string }[];
       const realDistributions = DISTRIBUTION_METRICS.filter((m) => (LATENCY_METRICS[m].worlds as readonly string[]).includes('real'));

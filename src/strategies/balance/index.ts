@@ -17,6 +17,7 @@ import { innerSpec } from './inner.js';
 
 export type { Balancer, BackendView, ConnectRequest, PickContext } from './types.js';
 export { buildRing, ringOwner, type Ring, type RingMember } from './hash-ring.js';
+export { isEligible } from './lowest.js';
 
 /** The registry, for wrappers; a function so it can be named before `balancers` is initialised. */
 function registry(): Readonly<Record<string, StrategyEntry<Balancer>>> {
