@@ -18,8 +18,10 @@ describe('maximum connection age on real sockets', () => {
     // About 100 clients × 4.6 s connected / 1.5 s mean age.
     expect(recycled).toBeGreaterThan(200);
     expect(Math.abs(recycled - (sim['connections.recycled'] as number))).toBeLessThan(0.1 * recycled);
-    // Each recycled connection is a close under a connected client, which reconnects through its backoff.
-    expect(real['connections.dropped']).toBe(recycled);
+    // Each recycled connection is a close under a connected client, which reconnects through its backoff. The
+    // servers and the swarms are sampled apart, so a close still on its way at the end is counted by its server only.
+    expect(real['connections.dropped']).toBeLessThanOrEqual(recycled);
+    expect(real['connections.dropped']).toBeGreaterThanOrEqual(recycled - 3);
     expect(real['connect.succeeded']).toBeGreaterThanOrEqual(100 + recycled - 10);
     expect(real['clients.gaveUp']).toBe(0);
     expect(real['clients.connected.final']).toBeGreaterThanOrEqual(90);

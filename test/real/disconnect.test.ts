@@ -65,10 +65,10 @@ describe('the disconnect fault on real sockets (the proxy drops a share of its c
     expect(dropped).toBeGreaterThan(70);
     expect(dropped).toBeLessThan(130);
     expect(Math.abs(dropped - disconnected(sim))).toBeLessThan(30);
-    // Nothing closes in the half second after the fault; the servers' heartbeats and the clients' watchdogs close
-    // every dead connection within the next second.
-    expect(at(real, 'connections.dropped', 2500)).toBeLessThanOrEqual(2);
-    expect(at(real, 'connections.dropped', 3000) + at(real, 'connections.dropped', 3500)).toBeGreaterThanOrEqual(dropped - 2);
+    // Nothing closes until a heartbeat deadline after the fault (the decisions below: none before 2.4 s; the 2.5 s
+    // sample may be taken a little late on a loaded machine, so its row is not read alone); the servers' heartbeats
+    // and the clients' watchdogs close every dead connection within the next second.
+    expect(sumOver(real, 'connections.dropped', 2000, 3500)).toBeGreaterThanOrEqual(dropped - 2);
     const closes = real.decisions.filter((d) => d.kind === 'heartbeat-close');
     expect(closes.length).toBe(dropped);
     for (const d of closes) {

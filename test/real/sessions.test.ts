@@ -10,8 +10,9 @@ function sessions(sessionMs: unknown, durationMs: number) {
 }
 
 describe('sessions that end, on real sockets', () => {
-  it('sessions of 2 s in a 4 s run: every client leaves once, closes its connection at the server, and never reconnects', async () => {
-    const { sim, real, leftover } = await runBothWorlds(sessions(2000, 4000));
+  it('sessions of 2 s in a 5 s run: every client leaves once, closes its connection at the server, and never reconnects', async () => {
+    // 2.5 s to spare after the last arrival's session, for connects that are slow on a loaded machine.
+    const { sim, real, leftover } = await runBothWorlds(sessions(2000, 5000));
     const s = real.summary;
     expect(s['clients.arrived']).toBe(60);
     expect(s['clients.departed']).toBe(60);
@@ -21,9 +22,9 @@ describe('sessions that end, on real sockets', () => {
     expect(s['clients.connected.final']).toBe(0);
     expect(lastValue(real, 'clients.present')).toBe(0);
     expect(lastValue(real, 'server.0.connections') + lastValue(real, 'server.1.connections')).toBe(0);
-    // Present about 2 s each of the 4 s (arrivals average 0.25 s, sessions from the first connect).
-    expect(s['clients.present.mean']).toBeGreaterThan(60 * 0.45);
-    expect(s['clients.present.mean']).toBeLessThan(60 * 0.6);
+    // Present about 2 s each of the 5 s (sessions count from the first connect), so about 0.4 of the clients on average.
+    expect(s['clients.present.mean']).toBeGreaterThan(60 * 0.36);
+    expect(s['clients.present.mean']).toBeLessThan(60 * 0.5);
     for (const key of ['clients.departed', 'connect.attempts', 'clients.connected.final'] as const) expect(s[key]).toBe(sim.summary[key]);
     expect(leftover).toBe(0);
   }, 60_000);
