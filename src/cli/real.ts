@@ -56,8 +56,7 @@ export function loadRealExperiment(file: string, options: RealCommandOptions): {
   if (redisUrl !== null && experiment.messages === null) {
     throw new InputError(`✖ --redis ${redisUrl}: ${file} has no messages: section, so there is nothing for Redis to carry; expected an experiment with messages, or no --redis\nNothing was run or written.`);
   }
-  const stack = options.stack ?? experiment.validate?.stack ?? 'ws';
-  const mapped = toRealConfig(experiment, file, { redisUrl, stack, ...(options.swarms === undefined ? {} : { swarms: options.swarms }) });
+  const mapped = toRealConfig(experiment, file, { redisUrl, ...(options.stack === undefined ? {} : { stack: options.stack }), ...(options.swarms === undefined ? {} : { swarms: options.swarms }) });
   if (!mapped.ok) throw new InputError(`${formatIssues(mapped.issues.map((i) => blameSet(i, options.set)))}\nNothing was run or written.`);
   return { experiment, config: mapped.config };
 }

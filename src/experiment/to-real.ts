@@ -24,7 +24,7 @@ export interface RealOptions {
   /** Client swarm processes. @default 2 */
   swarms?: number;
   redisUrl?: string | null;
-  /** The software on the sockets. @default 'ws' */
+  /** The software on the sockets. @default the file's validate.stack, else 'ws' */
   stack?: RealStack;
 }
 
@@ -68,7 +68,7 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
   }
   const faults = toRealFaults(e, groups.flatMap((g) => Array.from({ length: g.servers }, () => g.name)), issue);
   const messages = toRealMessages(e, arrivalsMs.length, issue);
-  const stack = options.stack ?? 'ws';
+  const stack = options.stack ?? e.validate?.stack ?? 'ws';
   if (stack === 'socket-io') socketIoIssues(e, issue);
   if (issues.length > 0) return { ok: false, issues };
   return {

@@ -135,7 +135,7 @@ describe('the socket-io stack refuses what socket.io-client and Socket.IO cannot
     }
   });
 
-  it('a file whose validate.stack is socket-io is refused the same way by wsfleet real; an unknown --stack is an input error', () => {
+  it('a file whose validate.stack is socket-io is refused the same way by wsfleet real; an unknown --stack, or --stack with validate --all, is an input error', () => {
     const { file, cleanup } = experimentFile(socketIoExperiment({ heartbeat: { 'ws-interval': { intervalMs: 1000 } }, validate: { stack: 'socket-io', metrics: ['recovery.ms95'] } }));
     try {
       const r = wsfleet(['real', file]);
@@ -146,6 +146,10 @@ describe('the socket-io stack refuses what socket.io-client and Socket.IO cannot
       expect(bad.status).toBe(2);
       expect(bad.stderr).toMatch(/--stack.*expected ws or socket-io, got 'sockjs'/);
       expect(bad.stderr).not.toMatch(STACK_LINE);
+      // validate --all runs each file on the stack it names.
+      const all = wsfleet(['validate', '--all', '--stack', 'ws']);
+      expect(all.status).toBe(2);
+      expect(all.stderr).toMatch(/--stack ws: expected no --stack with --all \(each file names its stack in validate\.stack\)/);
     } finally {
       cleanup();
     }
