@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { realCommand } from './real.js';
 import { calibrateCommand } from './calibrate.js';
 import { validateCommand } from './validate.js';
-import { VERDICT_RULE } from '../experiment/index.js';
+import { REAL_STACKS, VERDICT_RULE, type RealStack } from '../experiment/index.js';
 
 interface Parsers {
   collect: (value: string, previous: string[]) => string[];
@@ -20,6 +20,14 @@ function swarmsArg(value: string): number {
   if (!/^\d+$/.test(value) || n < 1 || n > 8) throw new InvalidArgumentError(`expected an integer from 1 to 8, got '${value}'`);
   return n;
 }
+
+function stackArg(value: string): RealStack {
+  const stack = REAL_STACKS.find((s) => s === value);
+  if (stack === undefined) throw new InvalidArgumentError(`expected ${REAL_STACKS.join(' or ')}, got '${value}'`);
+  return stack;
+}
+
+const STACK_HELP = "software on the sockets: ws (the bundled fleet) or socket-io (Socket.IO 4.8 servers and socket.io-client sockets, websocket transport); default: the file's validate.stack, else ws";
 
 function replicationsArg(value: string): number {
   const n = Number(value);
@@ -47,6 +55,7 @@ export function registerRealCommands(program: Command, { collect, seedArg }: Par
     .option('--set <path=value>', 'override a value inside the experiment (repeatable)', collect, [])
     .option('--redis <url>', 'broker hub on Redis (a loopback URL such as redis://127.0.0.1:6379); default: embedded hub')
     .option('--swarms <n>', 'client swarm processes (1–8)', swarmsArg)
+    .option('--stack <name>', STACK_HELP, stackArg)
     .option('--json', 'print {dir, summary} as JSON instead of a table')
     .option('--quiet', 'print nothing on success')
     .addHelpText(
@@ -56,7 +65,8 @@ Runs are bounded: at most 20,000 clients and 15 minutes; only loopback addresses
 Every process it starts is in its process group and is gone when it ends (also on Ctrl-C).
 Examples:
   wsfleet real experiments/validation/balancer-distribution.yaml
-  wsfleet real experiments/validation/crash-recovery.yaml --set clients.reconnect=immediate --out /tmp/real`,
+  wsfleet real experiments/validation/crash-recovery.yaml --set clients.reconnect=immediate --out /tmp/real
+  wsfleet real experiments/validation/socket-io-crash-recovery.yaml --stack socket-io`,
     )
     .action(realCommand);
 
@@ -84,6 +94,7 @@ Examples:
     .option('--set <path=value>', 'override a value inside the experiment (repeatable)', collect, [])
     .option('--metric <name>', "summary metric to compare (repeatable; default: the file's validate.metrics, else a standard set)", collect, [])
     .option('--swarms <n>', 'client swarm processes (1–8)', swarmsArg)
+    .option('--stack <name>', `${STACK_HELP}; none with --all (each file names its own)`, stackArg)
     .option('--json', 'print {dir, rows, missing} as JSON')
     .option('--quiet', 'print nothing on success')
     .addHelpText(
@@ -93,6 +104,7 @@ Verdict: ${VERDICT_RULE}.
 Examples:
   wsfleet validate experiments/validation/crash-recovery.yaml --replications 5
   wsfleet validate experiments/validation/crash-recovery.yaml --metric recovery.ms95 --metric connect.attempts --tolerance 5%
+  wsfleet validate experiments/validation/socket-io-crash-recovery.yaml --replications 3 --stack socket-io
   wsfleet validate --all --replications 3`,
     )
     .action(validateCommand);

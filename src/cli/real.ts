@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { formatIssues, isLoopback, loadExperiment, RedisBroker, resolvedExperimentYaml, runRealExperiment, toRealConfig, type Experiment, type InputIssue, type RealConfig } from '../experiment/index.js';
+import { formatIssues, isLoopback, type RealStack, loadExperiment, RedisBroker, resolvedExperimentYaml, runRealExperiment, toRealConfig, type Experiment, type InputIssue, type RealConfig } from '../experiment/index.js';
 import { chartNames, human, normaliseDir, writeResultFolder } from '../report/index.js';
 import type { SummaryKey } from '../experiment/index.js';
 import { InputError } from './errors.js';
@@ -12,6 +12,8 @@ export interface RealCommandOptions {
   set: string[];
   redis?: string;
   swarms?: number;
+  /** The software on the sockets; default the file's validate.stack, else ws. */
+  stack?: RealStack;
   json?: boolean;
   quiet?: boolean;
   /** Replace the out folder even when it holds files wsfleet did not write. */
@@ -54,7 +56,7 @@ export function loadRealExperiment(file: string, options: RealCommandOptions): {
   if (redisUrl !== null && experiment.messages === null) {
     throw new InputError(`✖ --redis ${redisUrl}: ${file} has no messages: section, so there is nothing for Redis to carry; expected an experiment with messages, or no --redis\nNothing was run or written.`);
   }
-  const mapped = toRealConfig(experiment, file, { redisUrl, ...(options.swarms === undefined ? {} : { swarms: options.swarms }) });
+  const mapped = toRealConfig(experiment, file, { redisUrl, ...(options.stack === undefined ? {} : { stack: options.stack }), ...(options.swarms === undefined ? {} : { swarms: options.swarms }) });
   if (!mapped.ok) throw new InputError(`${formatIssues(mapped.issues.map((i) => blameSet(i, options.set)))}\nNothing was run or written.`);
   return { experiment, config: mapped.config };
 }

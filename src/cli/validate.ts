@@ -74,6 +74,7 @@ export async function validateCommand(file: string | undefined, options: Validat
     if (file !== undefined) throw new InputError(`✖ ${file}: expected no file with --all (it runs every file of experiments/validation/)\nNothing was run or written.`);
     if (options.set.length > 0) throw new InputError(`✖ --set ${options.set.join(', ')}: expected no --set with --all (each file lists its variants in validate.variants)\nNothing was run or written.`);
     if (options.metric.length > 0) throw new InputError(`✖ --metric ${options.metric.join(', ')}: expected no --metric with --all (each file names its metrics in validate.metrics)\nNothing was run or written.`);
+    if (options.stack !== undefined) throw new InputError(`✖ --stack ${options.stack}: expected no --stack with --all (each file names its stack in validate.stack)\nNothing was run or written.`);
     await validateAll(options);
     return;
   }

@@ -13,7 +13,7 @@ export type { SetFlag } from './overrides.js';
 export { toRealConfig, type RealOptions, type ToRealResult } from './to-real.js';
 export { runRealExperiment } from './real-run.js';
 export { calibrate, calibratedBalancerYaml, calibratedClientsYaml, calibratedProfileYaml, type Calibration } from './calibration.js';
-export { isLoopback, REAL_LIMITS, RedisBroker, type RealConfig } from '../real/index.js';
+export { isLoopback, REAL_LIMITS, REAL_STACKS, RedisBroker, type RealConfig, type RealStack } from '../real/index.js';
 export {
   compareSummaries,
   compareMetric,

@@ -1,4 +1,4 @@
-import { REAL_LIMITS, type RealConfig, type RealFault, type RealMessagesSpec, type RealPollingSpec, type RealServerSpec } from '../real/index.js';
+import { REAL_LIMITS, type RealConfig, type RealStack, type RealFault, type RealMessagesSpec, type RealPollingSpec, type RealServerSpec } from '../real/index.js';
 import { arrivalTimesMs, compileDistribution, seededStream, streamKey } from '../engine/index.js';
 import { toDistributionSpec, toQuantitySpec } from './schema/distribution.js';
 import type { InputIssue } from './issues.js';
@@ -24,6 +24,8 @@ export interface RealOptions {
   /** Client swarm processes. @default 2 */
   swarms?: number;
   redisUrl?: string | null;
+  /** The software on the sockets. @default the file's validate.stack, else 'ws' */
+  stack?: RealStack;
 }
 
 export type ToRealResult = { ok: true; config: RealConfig } | { ok: false; issues: InputIssue[] };
@@ -67,10 +69,13 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
   const faults = toRealFaults(e, groups.flatMap((g) => Array.from({ length: g.servers }, () => g.name)), issue);
   const messages = toRealMessages(e, arrivalsMs.length, issue);
   const polling = toRealPolling(e, arrivalsMs.length, issue);
+  const stack = options.stack ?? e.validate?.stack ?? 'ws';
+  if (stack === 'socket-io') socketIoIssues(e, issue);
   if (issues.length > 0) return { ok: false, issues };
   return {
     ok: true,
     config: {
+      stack,
       seed: e.seed,
       durationMs: e.durationMs,
       sampleIntervalMs: e.sampleIntervalMs,
@@ -112,6 +117,33 @@ function toRealPolling(e: Experiment, clients: number, issue: (path: (string | n
   if (p.farm !== null) issue(['polling', 'farm'], 'expected null in real mode (the proxy balances polls over the whole fleet)');
   const rng = seededStream(streamKey(e.seed, 'polling', 'clients'));
   return { clients: Array.from({ length: clients }, () => rng.next() < p.share), holdMs: p.holdMs, sessionTimeoutMs: p.sessionTimeoutMs };
+}
+
+/**
+ * What the socket-io stack cannot run: its clients reconnect by socket.io-client's own Manager (so only the
+ * socket-io backoff preset, which is that Manager's code) and ping by Engine.IO (so only ping-pong, which is
+ * Engine.IO's heartbeat); one Manager keeps one URL; the bundled pub/sub, long polling, flaps, shedding and connection ages are
+ * the bundled fleet's.
+ */
+function socketIoIssues(e: Experiment, issue: (path: (string | number)[], message: string) => void): void {
+  const why = 'on the socket-io stack';
+  const reconnect = toStrategyChoice(backoffs, e.clients.reconnect);
+  if (reconnect.name !== 'socket-io') {
+    issue(['clients', 'reconnect'], `expected socket-io ${why} (socket.io-client reconnects by its own Manager, whose backoff that preset is), got ${reconnect.name}`);
+  } else if (reconnect.options['honourRetryAfter'] === true) {
+    issue(['clients', 'reconnect', 'socket-io', 'honourRetryAfter'], `expected false ${why} (socket.io-client reads no retry-after)`);
+  }
+  const heartbeat = toStrategyChoice(heartbeats, e.heartbeat);
+  if (heartbeat.name !== 'ping-pong') issue(['heartbeat'], `expected ping-pong ${why} (Engine.IO's own heartbeat: pingInterval, pingTimeout), got ${heartbeat.name}`);
+  if (e.messages !== null) issue(['messages'], `expected null ${why} (pub/sub runs on the bundled ws fleet only)`);
+  if (e.polling !== null) issue(['polling'], `expected null ${why} (its clients use the websocket transport only; long polling runs on the bundled ws fleet)`);
+  if (e.clients.flapsPerHour > 0) issue(['clients', 'flapsPerHour'], `expected 0 ${why} (a socket.io-client socket cannot be made to go silent without a FIN)`);
+  if (e.balancer.count > 1) issue(['balancer', 'count'], `expected 1 ${why} (a socket.io-client Manager keeps one URL across its reconnects)`);
+  serverGroupsOf(e).forEach((g, k) => {
+    const at = (e.fleet.groups ?? null) === null ? ['fleet', 'server'] : ['fleet', 'groups', k];
+    if (g.server.shedding.limit !== null) issue([...at, 'shedding'], `expected no shedding limit ${why} (shedding runs on the bundled ws server only)`);
+    if (g.server.maxConnectionAgeMs !== 'never') issue([...at, 'maxConnectionAgeMs'], `expected never ${why} (connection ages run on the bundled ws server only)`);
+  });
 }
 
 /** Each client's session, drawn as the sim draws it when the client arrives (its `sessions` stream, in arrival order). */

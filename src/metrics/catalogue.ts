@@ -44,6 +44,8 @@ export type MetricInfo = {
   capped?: CapStart;
   /** Which way is better, where it is clear; the report compares sweep variants with the best one. */
   better?: 'higher' | 'lower';
+  /** What real mode's socket-io stack (`--stack socket-io`) writes here instead, where it cannot measure it as the bundled fleet does. */
+  socketIo?: string;
 } & ({ worlds: readonly ['sim', 'real'] | readonly ['real'] } | { worlds: readonly ['sim']; notReal: string });
 
 const both = ['sim', 'real'] as const;
@@ -55,6 +57,7 @@ const NO_CPU_SPLIT = 'process CPU time (process.cpuUsage) is not split by kind o
 const NO_ALERTS = 'wsfleet real does not evaluate alert rules (several of their columns are sim-only)';
 const NO_LIMIT = 'real servers run without the modelled limit';
 const NO_BROWSER = 'real mode’s clients are swarm sockets, not browser tabs';
+const NO_SILENT_SOCKET_IO = '0: the stack refuses flaps (a socket.io-client socket cannot be made to go silent without a FIN)';
 
 /** Summary metrics with one fixed key each. */
 export const SUMMARY_METRICS = {
@@ -65,7 +68,7 @@ export const SUMMARY_METRICS = {
   'clients.connected.mean': { group: 'clients', unit: 'count', worlds: both, better: 'higher', doc: 'clients connected, time average' },
   'clients.present.mean': { group: 'clients', unit: 'count', worlds: both, doc: 'clients present (arrived, not departed), time average' },
   'clients.moved': { group: 'clients', unit: 'count', worlds: both, doc: 'successful connects on another server than the client’s previous one' },
-  'clients.flaps': { group: 'clients', unit: 'count', worlds: both, doc: 'client network drops without a FIN (flapsPerHour)' },
+  'clients.flaps': { group: 'clients', unit: 'count', worlds: both, socketIo: NO_SILENT_SOCKET_IO, doc: 'client network drops without a FIN (flapsPerHour)' },
   'clients.cpu.utilization.mean': { group: 'clients', unit: 'share', worlds: sim, notReal: 'real mode’s swarm processes do not report their CPU time (process.cpuUsage would give it)', doc: 'client machines’ CPU busy on connect attempts and received frames over the run, as a share of their cores, mean over the machines (clients.cpu)', when: 'client-cpu' },
   'clients.cpu.utilization.max': { group: 'clients', unit: 'share', worlds: sim, notReal: 'real mode’s swarm processes do not report their CPU time (process.cpuUsage would give it)', better: 'lower', doc: 'the busiest client machine’s CPU busy over the run as a share of its cores (clients.cpu); a run-long average, so a herd that saturates it for a second shows little here and much in connect.latencyMs', when: 'client-cpu' },
   'browser.users': { group: 'browser', unit: 'count', worlds: sim, notReal: NO_BROWSER, doc: 'users that arrived, each with clients.browser.tabs tabs open on the host', when: 'browser' },
@@ -76,7 +79,7 @@ export const SUMMARY_METRICS = {
   availability: { group: 'clients', unit: 'share', worlds: both, better: 'higher', doc: 'share of client-time spent connected (connected area / present area)' },
   'connect.attempts': { group: 'connects', unit: 'count', worlds: both, better: 'lower', doc: 'connect attempts' },
   'connect.succeeded': { group: 'connects', unit: 'count', worlds: both, better: 'higher', doc: 'attempts that opened a connection' },
-  'connect.refused': { group: 'connects', unit: 'count', worlds: both, better: 'lower', doc: 'attempts refused by a server at its cap or by a balancer with no healthy backend' },
+  'connect.refused': { group: 'connects', unit: 'count', worlds: both, socketIo: '0: socket.io-client reads no HTTP status, so a refused upgrade (the server’s 403 from allowRequest, the proxy’s 503) counts in connect.failed; connect.refused.server and connect.refused.balancer count the refusals where they happen', better: 'lower', doc: 'attempts refused by a server at its cap or by a balancer with no healthy backend' },
   'connect.refused.server': { group: 'connects', unit: 'count', worlds: both, better: 'lower', doc: 'refusals by a server (admission policy or connection cap)' },
   'connect.refused.balancer': { group: 'connects', unit: 'count', worlds: both, better: 'lower', doc: 'refusals by a balancer (no healthy backend)' },
   'connect.refused.ports': { group: 'connects', unit: 'count', worlds: sim, notReal: `${NO_LIMIT} (the proxy’s source ports towards a backend are not exhausted at this scale)`, better: 'lower', doc: 'balancer refusals for want of a source port towards the picked backend' },
@@ -104,8 +107,8 @@ export const SUMMARY_METRICS = {
   'heartbeat.pongs': { group: 'heartbeat', unit: 'count', worlds: both, doc: 'pongs that reached a server' },
   'heartbeat.timeouts': { group: 'heartbeat', unit: 'count', worlds: both, doc: 'connections the server heartbeat closed (sim: every close; real: of clients that had not flapped)' },
   'heartbeat.clientTimeouts': { group: 'heartbeat', unit: 'count', worlds: both, doc: 'connections clients closed after no ping within the heartbeat’s detection span (sim: only clients of a stopped server keep this watchdog; real: every client does, so a connection dead in the network — a disconnect without FIN — counts here as well as in heartbeat.timeouts)' },
-  'heartbeat.deadPeersDetected': { group: 'heartbeat', unit: 'count', worlds: real, doc: 'heartbeat closes of connections whose client had flapped' },
-  'heartbeat.deadPeerDetectionMs.mean': { group: 'heartbeat', unit: 'ms', worlds: both, better: 'lower', doc: 'from a client’s flap to the server’s heartbeat closing its dead connection, mean' },
+  'heartbeat.deadPeersDetected': { group: 'heartbeat', unit: 'count', worlds: real, socketIo: NO_SILENT_SOCKET_IO, doc: 'heartbeat closes of connections whose client had flapped' },
+  'heartbeat.deadPeerDetectionMs.mean': { group: 'heartbeat', unit: 'ms', worlds: both, socketIo: NO_SILENT_SOCKET_IO, better: 'lower', doc: 'from a client’s flap to the server’s heartbeat closing its dead connection, mean' },
   'heartbeat.framesPerDataFrame': { group: 'heartbeat', unit: 'ratio', worlds: both, better: 'lower', doc: 'ping and pong frames per data frame', when: 'messages' },
   'servers.up.final': { group: 'servers', unit: 'count', worlds: both, doc: 'servers running at the end' },
   'servers.connections.imbalance': { group: 'servers', unit: 'ratio', worlds: both, better: 'lower', doc: 'max / mean connections per unit of weight over running servers at the end' },
@@ -185,7 +188,7 @@ export type LatencyStat = keyof typeof LATENCY_STATS;
 
 /** Latency families; `cdf: true` ones are also in distributions.csv (RunResult.distributions). */
 export const LATENCY_METRICS = {
-  'connect.latencyMs': { group: 'connects', unit: 'ms', worlds: both, cdf: true, better: 'lower', doc: 'from the start of an attempt to the open connection' },
+  'connect.latencyMs': { group: 'connects', unit: 'ms', worlds: both, cdf: true, socketIo: 'to socket.io-client’s connect event: the upgrade, Engine.IO’s open packet and the namespace CONNECT round trip', better: 'lower', doc: 'from the start of an attempt to the open connection' },
   'browser.requestWaitMs': { group: 'browser', unit: 'ms', worlds: sim, cdf: false, notReal: NO_BROWSER, better: 'lower', doc: 'time a long-polling tab’s HTTP request waited in the browser for one of its user’s per-host connections (0 for most)', when: 'browser' },
   'handshake.waitMs': { group: 'handshake', unit: 'ms', worlds: sim, cdf: true, notReal: NO_ACCEPT_QUEUE, better: 'lower', doc: 'time an accepted handshake waited for a core' },
   'messages.latencyMs': { group: 'messages', unit: 'ms', worlds: sim, cdf: false, notReal: 'real messages carry no publish timestamp yet', better: 'lower', doc: 'from publish to delivery at the client', when: 'messages' },

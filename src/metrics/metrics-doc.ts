@@ -49,6 +49,7 @@ function columnRows(info: Record<string, ColumnInfo>, prefix: string): string[][
 export function metricsMarkdown(): string {
   const metrics = allMetrics();
   const simOnly = metrics.flatMap(([k, i]) => ('notReal' in i ? [[`\`${k}\``, i.notReal]] : []));
+  const socketIo = metrics.flatMap(([k, i]) => (i.socketIo === undefined ? [] : [[`\`${k}\``, i.socketIo]]));
   return [
     '# Metrics',
     '',
@@ -77,6 +78,12 @@ export function metricsMarkdown(): string {
     'Real mode writes the same files as the sim (summary.json, summary.csv, timeseries.csv, events.csv, distributions.csv). These sim metrics are absent from its summary, and why:',
     '',
     ...table(['metric', 'why not on real sockets'], simOnly),
+    '',
+    '## On the socket-io stack',
+    '',
+    'Real mode with `--stack socket-io` (or `validate.stack: socket-io`) writes every metric the bundled fleet writes, from socket.io-client’s and the Socket.IO server’s events; these it measures differently or cannot measure:',
+    '',
+    ...table(['metric', 'on the socket-io stack'], socketIo),
     '',
   ].join('\n');
 }

@@ -99,8 +99,18 @@ export interface RealPollingSpec {
   sessionTimeoutMs: number;
 }
 
+/**
+ * The software a real run drives: `ws` the bundled fleet (src/real/server.ts, swarm.ts), `socket-io` Socket.IO 4.8
+ * servers (websocket transport) and socket.io-client sockets reconnecting by their own Manager
+ * (src/real/socketio-server.ts, socketio-swarm.ts), both behind the bundled proxies.
+ */
+export const REAL_STACKS = ['ws', 'socket-io'] as const;
+export type RealStack = (typeof REAL_STACKS)[number];
+
 /** Everything a real run needs, plain data so it crosses process boundaries. */
 export interface RealConfig {
+  /** Which servers and clients run. */
+  stack: RealStack;
   seed: number;
   durationMs: number;
   sampleIntervalMs: number;

@@ -56,6 +56,7 @@ export class RealProxy {
   /** When each backend is first checked: the sim's draws for this balancer from its shared `health` stream. */
   private readonly firstCheckMs: number[];
   private nowMs: () => number;
+  private checking = false;
   private open = 0;
   private refused = 0;
   private upstreamFailed = 0;
@@ -100,8 +101,16 @@ export class RealProxy {
       const address = this.server.address();
       this.send({ type: 'listening', port: typeof address === 'object' && address !== null ? address.port : 0 });
     });
-    // Checks are spread over the first interval, as HAProxy spreads them.
-    this.firstCheckMs.forEach((atMs, s) => setTimeout(() => { this.check(s); }, atMs).unref());
+  }
+
+  /**
+   * Checks are spread over the first interval of the run, as HAProxy spreads them: from time 0 (the runner's clock
+   * message), so each backend's checks have the phase the sim gives them whatever the setup took.
+   */
+  private startChecks(): void {
+    if (this.checking) return;
+    this.checking = true;
+    this.firstCheckMs.forEach((atMs, s) => setTimeout(() => { this.check(s); }, Math.max(0, atMs - this.nowMs())).unref());
   }
 
   command(message: ProxyCommand): void {
@@ -110,7 +119,10 @@ export class RealProxy {
       if (view === undefined) return;
       noteReport(view, message.load, message.memoryLoad, message.atMs);
     } else if (message.type === 'backend') this.ports[message.server] = message.port;
-    else if (message.type === 'clock') this.nowMs = runClock(message.startEpochMs);
+    else if (message.type === 'clock') {
+      this.nowMs = runClock(message.startEpochMs);
+      this.startChecks();
+    }
     else if (message.type === 'weight') {
       const view = this.views[message.server];
       if (view !== undefined) view.weight = message.weight;

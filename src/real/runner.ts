@@ -134,7 +134,7 @@ class RealRun {
 
   private async startServer(s: number, port: number): Promise<void> {
     const slot = this.servers[s] as ServerSlot;
-    const child = this.children.start(childFile('server-main'));
+    const child = this.children.start(childFile(this.config.stack === 'socket-io' ? 'socketio-server-main' : 'server-main'));
     slot.child = child;
     const incarnation = slot.starts++;
     child.on('message', (message: ServerEvent) => {
@@ -221,7 +221,7 @@ class RealRun {
     const count = Math.max(1, Math.min(this.config.swarms, n));
     await Promise.all(
       Array.from({ length: count }, async (_, k) => {
-        const child = this.children.start(childFile('swarm-main'));
+        const child = this.children.start(childFile(this.config.stack === 'socket-io' ? 'socketio-swarm-main' : 'swarm-main'));
         this.swarms.push(child);
         const clientIds = Array.from({ length: Math.ceil((n - k) / count) }, (_, j) => k + j * count);
         this.send(child, {

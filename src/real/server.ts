@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { admissions, backpressures, heartbeats, instantiate, resumes, shedders, type Admission, type Heartbeat, type Rng, type Shedder } from '../strategies/index.js';
@@ -75,7 +75,6 @@ export class RealServer {
   });
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
   private recentLoad = 0;
-  private lastCpuMs = 0;
   /** CPU the process spent before it could serve: Node's start and module loading (about 0.4-0.5 s here), which the sim has no counterpart for. */
   private readonly setupCpuMs = cpuTimeMs();
 
@@ -114,17 +113,9 @@ export class RealServer {
   }
 
   listen(): void {
-    // A restarted server asks for its old port; if another socket took it, the OS picks one.
-    this.http.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EADDRINUSE' || this.init.port === 0) throw error;
-      this.http.listen({ port: 0, host: '127.0.0.1', backlog: 4096 });
+    listenAndReport(this.http, this.init, this.send, () => this.nowMs(), (load) => {
+      this.recentLoad = load;
     });
-    this.http.listen({ port: this.init.port, host: '127.0.0.1', backlog: 4096 });
-    this.http.once('listening', () => {
-      const address = this.http.address();
-      this.send({ type: 'listening', port: typeof address === 'object' && address !== null ? address.port : 0 });
-    });
-    setInterval(this.report, this.init.reportIntervalMs).unref();
     const { limit, intervalMs } = this.init.spec.shedding;
     if (limit !== null) setInterval(this.shedCheck, intervalMs).unref();
   }
@@ -371,15 +362,6 @@ export class RealServer {
     );
   }
 
-  /** CPU and memory reach the proxy every reportIntervalMs, through the parent. */
-  private readonly report = (): void => {
-    const cpuMs = cpuTimeMs();
-    this.recentLoad = (cpuMs - this.lastCpuMs) / this.init.reportIntervalMs;
-    this.lastCpuMs = cpuMs;
-    const memoryLoad = process.memoryUsage.rss() / this.init.spec.memoryLimitBytes;
-    this.send({ type: 'report', load: this.recentLoad, memoryLoad, atMs: this.nowMs() });
-  };
-
   private readonly shedCheck = (): void => {
     const { limit, intervalMs } = this.init.spec.shedding;
     if (limit === null || this.conns.size <= limit) return;
@@ -434,6 +416,31 @@ export class RealServer {
       decisions: this.decisions.take(),
     };
   }
+}
+
+/**
+ * Listens on 127.0.0.1 (a restarted server asks for its old port; if another socket took it, the OS picks one),
+ * tells the parent the port, and from then on reports CPU load and memory every reportIntervalMs, which reach the
+ * proxy through the parent; `onLoad` gets each CPU load for the server's own admission policy.
+ */
+export function listenAndReport(http: Server, init: Init, send: (event: ServerEvent) => void, nowMs: () => number, onLoad: (load: number) => void): void {
+  http.once('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE' || init.port === 0) throw error;
+    http.listen({ port: 0, host: '127.0.0.1', backlog: 4096 });
+  });
+  http.listen({ port: init.port, host: '127.0.0.1', backlog: 4096 });
+  http.once('listening', () => {
+    const address = http.address();
+    send({ type: 'listening', port: typeof address === 'object' && address !== null ? address.port : 0 });
+  });
+  let lastCpuMs = 0;
+  setInterval(() => {
+    const cpuMs = cpuTimeMs();
+    const load = (cpuMs - lastCpuMs) / init.reportIntervalMs;
+    lastCpuMs = cpuMs;
+    onLoad(load);
+    send({ type: 'report', load, memoryLoad: process.memoryUsage.rss() / init.spec.memoryLimitBytes, atMs: nowMs() });
+  }, init.reportIntervalMs).unref();
 }
 
 /** CPU time of this process (user + system), ms. */

@@ -17,16 +17,15 @@ import {
   type ResumeDecision,
   type Rng,
 } from '../strategies/index.js';
-import { runClock } from './clock.js';
 import type { SwarmCommand, SwarmSample } from './protocol.js';
 import { PollingSocket, type ClientTransport, type CookieJar, type TransportEvents } from './polling-client.js';
+import { SwarmTally, type ClientState } from './swarm-tally.js';
 
 type Init = Extract<SwarmCommand, { type: 'init' }>;
-type State = 'absent' | 'waiting' | 'connecting' | 'connected' | 'gaveUp' | 'departed';
 
 interface Client {
   id: number;
-  state: State;
+  state: ClientState;
   /** Retries since the last successful connect, and the previous backoff delay. */
   reconnect: ReconnectState;
   /** Attempts so far; the current attempt's number tags its events and its URL. */
@@ -49,7 +48,6 @@ interface Client {
   reader: NodeJS.Timeout | null;
   /** The client's next publish, while it is connected and has a publish rate. */
   publisher: NodeJS.Timeout | null;
-  /** When the session ends (Infinity until the first connect, or for a client that stays), and its timer. */
   deadlineMs: number;
   departure: NodeJS.Timeout | null;
 }
@@ -66,17 +64,14 @@ export class Swarm {
   private readonly ghosts = new Set<ClientTransport>();
   /** Long-polling requests share keep-alive connections to the proxies, as a browser's HTTP/1.1 pool does. */
   private readonly agent = new Agent({ keepAlive: true, timeout: 30_000 });
+  private readonly tally: SwarmTally;
+  private readonly k: SwarmTally['k'];
   private nowMs: () => number = () => 0;
-  private readonly k = { attempts: 0, succeeded: 0, refused: 0, failed: 0, timeouts: 0, drops: 0, flaps: 0, moved: 0, silenceTimeouts: 0, published: 0, departed: 0 };
-  private latencies: number[] = [];
   private flapped: SwarmSample['flapped'] = [];
-  private connected = 0;
-  private present = 0;
-  private areaAtMs = 0;
-  private connectedArea = 0;
-  private presentArea = 0;
 
   constructor(private readonly init: Init) {
+    this.tally = new SwarmTally(init.servers);
+    this.k = this.tally.k;
     this.backoff = instantiate(backoffs, init.reconnect, 'clients.reconnect');
     // One swarm draws from the sim's client streams, draw for draw; several each have their own fork.
     const stream = (name: string): Rng =>
@@ -109,13 +104,10 @@ export class Swarm {
   }
 
   start(startEpochMs: number): void {
-    this.nowMs = runClock(startEpochMs);
-    for (const c of this.clients) {
-      const atMs = this.init.clients.arrivalsMs[c.id] as number;
-      c.timer = setTimeout(() => {
-        this.arrive(c);
-      }, Math.max(0, atMs - this.nowMs()));
-    }
+    this.tally.start(startEpochMs, this.clients, this.init.clients.arrivalsMs, (c) => {
+      this.arrive(c);
+    });
+    this.nowMs = this.tally.nowMs;
   }
 
   stop(): void {
@@ -129,8 +121,8 @@ export class Swarm {
   }
 
   private arrive(c: Client): void {
-    this.area();
-    this.present++;
+    this.tally.area();
+    this.tally.present++;
     const spreadMs = initialDelayMs(this.init.clients.initialSpreadMs, this.rng.backoff);
     c.state = 'waiting';
     c.timer = setTimeout(() => {
@@ -207,14 +199,14 @@ export class Swarm {
 
   private opened(c: Client): void {
     this.clearTimers(c);
-    this.area();
-    this.connected++;
+    this.tally.area();
+    this.tally.connected++;
     c.state = 'connected';
     c.reconnect = CONNECTED;
     this.k.succeeded++;
     if (c.lastServer >= 0 && c.server !== c.lastServer) this.k.moved++;
     c.lastServer = c.server;
-    this.latencies.push(this.nowMs() - c.attemptStartMs);
+    this.tally.latencies.push(this.nowMs() - c.attemptStartMs);
     // A polling session has no WebSocket pings to watch (nor does the sim's polling client).
     if (!c.polling) {
       this.armWatchdog(c);
@@ -253,23 +245,15 @@ export class Swarm {
 
   /** The first connect starts the client's session, as in the sim: it leaves when the session ends, whatever its state then. */
   private startSession(c: Client): void {
-    const sessionMs = this.init.clients.sessionMs?.[c.id] ?? Infinity;
-    if (c.deadlineMs !== Infinity || !Number.isFinite(sessionMs)) return;
-    c.deadlineMs = this.nowMs() + sessionMs;
-    // Beyond setTimeout's range (about 24.8 days) the session outlasts any real run.
-    if (sessionMs < 2 ** 31 - 1) c.departure = setTimeout(() => {
+    this.tally.startSession(c, this.init.clients.sessionMs?.[c.id] ?? Infinity, () => {
       this.depart(c);
-    }, sessionMs);
+    });
   }
 
   /** The session is over: a connected client closes its socket (1000), any other stops trying; it never comes back. */
   private depart(c: Client): void {
-    c.departure = null;
     this.clearTimers(c);
-    this.area();
-    if (c.state === 'connected') this.connected--;
-    this.present--;
-    this.k.departed++;
+    this.tally.departed(c);
     const ws = c.ws;
     c.ws = null;
     if (ws !== null && c.state === 'connected') {
@@ -360,8 +344,8 @@ export class Swarm {
   private leaveConnected(c: Client): void {
     this.clearTimers(c);
     c.disconnectedAtMs = this.nowMs();
-    this.area();
-    this.connected--;
+    this.tally.area();
+    this.tally.connected--;
   }
 
   private fail(c: Client, kind: 'refused' | 'failed', retryAfterMs: number): void {
@@ -405,39 +389,10 @@ export class Swarm {
     c.watchdog = null;
   }
 
-  /** Advances the time-weighted areas of connected and present clients to now. */
-  private area(): void {
-    const now = this.nowMs();
-    this.connectedArea += this.connected * (now - this.areaAtMs);
-    this.presentArea += this.present * (now - this.areaAtMs);
-    this.areaAtMs = now;
-  }
-
   sample(): SwarmSample {
-    this.area();
-    const byState = (s: State): number => this.clients.reduce((n, c) => n + (c.state === s ? 1 : 0), 0);
-    const connectedByServer = new Array<number>(this.init.servers).fill(0);
-    for (const c of this.clients) if (c.state === 'connected' && c.server >= 0) connectedByServer[c.server] = (connectedByServer[c.server] ?? 0) + 1;
-    const { latencies, flapped } = this;
-    this.latencies = [];
+    const flapped = this.flapped;
     this.flapped = [];
-    return {
-      present: this.present,
-      connected: this.connected,
-      connecting: byState('connecting'),
-      waiting: byState('waiting'),
-      gaveUp: byState('gaveUp'),
-      ...this.k,
-      connectedArea: this.connectedArea,
-      presentArea: this.presentArea,
-      attemptsMax: this.clients.reduce((m, c) => Math.max(m, c.attempt), 0),
-      latenciesMs: latencies,
-      flapped,
-      connectedByServer,
-      messages: this.receiverTotals(),
-      decisions: this.decisions.take(),
-      subscribers: this.subscriberLoss(),
-    };
+    return this.tally.sample(this.clients, { flapped, messages: this.receiverTotals(), decisions: this.decisions.take(), subscribers: this.subscriberLoss() });
   }
 
   /** Loss per subscribed client, as the sim's messages.lost.clientsShare and perClient count it. */

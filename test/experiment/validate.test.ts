@@ -102,8 +102,10 @@ describe('the validation files', () => {
       for (const m of variant.metrics ?? []) expect(measured.has(m), `${file}: ${m}`).toBe(true);
       const loaded = loadExperiment(join(dir, file), { chartNames: chartNames(), sets: variant.set });
       if (!loaded.ok) throw new Error(formatIssues(loaded.issues));
+      // On the stack the file names (validate.stack), as wsfleet validate runs it.
       const real = toRealConfig(loaded.experiment, file);
       expect(real.ok, real.ok ? '' : formatIssues(real.issues)).toBe(true);
+      if (real.ok) expect(real.config.stack).toBe(spec?.stack);
     }
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isSummaryKey } from '../../metrics/index.js';
+import { REAL_STACKS } from '../../real/config.js';
 
 /** A summary metric of a run, by its catalogue name (`wsfleet list metrics`). */
 const summaryMetric = z
@@ -11,11 +12,15 @@ const metricList = z.array(summaryMetric).min(1);
 
 /**
  * `validate:`: what `wsfleet validate` compares between the sim and real sockets, so `wsfleet validate --all`
- * needs no flags. Neither world reads it: the sim and real mode run the experiment as if it were absent.
+ * needs no flags. The sim ignores it; real mode reads only `stack` (which software it drives for this file).
  */
 export const validateSection = z
   .object({
     metrics: metricList.describe('summary metrics compared in both worlds (wsfleet validate; --metric replaces them)'),
+    stack: z
+      .enum(REAL_STACKS)
+      .default('ws')
+      .describe('the software real mode drives for this file (wsfleet validate and wsfleet real; --stack replaces it): ws, the bundled fleet, or socket-io, Socket.IO 4.8 servers and socket.io-client sockets'),
     variants: z
       .array(
         z
