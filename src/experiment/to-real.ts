@@ -40,7 +40,6 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
   if (e.durationMs > REAL_LIMITS.maxDurationMs) issue(['durationMs'], `expected at most ${String(REAL_LIMITS.maxDurationMs)} ms in real mode, got ${String(e.durationMs)}`);
   if ((e.autoscaling ?? null) !== null) issue(['autoscaling'], 'expected no autoscaling in real mode (a fixed fleet)');
   if ((e.clients.browser ?? null) !== null) issue(['clients', 'browser'], "expected null in real mode (each client is one swarm socket; no browser tabs or per-host pool)");
-  if (e.clients.initial > 0) issue(['clients', 'initial'], 'expected 0 in real mode (every client connects during the run)');
   const groups = serverGroupsOf(e);
   const servers: RealServerSpec[] = groups.flatMap((g) =>
     Array.from({ length: g.servers }, () => ({
@@ -59,11 +58,19 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
   // The sim's arrivals, draw for draw: client k of both worlds arrives at the same time. Counted on past
   // the limit (up to 100 times it) so a refusal can say how many.
   const countCap = REAL_LIMITS.maxClients * 100;
-  const arrivalsMs = arrivalTimesMs(toArrivals(e.clients.arrivals), seededStream(streamKey(e.seed, 'arrivals')), e.durationMs, countCap);
+  // A warm start's clients come first, as the sim creates them before any arrival (ids 0 … initial − 1, at t = 0).
+  const initial = e.clients.initial;
+  const arrivalsMs = [
+    ...new Array<number>(Math.min(initial, countCap + 1)).fill(0),
+    ...arrivalTimesMs(toArrivals(e.clients.arrivals), seededStream(streamKey(e.seed, 'arrivals')), e.durationMs, countCap),
+  ];
   if (arrivalsMs.length > REAL_LIMITS.maxClients) {
     const got = arrivalsMs.length > countCap ? `more than ${String(countCap)}` : String(arrivalsMs.length);
-    issue(['clients', 'arrivals'], `expected at most ${String(REAL_LIMITS.maxClients)} clients in real mode (each holds descriptors and ports on this machine), got ${got}`);
+    issue(initial > 0 ? ['clients'] : ['clients', 'arrivals'], `expected at most ${String(REAL_LIMITS.maxClients)} clients in real mode (initial plus arrivals; each holds descriptors and ports on this machine), got ${got}`);
   }
+  // Each warm client's heartbeat phase, drawn from the sim's warm-start stream in the same order.
+  const phases = seededStream(streamKey(e.seed, 'warm-start'));
+  const warmPhases = arrivalsMs.length > REAL_LIMITS.maxClients ? [] : Array.from({ length: initial }, () => phases.next());
   const faults = toRealFaults(e, groups.flatMap((g) => Array.from({ length: g.servers }, () => g.name)), issue);
   const messages = toRealMessages(e, arrivalsMs.length, issue);
   if (issues.length > 0) return { ok: false, issues };
@@ -86,6 +93,7 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
       reconnect: toStrategyChoice(backoffs, e.clients.reconnect),
       clients: {
         arrivalsMs,
+        warmPhases,
         connectTimeoutMs: e.clients.connectTimeoutMs,
         initialSpreadMs: e.clients.initialSpreadMs,
         flapsPerHour: e.clients.flapsPerHour,

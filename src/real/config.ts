@@ -39,6 +39,11 @@ export interface RealBalancerSpec {
 export interface RealClientsSpec {
   /** Arrival time of each client, in ms from the start of the run; the index is the client id. */
   arrivalsMs: number[];
+  /**
+   * A warm start: clients 0 … length − 1 connect through the proxies before time 0 (not counted as attempts) and
+   * are connected at t = 0; each one's heartbeat starts at t = 0 this share of the way to its first step, as in the sim.
+   */
+  warmPhases: number[];
   connectTimeoutMs: number;
   /** The first connect waits uniform(0, spread) after arrival. */
   initialSpreadMs: number;
@@ -105,6 +110,9 @@ export interface RealConfig {
   /** Pub/sub load through the broker; null: connections only. */
   messages: RealMessagesSpec | null;
 }
+
+/** A warm start's connects in flight at once, per swarm. */
+export const WARM_CONNECTS_IN_FLIGHT = 64;
 
 /** Bounds of a real run; the CLI refuses anything above them. */
 export const REAL_LIMITS = {

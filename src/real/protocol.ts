@@ -149,9 +149,11 @@ export type SwarmCommand =
       seed: number;
       servers: number;
     }
+  /** A warm start: connect this swarm's warm clients now, before time 0; answered with `warmed`. */
+  | { type: 'warm' }
   | { type: 'start'; startEpochMs: number }
   | { type: 'sample' }
   | { type: 'stop' };
 
 /** Client swarm → parent. */
-export type SwarmEvent = { type: 'ready' } | { type: 'sample'; sample: SwarmSample };
+export type SwarmEvent = { type: 'ready' } | { type: 'warmed'; connected: number } | { type: 'sample'; sample: SwarmSample };

@@ -3,7 +3,7 @@ import { seededStream, streamKey } from '../engine/index.js';
 import { runEvent, type Decision, type RunResult, type ServerEventKind, type TypedRunEvent } from '../metrics/index.js';
 import { Children, kill, nextMessage } from './children.js';
 import { epochMs, runClock } from './clock.js';
-import type { RealConfig, RealFault } from './config.js';
+import { WARM_CONNECTS_IN_FLIGHT, type RealConfig, type RealFault } from './config.js';
 import type { ProxyCommand, ProxyEvent, ProxySample, ServerCommand, ServerEvent, ServerSample, SwarmCommand, SwarmEvent, SwarmSample } from './protocol.js';
 import { RealSampler, type Gathered } from './sampler.js';
 import { childFile } from './files.js';
@@ -93,6 +93,7 @@ class RealRun {
     await Promise.all(this.config.servers.map((_, s) => this.startServer(s, 0)));
     await this.startProxy();
     await this.startSwarms();
+    await this.warmStart();
     // Time 0 is now, in every process: clients arrive from then on.
     this.startEpochMs = epochMs() + 50;
     this.nowMs = runClock(this.startEpochMs);
@@ -240,6 +241,22 @@ class RealRun {
         if (ready === null) throw new Error(`client swarm ${String(k)} did not start within ${String(SETUP_TIMEOUT_MS)} ms`);
       }),
     );
+  }
+
+  /** A warm start: the swarms connect their warm clients through the proxies, before the clock starts. */
+  private async warmStart(): Promise<void> {
+    const warm = this.config.clients.warmPhases.length;
+    if (warm === 0) return;
+    const timeoutMs = SETUP_TIMEOUT_MS + this.config.clients.connectTimeoutMs * Math.ceil(warm / WARM_CONNECTS_IN_FLIGHT);
+    const counts = await Promise.all(
+      this.swarms.map((child) => {
+        const reply = nextMessage(child, (m) => ((m as SwarmEvent).type === 'warmed' ? (m as { connected: number }).connected : null), timeoutMs);
+        this.send(child, { type: 'warm' });
+        return reply;
+      }),
+    );
+    if (counts.some((n) => n === null)) throw new Error(`the warm start did not finish within ${String(timeoutMs)} ms`);
+    this.log(`real: warm start, ${String(counts.reduce<number>((a, n) => a + (n ?? 0), 0))} of ${String(warm)} clients connected before time 0`);
   }
 
   /** Asks every process for its counters at once; a stopped or dead one keeps its last answer. */

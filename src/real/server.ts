@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { admissions, backpressures, heartbeats, instantiate, resumes, shedders, type Admission, type Heartbeat, type Rng, type Shedder } from '../strategies/index.js';
+import { admissions, backpressures, heartbeats, instantiate, resumes, shedders, warmHeartbeatAgoMs, type Admission, type Heartbeat, type Rng, type Shedder } from '../strategies/index.js';
 import { compileDistribution, seededStream, streamKey, type Distribution } from '../engine/index.js';
 import { DecisionList } from '../metrics/index.js';
 import { runClock } from './clock.js';
@@ -26,6 +26,8 @@ interface Conn {
   outbox: Outbox | null;
   /** Closes the connection at its maximum age, if the server has one. */
   ageTimer: NodeJS.Timeout | null;
+  /** Its maximum age, drawn when it opened. */
+  ageMs: number;
 }
 
 /** One subscription of a connection: live messages held while its resume is decided, and where live ones start. */
@@ -49,6 +51,8 @@ export class RealServer {
   private readonly unreadSockets = new WeakSet<Duplex>();
   private readonly counts = { handshakes: 0, refusals: 0, pings: 0, pongs: 0, heartbeatTimeouts: 0, shed: 0, drained: 0, recycled: 0, messagesSent: 0, messagesDropped: 0, messagesReplayed: 0, messagesFromClients: 0, slowDisconnects: 0, resumes: 0, resumeGaps: 0 };
   private readonly subscribers = new Map<string, Set<Conn>>();
+  /** Connections of a warm start (opened before time 0), with their heartbeat phases: their timers start at time 0. */
+  private warm: { id: number; phase: number }[] = [];
   private readonly broker: BrokerClient | null;
   private deadPeers: ServerSample['deadPeers'] = [];
   private readonly decisions = new DecisionList();
@@ -116,7 +120,10 @@ export class RealServer {
 
   command(message: ServerCommand): void {
     if (message.type === 'sample') this.send({ type: 'sample', sample: this.sample() });
-    else if (message.type === 'clock') this.nowMs = runClock(message.startEpochMs);
+    else if (message.type === 'clock') {
+      this.nowMs = runClock(message.startEpochMs);
+      this.startWarm();
+    }
     else if (message.type === 'drain') this.closeSpread([...this.conns.keys()], message.windowMs, 'drained');
     else if (message.type === 'broadcast') this.broadcast(message.messages, message.bytes);
   }
@@ -136,7 +143,14 @@ export class RealServer {
     this.markRead(socket);
     const now = this.nowMs();
     const { maxConnections } = this.init.spec;
-    const client = Number(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('c') ?? -1);
+    const query = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
+    const client = Number(query.get('c') ?? -1);
+    // A warm start's connection is placed, not admitted (as the sim places it): only the cap refuses it, uncounted.
+    if (query.has('w')) {
+      if (this.conns.size + this.handshaking >= maxConnections) socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      else this.accept(req, socket, head, query, false);
+      return;
+    }
     const log = { kind: 'admission', atMs: now, server: this.init.id, client } as const;
     if (this.conns.size + this.handshaking >= maxConnections) {
       this.decisions.record({ ...log, admit: false, limit: true, retryAfterMs: null });
@@ -150,13 +164,29 @@ export class RealServer {
       this.refuse(socket, decision.retryAfterMs);
       return;
     }
+    this.accept(req, socket, head, query, true);
+  };
+
+  /** The handshake; `counted`: a run's handshake (a warm start's, before time 0, is not). */
+  private accept(req: IncomingMessage, socket: Duplex, head: Buffer, query: URLSearchParams, counted: boolean): void {
     this.handshaking++;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.handshaking--;
-      this.counts.handshakes++;
-      this.onConnection(ws, new URL(req.url ?? '/', 'http://127.0.0.1').searchParams);
+      if (counted) this.counts.handshakes++;
+      this.onConnection(ws, query);
     });
-  };
+  }
+
+  /** Time 0: each warm connection's heartbeat at its phase, and its maximum age, counted from now. */
+  private startWarm(): void {
+    for (const { id, phase } of this.warm) {
+      const conn = this.conns.get(id);
+      if (conn === undefined) continue;
+      conn.heartbeat.openAt(-warmHeartbeatAgoMs(this.heartbeat, phase));
+      if (conn.ageMs < MAX_TIMER_MS) conn.ageTimer = setTimeout(() => { this.closeGoingAway(id, 'recycled'); }, Math.max(0, conn.ageMs - this.nowMs()));
+    }
+    this.warm = [];
+  }
 
   /** HTTP 503 with Retry-After in whole seconds (RFC 9110) and the exact hint in ms. */
   private refuse(socket: Duplex, retryAfterMs: number | null): void {
@@ -197,11 +227,13 @@ export class RealServer {
         ws.terminate();
       },
     });
-    const conn: Conn = { ws, key, openedAtMs: now, lastActivityMs: now, heartbeat, channels: new Map(), outbox: null, ageTimer: null };
-    this.conns.set(id, conn);
     // The maximum age, drawn per connection as the sim draws it: then a close frame (1001) and the client reconnects by its backoff.
     const ageMs = this.connectionAge?.sample(this.rng.connectionAge) ?? Infinity;
-    if (ageMs < MAX_TIMER_MS) conn.ageTimer = setTimeout(() => { this.closeGoingAway(id, 'recycled'); }, ageMs);
+    const warm = query.get('w');
+    const conn: Conn = { ws, key, openedAtMs: warm === null ? now : 0, lastActivityMs: now, heartbeat, channels: new Map(), outbox: null, ageTimer: null, ageMs };
+    this.conns.set(id, conn);
+    if (warm !== null) this.warm.push({ id, phase: Number(warm) });
+    else if (ageMs < MAX_TIMER_MS) conn.ageTimer = setTimeout(() => { this.closeGoingAway(id, 'recycled'); }, ageMs);
     ws.on('pong', () => {
       this.counts.pongs++;
       conn.lastActivityMs = this.nowMs();
@@ -218,7 +250,8 @@ export class RealServer {
       this.conns.delete(id);
       for (const channel of conn.channels.keys()) this.subscribers.get(channel)?.delete(conn);
     });
-    heartbeat.open();
+    // A warm connection's heartbeat starts at time 0 (startWarm).
+    if (warm === null) heartbeat.open();
   }
 
   /** A client's frame: a publish `{ pub, bytes }` goes to the broker, which fans it out like a backend's; anything else subscribes. */

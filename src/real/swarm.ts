@@ -17,10 +17,13 @@ import {
   type Rng,
 } from '../strategies/index.js';
 import { runClock } from './clock.js';
+import { WARM_CONNECTS_IN_FLIGHT } from './config.js';
 import type { SwarmCommand, SwarmSample } from './protocol.js';
 
 type Init = Extract<SwarmCommand, { type: 'init' }>;
-type State = 'absent' | 'waiting' | 'connecting' | 'connected' | 'gaveUp' | 'departed';
+/** warming: a warm start's connect before time 0; warm: connected before time 0, waiting for it. */
+type State = 'absent' | 'warming' | 'warm' | 'waiting' | 'connecting' | 'connected' | 'gaveUp' | 'departed';
+
 
 interface Client {
   id: number;
@@ -98,9 +101,30 @@ export class Swarm {
     }));
   }
 
+  /**
+   * A warm start, before time 0: each warm client (ids below the number of warm phases) connects once through a proxy
+   * picked as an attempt picks it, with its heartbeat phase in the URL; no attempt, success or latency is counted.
+   * Resolves with how many are connected; the others connect at time 0, as the sim connects those its balancer or
+   * server would not have taken.
+   */
+  async warm(): Promise<number> {
+    const warm = this.clients.filter((c) => c.id < this.init.clients.warmPhases.length);
+    let next = 0;
+    const one = async (): Promise<void> => {
+      for (let c = warm[next++]; c !== undefined; c = warm[next++]) await new Promise<void>((done) => { this.connect(c as Client, done); });
+    };
+    await Promise.all(Array.from({ length: WARM_CONNECTS_IN_FLIGHT }, one));
+    return warm.filter((c) => c.state === 'warm').length;
+  }
+
   start(startEpochMs: number): void {
     this.nowMs = runClock(startEpochMs);
+    const warm = this.clients.filter((c) => c.id < this.init.clients.warmPhases.length);
+    // Time 0 for the warm clients: present and (those that connected) connected from then, their sessions, flaps,
+    // publishes and watchdogs starting then, as in the sim.
+    if (warm.length > 0) setTimeout(() => { this.startWarm(warm); }, Math.max(0, -this.nowMs()));
     for (const c of this.clients) {
+      if (c.id < this.init.clients.warmPhases.length) continue;
       const atMs = this.init.clients.arrivalsMs[c.id] as number;
       c.timer = setTimeout(() => {
         this.arrive(c);
@@ -117,6 +141,23 @@ export class Swarm {
     for (const ws of this.ghosts) ws.terminate();
   }
 
+  private startWarm(warm: readonly Client[]): void {
+    this.area();
+    for (const c of warm) {
+      this.present++;
+      if (c.state !== 'warm') {
+        this.connect(c);
+        continue;
+      }
+      this.connected++;
+      c.state = 'connected';
+      this.armWatchdog(c);
+      this.startSession(c);
+      this.publishLater(c);
+      this.flapLater(c);
+    }
+  }
+
   private arrive(c: Client): void {
     this.area();
     this.present++;
@@ -127,16 +168,22 @@ export class Swarm {
     }, spreadMs);
   }
 
-  private connect(c: Client): void {
-    const attempt = ++c.attempt;
-    c.state = 'connecting';
+  /** An attempt; with `warmed`, a warm start's connect before time 0 (attempt 0, uncounted), which calls it when it is settled. */
+  private connect(c: Client, warmed: (() => void) | null = null): void {
+    const attempt = warmed === null ? ++c.attempt : 0;
+    c.state = warmed === null ? 'connecting' : 'warming';
     c.attemptStartMs = this.nowMs();
     c.server = -1;
-    this.k.attempts++;
+    if (warmed === null) this.k.attempts++;
     // One proxy per attempt, as DNS round-robin spreads clients over a balancer tier.
     const ports = this.init.proxyPorts;
     const port = ports.length === 1 ? (ports[0] as number) : (ports[Math.floor(this.rng.dns.next() * ports.length)] as number);
-    const ws = new WebSocket(`ws://127.0.0.1:${String(port)}/?c=${String(c.id)}&a=${String(attempt)}`, { perMessageDeflate: false });
+    const phase = warmed === null ? '' : `&w=${String(this.init.clients.warmPhases[c.id] ?? 0)}`;
+    const ws = new WebSocket(`ws://127.0.0.1:${String(port)}/?c=${String(c.id)}&a=${String(attempt)}${phase}`, { perMessageDeflate: false });
+    if (warmed !== null) {
+      this.warming(c, ws, warmed);
+      return;
+    }
     c.ws = ws;
     const mine = (): boolean => c.attempt === attempt && c.ws === ws;
     c.timer = setTimeout(() => {
@@ -172,6 +219,55 @@ export class Swarm {
     });
   }
 
+  /**
+   * A warm connect's socket: open before time 0 makes the client `warm` (subscribed, its server noted); a refusal,
+   * error or timeout leaves it `absent`, to connect at time 0. Once open, a close is a drop as for any connection.
+   */
+  private warming(c: Client, ws: WebSocket, settled: () => void): void {
+    c.ws = ws;
+    let done = false;
+    const settle = (open: boolean): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (open) {
+        c.state = 'warm';
+        c.lastServer = c.server;
+        this.subscribe(c);
+      } else {
+        this.discard(ws);
+        c.ws = null;
+        c.state = 'absent';
+      }
+      settled();
+    };
+    const timer = setTimeout(() => { settle(false); }, this.init.clients.connectTimeoutMs);
+    ws.on('upgrade', (res) => {
+      c.server = Number(res.headers['x-wsfleet-server'] ?? -1);
+    });
+    ws.on('open', () => { settle(true); });
+    ws.on('unexpected-response', (req) => {
+      req.destroy();
+      settle(false);
+    });
+    ws.on('error', () => { settle(false); });
+    ws.on('close', () => {
+      if (!done) settle(false);
+      else if (c.ws === ws && c.state === 'connected') this.lost(c, 'drops');
+      else if (c.ws === ws && c.state === 'warm') {
+        // Lost before time 0: it connects at time 0 instead.
+        c.ws = null;
+        c.state = 'absent';
+      }
+    });
+    ws.on('ping', () => {
+      if (c.ws === ws) this.armWatchdog(c);
+    });
+    ws.on('message', (data: Buffer) => {
+      if (c.ws === ws) this.received(c, data.toString());
+    });
+  }
+
   private opened(c: Client): void {
     this.clearTimers(c);
     this.area();
@@ -186,7 +282,11 @@ export class Swarm {
     this.subscribe(c);
     this.startSession(c);
     this.publishLater(c);
-    // The sim's draw: the flap's time from 0 is its delay from now.
+    this.flapLater(c);
+  }
+
+  /** The sim's draw: the flap's time from 0 is its delay from now. */
+  private flapLater(c: Client): void {
     const inMs = nextFlapAtMs(0, this.init.clients.flapsPerHour, this.rng.flaps);
     if (inMs < 2 ** 31 - 1) c.timer = setTimeout(() => {
       this.flap(c);

@@ -18,6 +18,7 @@ export {
   deadPeerDetectedAtMs,
   heartbeatGiveUpAtMs,
   silenceLimitMs,
+  warmHeartbeatAgoMs,
   pickByCdf,
   pickDistinct,
   zipfCdf,
