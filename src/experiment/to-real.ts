@@ -1,4 +1,4 @@
-import { REAL_LIMITS, type RealConfig, type RealFault, type RealMessagesSpec, type RealServerSpec } from '../real/index.js';
+import { REAL_LIMITS, type RealAutoscalingSpec, type RealConfig, type RealFault, type RealMessagesSpec, type RealServerSpec } from '../real/index.js';
 import { arrivalTimesMs, compileDistribution, seededStream, streamKey } from '../engine/index.js';
 import { toDistributionSpec, toQuantitySpec } from './schema/distribution.js';
 import type { InputIssue } from './issues.js';
@@ -38,7 +38,6 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
     issues.push({ source, path, message });
   };
   if (e.durationMs > REAL_LIMITS.maxDurationMs) issue(['durationMs'], `expected at most ${String(REAL_LIMITS.maxDurationMs)} ms in real mode, got ${String(e.durationMs)}`);
-  if ((e.autoscaling ?? null) !== null) issue(['autoscaling'], 'expected no autoscaling in real mode (a fixed fleet)');
   if ((e.clients.browser ?? null) !== null) issue(['clients', 'browser'], "expected null in real mode (each client is one swarm socket; no browser tabs or per-host pool)");
   const groups = serverGroupsOf(e);
   const servers: RealServerSpec[] = groups.flatMap((g) =>
@@ -51,9 +50,10 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
       maxConnectionAgeMs: g.server.maxConnectionAgeMs === 'never' ? null : toDistributionSpec(g.server.maxConnectionAgeMs),
     })),
   );
+  const autoscaling = toRealAutoscaling(e, servers, issue);
   const b = e.balancer;
   if (b.count > REAL_LIMITS.maxProxies) issue(['balancer', 'count'], `expected at most ${String(REAL_LIMITS.maxProxies)} proxies in real mode, got ${String(b.count)}`);
-  if (servers.length > REAL_LIMITS.maxServers) issue(['fleet', 'servers'], `expected at most ${String(REAL_LIMITS.maxServers)} servers in real mode, got ${String(servers.length)}`);
+  if (servers.length - (autoscaling === null ? 0 : autoscaling.spares) > REAL_LIMITS.maxServers) issue(['fleet', 'servers'], `expected at most ${String(REAL_LIMITS.maxServers)} servers in real mode, got ${String(servers.length)}`);
   if (groups.some((g) => g.server.processes !== 1)) issue(['fleet', 'server', 'processes'], 'expected 1 in real mode (one Node process per server)');
   // The sim's arrivals, draw for draw: client k of both worlds arrives at the same time. Counted on past
   // the limit (up to 100 times it) so a refusal can say how many.
@@ -103,8 +103,26 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
       swarms: Math.max(1, Math.min(REAL_LIMITS.maxSwarms, options.swarms ?? 2)),
       redisUrl: options.redisUrl ?? null,
       messages,
+      autoscaling: autoscaling?.spec ?? null,
     },
   };
+}
+
+/**
+ * The autoscaling section on real processes: the fleet grows with copies of its last server (appended to `servers`,
+ * as the sim's world adds them) up to `max`, which real mode caps at its process limit. Returns the spec and how many
+ * spares were appended.
+ */
+function toRealAutoscaling(e: Experiment, servers: RealServerSpec[], issue: (path: (string | number)[], message: string) => void): { spec: RealAutoscalingSpec; spares: number } | null {
+  const a = e.autoscaling ?? null;
+  if (a === null) return null;
+  if (a.max > REAL_LIMITS.maxServers) issue(['autoscaling', 'max'], `expected at most ${String(REAL_LIMITS.maxServers)} servers in real mode (one process each on this machine), got ${String(a.max)}`);
+  if (a.rebalanceShare > 0) issue(['autoscaling', 'rebalanceShare'], `expected 0 in real mode (a joining server takes only new connections), got ${String(a.rebalanceShare)}`);
+  const initial = servers.length;
+  const last = servers.at(-1);
+  if (last !== undefined) while (servers.length < Math.min(a.max, REAL_LIMITS.maxServers)) servers.push({ ...last });
+  const { metric, target, min, max, intervalMs, provisionMs, cooldownMs, drainMs } = a;
+  return { spec: { metric, target, min, max, intervalMs, provisionMs, cooldownMs, drainMs, initial }, spares: servers.length - initial };
 }
 
 /** Each client's session, drawn as the sim draws it when the client arrives (its `sessions` stream, in arrival order). */

@@ -1,5 +1,5 @@
 import type { DistributionSpec } from '../engine/index.js';
-import type { StrategyChoice } from '../strategies/index.js';
+import type { AutoscalerSettings, StrategyChoice } from '../strategies/index.js';
 
 /** One server process of a real run. */
 export interface RealServerSpec {
@@ -92,6 +92,15 @@ export interface RealMessagesSpec {
   historyTtlMs: number;
 }
 
+/**
+ * The autoscaler on real processes: the sim's `autoscaling` section (the same decision rule), plus how many servers
+ * run at time 0; the other slots of `servers` are spares it may start.
+ */
+export interface RealAutoscalingSpec extends AutoscalerSettings {
+  /** Servers running at time 0 (the fleet as written). */
+  initial: number;
+}
+
 /** Everything a real run needs, plain data so it crosses process boundaries. */
 export interface RealConfig {
   seed: number;
@@ -109,6 +118,8 @@ export interface RealConfig {
   redisUrl: string | null;
   /** Pub/sub load through the broker; null: connections only. */
   messages: RealMessagesSpec | null;
+  /** Null: a fixed fleet. Else `servers` holds the spares too (copies of the last one, up to `max`). */
+  autoscaling: RealAutoscalingSpec | null;
 }
 
 /** A warm start's connects in flight at once, per swarm. */

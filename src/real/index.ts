@@ -1,5 +1,5 @@
 export { runReal, type RealRunResult } from './runner.js';
-export { REAL_LIMITS, isLoopback, type RealConfig, type RealFault, type RealServerSpec, type RealBalancerSpec, type RealClientsSpec, type RealHealthCheck, type RealMessagesSpec } from './config.js';
+export { REAL_LIMITS, isLoopback, type RealConfig, type RealFault, type RealServerSpec, type RealBalancerSpec, type RealClientsSpec, type RealHealthCheck, type RealMessagesSpec, type RealAutoscalingSpec } from './config.js';
 export { CHILD_NOFILE } from './children.js';
 export { RedisBroker } from './broker.js';
 export { calibrate, type Calibration, type CalibrateOptions } from './calibrate.js';

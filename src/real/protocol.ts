@@ -117,6 +117,8 @@ export type ServerEvent =
 export interface BackendAddress {
   port: number;
   weight: number;
+  /** An autoscaler's spare with no process yet: down in the proxy's view until it joins and passes `rise` checks, as in the sim. */
+  absent: boolean;
 }
 
 /** Parent → proxy. */

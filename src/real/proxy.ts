@@ -69,6 +69,11 @@ export class RealProxy {
     this.ports = init.backends.map((b) => b.port);
     this.views = init.backends.map((b, id) => createBackendView(id, b.weight));
     this.health = init.backends.map(() => new HealthCounter(init.spec.healthCheck));
+    init.backends.forEach((b, s) => {
+      if (!b.absent) return;
+      (this.health[s] as HealthCounter).markDown();
+      (this.views[s] as MutableBackendView).healthy = false;
+    });
   }
 
   listen(): void {

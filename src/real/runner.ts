@@ -3,7 +3,8 @@ import { seededStream, streamKey } from '../engine/index.js';
 import { runEvent, type Decision, type RunResult, type ServerEventKind, type TypedRunEvent } from '../metrics/index.js';
 import { Children, kill, nextMessage } from './children.js';
 import { epochMs, runClock } from './clock.js';
-import { WARM_CONNECTS_IN_FLIGHT, type RealConfig, type RealFault } from './config.js';
+import { WARM_CONNECTS_IN_FLIGHT, type RealAutoscalingSpec, type RealConfig, type RealFault } from './config.js';
+import { RealAutoscaler, type AutoscaledFleet } from './autoscaler.js';
 import type { ProxyCommand, ProxyEvent, ProxySample, ServerCommand, ServerEvent, ServerSample, SwarmCommand, SwarmEvent, SwarmSample } from './protocol.js';
 import { RealSampler, type Gathered } from './sampler.js';
 import { childFile } from './files.js';
@@ -90,7 +91,9 @@ class RealRun {
 
   async run(): Promise<RealRunResult> {
     await this.startBroker();
-    await Promise.all(this.config.servers.map((_, s) => this.startServer(s, 0)));
+    // With an autoscaler, the slots past the fleet as written are spares: no process until a scale-out.
+    const initial = this.config.autoscaling?.initial ?? this.config.servers.length;
+    await Promise.all(this.servers.slice(0, initial).map((_, s) => this.startServer(s, 0)));
     await this.startProxy();
     await this.startSwarms();
     await this.warmStart();
@@ -105,19 +108,82 @@ class RealRun {
     for (const fault of this.config.faults) this.schedule(fault.atMs, () => { this.fault(fault); });
     this.startPublisher();
     const sampler = new RealSampler(this.config);
+    const autoscaler = this.config.autoscaling === null ? null : this.autoscaler(this.config.autoscaling, sampler);
     const { durationMs, sampleIntervalMs } = this.config;
+    let evaluations = 0;
     for (let k = 1; k * sampleIntervalMs <= durationMs; k++) {
       await sleep(k * sampleIntervalMs - this.nowMs());
       sampler.row(k * sampleIntervalMs, await this.sampleAll());
+      // The autoscaler looks at the first sample at or after each of its intervals, with that sample's numbers.
+      const everyMs = this.config.autoscaling?.intervalMs ?? Infinity;
+      if (autoscaler !== null && k * sampleIntervalMs >= (evaluations + 1) * everyMs) {
+        evaluations = Math.floor((k * sampleIntervalMs) / everyMs);
+        autoscaler.evaluate();
+      }
     }
     this.ended = true;
     for (const t of this.timers) clearTimeout(t);
     if (this.publishTimer !== null) clearInterval(this.publishTimer);
     await this.publisher?.close();
     for (const swarm of this.swarms) this.send(swarm, { type: 'stop' });
-    const summary = realSummary(this.config, sampler, this.events, durationMs, this.published);
+    const scaled = autoscaler === null ? null : { scaleOuts: autoscaler.scaleOuts, scaleIns: autoscaler.scaleIns, peak: autoscaler.peakActive, final: autoscaler.active().length };
+    const summary = realSummary(this.config, sampler, this.events, durationMs, this.published, scaled);
     const events = [...this.events].sort((a, b) => a.atMs - b.atMs);
     return { summary, timeseries: sampler.table, events, distributions: { 'connect.latencyMs': sampler.latency.cdf() }, picks: this.picks, decisions: this.decisions };
+  }
+
+  /**
+   * The autoscaler acting on this run's processes. Its metric per server: connections at the latest sample, or CPU
+   * time since its last evaluation over the time since then (one core per process).
+   */
+  private autoscaler(spec: RealAutoscalingSpec, sampler: RealSampler): RealAutoscaler {
+    const lastCpu = this.servers.map(() => ({ atMs: 0, cpuMs: 0 }));
+    const fleet: AutoscaledFleet = {
+      nowMs: () => this.nowMs(),
+      isUp: (s) => this.servers[s]?.up === true,
+      metric: (s) => {
+        const slot = this.servers[s] as ServerSlot;
+        if (spec.metric === 'connections') return slot.last?.connections ?? 0;
+        const last = lastCpu[s] as { atMs: number; cpuMs: number };
+        const nowMs = this.nowMs();
+        const cpuMs = sampler.serverTotal(s, 'cpuMs');
+        const share = nowMs > last.atMs ? (cpuMs - last.cpuMs) / (nowMs - last.atMs) : 0;
+        lastCpu[s] = { atMs: nowMs, cpuMs };
+        return share;
+      },
+      spawn: async (s) => {
+        const slot = this.servers[s] as ServerSlot;
+        const fromMs = this.nowMs();
+        await this.startServer(s, slot.port).catch(() => (this.ended ? undefined : this.startServer(s, 0)));
+        // Listening, but not in any pool until it joins.
+        slot.up = false;
+        this.log(`real: server ${String(s)} spawned for the autoscaler in ${(this.nowMs() - fromMs).toFixed(0)} ms`);
+      },
+      join: (s) => {
+        const slot = this.servers[s] as ServerSlot;
+        if (this.ended || slot.child === null) return;
+        slot.up = true;
+        this.toProxies({ type: 'backend', server: s, port: slot.port });
+        this.toProxies({ type: 'weight', server: s, weight: (this.config.servers[s] as RealConfig['servers'][number]).weight });
+        this.event('server:join', s);
+      },
+      drain: (s, windowMs) => {
+        this.toProxies({ type: 'weight', server: s, weight: 0 });
+        this.send(this.servers[s]?.child ?? null, { type: 'drain', windowMs });
+      },
+      stop: (s) => {
+        const slot = this.servers[s] as ServerSlot;
+        if (slot.child !== null) kill(slot.child, 'SIGKILL');
+        slot.child = null;
+        slot.up = false;
+        slot.hung = false;
+      },
+      schedule: (atMs, action) => {
+        this.schedule(atMs, action);
+      },
+      record: (event) => this.events.push(event),
+    };
+    return new RealAutoscaler(spec, this.servers.length, fleet);
   }
 
   /** Records an event about server `s` at the current run time. */
@@ -162,7 +228,7 @@ class RealRun {
   }
 
   private async startProxy(): Promise<void> {
-    const backends = this.servers.map((slot, s) => ({ port: slot.port, weight: (this.config.servers[s] as RealConfig['servers'][number]).weight }));
+    const backends = this.servers.map((slot, s) => ({ port: slot.port, weight: (this.config.servers[s] as RealConfig['servers'][number]).weight, absent: slot.child === null }));
     this.proxyPorts = await Promise.all(
       Array.from({ length: this.config.balancer.count }, async (_, index) => {
         const child = this.children.start(childFile('proxy-main'));

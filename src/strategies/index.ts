@@ -30,6 +30,7 @@ export {
   scaleOutPicks,
   type AutoscaleDecision,
   type AutoscaleRule,
+  type AutoscalerSettings,
   type AutoscaleView,
   type ReconnectState,
   type ReconnectStep,

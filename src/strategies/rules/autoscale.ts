@@ -3,7 +3,20 @@ export interface AutoscaleRule {
   target: number;
   min: number;
   max: number;
+  /** No scale-in sooner than this after the last change. */
   cooldownMs: number;
+}
+
+/** An autoscaler's settings, as the experiment's `autoscaling` section gives them to either world. */
+export interface AutoscalerSettings extends AutoscaleRule {
+  /** Mean connections per server, or mean CPU utilisation (0–1), compared with `target`. */
+  metric: 'connections' | 'cpu';
+  /** How often the autoscaler looks (Kubernetes HPA: 15 s). */
+  intervalMs: number;
+  /** From the decision to a server taking traffic (boot, image pull, readiness). */
+  provisionMs: number;
+  /** A scaled-in server's connections are closed over this window. */
+  drainMs: number;
 }
 
 /** One evaluation's view of the fleet. */

@@ -5,4 +5,4 @@ export { createBackendView, noteHealth, noteReport, type MutableBackendView } fr
 export { TCP_KEEPALIVE_DETECT_MS, deadPeerDetectedAtMs, heartbeatGiveUpAtMs, silenceLimitMs, warmHeartbeatAgoMs } from './heartbeat.js';
 export { pickByCdf, pickDistinct, zipfCdf } from './popularity.js';
 export { faultTarget, rollingRestartAtMs, type RollingRestart } from './faults.js';
-export { autoscaleDecision, meanOf, scaleInPicks, scaleOutPicks, type AutoscaleDecision, type AutoscaleRule, type AutoscaleView } from './autoscale.js';
+export { autoscaleDecision, meanOf, scaleInPicks, scaleOutPicks, type AutoscaleDecision, type AutoscaleRule, type AutoscalerSettings, type AutoscaleView } from './autoscale.js';
