@@ -51,20 +51,25 @@ export class RealAutoscaler {
     return this.provisioned.flatMap((p, s) => (p && this.draining[s] !== true ? [s] : []));
   }
 
-  evaluate(): void {
+  /**
+   * One evaluation on the sample taken at `sampledAtMs`: the cooldown is counted between sample times, as the sim
+   * counts it between evaluation times, so the few ms it takes to gather a sample cannot push a scale-in that is due
+   * exactly one cooldown later to the next evaluation. Processes are started and drained from now.
+   */
+  evaluate(sampledAtMs: number): void {
     const active = this.active();
     const running = active.filter((s) => this.fleet.isUp(s));
-    const nowMs = this.fleet.nowMs();
-    const decision = autoscaleDecision(this.spec, { active: active.length, running: running.length, mean: meanOf(running.map((s) => this.fleet.metric(s))), nowMs, lastScaleMs: this.lastScaleMs });
-    if (decision.kind === 'out') this.scaleOut(decision.count, nowMs);
-    else if (decision.kind === 'in') this.scaleIn(scaleInPicks(running, decision.count), nowMs);
+    const decision = autoscaleDecision(this.spec, { active: active.length, running: running.length, mean: meanOf(running.map((s) => this.fleet.metric(s))), nowMs: sampledAtMs, lastScaleMs: this.lastScaleMs });
+    if (decision.kind === 'out') this.scaleOut(decision.count, sampledAtMs);
+    else if (decision.kind === 'in') this.scaleIn(scaleInPicks(running, decision.count), sampledAtMs);
   }
 
-  private scaleOut(count: number, nowMs: number): void {
+  private scaleOut(count: number, sampledAtMs: number): void {
     const spare = scaleOutPicks(this.provisioned.flatMap((p, s) => (p ? [] : [s])), count);
     if (spare.length === 0) return;
+    const nowMs = this.fleet.nowMs();
     this.scaleOuts++;
-    this.lastScaleMs = nowMs;
+    this.lastScaleMs = sampledAtMs;
     this.fleet.record(runEvent.scale('autoscaler:scale-out', nowMs, spare.length));
     for (const s of spare) {
       this.provisioned[s] = true;
@@ -78,10 +83,11 @@ export class RealAutoscaler {
     this.peakActive = Math.max(this.peakActive, this.active().length);
   }
 
-  private scaleIn(victims: number[], nowMs: number): void {
+  private scaleIn(victims: number[], sampledAtMs: number): void {
     if (victims.length === 0) return;
+    const nowMs = this.fleet.nowMs();
     this.scaleIns++;
-    this.lastScaleMs = nowMs;
+    this.lastScaleMs = sampledAtMs;
     this.fleet.record(runEvent.scale('autoscaler:scale-in', nowMs, victims.length));
     for (const s of victims) {
       this.draining[s] = true;

@@ -118,7 +118,7 @@ class RealRun {
       const everyMs = this.config.autoscaling?.intervalMs ?? Infinity;
       if (autoscaler !== null && k * sampleIntervalMs >= (evaluations + 1) * everyMs) {
         evaluations = Math.floor((k * sampleIntervalMs) / everyMs);
-        autoscaler.evaluate();
+        autoscaler.evaluate(k * sampleIntervalMs);
       }
     }
     this.ended = true;
@@ -154,10 +154,16 @@ class RealRun {
       spawn: async (s) => {
         const slot = this.servers[s] as ServerSlot;
         const fromMs = this.nowMs();
-        await this.startServer(s, slot.port).catch(() => (this.ended ? undefined : this.startServer(s, 0)));
+        // A process that does not start stays out of the pools (its slot holds no child); the run goes on.
+        await this.startServer(s, slot.port)
+          .catch(() => (this.ended ? undefined : this.startServer(s, 0)))
+          .catch((error: unknown) => {
+            slot.child = null;
+            this.log(`real: server ${String(s)} did not start for the autoscaler: ${String(error)}`);
+          });
         // Listening, but not in any pool until it joins.
         slot.up = false;
-        this.log(`real: server ${String(s)} spawned for the autoscaler in ${(this.nowMs() - fromMs).toFixed(0)} ms`);
+        if (slot.child !== null) this.log(`real: server ${String(s)} spawned for the autoscaler in ${(this.nowMs() - fromMs).toFixed(0)} ms`);
       },
       join: (s) => {
         const slot = this.servers[s] as ServerSlot;
