@@ -7,8 +7,10 @@ export interface AutoscaledFleet {
   nowMs(): number;
   /** Whether server s's process runs and takes traffic. */
   isUp(s: number): boolean;
-  /** Server s's measured metric since the last evaluation: connections, or CPU utilisation (0–1). */
+  /** Server s's measured metric: connections, or CPU utilisation (0–1) since the last evaluation. */
   metric(s: number): number;
+  /** An evaluation is over: what `metric` measures from starts again, for every server. */
+  evaluated(): void;
   /** Starts a process for server s now; resolves once it listens (the proxies do not know it yet). */
   spawn(s: number): Promise<void>;
   /** Puts server s into every proxy's pool. */
@@ -60,6 +62,7 @@ export class RealAutoscaler {
     const active = this.active();
     const running = active.filter((s) => this.fleet.isUp(s));
     const decision = autoscaleDecision(this.spec, { active: active.length, running: running.length, mean: meanOf(running.map((s) => this.fleet.metric(s))), nowMs: sampledAtMs, lastScaleMs: this.lastScaleMs });
+    this.fleet.evaluated();
     if (decision.kind === 'out') this.scaleOut(decision.count, sampledAtMs);
     else if (decision.kind === 'in') this.scaleIn(scaleInPicks(running, decision.count), sampledAtMs);
   }

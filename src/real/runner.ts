@@ -137,19 +137,19 @@ class RealRun {
    * time since its last evaluation over the time since then (one core per process).
    */
   private autoscaler(spec: RealAutoscalingSpec, sampler: RealSampler): RealAutoscaler {
-    const lastCpu = this.servers.map(() => ({ atMs: 0, cpuMs: 0 }));
+    // CPU time of every server at the previous evaluation's sample, as the sim keeps every server's busy time.
+    let cpuBefore = { atMs: 0, cpuMs: this.servers.map(() => 0) };
     const fleet: AutoscaledFleet = {
       nowMs: () => this.nowMs(),
       isUp: (s) => this.servers[s]?.up === true,
       metric: (s) => {
         const slot = this.servers[s] as ServerSlot;
         if (spec.metric === 'connections') return slot.last?.connections ?? 0;
-        const last = lastCpu[s] as { atMs: number; cpuMs: number };
-        const nowMs = this.nowMs();
-        const cpuMs = sampler.serverTotal(s, 'cpuMs');
-        const share = nowMs > last.atMs ? (cpuMs - last.cpuMs) / (nowMs - last.atMs) : 0;
-        lastCpu[s] = { atMs: nowMs, cpuMs };
-        return share;
+        const spanMs = sampler.lastTimeMs - cpuBefore.atMs;
+        return spanMs > 0 ? (sampler.serverTotal(s, 'cpuMs') - (cpuBefore.cpuMs[s] ?? 0)) / spanMs : 0;
+      },
+      evaluated: () => {
+        cpuBefore = { atMs: sampler.lastTimeMs, cpuMs: this.servers.map((_, s) => sampler.serverTotal(s, 'cpuMs')) };
       },
       spawn: async (s) => {
         const slot = this.servers[s] as ServerSlot;

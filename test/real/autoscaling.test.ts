@@ -26,6 +26,9 @@ describe('autoscaling on real processes', () => {
     expect(s['autoscaler.servers.final'] as number).toBeLessThan(3);
     expect(kinds.filter((k) => k === 'server:join').length).toBe(2);
     expect(kinds).toContain('autoscaler:drain');
+    // After a join, the joined servers' share is measured as in the sim.
+    expect(s['scaleOut.joinedShare.final']).toBeDefined();
+    expect(s['scaleOut.msToFairShare'] as number).toBeGreaterThan(0);
     // The joined servers took connections: new arrivals went to them.
     const peakOf = (server: number): number => {
       const c = real.timeseries.columns.indexOf(`server.${String(server)}.connections`);
