@@ -1,4 +1,4 @@
-import { REAL_LIMITS, type RealConfig, type RealStack, type RealFault, type RealMessagesSpec, type RealPollingSpec, type RealServerSpec } from '../real/index.js';
+import { REAL_LIMITS, type RealAutoscalingSpec, type RealConfig, type RealStack, type RealFault, type RealMessagesSpec, type RealPollingSpec, type RealServerSpec } from '../real/index.js';
 import { arrivalTimesMs, compileDistribution, seededStream, streamKey } from '../engine/index.js';
 import { toDistributionSpec, toQuantitySpec } from './schema/distribution.js';
 import type { InputIssue } from './issues.js';
@@ -40,9 +40,7 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
     issues.push({ source, path, message });
   };
   if (e.durationMs > REAL_LIMITS.maxDurationMs) issue(['durationMs'], `expected at most ${String(REAL_LIMITS.maxDurationMs)} ms in real mode, got ${String(e.durationMs)}`);
-  if ((e.autoscaling ?? null) !== null) issue(['autoscaling'], 'expected no autoscaling in real mode (a fixed fleet)');
   if ((e.clients.browser ?? null) !== null) issue(['clients', 'browser'], "expected null in real mode (each client is one swarm socket; no browser tabs or per-host pool)");
-  if (e.clients.initial > 0) issue(['clients', 'initial'], 'expected 0 in real mode (every client connects during the run)');
   const groups = serverGroupsOf(e);
   const servers: RealServerSpec[] = groups.flatMap((g) =>
     Array.from({ length: g.servers }, () => ({
@@ -54,21 +52,33 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
       maxConnectionAgeMs: g.server.maxConnectionAgeMs === 'never' ? null : toDistributionSpec(g.server.maxConnectionAgeMs),
     })),
   );
+  const autoscaling = toRealAutoscaling(e, servers, issue);
   const b = e.balancer;
   if (b.count > REAL_LIMITS.maxProxies) issue(['balancer', 'count'], `expected at most ${String(REAL_LIMITS.maxProxies)} proxies in real mode, got ${String(b.count)}`);
-  if (servers.length > REAL_LIMITS.maxServers) issue(['fleet', 'servers'], `expected at most ${String(REAL_LIMITS.maxServers)} servers in real mode, got ${String(servers.length)}`);
+  if (servers.length - (autoscaling === null ? 0 : autoscaling.spares) > REAL_LIMITS.maxServers) issue(['fleet', 'servers'], `expected at most ${String(REAL_LIMITS.maxServers)} servers in real mode, got ${String(servers.length)}`);
   if (groups.some((g) => g.server.processes !== 1)) issue(['fleet', 'server', 'processes'], 'expected 1 in real mode (one Node process per server)');
   // The sim's arrivals, draw for draw: client k of both worlds arrives at the same time. Counted on past
   // the limit (up to 100 times it) so a refusal can say how many.
   const countCap = REAL_LIMITS.maxClients * 100;
-  const arrivalsMs = arrivalTimesMs(toArrivals(e.clients.arrivals), seededStream(streamKey(e.seed, 'arrivals')), e.durationMs, countCap);
+  // A warm start's clients come first, as the sim creates them before any arrival (ids 0 … initial − 1, at t = 0).
+  const initial = e.clients.initial;
+  const arrivalsMs = [
+    ...new Array<number>(Math.min(initial, countCap + 1)).fill(0),
+    ...arrivalTimesMs(toArrivals(e.clients.arrivals), seededStream(streamKey(e.seed, 'arrivals')), e.durationMs, countCap),
+  ];
   if (arrivalsMs.length > REAL_LIMITS.maxClients) {
     const got = arrivalsMs.length > countCap ? `more than ${String(countCap)}` : String(arrivalsMs.length);
-    issue(['clients', 'arrivals'], `expected at most ${String(REAL_LIMITS.maxClients)} clients in real mode (each holds descriptors and ports on this machine), got ${got}`);
+    issue(initial > 0 ? ['clients'] : ['clients', 'arrivals'], `expected at most ${String(REAL_LIMITS.maxClients)} clients in real mode (initial plus arrivals; each holds descriptors and ports on this machine), got ${got}`);
   }
+  // Each warm client's heartbeat phase, drawn from the sim's warm-start stream in the same order.
+  const phases = seededStream(streamKey(e.seed, 'warm-start'));
+  const warmPhases = arrivalsMs.length > REAL_LIMITS.maxClients ? [] : Array.from({ length: initial }, () => phases.next());
   const faults = toRealFaults(e, groups.flatMap((g) => Array.from({ length: g.servers }, () => g.name)), issue);
   const messages = toRealMessages(e, arrivalsMs.length, issue);
   const polling = toRealPolling(e, arrivalsMs.length, issue);
+  if (polling !== null && polling.clients.slice(0, e.clients.initial).some((p) => p)) {
+    issue(['clients', 'initial'], 'expected no long-polling client among the warm ones in real mode (warm clients connect over WebSocket before the clock starts); set clients.initial to 0 or polling.share to 0');
+  }
   const stack = options.stack ?? e.validate?.stack ?? 'ws';
   if (stack === 'socket-io') socketIoIssues(e, issue);
   if (issues.length > 0) return { ok: false, issues };
@@ -92,6 +102,7 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
       reconnect: toStrategyChoice(backoffs, e.clients.reconnect),
       clients: {
         arrivalsMs,
+        warmPhases,
         connectTimeoutMs: e.clients.connectTimeoutMs,
         initialSpreadMs: e.clients.initialSpreadMs,
         flapsPerHour: e.clients.flapsPerHour,
@@ -102,6 +113,7 @@ export function toRealConfig(e: Experiment, source: string, options: RealOptions
       redisUrl: options.redisUrl ?? null,
       messages,
       polling,
+      autoscaling: autoscaling?.spec ?? null,
     },
   };
 }
@@ -122,8 +134,8 @@ function toRealPolling(e: Experiment, clients: number, issue: (path: (string | n
 /**
  * What the socket-io stack cannot run: its clients reconnect by socket.io-client's own Manager (so only the
  * socket-io backoff preset, which is that Manager's code) and ping by Engine.IO (so only ping-pong, which is
- * Engine.IO's heartbeat); one Manager keeps one URL; the bundled pub/sub, long polling, flaps, shedding and connection ages are
- * the bundled fleet's.
+ * Engine.IO's heartbeat); one Manager keeps one URL; the bundled pub/sub, long polling, flaps, shedding, connection ages,
+ * autoscaling and warm starts are the bundled fleet's.
  */
 function socketIoIssues(e: Experiment, issue: (path: (string | number)[], message: string) => void): void {
   const why = 'on the socket-io stack';
@@ -137,6 +149,8 @@ function socketIoIssues(e: Experiment, issue: (path: (string | number)[], messag
   if (heartbeat.name !== 'ping-pong') issue(['heartbeat'], `expected ping-pong ${why} (Engine.IO's own heartbeat: pingInterval, pingTimeout), got ${heartbeat.name}`);
   if (e.messages !== null) issue(['messages'], `expected null ${why} (pub/sub runs on the bundled ws fleet only)`);
   if (e.polling !== null) issue(['polling'], `expected null ${why} (its clients use the websocket transport only; long polling runs on the bundled ws fleet)`);
+  if ((e.autoscaling ?? null) !== null) issue(['autoscaling'], `expected null ${why} (the autoscaler starts and drains bundled ws servers)`);
+  if (e.clients.initial > 0) issue(['clients', 'initial'], `expected 0 ${why} (a warm start connects bundled ws swarm clients before the clock starts)`);
   if (e.clients.flapsPerHour > 0) issue(['clients', 'flapsPerHour'], `expected 0 ${why} (a socket.io-client socket cannot be made to go silent without a FIN)`);
   if (e.balancer.count > 1) issue(['balancer', 'count'], `expected 1 ${why} (a socket.io-client Manager keeps one URL across its reconnects)`);
   serverGroupsOf(e).forEach((g, k) => {
@@ -144,6 +158,23 @@ function socketIoIssues(e: Experiment, issue: (path: (string | number)[], messag
     if (g.server.shedding.limit !== null) issue([...at, 'shedding'], `expected no shedding limit ${why} (shedding runs on the bundled ws server only)`);
     if (g.server.maxConnectionAgeMs !== 'never') issue([...at, 'maxConnectionAgeMs'], `expected never ${why} (connection ages run on the bundled ws server only)`);
   });
+}
+
+/**
+ * The autoscaling section on real processes: the fleet grows with copies of its last server (appended to `servers`,
+ * as the sim's world adds them) up to `max`, which real mode caps at its process limit. Returns the spec and how many
+ * spares were appended.
+ */
+function toRealAutoscaling(e: Experiment, servers: RealServerSpec[], issue: (path: (string | number)[], message: string) => void): { spec: RealAutoscalingSpec; spares: number } | null {
+  const a = e.autoscaling ?? null;
+  if (a === null) return null;
+  if (a.max > REAL_LIMITS.maxServers) issue(['autoscaling', 'max'], `expected at most ${String(REAL_LIMITS.maxServers)} servers in real mode (one process each on this machine), got ${String(a.max)}`);
+  if (a.rebalanceShare > 0) issue(['autoscaling', 'rebalanceShare'], `expected 0 in real mode (a joining server takes only new connections), got ${String(a.rebalanceShare)}`);
+  const initial = servers.length;
+  const last = servers.at(-1);
+  if (last !== undefined) while (servers.length < Math.min(a.max, REAL_LIMITS.maxServers)) servers.push({ ...last });
+  const { metric, target, min, max, intervalMs, provisionMs, cooldownMs, drainMs } = a;
+  return { spec: { metric, target, min, max, intervalMs, provisionMs, cooldownMs, drainMs, initial }, spares: servers.length - initial };
 }
 
 /** Each client's session, drawn as the sim draws it when the client arrives (its `sessions` stream, in arrival order). */

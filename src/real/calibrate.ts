@@ -99,7 +99,7 @@ async function startProxy(children: Children, backendPort: number): Promise<Targ
     spec: { strategy: { name: 'round-robin', options: {} }, healthCheck: { mode: 'tcp', intervalMs: 60_000, timeoutMs: 2000, fall: 3, rise: 2 }, reportIntervalMs: 60_000, connectTimeoutMs: 5000, maxConnections: 1_000_000, count: 1 },
     seed: 1,
     index: 0,
-    backends: [{ port: backendPort, weight: 1 }],
+    backends: [{ port: backendPort, weight: 1, absent: false }],
     startEpochMs: epochMs(),
   };
   const { child, port } = await startListening(children, 'proxy-main', init, 'proxy');

@@ -1,5 +1,5 @@
 import type { DistributionSpec } from '../engine/index.js';
-import type { StrategyChoice } from '../strategies/index.js';
+import type { AutoscalerSettings, StrategyChoice } from '../strategies/index.js';
 
 /** One server process of a real run. */
 export interface RealServerSpec {
@@ -39,6 +39,11 @@ export interface RealBalancerSpec {
 export interface RealClientsSpec {
   /** Arrival time of each client, in ms from the start of the run; the index is the client id. */
   arrivalsMs: number[];
+  /**
+   * A warm start: clients 0 … length − 1 connect through the proxies before time 0 (not counted as attempts) and
+   * are connected at t = 0; each one's heartbeat starts at t = 0 this share of the way to its first step, as in the sim.
+   */
+  warmPhases: number[];
   connectTimeoutMs: number;
   /** The first connect waits uniform(0, spread) after arrival. */
   initialSpreadMs: number;
@@ -107,6 +112,15 @@ export interface RealPollingSpec {
 export const REAL_STACKS = ['ws', 'socket-io'] as const;
 export type RealStack = (typeof REAL_STACKS)[number];
 
+/**
+ * The autoscaler on real processes: the sim's `autoscaling` section (the same decision rule), plus how many servers
+ * run at time 0; the other slots of `servers` are spares it may start.
+ */
+export interface RealAutoscalingSpec extends AutoscalerSettings {
+  /** Servers running at time 0 (the fleet as written). */
+  initial: number;
+}
+
 /** Everything a real run needs, plain data so it crosses process boundaries. */
 export interface RealConfig {
   /** Which servers and clients run. */
@@ -128,7 +142,12 @@ export interface RealConfig {
   messages: RealMessagesSpec | null;
   /** Clients on the long-polling transport; null: every client uses WebSocket. */
   polling: RealPollingSpec | null;
+  /** Null: a fixed fleet. Else `servers` holds the spares too (copies of the last one, up to `max`). */
+  autoscaling: RealAutoscalingSpec | null;
 }
+
+/** A warm start's connects in flight at once, per swarm. */
+export const WARM_CONNECTS_IN_FLIGHT = 64;
 
 /** Bounds of a real run; the CLI refuses anything above them. */
 export const REAL_LIMITS = {

@@ -12,7 +12,12 @@ export class HeartbeatDriver {
   ) {}
 
   open(): void {
-    this.apply(this.heartbeat.open(this.nowMs()));
+    this.openAt(this.nowMs());
+  }
+
+  /** Opens the heartbeat as if the connection had opened at `atMs` (a warm start's phase); its timer runs from now. */
+  openAt(atMs: number): void {
+    this.apply(this.heartbeat.open(atMs));
   }
 
   pong(): void {

@@ -125,6 +125,8 @@ export type ServerEvent =
 export interface BackendAddress {
   port: number;
   weight: number;
+  /** An autoscaler's spare with no process yet: down in the proxy's view until it joins and passes `rise` checks, as in the sim. */
+  absent: boolean;
 }
 
 /** Parent → proxy. */
@@ -158,9 +160,11 @@ export type SwarmCommand =
       seed: number;
       servers: number;
     }
+  /** A warm start: connect this swarm's warm clients now, before time 0; answered with `warmed`. */
+  | { type: 'warm' }
   | { type: 'start'; startEpochMs: number }
   | { type: 'sample' }
   | { type: 'stop' };
 
 /** Client swarm → parent. */
-export type SwarmEvent = { type: 'ready' } | { type: 'sample'; sample: SwarmSample };
+export type SwarmEvent = { type: 'ready' } | { type: 'warmed'; connected: number } | { type: 'sample'; sample: SwarmSample };

@@ -94,6 +94,11 @@ export class RealProxy {
     this.agents = init.backends.map(() => new Agent({ keepAlive: true, timeout: 30_000 }));
     this.cookies = init.spec.strategy.name === 'sticky';
     this.polls.keepAliveTimeout = 60_000;
+    init.backends.forEach((b, s) => {
+      if (!b.absent) return;
+      (this.health[s] as HealthCounter).markDown();
+      (this.views[s] as MutableBackendView).healthy = false;
+    });
   }
 
   listen(): void {

@@ -3,7 +3,8 @@ import { seededStream, streamKey } from '../engine/index.js';
 import { runEvent, type Decision, type RunResult, type ServerEventKind, type TypedRunEvent } from '../metrics/index.js';
 import { Children, kill, nextMessage } from './children.js';
 import { epochMs, runClock } from './clock.js';
-import type { RealConfig, RealFault } from './config.js';
+import { WARM_CONNECTS_IN_FLIGHT, type RealAutoscalingSpec, type RealConfig, type RealFault } from './config.js';
+import { RealAutoscaler, type AutoscaledFleet } from './autoscaler.js';
 import type { ProxyCommand, ProxyEvent, ProxySample, ServerCommand, ServerEvent, ServerSample, SwarmCommand, SwarmEvent, SwarmSample } from './protocol.js';
 import { RealSampler, type Gathered } from './sampler.js';
 import { childFile } from './files.js';
@@ -90,9 +91,12 @@ class RealRun {
 
   async run(): Promise<RealRunResult> {
     await this.startBroker();
-    await Promise.all(this.config.servers.map((_, s) => this.startServer(s, 0)));
+    // With an autoscaler, the slots past the fleet as written are spares: no process until a scale-out.
+    const initial = this.config.autoscaling?.initial ?? this.config.servers.length;
+    await Promise.all(this.servers.slice(0, initial).map((_, s) => this.startServer(s, 0)));
     await this.startProxy();
     await this.startSwarms();
+    await this.warmStart();
     // Time 0 is now, in every process: clients arrive from then on.
     this.startEpochMs = epochMs() + 50;
     this.nowMs = runClock(this.startEpochMs);
@@ -104,19 +108,88 @@ class RealRun {
     for (const fault of this.config.faults) this.schedule(fault.atMs, () => { this.fault(fault); });
     this.startPublisher();
     const sampler = new RealSampler(this.config);
+    const autoscaler = this.config.autoscaling === null ? null : this.autoscaler(this.config.autoscaling, sampler);
     const { durationMs, sampleIntervalMs } = this.config;
+    let evaluations = 0;
     for (let k = 1; k * sampleIntervalMs <= durationMs; k++) {
       await sleep(k * sampleIntervalMs - this.nowMs());
       sampler.row(k * sampleIntervalMs, await this.sampleAll());
+      // The autoscaler looks at the first sample at or after each of its intervals, with that sample's numbers.
+      const everyMs = this.config.autoscaling?.intervalMs ?? Infinity;
+      if (autoscaler !== null && k * sampleIntervalMs >= (evaluations + 1) * everyMs) {
+        evaluations = Math.floor((k * sampleIntervalMs) / everyMs);
+        autoscaler.evaluate(k * sampleIntervalMs);
+      }
     }
     this.ended = true;
     for (const t of this.timers) clearTimeout(t);
     if (this.publishTimer !== null) clearInterval(this.publishTimer);
     await this.publisher?.close();
     for (const swarm of this.swarms) this.send(swarm, { type: 'stop' });
-    const summary = realSummary(this.config, sampler, this.events, durationMs, this.published);
+    const scaled = autoscaler === null ? null : { scaleOuts: autoscaler.scaleOuts, scaleIns: autoscaler.scaleIns, peak: autoscaler.peakActive, final: autoscaler.active().length };
+    const summary = realSummary(this.config, sampler, this.events, durationMs, this.published, scaled);
     const events = [...this.events].sort((a, b) => a.atMs - b.atMs);
     return { summary, timeseries: sampler.table, events, distributions: { 'connect.latencyMs': sampler.latency.cdf() }, picks: this.picks, decisions: this.decisions };
+  }
+
+  /**
+   * The autoscaler acting on this run's processes. Its metric per server: connections at the latest sample, or CPU
+   * time since its last evaluation over the time since then (one core per process).
+   */
+  private autoscaler(spec: RealAutoscalingSpec, sampler: RealSampler): RealAutoscaler {
+    // CPU time of every server at the previous evaluation's sample, as the sim keeps every server's busy time.
+    let cpuBefore = { atMs: 0, cpuMs: this.servers.map(() => 0) };
+    const fleet: AutoscaledFleet = {
+      nowMs: () => this.nowMs(),
+      isUp: (s) => this.servers[s]?.up === true,
+      metric: (s) => {
+        const slot = this.servers[s] as ServerSlot;
+        if (spec.metric === 'connections') return slot.last?.connections ?? 0;
+        const spanMs = sampler.lastTimeMs - cpuBefore.atMs;
+        return spanMs > 0 ? (sampler.serverTotal(s, 'cpuMs') - (cpuBefore.cpuMs[s] ?? 0)) / spanMs : 0;
+      },
+      evaluated: () => {
+        cpuBefore = { atMs: sampler.lastTimeMs, cpuMs: this.servers.map((_, s) => sampler.serverTotal(s, 'cpuMs')) };
+      },
+      spawn: async (s) => {
+        const slot = this.servers[s] as ServerSlot;
+        const fromMs = this.nowMs();
+        // A process that does not start stays out of the pools (its slot holds no child); the run goes on.
+        await this.startServer(s, slot.port)
+          .catch(() => (this.ended ? undefined : this.startServer(s, 0)))
+          .catch((error: unknown) => {
+            slot.child = null;
+            this.log(`real: server ${String(s)} did not start for the autoscaler: ${String(error)}`);
+          });
+        // Listening, but not in any pool until it joins.
+        slot.up = false;
+        if (slot.child !== null) this.log(`real: server ${String(s)} spawned for the autoscaler in ${(this.nowMs() - fromMs).toFixed(0)} ms`);
+      },
+      join: (s) => {
+        const slot = this.servers[s] as ServerSlot;
+        if (this.ended || slot.child === null) return;
+        slot.up = true;
+        this.toProxies({ type: 'backend', server: s, port: slot.port });
+        this.toProxies({ type: 'weight', server: s, weight: (this.config.servers[s] as RealConfig['servers'][number]).weight });
+        this.event('server:join', s);
+      },
+      drain: (s, windowMs) => {
+        this.toProxies({ type: 'weight', server: s, weight: 0 });
+        this.send(this.servers[s]?.child ?? null, { type: 'drain', windowMs });
+      },
+      stop: (s) => {
+        const slot = this.servers[s] as ServerSlot;
+        if (slot.child !== null) kill(slot.child, 'SIGKILL');
+        slot.child = null;
+        slot.up = false;
+        slot.hung = false;
+      },
+      schedule: (atMs, action) => {
+        this.schedule(atMs, action);
+      },
+      record: (event) => this.events.push(event),
+    };
+    return new RealAutoscaler(spec, this.servers.length, fleet);
   }
 
   /** Records an event about server `s` at the current run time. */
@@ -162,7 +235,7 @@ class RealRun {
   }
 
   private async startProxy(): Promise<void> {
-    const backends = this.servers.map((slot, s) => ({ port: slot.port, weight: (this.config.servers[s] as RealConfig['servers'][number]).weight }));
+    const backends = this.servers.map((slot, s) => ({ port: slot.port, weight: (this.config.servers[s] as RealConfig['servers'][number]).weight, absent: slot.child === null }));
     this.proxyPorts = await Promise.all(
       Array.from({ length: this.config.balancer.count }, async (_, index) => {
         const child = this.children.start(childFile('proxy-main'));
@@ -242,6 +315,22 @@ class RealRun {
         if (ready === null) throw new Error(`client swarm ${String(k)} did not start within ${String(SETUP_TIMEOUT_MS)} ms`);
       }),
     );
+  }
+
+  /** A warm start: the swarms connect their warm clients through the proxies, before the clock starts. */
+  private async warmStart(): Promise<void> {
+    const warm = this.config.clients.warmPhases.length;
+    if (warm === 0) return;
+    const timeoutMs = SETUP_TIMEOUT_MS + this.config.clients.connectTimeoutMs * Math.ceil(warm / WARM_CONNECTS_IN_FLIGHT);
+    const counts = await Promise.all(
+      this.swarms.map((child) => {
+        const reply = nextMessage(child, (m) => ((m as SwarmEvent).type === 'warmed' ? (m as { connected: number }).connected : null), timeoutMs);
+        this.send(child, { type: 'warm' });
+        return reply;
+      }),
+    );
+    if (counts.some((n) => n === null)) throw new Error(`the warm start did not finish within ${String(timeoutMs)} ms`);
+    this.log(`real: warm start, ${String(counts.reduce<number>((a, n) => a + (n ?? 0), 0))} of ${String(warm)} clients connected before time 0`);
   }
 
   /** Asks every process for its counters at once; a stopped or dead one keeps its last answer. */

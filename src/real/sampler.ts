@@ -41,7 +41,8 @@ export class RealSampler {
   proxies: (ProxySample | null)[] = [];
   private lastFleet: number[] = [];
   private lastServerCounts: number[][];
-  private lastTimeMs = 0;
+  /** The latest sample's time. */
+  lastTimeMs = 0;
   private lastMessages = [0, 0, 0];
   private readonly withMessages: boolean;
 

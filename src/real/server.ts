@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { admissions, backpressures, heartbeats, instantiate, resumes, shedders, type Admission, type Heartbeat, type Rng, type Shedder } from '../strategies/index.js';
+import { admissions, backpressures, heartbeats, instantiate, resumes, shedders, warmHeartbeatAgoMs, type Admission, type Heartbeat, type Rng, type Shedder } from '../strategies/index.js';
 import { compileDistribution, seededStream, streamKey, type Distribution } from '../engine/index.js';
 import { DecisionList } from '../metrics/index.js';
 import { runClock } from './clock.js';
@@ -28,6 +28,8 @@ interface Conn {
   outbox: Outbox | null;
   /** Closes the connection at its maximum age, if the server has one. */
   ageTimer: NodeJS.Timeout | null;
+  /** Its maximum age, drawn when it opened. */
+  ageMs: number;
 }
 
 /** One subscription of a connection: live messages held while its resume is decided, and where live ones start. */
@@ -56,6 +58,8 @@ export class RealServer {
   /** Long-polling sessions by sid. */
   private readonly sessions = new Map<string, { session: PollSession; conn: Conn }>();
   private readonly subscribers = new Map<string, Set<Conn>>();
+  /** Connections of a warm start (opened before time 0), with their heartbeat phases: their timers start at time 0. */
+  private warm: { id: number; phase: number }[] = [];
   private readonly broker: BrokerClient | null;
   private deadPeers: ServerSample['deadPeers'] = [];
   private readonly decisions = new DecisionList();
@@ -122,7 +126,10 @@ export class RealServer {
 
   command(message: ServerCommand): void {
     if (message.type === 'sample') this.send({ type: 'sample', sample: this.sample() });
-    else if (message.type === 'clock') this.nowMs = runClock(message.startEpochMs);
+    else if (message.type === 'clock') {
+      this.nowMs = runClock(message.startEpochMs);
+      this.startWarm();
+    }
     else if (message.type === 'drain') this.closeSpread([...this.conns.keys()], message.windowMs, 'drained');
     else if (message.type === 'broadcast') this.broadcast(message.messages, message.bytes);
   }
@@ -142,19 +149,42 @@ export class RealServer {
     this.markRead(socket);
     const now = this.nowMs();
     const { maxConnections } = this.init.spec;
-    const client = Number(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('c') ?? -1);
+    const query = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
+    const client = Number(query.get('c') ?? -1);
+    // A warm start's connection is placed, not admitted (as the sim places it): only the cap refuses it, uncounted.
+    if (query.has('w')) {
+      if (this.conns.size + this.handshaking >= maxConnections) socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      else this.accept(req, socket, head, query, false);
+      return;
+    }
     const refusal = this.decide(client, now, maxConnections);
     if (refusal !== null) {
       this.refuse(socket, refusal.retryAfterMs);
       return;
     }
+    this.accept(req, socket, head, query, true);
+  };
+
+  /** The handshake; `counted`: a run's handshake (a warm start's, before time 0, is not). */
+  private accept(req: IncomingMessage, socket: Duplex, head: Buffer, query: URLSearchParams, counted: boolean): void {
     this.handshaking++;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.handshaking--;
-      this.counts.handshakes++;
-      this.onConnection(ws, new URL(req.url ?? '/', 'http://127.0.0.1').searchParams);
+      if (counted) this.counts.handshakes++;
+      this.onConnection(ws, query);
     });
-  };
+  }
+
+  /** Time 0: each warm connection's heartbeat at its phase, and its maximum age, counted from now. */
+  private startWarm(): void {
+    for (const { id, phase } of this.warm) {
+      const conn = this.conns.get(id);
+      if (conn === undefined) continue;
+      conn.heartbeat?.openAt(-warmHeartbeatAgoMs(this.heartbeat, phase));
+      if (conn.ageMs < MAX_TIMER_MS) conn.ageTimer = setTimeout(() => { this.closeGoingAway(id, 'recycled'); }, Math.max(0, conn.ageMs - this.nowMs()));
+    }
+    this.warm = [];
+  }
 
   /** The connection cap, then the admission policy, on a new connection or polling session: null admits; a refusal has its retry hint. */
   private decide(client: number, now: number, maxConnections: number): { retryAfterMs: number | null } | null {
@@ -236,12 +266,18 @@ export class RealServer {
   }
 
   /** A new connection in the table, with its maximum age drawn as the sim draws it: then a close (1001) and the client reconnects by its backoff. */
-  private addConn(id: number, ws: MessageSink, key: string, heartbeat: HeartbeatDriver | null): Conn {
+  /**
+   * A new connection or polling session. Its maximum age is drawn per connection as the sim draws it: then a close
+   * frame (1001) and the client reconnects by its backoff. `warm`: a warm start's heartbeat phase (its age and
+   * heartbeat start at time 0, in startWarm); null for a connection of the run.
+   */
+  private addConn(id: number, ws: MessageSink, key: string, heartbeat: HeartbeatDriver | null, warm: string | null = null): Conn {
     const now = this.nowMs();
-    const conn: Conn = { ws, key, openedAtMs: now, lastActivityMs: now, heartbeat, channels: new Map(), outbox: null, ageTimer: null };
-    this.conns.set(id, conn);
     const ageMs = this.connectionAge?.sample(this.rng.connectionAge) ?? Infinity;
-    if (ageMs < MAX_TIMER_MS) conn.ageTimer = setTimeout(() => { this.closeGoingAway(id, 'recycled'); }, ageMs);
+    const conn: Conn = { ws, key, openedAtMs: warm === null ? now : 0, lastActivityMs: now, heartbeat, channels: new Map(), outbox: null, ageTimer: null, ageMs };
+    this.conns.set(id, conn);
+    if (warm !== null) this.warm.push({ id, phase: Number(warm) });
+    else if (ageMs < MAX_TIMER_MS) conn.ageTimer = setTimeout(() => { this.closeGoingAway(id, 'recycled'); }, ageMs);
     return conn;
   }
 
@@ -291,7 +327,7 @@ export class RealServer {
         ws.terminate();
       },
     });
-    const conn = this.addConn(id, ws, key, heartbeat);
+    const conn = this.addConn(id, ws, key, heartbeat, query.get('w'));
     ws.on('pong', () => {
       this.counts.pongs++;
       conn.lastActivityMs = this.nowMs();
@@ -305,7 +341,8 @@ export class RealServer {
     ws.on('close', () => {
       this.forget(id, conn);
     });
-    heartbeat.open();
+    // A warm connection's heartbeat starts at time 0 (startWarm).
+    if (!query.has('w')) heartbeat.open();
   }
 
   /** A client's frame: a publish `{ pub, bytes }` goes to the broker, which fans it out like a backend's; anything else subscribes. */

@@ -6,7 +6,15 @@ import type { RealSampler } from './sampler.js';
  * The run's summary under the sim's metric names, for what real sockets can measure; the metric
  * catalogue (src/metrics/catalogue.ts, docs/metrics.md) says for each sim metric left out why.
  */
-export function realSummary(config: RealConfig, sampler: RealSampler, _events: readonly TypedRunEvent[], endMs: number, published: number): Summary {
+/** What the autoscaler did, for its metrics; null: a fixed fleet. */
+export interface AutoscalerTotals {
+  scaleOuts: number;
+  scaleIns: number;
+  peak: number;
+  final: number;
+}
+
+export function realSummary(config: RealConfig, sampler: RealSampler, _events: readonly TypedRunEvent[], endMs: number, published: number, autoscaler: AutoscalerTotals | null = null): Summary {
   const t = sampler.totals();
   const n = config.servers.length;
   const ids = Array.from({ length: n }, (_, s) => s);
@@ -55,11 +63,11 @@ export function realSummary(config: RealConfig, sampler: RealSampler, _events: r
     'servers.connections.peak': peakColumn(sampler, ids.map((s) => `server.${String(s)}.connections`)),
     // One proxy process per balancer, on one core each.
     'balancer.cpu.utilization.mean': endMs > 0 ? sampler.proxyCpuMs() / (endMs * config.balancer.count) : 0,
-    // A fixed fleet (real mode refuses autoscaling): the same values the sim writes without an autoscaler.
-    'autoscaler.scaleOuts': 0,
-    'autoscaler.scaleIns': 0,
-    'autoscaler.servers.peak': n,
-    'autoscaler.servers.final': n,
+    // Without an autoscaler, the same values the sim writes for a fixed fleet.
+    'autoscaler.scaleOuts': autoscaler?.scaleOuts ?? 0,
+    'autoscaler.scaleIns': autoscaler?.scaleIns ?? 0,
+    'autoscaler.servers.peak': autoscaler?.peak ?? n,
+    'autoscaler.servers.final': autoscaler?.final ?? n,
     'clients.flaps': t.flaps,
     'heartbeat.deadPeerDetectionMs.mean': detections.length > 0 ? detections.reduce((a, b) => a + b, 0) / detections.length : 0,
     'heartbeat.deadPeersDetected': detections.length,

@@ -1,7 +1,8 @@
 import { runClock } from './clock.js';
 import type { SwarmSample } from './protocol.js';
 
-export type ClientState = 'absent' | 'waiting' | 'connecting' | 'connected' | 'gaveUp' | 'departed';
+/** warming: a warm start's connect before time 0; warm: connected before time 0, waiting for it. */
+export type ClientState = 'absent' | 'warming' | 'warm' | 'waiting' | 'connecting' | 'connected' | 'gaveUp' | 'departed';
 
 /** What a swarm's tally reads and sets on each of its clients. */
 export interface TalliedClient {
@@ -35,10 +36,11 @@ export class SwarmTally {
 
   constructor(private readonly servers: number) {}
 
-  /** Time 0 is `startEpochMs`: each client arrives at its time (index: client id). */
-  start<C extends TalliedClient>(startEpochMs: number, clients: readonly C[], arrivalsMs: readonly number[], arrive: (c: C) => void): void {
+  /** Time 0 is `startEpochMs`: each client arrives at its time (index: client id), but the first `warm`, there at time 0. */
+  start<C extends TalliedClient>(startEpochMs: number, clients: readonly C[], arrivalsMs: readonly number[], arrive: (c: C) => void, warm = 0): void {
     this.nowMs = runClock(startEpochMs);
     for (const c of clients) {
+      if (c.id < warm) continue;
       const atMs = arrivalsMs[c.id] as number;
       c.timer = setTimeout(() => {
         arrive(c);

@@ -17,6 +17,7 @@ import {
   type ResumeDecision,
   type Rng,
 } from '../strategies/index.js';
+import { WARM_CONNECTS_IN_FLIGHT } from './config.js';
 import type { SwarmCommand, SwarmSample } from './protocol.js';
 import { PollingSocket, type ClientTransport, type CookieJar, type TransportEvents } from './polling-client.js';
 import { SwarmTally, type ClientState } from './swarm-tally.js';
@@ -103,11 +104,33 @@ export class Swarm {
     }));
   }
 
+  /**
+   * A warm start, before time 0: each warm client (ids below the number of warm phases) connects once through a proxy
+   * picked as an attempt picks it, with its heartbeat phase in the URL; no attempt, success or latency is counted.
+   * Resolves with how many are connected; the others connect at time 0, as the sim connects those its balancer or
+   * server would not have taken.
+   */
+  async warm(): Promise<number> {
+    const warm = this.clients.filter((c) => c.id < this.init.clients.warmPhases.length);
+    let next = 0;
+    const one = async (): Promise<void> => {
+      for (let c = warm[next++]; c !== undefined; c = warm[next++]) await new Promise<void>((done) => { this.connect(c as Client, done); });
+    };
+    await Promise.all(Array.from({ length: WARM_CONNECTS_IN_FLIGHT }, one));
+    return warm.filter((c) => c.state === 'warm').length;
+  }
+
   start(startEpochMs: number): void {
+    const warmCount = this.init.clients.warmPhases.length;
+    // The warm clients (ids below warmCount) do not arrive: they are there at time 0.
     this.tally.start(startEpochMs, this.clients, this.init.clients.arrivalsMs, (c) => {
       this.arrive(c);
-    });
+    }, warmCount);
     this.nowMs = this.tally.nowMs;
+    const warm = this.clients.filter((c) => c.id < warmCount);
+    // Time 0 for the warm clients: present and (those that connected) connected from then, their sessions, flaps,
+    // publishes and watchdogs starting then, as in the sim.
+    if (warm.length > 0) setTimeout(() => { this.startWarm(warm); }, Math.max(0, -this.nowMs()));
   }
 
   stop(): void {
@@ -120,6 +143,23 @@ export class Swarm {
     this.agent.destroy();
   }
 
+  private startWarm(warm: readonly Client[]): void {
+    this.tally.area();
+    for (const c of warm) {
+      this.tally.present++;
+      if (c.state !== 'warm') {
+        this.connect(c);
+        continue;
+      }
+      this.tally.connected++;
+      c.state = 'connected';
+      this.armWatchdog(c);
+      this.startSession(c);
+      this.publishLater(c);
+      this.flapLater(c);
+    }
+  }
+
   private arrive(c: Client): void {
     this.tally.area();
     this.tally.present++;
@@ -130,16 +170,23 @@ export class Swarm {
     }, spreadMs);
   }
 
-  private connect(c: Client): void {
-    const attempt = ++c.attempt;
-    c.state = 'connecting';
+  /** An attempt; with `warmed`, a warm start's connect before time 0 (attempt 0, uncounted), which calls it when it is settled. */
+  private connect(c: Client, warmed: (() => void) | null = null): void {
+    const attempt = warmed === null ? ++c.attempt : 0;
+    c.state = warmed === null ? 'connecting' : 'warming';
     c.attemptStartMs = this.nowMs();
     c.server = -1;
-    this.k.attempts++;
+    if (warmed === null) this.k.attempts++;
     // One proxy per attempt, as DNS round-robin spreads clients over a balancer tier.
     const ports = this.init.proxyPorts;
     const port = ports.length === 1 ? (ports[0] as number) : (ports[Math.floor(this.rng.dns.next() * ports.length)] as number);
     const query = `c=${String(c.id)}&a=${String(attempt)}`;
+    if (warmed !== null) {
+      // Warm clients are WebSocket clients (toRealConfig refuses a warm start with long polling).
+      const phase = `&w=${String(this.init.clients.warmPhases[c.id] ?? 0)}`;
+      this.warming(c, new WebSocket(`ws://127.0.0.1:${String(port)}/?${query}${phase}`, { perMessageDeflate: false }), warmed);
+      return;
+    }
     const mine = (): boolean => c.attempt === attempt && c.ws === ws;
     const events: TransportEvents = {
       server: (id) => {
@@ -197,6 +244,55 @@ export class Swarm {
     return ws;
   }
 
+  /**
+   * A warm connect's socket: open before time 0 makes the client `warm` (subscribed, its server noted); a refusal,
+   * error or timeout leaves it `absent`, to connect at time 0. Once open, a close is a drop as for any connection.
+   */
+  private warming(c: Client, ws: WebSocket, settled: () => void): void {
+    c.ws = ws;
+    let done = false;
+    const settle = (open: boolean): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (open) {
+        c.state = 'warm';
+        c.lastServer = c.server;
+        this.subscribe(c);
+      } else {
+        this.discard(ws);
+        c.ws = null;
+        c.state = 'absent';
+      }
+      settled();
+    };
+    const timer = setTimeout(() => { settle(false); }, this.init.clients.connectTimeoutMs);
+    ws.on('upgrade', (res) => {
+      c.server = Number(res.headers['x-wsfleet-server'] ?? -1);
+    });
+    ws.on('open', () => { settle(true); });
+    ws.on('unexpected-response', (req) => {
+      req.destroy();
+      settle(false);
+    });
+    ws.on('error', () => { settle(false); });
+    ws.on('close', () => {
+      if (!done) settle(false);
+      else if (c.ws === ws && c.state === 'connected') this.lost(c, 'drops');
+      else if (c.ws === ws && c.state === 'warm') {
+        // Lost before time 0: it connects at time 0 instead.
+        c.ws = null;
+        c.state = 'absent';
+      }
+    });
+    ws.on('ping', () => {
+      if (c.ws === ws) this.armWatchdog(c);
+    });
+    ws.on('message', (data: Buffer) => {
+      if (c.ws === ws) this.received(c, data.toString());
+    });
+  }
+
   private opened(c: Client): void {
     this.clearTimers(c);
     this.tally.area();
@@ -214,7 +310,11 @@ export class Swarm {
     }
     this.startSession(c);
     this.publishLater(c);
-    // The sim's draw: the flap's time from 0 is its delay from now.
+    this.flapLater(c);
+  }
+
+  /** The sim's draw: the flap's time from 0 is its delay from now. */
+  private flapLater(c: Client): void {
     const inMs = nextFlapAtMs(0, this.init.clients.flapsPerHour, this.rng.flaps);
     if (inMs < 2 ** 31 - 1) c.timer = setTimeout(() => {
       this.flap(c);

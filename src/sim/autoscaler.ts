@@ -1,4 +1,5 @@
 import { runEvent } from '../metrics/index.js';
+import { autoscaleDecision, meanOf, scaleInPicks, scaleOutPicks } from '../strategies/index.js';
 import type { AutoscalerSpec } from './config.js';
 import type { Operations } from './operations.js';
 import type { SimServer } from './server.js';
@@ -47,11 +48,9 @@ export class Autoscaler {
     const sim = this.world.sim;
     const active = this.active();
     const running = active.filter((s) => s.up);
-    const mean = this.meanMetric(running);
-    const current = active.length;
-    const wanted = Math.min(this.spec.max, Math.max(this.spec.min, Math.ceil((running.length * mean) / this.spec.target)));
-    if (wanted > current) this.scaleOut(wanted - current);
-    else if (wanted < current && sim.nowMs - this.lastScaleMs >= this.spec.cooldownMs) this.scaleIn(current - wanted);
+    const decision = autoscaleDecision(this.spec, { active: active.length, running: running.length, mean: this.meanMetric(running), nowMs: sim.nowMs, lastScaleMs: this.lastScaleMs });
+    if (decision.kind === 'out') this.scaleOut(decision.count);
+    else if (decision.kind === 'in') this.scaleIn(decision.count);
     sim.after(this.spec.intervalMs, this.evaluate);
   };
 
@@ -62,11 +61,12 @@ export class Autoscaler {
     const cpu = running.map((s) => ((busy[s.id] as number) - (this.lastBusy[s.id] as number)) / (this.spec.intervalMs * s.cores));
     this.lastBusy = busy;
     const values = this.spec.metric === 'cpu' ? cpu : running.map((s) => s.connections);
-    return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+    return meanOf(values);
   }
 
   private scaleOut(count: number): void {
-    const spare = this.world.servers.filter((s) => !s.provisioned).slice(0, count);
+    const servers = this.world.servers;
+    const spare = scaleOutPicks(servers.filter((s) => !s.provisioned).map((s) => s.id), count).map((id) => servers[id] as SimServer);
     if (spare.length === 0) return;
     this.scaleOuts++;
     this.lastScaleMs = this.world.sim.nowMs;
@@ -85,10 +85,8 @@ export class Autoscaler {
   }
 
   private scaleIn(count: number): void {
-    const victims = this.active()
-      .filter((s) => s.up)
-      .sort((a, b) => b.id - a.id)
-      .slice(0, count);
+    const servers = this.world.servers;
+    const victims = scaleInPicks(this.active().filter((s) => s.up).map((s) => s.id), count).map((id) => servers[id] as SimServer);
     if (victims.length === 0) return;
     this.scaleIns++;
     this.lastScaleMs = this.world.sim.nowMs;

@@ -1,5 +1,5 @@
 import type { ArrivalSpec, DistributionSpec } from '../engine/index.js';
-import type { StrategyChoice } from '../strategies/index.js';
+import type { AutoscalerSettings, StrategyChoice } from '../strategies/index.js';
 
 export type { ArrivalSpec };
 
@@ -244,20 +244,7 @@ export interface PollingSpec {
   farm: string | null;
 }
 
-export interface AutoscalerSpec {
-  /** Mean connections per server, or mean CPU utilisation (0–1), compared with `target`. */
-  metric: 'connections' | 'cpu';
-  target: number;
-  min: number;
-  max: number;
-  /** How often the autoscaler looks (Kubernetes HPA: 15 s). */
-  intervalMs: number;
-  /** From the decision to a server taking traffic (boot, image pull, readiness). */
-  provisionMs: number;
-  /** No scale-in sooner than this after the last change. */
-  cooldownMs: number;
-  /** A scaled-in server's connections are closed over this window. */
-  drainMs: number;
+export interface AutoscalerSpec extends AutoscalerSettings {
   /** Share of the connections above the mean to close on each fuller server when a new one joins. */
   rebalanceShare: number;
 }

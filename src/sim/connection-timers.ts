@@ -1,5 +1,5 @@
 import type { TimerLane } from '../engine/index.js';
-import { deadPeerDetectedAtMs, heartbeats, instantiate, silenceLimitMs, type Heartbeat, type HeartbeatPhase, type HeartbeatStep } from '../strategies/index.js';
+import { deadPeerDetectedAtMs, heartbeats, instantiate, silenceLimitMs, warmHeartbeatAgoMs, type Heartbeat, type HeartbeatPhase, type HeartbeatStep } from '../strategies/index.js';
 import { packConn } from './clients.js';
 import type { CpuQueue } from './cpu.js';
 import { HeartbeatCohorts, MemberState } from './heartbeat-cohort.js';
@@ -60,9 +60,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
     if (c.hbTimer[i] === -1) c.hbTimer[i] = this.world.sim.createTimer(this.onHeartbeatTimer, i);
     c.lastPingMs[i] = nowMs;
     // A connection opened before the run is `phase` of the way to its first heartbeat step.
-    const firstMs = Number.isNaN(phase) ? 0 : this.heartbeat.open(0).timerAtMs;
-    const agoMs = Number.isFinite(firstMs) && firstMs > 0 ? phase * firstMs : 0;
-    const step = this.heartbeat.open(nowMs - agoMs);
+    const step = this.heartbeat.open(nowMs - warmHeartbeatAgoMs(this.heartbeat, phase));
     if (step.action === 'none' && this.joinCohort(i, step)) return;
     this.applyHeartbeat(i, step);
   }

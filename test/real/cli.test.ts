@@ -8,7 +8,9 @@ describe('wsfleet real refuses what it cannot run, with exit 2 and nothing writt
   const cases: [string, Record<string, unknown>, string[], RegExp][] = [
     ['too many clients', smallExperiment({ clients: { arrivals: { ramp: { clients: 30_000, overMs: 1000 } }, reconnect: 'none' } }), [], /clients\.arrivals: expected at most 20000 clients in real mode/],
     ['a fault real mode has no event for', smallExperiment({ faults: [{ partition: { share: 0.5, atMs: 1000, durationMs: 1000 } }] }), [], /faults\[0\]\.partition: expected crash, hang, drain, rolling-restart or disconnect in real mode, got partition/],
-    ['a warm start (clients connected at 0)', smallExperiment({ clients: { arrivals: { ramp: { clients: 20, overMs: 1000 } }, reconnect: 'none', initial: 10 } }), [], /clients\.initial: expected 0 in real mode/],
+    ['a warm start that with the arrivals passes the client cap', smallExperiment({ clients: { arrivals: { ramp: { clients: 20, overMs: 1000 } }, reconnect: 'none', initial: 19_990 } }), [], /clients: expected at most 20000 clients in real mode \(initial plus arrivals/],
+    ['an autoscaler above the process cap', smallExperiment({ autoscaling: { metric: 'connections', target: 10, max: 40 } }), [], /autoscaling\.max: expected at most 32 servers in real mode/],
+    ['an autoscaler that rebalances on join', smallExperiment({ autoscaling: { metric: 'connections', target: 10, max: 4, rebalanceShare: 0.5 } }), [], /autoscaling\.rebalanceShare: expected 0 in real mode/],
     ['messages with nothing that publishes', smallExperiment({ messages: { channels: 2, backendPerSec: 0, clientPerSec: 0 } }), [], /messages\.backendPerSec: expected publishes in real mode/],
     ['a run longer than the cap', smallExperiment({ durationMs: 3_600_000 }), [], /durationMs: expected at most 900000 ms in real mode/],
     ['a Redis URL off this machine', smallExperiment({}), ['--redis', 'redis://10.0.0.5:6379'], /--redis redis:\/\/10\.0\.0\.5:6379: expected a loopback address/],

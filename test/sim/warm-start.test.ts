@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RngStreams } from '../../src/engine/index.js';
 import { estimateRun, formatIssues, parseExperiment, runExperiment, toRealConfig } from '../../src/experiment/index.js';
 
 /** `initial` clients connected at t = 0 on four plain servers; a trickle of arrivals (one per 1,000 s). */
@@ -80,9 +81,12 @@ describe('clients.initial (a warm start)', () => {
     expect(budget(1_000_000)).toBeGreaterThan(budget(0) + 100e6);
   });
 
-  it('is refused in real mode, by path', () => {
+  it('translates to real mode: the warm clients first, at t = 0, with the heartbeat phases the sim draws', () => {
     const real = toRealConfig(load(yaml(100, 10_000)), 'warm.yaml');
-    expect(real.ok).toBe(false);
-    if (!real.ok) expect(formatIssues(real.issues)).toMatch(/clients\.initial: expected 0 in real mode/);
+    if (!real.ok) throw new Error(formatIssues(real.issues));
+    const { arrivalsMs, warmPhases } = real.config.clients;
+    expect(arrivalsMs.slice(0, 100)).toEqual(new Array<number>(100).fill(0));
+    const phases = new RngStreams(21).stream('warm-start');
+    expect(warmPhases).toEqual(Array.from({ length: 100 }, () => phases.next()));
   });
 });

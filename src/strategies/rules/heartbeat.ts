@@ -36,3 +36,13 @@ export function silenceLimitMs(heartbeat: Heartbeat): number {
   const opened = heartbeat.open(0);
   return heartbeatGiveUpAtMs(heartbeat, opened.phase, opened.timerAtMs) ?? Infinity;
 }
+
+/**
+ * How long before now a connection open before the run (a warm start) opened its heartbeat: `phase` (in [0, 1))
+ * of the way to its first step, so a warm fleet's pings are spread as in one that has been up a while. NaN: a
+ * connection opened now (0).
+ */
+export function warmHeartbeatAgoMs(heartbeat: Heartbeat, phase: number): number {
+  const firstMs = Number.isNaN(phase) ? 0 : heartbeat.open(0).timerAtMs;
+  return Number.isFinite(firstMs) && firstMs > 0 ? phase * firstMs : 0;
+}
