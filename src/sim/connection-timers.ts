@@ -243,11 +243,13 @@ export class ConnectionTimers implements ConnectionTimersPort {
       const latencyMs = c.pathLatencyMs[i] as number;
       const leavesMs = Math.max(sentMs, c.partitionedUntilMs[i] as number);
       const backlogMs = this.rooms.pubsub?.behindBacklogMs(i, leavesMs + latencyMs) ?? -Infinity;
-      const atClientMs = backlogMs > leavesMs + latencyMs ? backlogMs : leavesMs + latencyMs;
+      const behind = backlogMs > leavesMs + latencyMs;
+      const atClientMs = behind ? backlogMs : leavesMs + latencyMs;
       c.lastPingMs[i] = atClientMs;
-      // A client machine that pays for each frame (clients.cpu.messageCostMs) writes the pong once it has read the ping.
-      const pongLeavesMs = this.readsCost ? this.rooms.clientSide.readFrame(i, atClientMs) : atClientMs;
-      sim.at(pongLeavesMs + latencyMs, this.onPongAtServer, packConn(i, c.epoch[i] as number));
+      // A client machine that pays for each frame (clients.cpu.messageCostMs) writes the pong once it has read the
+      // ping; otherwise the pong leaves at once (the sums kept as they were, so event times match to the last bit).
+      const pongAtServerMs = this.readsCost ? this.rooms.clientSide.readFrame(i, atClientMs) + latencyMs : behind ? backlogMs + latencyMs : leavesMs + 2 * latencyMs;
+      sim.at(pongAtServerMs, this.onPongAtServer, packConn(i, c.epoch[i] as number));
     }
   }
 
