@@ -12,6 +12,9 @@ import { CpuQueue } from './cpu.js';
  * reaches the last of them late and their pongs leave late.
  * Costs are drawn from the 'client-cpu' stream, which exists only when the feature is on.
  */
+/** A frame reaching its client later than this after it is written is behind a backlog (see `receive`). */
+export const FAR_AHEAD_MS = 1000;
+
 export class ClientMachines {
   readonly machines: CpuQueue[];
   private readonly connectCost: Distribution;
@@ -23,6 +26,7 @@ export class ClientMachines {
     this.connectCost = compileDistribution(spec.connectCostMs);
     this.frameCost = spec.messageCostMs === null ? null : compileDistribution(spec.messageCostMs);
     this.rng = streams.stream('client-cpu');
+    this.unqueuedMs = this.machines.map(() => 0);
   }
 
   /** Whether received frames cost client CPU (`clients.cpu.messageCostMs`). */
@@ -31,17 +35,28 @@ export class ClientMachines {
   }
 
   /**
-   * Client i's work on a frame (a message or a ping) that reaches it at `arrivalMs`; returns when the
-   * client has read it. Frames are queued in the order they are written, each at its arrival time:
-   * the FIFO is exact when they arrive in that order (the machine's clients share one network latency),
-   * and a frame written later but arriving earlier waits for the one before it. Free when receiving
-   * costs nothing.
+   * Client i's work on a frame (a message or a ping) that reaches it at `arrivalMs`, known at `nowMs`
+   * (when it is written); returns when the client has read it. Frames are queued in the order they are
+   * written, each at its arrival time: the FIFO is exact when they arrive in that order (the machine's
+   * clients share one network latency), and a frame written later but arriving earlier waits for the
+   * one before it. A frame that arrives more than FAR_AHEAD_MS after it is written (behind a slow
+   * consumer's backlog) is read at once on arrival and holds nobody's place, since the frames of the
+   * machine's other clients reach it long before. Free when receiving costs nothing.
    */
-  receive(i: number, arrivalMs: number): number {
+  receive(i: number, arrivalMs: number, nowMs: number): number {
     const cost = this.frameCost;
     if (cost === null) return arrivalMs;
-    return (this.machines[i % this.machines.length] as CpuQueue).submit(arrivalMs, cost.sample(this.rng));
+    const c = cost.sample(this.rng);
+    if (arrivalMs > nowMs + FAR_AHEAD_MS) {
+      const k = i % this.machines.length;
+      this.unqueuedMs[k] = (this.unqueuedMs[k] as number) + c;
+      return arrivalMs + c;
+    }
+    return (this.machines[i % this.machines.length] as CpuQueue).submit(arrivalMs, c);
   }
+
+  /** Per machine: CPU on far-ahead frames, read without the queue. */
+  private readonly unqueuedMs: number[];
 
   /** Queues client i's work for a connect attempt at `nowMs`; returns when its request leaves the machine. */
   connect(i: number, nowMs: number): number {
@@ -50,6 +65,6 @@ export class ClientMachines {
 
   /** Each machine's CPU busy up to `nowMs` as a share of its cores. */
   utilization(nowMs: number): number[] {
-    return this.machines.map((m) => (nowMs > 0 ? m.busyMs(nowMs) / (m.cores * nowMs) : 0));
+    return this.machines.map((m, k) => (nowMs > 0 ? (m.busyMs(nowMs) + (this.unqueuedMs[k] as number)) / (m.cores * nowMs) : 0));
   }
 }

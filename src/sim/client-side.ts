@@ -49,7 +49,7 @@ export class ClientSide implements ClientSidePort {
   readonly readsCost: boolean;
 
   readFrame(i: number, arrivalMs: number): number {
-    return this.machines === null ? arrivalMs : this.machines.receive(i, arrivalMs);
+    return this.machines === null ? arrivalMs : this.machines.receive(i, arrivalMs, this.world.sim.nowMs);
   }
 
   start(): void {

@@ -380,7 +380,8 @@ export class SendQueues {
     const sentMs = Math.max(writeMs, conn[c + C.txDoneMs] as number) + bytes * (conn[c + C.msPerByte] as number);
     conn[c + C.txDoneMs] = sentMs;
     const arrivalMs = sentMs + (conn[c + C.latencyMs] as number);
-    const readMs = charge && this.receive !== null ? this.receive(i, arrivalMs) : arrivalMs;
+    // A frame that never arrives (a severed connection's) costs the client nothing.
+    const readMs = charge && this.receive !== null && arrivalMs < NEVER_MS ? this.receive(i, arrivalMs) : arrivalMs;
     const doneMs = Math.max(readMs, conn[c + C.consumedMs] as number) + (conn[c + C.msPerMessage] as number);
     conn[c + C.consumedMs] = doneMs;
     return doneMs;
