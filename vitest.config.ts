@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /** Lanes that run the CLI or fork real-mode children from dist/ compile src/ first (test/setup/build.ts). */
 const build = ['test/setup/build.ts'];
-const library = 'test/cli/library-runs.test.ts';
+const library = 'test/cli/library-runs-*.test.ts';
 /** CLI tests that call their module in process: no child, no build. */
 const cliInProcess = ['test/cli/progress.test.ts', 'test/cli/help.test.ts'];
 /** Tests outside test/cli whose point is a child process: the peak RSS of `wsfleet run`, charts drawn in a fresh Node, the README's library example in a fresh project. */

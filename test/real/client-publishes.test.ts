@@ -18,7 +18,9 @@ describe('client publishes on real sockets', () => {
     // 20 clients × 5/s × about 3.8 s connected: 380, Poisson (sd about 20).
     expect(fromClients).toBeGreaterThan(300);
     expect(fromClients).toBeLessThan(460);
-    expect(s['messages.published']).toBe(fromClients);
+    // Every client frame the servers read reaches the broker, but for one still on its way there at the last sample.
+    expect(s['messages.published']).toBeLessThanOrEqual(fromClients);
+    expect(s['messages.published']).toBeGreaterThanOrEqual(fromClients - 3);
     // The sim looks at the population at least once a second, so with nobody connected at 0 its client publishes
     // start at 1 s: the worlds are compared from then on.
     expect(Math.abs(sumAfter(real, 'messages.published', 1000) / sumAfter(sim, 'messages.published', 1000) - 1)).toBeLessThan(0.2);
