@@ -21,11 +21,9 @@ export default defineConfig({
           include: ['test/{engine,numeric,strategies,metrics,experiment,report,scripts,playground}/**/*.test.ts', ...cliInProcess],
           exclude: cliChildren,
           isolate: false,
-          // Pure computation, no sockets or timing: both cores (this lane ran one file at a time otherwise).
-          maxWorkers: 2,
         },
       },
-      { extends: true, test: { name: 'model', include: ['test/sim/**/*.test.ts', 'test/plan/**/*.test.ts'], isolate: false, maxWorkers: 2 } },
+      { extends: true, test: { name: 'model', include: ['test/sim/**/*.test.ts', 'test/plan/**/*.test.ts'], isolate: false } },
       {
         extends: true,
         test: { name: 'cli', include: ['test/cli/**/*.test.ts', ...cliChildren], exclude: [library, ...cliInProcess], globalSetup: build },
