@@ -115,7 +115,7 @@ export class RealProxy {
   private startChecks(): void {
     if (this.checking) return;
     this.checking = true;
-    this.firstCheckMs.forEach((atMs, s) => setTimeout(() => { this.check(s); }, Math.max(0, atMs - this.nowMs())).unref());
+    this.firstCheckMs.forEach((atMs, s) => { this.check(s, atMs); });
   }
 
   command(message: ProxyCommand): void {
@@ -163,10 +163,19 @@ export class RealProxy {
     return dropped;
   }
 
-  private check(s: number): void {
+  /**
+   * Runs backend s's check due at `dueMs` on the run clock, then the next one an interval later. Each is
+   * timed from its due time, not from when the last one ran, as the sim's are: a timer that fires late on
+   * a busy proxy (a millisecond or more) would otherwise push every later check back by as much.
+   */
+  private check(s: number, dueMs: number): void {
+    setTimeout(() => { this.runCheck(s, dueMs); }, Math.max(0, dueMs - this.nowMs())).unref();
+  }
+
+  private runCheck(s: number, dueMs: number): void {
     const view = this.views[s] as MutableBackendView;
     const spec = this.init.spec.healthCheck;
-    setTimeout(() => { this.check(s); }, spec.intervalMs).unref();
+    this.check(s, dueMs + spec.intervalMs);
     void checkOnce(this.ports[s] as number, spec, () => this.nowMs()).then((latencyMs) => {
       if (latencyMs !== null) view.reportedLatencyMs = latencyMs;
       const belief = this.health[s] as HealthCounter;
