@@ -187,13 +187,15 @@ class EntryRing {
   }
 }
 
-/** A member's record in its lane: four consecutive doubles, so stepping it touches one cache line. */
-const R = 4;
-/** Its next (or last) ping's due time, when a core sent its last ping (NaN before the first), its round trip, and its slot's generation. */
+/**
+ * A member's record in its lane: the two doubles a cycle writes (its next or last ping's due time, and when a
+ * core sent its last ping, NaN before the first), 16 bytes, so four members share a cache line and a lane's
+ * records take half the memory they would with the round trip and generation beside them. Those two, read
+ * only when a member leaves or a stale entry is checked, live in their own arrays.
+ */
+const R = 2;
 const DUE = 0;
 const SENT = 1;
-const RTT = 2;
-const GEN = 3;
 
 /**
  * One server process's members: each one's own cycle, kept in a record per member local to the
@@ -205,6 +207,9 @@ const GEN = 3;
  */
 class HeartbeatLane implements LazyWork {
   private rec = new Float64Array(INITIAL * R);
+  /** Per slot: the member's round trip, and its generation (a member that leaves bumps it, so its queued entries turn stale). */
+  private roundTrips = new Float64Array(INITIAL);
+  private gens = new Int32Array(INITIAL);
   /** Per slot: the client (-1: free), and 1 while its pong was read after its deadline. */
   private client = new Int32Array(INITIAL).fill(-1);
   private late = new Uint8Array(INITIAL);
@@ -241,9 +246,9 @@ class HeartbeatLane implements LazyWork {
     const r = slot * R;
     this.rec[r + DUE] = dueMs;
     this.rec[r + SENT] = NaN;
-    this.rec[r + RTT] = roundTripMs;
+    this.roundTrips[slot] = roundTripMs;
     this.members++;
-    this.queue(slot, this.rec[r + GEN] as number, dueMs, roundTripMs);
+    this.queue(slot, this.gens[slot] as number, dueMs, roundTripMs);
     return slot;
   }
 
@@ -259,11 +264,11 @@ class HeartbeatLane implements LazyWork {
     const r = slot * R;
     const state = this.stateOf(slot);
     const sentMs = rec[r + SENT] as number;
-    const roundTripMs = rec[r + RTT] as number;
+    const roundTripMs = this.roundTrips[slot] as number;
     const cycle: MemberCycle = { state, dueMs: rec[r + DUE] as number, sentMs, arrivalMs: sentMs + roundTripMs, frameMs: this.frameOf(slot), roundTripMs };
     // Its queued entry turns stale: a later generation no longer matches it.
     if (state !== MemberState.late) this.stale++;
-    rec[r + GEN] = ((rec[r + GEN] as number) + 1) | 0;
+    this.gens[slot] = ((this.gens[slot] as number) + 1) | 0;
     this.client[slot] = -1;
     this.late[slot] = 0;
     this.free.push(slot);
@@ -276,7 +281,7 @@ class HeartbeatLane implements LazyWork {
     const r = slot * R;
     const sentMs = this.rec[r + SENT] as number;
     if (Number.isNaN(sentMs)) return -Infinity;
-    return this.stateOf(slot) === MemberState.pongOut ? sentMs : sentMs + (this.rec[r + RTT] as number);
+    return this.stateOf(slot) === MemberState.pongOut ? sentMs : sentMs + (this.roundTrips[slot] as number);
   }
 
   /** Clients held, for handing them back. */
@@ -297,7 +302,7 @@ class HeartbeatLane implements LazyWork {
   catchUp(nowMs: number): void {
     if (nowMs < this.nextAtMs || this.catchingUp) return;
     this.catchingUp = true;
-    const { cpu, pings: ring, early, pongs, pingCostMs, pongCostMs, rec } = this;
+    const { cpu, pings: ring, early, pongs, pingCostMs, pongCostMs, rec, gens } = this;
     const { deadlineMs, afterPongMs, backlogLimitMs } = this.owner;
     const fromRead = !Number.isNaN(afterPongMs);
     let sent = 0;
@@ -335,7 +340,7 @@ class HeartbeatLane implements LazyWork {
             early.pop();
           }
           const r = slot * R;
-          if (checkGen && g !== rec[r + GEN]) {
+          if (checkGen && g !== gens[slot]) {
             this.stale--;
           } else {
             sent++;
@@ -362,7 +367,7 @@ class HeartbeatLane implements LazyWork {
         const roundTripMs = pongs.topRoundTripMs;
         pongs.pop();
         const r = slot * R;
-        if (checkGen && g !== rec[r + GEN]) {
+        if (checkGen && g !== gens[slot]) {
           this.stale--;
         } else {
           read++;
@@ -397,16 +402,16 @@ class HeartbeatLane implements LazyWork {
 
   /** Drops the entries of members that left from the heads of the queues. */
   private dropStaleHeads(): void {
-    const { pings: ring, early, pongs, rec } = this;
-    while (ring.count > 0 && ring.gens[ring.head] !== rec[(ring.slots[ring.head] as number) * R + GEN]) {
+    const { pings: ring, early, pongs, gens } = this;
+    while (ring.count > 0 && ring.gens[ring.head] !== gens[ring.slots[ring.head] as number]) {
       ring.shift();
       this.stale--;
     }
-    while (early.size > 0 && early.topGen !== rec[early.topSlot * R + GEN]) {
+    while (early.size > 0 && early.topGen !== gens[early.topSlot]) {
       early.pop();
       this.stale--;
     }
-    while (pongs.size > 0 && pongs.topGen !== rec[pongs.topSlot * R + GEN]) {
+    while (pongs.size > 0 && pongs.topGen !== gens[pongs.topSlot]) {
       pongs.pop();
       this.stale--;
     }
@@ -424,6 +429,12 @@ class HeartbeatLane implements LazyWork {
     const rec = new Float64Array(n * R);
     rec.set(this.rec);
     this.rec = rec;
+    const roundTrips = new Float64Array(n);
+    roundTrips.set(this.roundTrips);
+    this.roundTrips = roundTrips;
+    const gens = new Int32Array(n);
+    gens.set(this.gens);
+    this.gens = gens;
     const client = new Int32Array(n).fill(-1);
     client.set(this.client);
     this.client = client;
