@@ -2,6 +2,9 @@ import { compileDistribution, type Distribution, type Rng, type RngStreams } fro
 import type { ClientCpuSpec } from './config.js';
 import { CpuQueue } from './cpu.js';
 
+/** A frame reaching its client later than this after it is written is behind a backlog (see `receive`). */
+export const FAR_AHEAD_MS = 1000;
+
 /**
  * The machines the clients run on (`clients.cpu`), each a FIFO run queue over its cores, as a
  * server process's: client i is on machine i mod machines, as real mode spreads its clients over its
@@ -12,14 +15,13 @@ import { CpuQueue } from './cpu.js';
  * reaches the last of them late and their pongs leave late.
  * Costs are drawn from the 'client-cpu' stream, which exists only when the feature is on.
  */
-/** A frame reaching its client later than this after it is written is behind a backlog (see `receive`). */
-export const FAR_AHEAD_MS = 1000;
-
 export class ClientMachines {
   readonly machines: CpuQueue[];
   private readonly connectCost: Distribution;
   private readonly frameCost: Distribution | null;
   private readonly rng: Rng;
+  /** Per machine: CPU on far-ahead frames, read without the queue. */
+  private readonly unqueuedMs: number[];
 
   constructor(spec: ClientCpuSpec, streams: RngStreams) {
     this.machines = Array.from({ length: spec.machines }, () => new CpuQueue(spec.coresPerMachine, false));
@@ -47,16 +49,13 @@ export class ClientMachines {
     const cost = this.frameCost;
     if (cost === null) return arrivalMs;
     const c = cost.sample(this.rng);
+    const k = i % this.machines.length;
     if (arrivalMs > nowMs + FAR_AHEAD_MS) {
-      const k = i % this.machines.length;
       this.unqueuedMs[k] = (this.unqueuedMs[k] as number) + c;
       return arrivalMs + c;
     }
-    return (this.machines[i % this.machines.length] as CpuQueue).submit(arrivalMs, c);
+    return (this.machines[k] as CpuQueue).submit(arrivalMs, c);
   }
-
-  /** Per machine: CPU on far-ahead frames, read without the queue. */
-  private readonly unqueuedMs: number[];
 
   /** Queues client i's work for a connect attempt at `nowMs`; returns when its request leaves the machine. */
   connect(i: number, nowMs: number): number {
