@@ -426,22 +426,18 @@ class HeartbeatLane implements LazyWork {
 
   private grow(): void {
     const n = this.client.length * 2;
-    const rec = new Float64Array(n * R);
-    rec.set(this.rec);
-    this.rec = rec;
-    const roundTrips = new Float64Array(n);
-    roundTrips.set(this.roundTrips);
-    this.roundTrips = roundTrips;
-    const gens = new Int32Array(n);
-    gens.set(this.gens);
-    this.gens = gens;
-    const client = new Int32Array(n).fill(-1);
-    client.set(this.client);
-    this.client = client;
-    const late = new Uint8Array(n);
-    late.set(this.late);
-    this.late = late;
+    this.rec = grown(this.rec, new Float64Array(n * R));
+    this.roundTrips = grown(this.roundTrips, new Float64Array(n));
+    this.gens = grown(this.gens, new Int32Array(n));
+    this.client = grown(this.client, new Int32Array(n).fill(-1));
+    this.late = grown(this.late, new Uint8Array(n));
   }
+}
+
+/** `to` (a larger array) holding `from`'s values at the start. */
+function grown<T extends Float64Array | Int32Array | Uint8Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
 
 /**
