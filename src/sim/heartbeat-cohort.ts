@@ -1,4 +1,5 @@
 import { HeartbeatPhase, type Heartbeat } from '../strategies/index.js';
+import { growColumns } from './columns.js';
 import type { CpuQueue, LazyWork } from './cpu.js';
 import type { SimServer } from './server.js';
 import type { World } from './world.js';
@@ -426,18 +427,10 @@ class HeartbeatLane implements LazyWork {
 
   private grow(): void {
     const n = this.client.length * 2;
-    this.rec = grown(this.rec, new Float64Array(n * R));
-    this.roundTrips = grown(this.roundTrips, new Float64Array(n));
-    this.gens = grown(this.gens, new Int32Array(n));
-    this.client = grown(this.client, new Int32Array(n).fill(-1));
-    this.late = grown(this.late, new Uint8Array(n));
+    this.rec = growColumns({ rec: this.rec }, n * R).rec;
+    const slots = growColumns({ roundTrips: this.roundTrips, gens: this.gens, client: this.client, late: this.late }, n, { client: -1 });
+    ({ roundTrips: this.roundTrips, gens: this.gens, client: this.client, late: this.late } = slots);
   }
-}
-
-/** `to` (a larger array) holding `from`'s values at the start. */
-function grown<T extends Float64Array | Int32Array | Uint8Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
 
 /**
