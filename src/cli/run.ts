@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { estimateRun, formatIssues, loadExperiment, resolvedExperimentYaml, runExperiment } from '../experiment/index.js';
 import { chartNames, HEADLINE, human, writeResultFolder } from '../report/index.js';
 import type { Summary } from '../experiment/index.js';
+import { LaneWorker, laneWorkerWanted } from '../experiment/lane-helper.js';
 import { InputError } from './errors.js';
 import { checkChartsBeforeRun, checkNamesAgainstResult } from './chart-checks.js';
 import { runSweepCommand, sweepDir } from './sweep.js';
@@ -47,20 +48,25 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const deadline = started + (options.maxWall ?? Infinity);
   const progress = new Progress(1, experiment.durationMs, { quiet: options.quiet === true || options.json === true });
   let result;
+  // The cohort heartbeat's lanes also advance on the second core; the result is the same without it.
+  const laneWorker = laneWorkerWanted() ? new LaneWorker() : null;
   try {
     result = runExperiment(experiment, {
       onProgress: (nowMs, events) => {
         progress.update(0, nowMs, events);
         if (performance.now() > deadline) throw new WallLimitError(options.maxWall ?? 0);
       },
+      ...(laneWorker === null ? {} : { laneHelper: laneWorker }),
     });
   } catch (error) {
+    laneWorker?.close();
     progress.finish();
     if (!(error instanceof WallLimitError)) throw error;
     process.stderr.write(`Stopped: ${file} ran past --max-wall ${String((options.maxWall ?? 0) / 1000)} s of wall time; no result folder was written.\n`);
     process.exitCode = EXIT.wallLimit;
     return;
   }
+  laneWorker?.close();
   progress.finish();
   checkNamesAgainstResult(file, experiment, result);
   const wallMs = performance.now() - started;

@@ -45,6 +45,11 @@ export class Simulation {
   private readonly queue = new EventQueue();
   private clockMs = 0;
   private stopRequested = false;
+  /**
+   * Told the time of each event before it runs (a helper thread may work on anything due before it).
+   * Called for every event, so it must return at once when it has nothing to do.
+   */
+  onClock: ((nextMs: number) => void) | null = null;
   private processed = 0;
   private sameInstant = 0;
   private readonly lanes = new Map<number, TimerLane>();
@@ -173,6 +178,7 @@ export class Simulation {
     const lastEvent = this.processed + (options.maxEvents ?? Infinity);
     while (queue.size > 0 && queue.peekTimeMs() <= untilMs) {
       if (this.processed >= lastEvent) return { state: 'paused', nowMs: this.clockMs };
+      this.onClock?.(queue.peekTimeMs());
       this.dispatch();
       if (this.stopRequested as boolean) return { state: 'stopped', nowMs: this.clockMs };
     }

@@ -232,7 +232,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
       counters.pings++;
       const host = server ?? this.world.serverOf(i);
       const cost = host.costs.ping.sample(host.rng);
-      host.heartbeatCpuMs += cost;
+      host.connectionHeartbeatCpuMs += cost;
       const sentMs = (host.processes[c.process[i] as number] as CpuQueue).submit(sim.nowMs, cost);
       this.noteFrame(i, sentMs);
       // On a dead connection the ping reaches nobody and no pong comes back.
@@ -283,7 +283,7 @@ export class ConnectionTimers implements ConnectionTimersPort {
     }
     const server = this.world.serverOf(i);
     const cost = server.costs.pong.sample(server.rng);
-    server.heartbeatCpuMs += cost;
+    server.connectionHeartbeatCpuMs += cost;
     counters.pongs++;
     this.noteFrame(i, sim.nowMs);
     const readMs = (server.processes[c.process[i] as number] as CpuQueue).submit(sim.nowMs, cost);

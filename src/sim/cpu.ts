@@ -17,27 +17,88 @@ export interface LazyWork {
  * at the returned finish time. This is exact, not an approximation (checked against M/M/1 and
  * Erlang C in test/sim/theory.test.ts).
  */
+/** Slots of a run queue's scalar state: `CpuQueue.state` (doubles) and `CpuQueue.ring` (the start ring's head and length). */
+const SUBMITTED = 0;
+const LAST_WAIT = 1;
+const STATE = 2;
+const HEAD = 0;
+const LENGTH = 1;
+
+/** The memory a run queue lives in, so another thread can work on the same queue (`CpuQueue.share`). */
+export interface CpuQueueBuffers {
+  busyUntilMs: Float64Array;
+  starts: Float64Array;
+  state: Float64Array;
+  ring: Int32Array;
+}
+
+/** Allocates the memory of typed arrays: an ArrayBuffer, or a SharedArrayBuffer when another thread works on them too. */
+export type Alloc = (bytes: number) => ArrayBufferLike;
+
+/**
+ * A server's run queue: FIFO jobs on `cores` cores (M/G/c), each job to the core that frees first.
+ *
+ * With FIFO and no preemption a job's start and finish are fixed the moment it is submitted,
+ * so the queue schedules no events of its own: the caller puts the job's effect on the clock
+ * at the returned finish time. This is exact, not an approximation (checked against M/M/1 and
+ * Erlang C in test/sim/theory.test.ts).
+ *
+ * Its state lives in typed arrays only (the cores' busy-until times, the start times of queued jobs,
+ * and four scalars), so a heartbeat lane's helper thread can submit to the same queue (`share`).
+ */
 export class CpuQueue {
-  private readonly busyUntilMs: Float64Array;
-  /** Start times of submitted jobs not yet started, in order (FIFO starts never decrease). */
-  private starts = new Float64Array(INITIAL_QUEUE);
-  private head = 0;
-  private length = 0;
-  private submittedCostMs = 0;
-  /** Time the last submitted job waited before a core took it. */
-  lastWaitMs = 0;
+  private busyUntilMs: Float64Array;
+  /** Start times of submitted jobs not yet started, in order (FIFO starts never decrease): a ring (a power of two long) from ring[HEAD], ring[LENGTH] long. */
+  private starts: Float64Array;
+  /** The work submitted, and the last job's wait. */
+  private state: Float64Array;
+  private ring: Int32Array;
   /** Work that submits itself lazily (`enqueue`), brought up to each time the queue is used at. */
   lazy: LazyWork | null = null;
   /** Called when a submitted job leaves more than `backlogLimitMs` of work queued on its core. */
   onBacklog: ((nowMs: number) => void) | null = null;
   backlogLimitMs = Infinity;
+  /** Called after `starts` moved to a larger buffer (a helper thread working on this queue must be told). */
+  onRegrow: (() => void) | null = null;
+  /** Whether `starts` may grow; a helper thread's view of a shared queue must not (it checks `freeStarts` first). */
+  private readonly growable: boolean;
+  private alloc: Alloc = (bytes) => new ArrayBuffer(bytes);
 
   /** `tracksQueue`: keep the start times `queued` counts; a queue nobody asks its length (a client machine's) keeps none. */
   constructor(
     readonly cores: number,
     private readonly tracksQueue = true,
+    buffers: CpuQueueBuffers | null = null,
   ) {
-    this.busyUntilMs = new Float64Array(cores);
+    this.busyUntilMs = buffers?.busyUntilMs ?? new Float64Array(cores);
+    this.starts = buffers?.starts ?? new Float64Array(INITIAL_QUEUE);
+    this.state = buffers?.state ?? new Float64Array(STATE);
+    this.ring = buffers?.ring ?? new Int32Array(2);
+    this.growable = buffers === null;
+  }
+
+  /** Moves the queue's state into memory from `alloc` (shared with a helper thread) and returns it. */
+  share(alloc: Alloc): CpuQueueBuffers {
+    this.alloc = alloc;
+    this.busyUntilMs = copyInto(alloc, this.busyUntilMs);
+    this.starts = copyInto(alloc, this.starts);
+    this.state = copyInto(alloc, this.state);
+    this.ring = copyInto(alloc, this.ring);
+    return this.buffers();
+  }
+
+  buffers(): CpuQueueBuffers {
+    return { busyUntilMs: this.busyUntilMs, starts: this.starts, state: this.state, ring: this.ring };
+  }
+
+  /** Time the last submitted job waited before a core took it. */
+  get lastWaitMs(): number {
+    return this.state[LAST_WAIT] as number;
+  }
+
+  /** Jobs that can still be queued without `starts` growing. */
+  get freeStarts(): number {
+    return this.starts.length - (this.ring[LENGTH] as number);
   }
 
   /** Queues `costMs` of work at `nowMs`; returns when it finishes. */
@@ -53,12 +114,14 @@ export class CpuQueue {
    * which submits its jobs in time order, each before anything else reaches the queue at a later time.
    */
   enqueue(atMs: number, costMs: number): number {
-    const core = this.firstFreeCore();
-    const startMs = Math.max(atMs, this.busyUntilMs[core] as number);
+    const busy = this.busyUntilMs;
+    const state = this.state;
+    const core = this.cores === 1 ? 0 : this.firstFreeCore();
+    const startMs = Math.max(atMs, busy[core] as number);
     const finishMs = startMs + costMs;
-    this.busyUntilMs[core] = finishMs;
-    this.submittedCostMs += costMs;
-    this.lastWaitMs = startMs - atMs;
+    busy[core] = finishMs;
+    state[SUBMITTED] = (state[SUBMITTED] as number) + costMs;
+    state[LAST_WAIT] = startMs - atMs;
     if (startMs > atMs && this.tracksQueue) this.pushStart(startMs);
     return finishMs;
   }
@@ -72,11 +135,25 @@ export class CpuQueue {
   /** Jobs submitted and not yet started at `nowMs`. */
   queued(nowMs: number): number {
     this.lazy?.catchUp(nowMs);
-    while (this.length > 0 && (this.starts[this.head] as number) <= nowMs) {
-      this.head = (this.head + 1) % this.starts.length;
-      this.length--;
+    return this.forgetStartedBy(nowMs);
+  }
+
+  /**
+   * Drops the start times of jobs started by `nowMs` (which must not be before a time the queue was
+   * asked about) and returns how many remain: what `queued` does after the catch-up.
+   */
+  forgetStartedBy(nowMs: number): number {
+    const { starts, ring } = this;
+    const mask = starts.length - 1;
+    let head = ring[HEAD] as number;
+    let length = ring[LENGTH] as number;
+    while (length > 0 && (starts[head] as number) <= nowMs) {
+      head = (head + 1) & mask;
+      length--;
     }
-    return this.length;
+    ring[HEAD] = head;
+    ring[LENGTH] = length;
+    return length;
   }
 
   /** Core-milliseconds of work done up to `nowMs`. */
@@ -84,7 +161,7 @@ export class CpuQueue {
     this.lazy?.catchUp(nowMs);
     let remaining = 0;
     for (let c = 0; c < this.cores; c++) remaining += Math.max(0, (this.busyUntilMs[c] as number) - nowMs);
-    return this.submittedCostMs - remaining;
+    return (this.state[SUBMITTED] as number) - remaining;
   }
 
   /**
@@ -96,7 +173,7 @@ export class CpuQueue {
     for (let c = 0; c < this.cores; c++) {
       const busy = this.busyUntilMs[c] as number;
       if (busy < untilMs) {
-        this.submittedCostMs += untilMs - Math.max(busy, nowMs);
+        this.state[SUBMITTED] = (this.state[SUBMITTED] as number) + (untilMs - Math.max(busy, nowMs));
         this.busyUntilMs[c] = untilMs;
       }
     }
@@ -104,26 +181,46 @@ export class CpuQueue {
 
   /** The process dies at `nowMs`: work not yet done is lost. */
   reset(nowMs: number): void {
-    this.submittedCostMs = this.busyMs(nowMs);
+    this.state[SUBMITTED] = this.busyMs(nowMs);
     this.busyUntilMs.fill(nowMs);
-    this.head = 0;
-    this.length = 0;
+    this.ring[HEAD] = 0;
+    this.ring[LENGTH] = 0;
   }
 
   private firstFreeCore(): number {
+    const busy = this.busyUntilMs;
     let best = 0;
-    for (let c = 1; c < this.cores; c++) if ((this.busyUntilMs[c] as number) < (this.busyUntilMs[best] as number)) best = c;
+    for (let c = 1; c < this.cores; c++) if ((busy[c] as number) < (busy[best] as number)) best = c;
     return best;
   }
 
   private pushStart(startMs: number): void {
-    if (this.length === this.starts.length) {
-      const grown = new Float64Array(this.starts.length * 2);
-      for (let k = 0; k < this.length; k++) grown[k] = this.starts[(this.head + k) % this.starts.length] as number;
+    const ring = this.ring;
+    const head = ring[HEAD] as number;
+    const length = ring[LENGTH] as number;
+    if (length === this.starts.length) {
+      if (!this.growable) throw new Error('CpuQueue: a view of a shared queue cannot grow (check freeStarts first)');
+      const old = this.starts;
+      const oldMask = old.length - 1;
+      const grown = new Float64Array(this.alloc(old.length * 2 * 8));
+      for (let k = 0; k < length; k++) grown[k] = old[(head + k) & oldMask] as number;
       this.starts = grown;
-      this.head = 0;
+      ring[HEAD] = 0;
+      grown[length] = startMs;
+      ring[LENGTH] = length + 1;
+      this.onRegrow?.();
+      return;
     }
-    this.starts[(this.head + this.length) % this.starts.length] = startMs;
-    this.length++;
+    const starts = this.starts;
+    starts[(head + length) & (starts.length - 1)] = startMs;
+    ring[LENGTH] = length + 1;
   }
+}
+
+/** A copy of `from`, `length` elements long (its own length by default), in memory from `alloc`. */
+export function copyInto<T extends Float64Array | Int32Array | Uint8Array>(alloc: Alloc, from: T, length = from.length): T {
+  const Ctor = from.constructor as new (buffer: ArrayBufferLike) => T;
+  const to = new Ctor(alloc(length * from.BYTES_PER_ELEMENT));
+  to.set(from as never);
+  return to;
 }

@@ -1,6 +1,7 @@
 import { HeartbeatPhase, type Heartbeat } from '../strategies/index.js';
 import { growColumns } from './columns.js';
-import type { CpuQueue, LazyWork } from './cpu.js';
+import { copyInto, type CpuQueue, type LazyWork } from './cpu.js';
+import { DUE, INITIAL, LaneCore, R, SENT, type LaneCycle, type LaneHelper } from './heartbeat-lane.js';
 import type { SimServer } from './server.js';
 import type { World } from './world.js';
 
@@ -37,209 +38,54 @@ export interface MemberCycle {
   roundTripMs: number;
 }
 
-const INITIAL = 256;
-/**
- * A queued entry carries what stepping its member needs, so the hot loop reads no member record:
- * (time, the ping's due time, the member's round trip, slot, generation), five consecutive doubles.
- */
-const E = 5;
-
-function copyEntry(heap: Float64Array, to: number, from: number): void {
-  heap[to] = heap[from] as number;
-  heap[to + 1] = heap[from + 1] as number;
-  heap[to + 2] = heap[from + 2] as number;
-  heap[to + 3] = heap[from + 3] as number;
-  heap[to + 4] = heap[from + 4] as number;
-}
-
-/** A 4-ary min-heap of entries by time, interleaved in one array so a node's children share cache lines. */
-class EntryHeap {
-  heap = new Float64Array(INITIAL * E);
-  size = 0;
-
-  /** The earliest entry's fields; the heap must not be empty. */
-  get topMs(): number {
-    return this.heap[0] as number;
-  }
-
-  get topDueMs(): number {
-    return this.heap[1] as number;
-  }
-
-  get topRoundTripMs(): number {
-    return this.heap[2] as number;
-  }
-
-  get topSlot(): number {
-    return this.heap[3] as number;
-  }
-
-  get topGen(): number {
-    return this.heap[4] as number;
-  }
-
-  push(timeMs: number, dueMs: number, roundTripMs: number, slot: number, gen: number): void {
-    if ((this.size + 1) * E > this.heap.length) {
-      const grown = new Float64Array(this.heap.length * 2);
-      grown.set(this.heap);
-      this.heap = grown;
-    }
-    const heap = this.heap;
-    let pos = this.size++;
-    while (pos > 0) {
-      const parent = (pos - 1) >> 2;
-      const p = parent * E;
-      if ((heap[p] as number) <= timeMs) break;
-      copyEntry(heap, pos * E, p);
-      pos = parent;
-    }
-    const at = pos * E;
-    heap[at] = timeMs;
-    heap[at + 1] = dueMs;
-    heap[at + 2] = roundTripMs;
-    heap[at + 3] = slot;
-    heap[at + 4] = gen;
-  }
-
-  /** Removes the earliest entry (the heap must not be empty): the hole sinks to a leaf along the least children, and the last entry rises from there. */
-  pop(): void {
-    const size = --this.size;
-    if (size === 0) return;
-    const heap = this.heap;
-    let pos = 0;
-    for (;;) {
-      const first = 4 * pos + 1;
-      if (first >= size) break;
-      const end = first + 4 < size ? first + 4 : size;
-      let child = first;
-      let ct = heap[first * E] as number;
-      for (let k = first + 1; k < end; k++) {
-        const t = heap[k * E] as number;
-        if (t < ct) {
-          child = k;
-          ct = t;
-        }
-      }
-      copyEntry(heap, pos * E, child * E);
-      pos = child;
-    }
-    const l = size * E;
-    const t = heap[l] as number;
-    while (pos > 0) {
-      const parent = (pos - 1) >> 2;
-      const p = parent * E;
-      if ((heap[p] as number) <= t) break;
-      copyEntry(heap, pos * E, p);
-      pos = parent;
-    }
-    copyEntry(heap, pos * E, l);
-  }
-}
-
-/** A FIFO of entries whose times never decrease, in a growable ring (the entry's time is its ping's due time). */
-class EntryRing {
-  times = new Float64Array(INITIAL);
-  roundTrips = new Float64Array(INITIAL);
-  slots = new Int32Array(INITIAL);
-  gens = new Int32Array(INITIAL);
-  mask = INITIAL - 1;
-  head = 0;
-  count = 0;
-
-  /** Time of the newest entry; the ring must not be empty. */
-  get tailMs(): number {
-    return this.times[(this.head + this.count - 1) & this.mask] as number;
-  }
-
-  push(timeMs: number, roundTripMs: number, slot: number, gen: number): void {
-    if (this.count > this.mask) this.grow();
-    const at = (this.head + this.count) & this.mask;
-    this.times[at] = timeMs;
-    this.roundTrips[at] = roundTripMs;
-    this.slots[at] = slot;
-    this.gens[at] = gen;
-    this.count++;
-  }
-
-  shift(): void {
-    this.head = (this.head + 1) & this.mask;
-    this.count--;
-  }
-
-  private grow(): void {
-    const n = (this.mask + 1) * 2;
-    const times = new Float64Array(n);
-    const roundTrips = new Float64Array(n);
-    const slots = new Int32Array(n);
-    const gens = new Int32Array(n);
-    for (let k = 0; k < this.count; k++) {
-      const r = (this.head + k) & this.mask;
-      times[k] = this.times[r] as number;
-      roundTrips[k] = this.roundTrips[r] as number;
-      slots[k] = this.slots[r] as number;
-      gens[k] = this.gens[r] as number;
-    }
-    this.times = times;
-    this.roundTrips = roundTrips;
-    this.slots = slots;
-    this.gens = gens;
-    this.mask = n - 1;
-    this.head = 0;
-  }
-}
-
-/**
- * A member's record in its lane: the two doubles a cycle writes (its next or last ping's due time, and when a
- * core sent its last ping, NaN before the first), 16 bytes, so four members share a cache line and a lane's
- * records take half the memory they would with the round trip and generation beside them. Those two, read
- * only when a member leaves or a stale entry is checked, live in their own arrays.
- */
-const R = 2;
-const DUE = 0;
-const SENT = 1;
-
 /**
  * One server process's members: each one's own cycle, kept in a record per member local to the
- * process, its pings due in time order and its pongs in flight in a small heap. Nothing is on the
- * event queue: the run queue asks the lane to catch up (`LazyWork`) before anything else uses it, and
- * the lane then submits every ping and pong due by then, in time order, as the per-connection path's
- * events would have. A member's state follows from its record: its pong is out when its last ping
- * was sent at or after its due time, else it waits for its next ping (or its pong was read late).
+ * process, its pings due in time order and its pongs in flight in a small heap (LaneCore). Nothing is
+ * on the event queue: the run queue asks the lane to catch up (`LazyWork`) before anything else uses
+ * it, and the lane then submits every ping and pong due by then, in time order, as the per-connection
+ * path's events would have. A member's state follows from its record: its pong is out when its last
+ * ping was sent at or after its due time, else it waits for its next ping (or its pong was read late).
+ * With a helper thread (`LaneHelper`) the helper may already have advanced the lane part of the way.
  */
-class HeartbeatLane implements LazyWork {
-  private rec = new Float64Array(INITIAL * R);
-  /** Per slot: the member's round trip, and its generation (a member that leaves bumps it, so its queued entries turn stale). */
+class HeartbeatLane extends LaneCore implements LazyWork {
+  /** Per slot: the member's round trip, and the client (-1: free). */
   private roundTrips = new Float64Array(INITIAL);
-  private gens = new Int32Array(INITIAL);
-  /** Per slot: the client (-1: free), and 1 while its pong was read after its deadline. */
   private client = new Int32Array(INITIAL).fill(-1);
-  private late = new Uint8Array(INITIAL);
   private free: number[] = [];
   private used = 0;
   members = 0;
-  /** Pings due, in time order; those due before the newest queued wait in `early` instead. */
-  private readonly pings = new EntryRing();
-  private readonly early = new EntryHeap();
-  private readonly pongs = new EntryHeap();
-  /** No ping or pong is due before this (it may be earlier than the true next after members leave). */
-  private nextAtMs = Infinity;
   private catchingUp = false;
-  /** Queued entries of members that left. */
-  private stale = 0;
-  /** Members whose pong was read after its deadline, to hand back. */
-  private readonly lateSlots: number[] = [];
+  /** Pings and pongs already counted into the fleet's counters. */
+  private countedPings = 0;
+  private countedPongs = 0;
+  private slotsGrew = false;
 
   constructor(
     readonly server: SimServer,
     readonly process: number,
-    readonly cpu: CpuQueue,
+    cpu: CpuQueue,
     private readonly owner: HeartbeatCohorts,
-    readonly pingCostMs: number,
-    readonly pongCostMs: number,
-  ) {}
+    cycle: LaneCycle,
+    private readonly helper: LaneHelper | null,
+    private readonly id: number,
+  ) {
+    super(cpu, cycle, helper?.alloc, null, helper !== null);
+    if (helper !== null) {
+      cpu.onRegrow = () => {
+        this.bumpVersion();
+        this.publish();
+      };
+      this.publish();
+    }
+  }
+
+  private publish(): void {
+    this.helper?.attach(this.id, this.buffers(), this.cycle, this.version);
+  }
 
   /** Adds client i with its next ping at `dueMs`. */
   add(i: number, dueMs: number, roundTripMs: number): number {
+    this.enter();
     const slot = this.free.length > 0 ? (this.free.pop() as number) : this.used++;
     if (slot >= this.client.length) this.grow();
     this.client[slot] = i;
@@ -250,6 +96,7 @@ class HeartbeatLane implements LazyWork {
     this.roundTrips[slot] = roundTripMs;
     this.members++;
     this.queue(slot, this.gens[slot] as number, dueMs, roundTripMs);
+    this.exit();
     return slot;
   }
 
@@ -261,12 +108,13 @@ class HeartbeatLane implements LazyWork {
 
   /** Removes the member in `slot`, which must be caught up to now, and returns where its cycle stood. */
   remove(slot: number): MemberCycle {
+    this.enter();
     const rec = this.rec;
     const r = slot * R;
     const state = this.stateOf(slot);
     const sentMs = rec[r + SENT] as number;
     const roundTripMs = this.roundTrips[slot] as number;
-    const cycle: MemberCycle = { state, dueMs: rec[r + DUE] as number, sentMs, arrivalMs: sentMs + roundTripMs, frameMs: this.frameOf(slot), roundTripMs };
+    const cycle: MemberCycle = { state, dueMs: rec[r + DUE] as number, sentMs, arrivalMs: sentMs + roundTripMs, frameMs: this.frameAt(slot), roundTripMs };
     // Its queued entry turns stale: a later generation no longer matches it.
     if (state !== MemberState.late) this.stale++;
     this.gens[slot] = ((this.gens[slot] as number) + 1) | 0;
@@ -274,11 +122,19 @@ class HeartbeatLane implements LazyWork {
     this.late[slot] = 0;
     this.free.push(slot);
     this.members--;
+    this.exit();
     return cycle;
   }
 
   /** The last heartbeat frame of the member in `slot` (caught up to now): its ping sent while its pong is out, else that pong's arrival; -Infinity before any. */
   frameOf(slot: number): number {
+    this.enter();
+    const frameMs = this.frameAt(slot);
+    this.exit();
+    return frameMs;
+  }
+
+  private frameAt(slot: number): number {
     const r = slot * R;
     const sentMs = this.rec[r + SENT] as number;
     if (Number.isNaN(sentMs)) return -Infinity;
@@ -294,144 +150,57 @@ class HeartbeatLane implements LazyWork {
   }
 
   /**
-   * Submits every ping and pong due by `nowMs` to the run queue in time order, as the per-connection
-   * path does: a ping at its due time, its pong one round trip after a core sent it, the next ping
-   * from the pong's read (or the ping's timer, as the strategy says); a ping goes first at a tie. A pong
-   * read after its deadline, or a wait past the backlog limit, hands members back once the lane is up
-   * to date. Runs of pings (and of pongs) due before anything else go through tight loops.
+   * Submits every ping and pong due by `nowMs` to the run queue in time order (LaneCore.advance), counts
+   * them, and once the lane is up to date hands back the members whose pong was read after its deadline,
+   * or all of them after a wait past the backlog limit.
    */
   catchUp(nowMs: number): void {
-    if (nowMs < this.nextAtMs || this.catchingUp) return;
+    if ((nowMs < this.dueAtMs && !this.dirty) || this.catchingUp) return;
     this.catchingUp = true;
-    const { cpu, pings: ring, early, pongs, pingCostMs, pongCostMs, rec, gens } = this;
-    const { deadlineMs, afterPongMs, backlogLimitMs } = this.owner;
-    const fromRead = !Number.isNaN(afterPongMs);
-    let sent = 0;
-    let read = 0;
-    let overloaded = false;
-    let ringAt: number;
-    let earlyAt: number;
-    let pongAt: number;
-    for (;;) {
-      if (this.stale > 0) this.dropStaleHeads();
-      const checkGen = this.stale > 0;
-      ringAt = ring.count > 0 ? (ring.times[ring.head] as number) : Infinity;
-      earlyAt = early.size > 0 ? early.topMs : Infinity;
-      pongAt = pongs.size > 0 ? pongs.topMs : Infinity;
-      const pingAt = ringAt <= earlyAt ? ringAt : earlyAt;
-      if (pingAt <= pongAt) {
-        if (pingAt > nowMs) break;
-        // Pings in due order until a pong (or an early ping) comes first.
-        let until = Math.min(pongAt, nowMs, ringAt <= earlyAt ? earlyAt : -Infinity);
-        let at = pingAt;
-        do {
-          let slot: number;
-          let g: number;
-          let roundTripMs: number;
-          if (ringAt <= earlyAt) {
-            const h = ring.head;
-            slot = ring.slots[h] as number;
-            g = ring.gens[h] as number;
-            roundTripMs = ring.roundTrips[h] as number;
-            ring.shift();
-          } else {
-            slot = early.topSlot;
-            g = early.topGen;
-            roundTripMs = early.topRoundTripMs;
-            early.pop();
-          }
-          const r = slot * R;
-          if (checkGen && g !== gens[slot]) {
-            this.stale--;
-          } else {
-            sent++;
-            const sentAt = cpu.enqueue(at, pingCostMs);
-            if (sentAt - at > backlogLimitMs) overloaded = true;
-            rec[r + SENT] = sentAt;
-            const arrival = sentAt + roundTripMs;
-            pongs.push(arrival, at, roundTripMs, slot, g);
-            if (arrival < until) until = arrival;
-          }
-          ringAt = ring.count > 0 ? (ring.times[ring.head] as number) : Infinity;
-          at = ringAt;
-        } while (at <= until);
-        continue;
-      }
-      if (pongAt > nowMs) break;
-      // Pongs in arrival order until a ping is due.
-      let until = pingAt;
-      let at = pongAt;
-      do {
-        const slot = pongs.topSlot;
-        const g = pongs.topGen;
-        const dueMs = pongs.topDueMs;
-        const roundTripMs = pongs.topRoundTripMs;
-        pongs.pop();
-        const r = slot * R;
-        if (checkGen && g !== gens[slot]) {
-          this.stale--;
-        } else {
-          read++;
-          const readAt = cpu.enqueue(at, pongCostMs);
-          if (readAt - at > backlogLimitMs) overloaded = true;
-          const deadline = dueMs + deadlineMs;
-          if (readAt >= deadline) {
-            this.late[slot] = 1;
-            this.lateSlots.push(slot);
-          } else {
-            const next = fromRead ? readAt + afterPongMs : deadline;
-            rec[r + DUE] = next;
-            this.queue(slot, g, next, roundTripMs);
-            if (next < until) until = next;
-          }
-        }
-        at = pongs.size > 0 ? pongs.topMs : Infinity;
-      } while (at < until && at <= nowMs);
-    }
-    this.nextAtMs = Math.min(ringAt, earlyAt, pongAt);
+    this.enter();
+    this.advance(nowMs, Infinity);
+    const sent = this.sentTotal - this.countedPings;
+    const read = this.readTotal - this.countedPongs;
+    this.countedPings = this.sentTotal;
+    this.countedPongs = this.readTotal;
     const counters = this.owner.world.counters;
     counters.pings += sent;
     counters.pongs += read;
-    this.server.heartbeatCpuMs += sent * pingCostMs + read * pongCostMs;
+    this.server.lanePings += sent;
+    this.server.lanePongs += read;
+    const late = this.lateCount > 0 ? Array.from(this.lateSlots.subarray(0, this.lateCount)) : NONE;
+    this.lateCount = 0;
+    const overloaded = this.overloaded;
+    this.overloaded = false;
+    this.markDirty = false;
+    this.exit();
     this.catchingUp = false;
-    if (this.lateSlots.length > 0) {
-      const late = this.lateSlots.splice(0);
-      for (const slot of late) if (this.late[slot] === 1) this.owner.handBack(this.client[slot] as number);
-    }
+    for (const slot of late) if (this.late[slot] === 1) this.owner.handBack(this.client[slot] as number);
     if (overloaded) this.owner.handBackAll(this);
   }
 
-  /** Drops the entries of members that left from the heads of the queues. */
-  private dropStaleHeads(): void {
-    const { pings: ring, early, pongs, gens } = this;
-    while (ring.count > 0 && ring.gens[ring.head] !== gens[ring.slots[ring.head] as number]) {
-      ring.shift();
-      this.stale--;
-    }
-    while (early.size > 0 && early.topGen !== gens[early.topSlot]) {
-      early.pop();
-      this.stale--;
-    }
-    while (pongs.size > 0 && pongs.topGen !== gens[pongs.topSlot]) {
-      pongs.pop();
-      this.stale--;
-    }
-  }
-
-  /** Queues the ping of the member in `slot` (generation `gen`) due at `atMs`. */
-  private queue(slot: number, gen: number, atMs: number, roundTripMs: number): void {
-    if (this.pings.count === 0 || atMs >= this.pings.tailMs) this.pings.push(atMs, roundTripMs, slot, gen);
-    else this.early.push(atMs, atMs, roundTripMs, slot, gen);
-    if (atMs < this.nextAtMs) this.nextAtMs = atMs;
+  /** Stores the scalars, releases the lock, and tells the helper about buffers that grew. */
+  private exit(): void {
+    const grown = this.takeGrown(this.slotsGrew);
+    this.slotsGrew = false;
+    this.leave();
+    if (grown) this.publish();
   }
 
   private grow(): void {
     const n = this.client.length * 2;
-    this.rec = growColumns({ rec: this.rec }, n * R).rec;
-    const slots = growColumns({ roundTrips: this.roundTrips, gens: this.gens, client: this.client, late: this.late }, n, { client: -1 });
-    ({ roundTrips: this.roundTrips, gens: this.gens, client: this.client, late: this.late } = slots);
+    const alloc = this.alloc;
+    this.rec = copyInto(alloc, this.rec, n * R);
+    this.gens = copyInto(alloc, this.gens, n);
+    this.late = copyInto(alloc, this.late, n);
+    this.lateSlots = copyInto(alloc, this.lateSlots, n);
+    ({ roundTrips: this.roundTrips, client: this.client } = growColumns({ roundTrips: this.roundTrips, client: this.client }, n, { client: -1 }));
+    this.slotsGrew = true;
   }
 }
+
+const NONE: number[] = [];
+
 
 /**
  * The cohort heartbeat (`heartbeatModel: cohort`). A connection whose pings leave unhindered by data,
@@ -491,7 +260,7 @@ export class HeartbeatCohorts {
     const c = this.world.clients.c;
     const lane = this.laneOf(this.world.serverOf(i), c.process[i] as number);
     const roundTripMs = 2 * (c.pathLatencyMs[i] as number);
-    if (!(lane.pingCostMs + roundTripMs + lane.pongCostMs < this.deadlineMs / 2) || !this.cycles(phase, firstPingMs, roundTripMs)) return false;
+    if (!(lane.cycle.pingCostMs + roundTripMs + lane.cycle.pongCostMs < this.deadlineMs / 2) || !this.cycles(phase, firstPingMs, roundTripMs)) return false;
     lane.catchUp(this.world.sim.nowMs);
     c.hbSlot[i] = lane.add(i, firstPingMs, roundTripMs);
     return true;
@@ -561,7 +330,22 @@ export class HeartbeatCohorts {
     if (lane === undefined) {
       const ping = server.costs.ping.spec;
       const pong = server.costs.pong.spec;
-      lane = new HeartbeatLane(server, process, cpu, this, ping.kind === 'constant' ? ping.value : NaN, pong.kind === 'constant' ? pong.value : NaN);
+      const cycle: LaneCycle = {
+        pingCostMs: ping.kind === 'constant' ? ping.value : NaN,
+        pongCostMs: pong.kind === 'constant' ? pong.value : NaN,
+        deadlineMs: this.deadlineMs,
+        afterPongMs: this.afterPongMs,
+        backlogLimitMs: this.backlogLimitMs,
+      };
+      const helper = this.world.laneHelper;
+      if (helper !== null) {
+        cpu.share(helper.alloc);
+        // The helper may advance lanes up to each event's time (not a queue's `nowMs`, which may be a later job's finish).
+        this.world.sim.onClock ??= (nextMs) => {
+          helper.clockAt(nextMs);
+        };
+      }
+      lane = new HeartbeatLane(server, process, cpu, this, cycle, helper, this.lanes.size);
       const self = lane;
       cpu.lazy = lane;
       cpu.backlogLimitMs = this.backlogLimitMs;

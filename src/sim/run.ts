@@ -1,6 +1,7 @@
 import { RngStreams } from '../engine/index.js';
 import { finalizeSummary, typedEvent, type DecisionLog, type CdfPoint, type DistributionMetric, type RunResult, type Table, type TypedRunEvent } from '../metrics/index.js';
 import type { SimConfig } from './config.js';
+import type { LaneHelper } from './heartbeat-lane.js';
 import { Fleet } from './fleet.js';
 import { scheduleFaults } from './faults.js';
 import { startSampler } from './sampler.js';
@@ -22,6 +23,8 @@ export interface RunSimulationOptions {
   progressEveryEvents?: number;
   /** Receives the decisions of shared rules (backoff, admission, health, heartbeat closes) as they are made. @default none */
   decisions?: DecisionLog;
+  /** Advances the cohort heartbeat's lanes on another thread as well (the CLI's lane worker); results are the same without it. @default none */
+  laneHelper?: LaneHelper;
 }
 
 /** Runs one simulated experiment to its end and returns the result in the shared schema. */
@@ -31,7 +34,7 @@ export function runSimulation(config: SimConfig, options: RunSimulationOptions =
 
 /** Runs one experiment and returns the fleet too, for tests that look inside. */
 export function simulate(config: SimConfig, options: RunSimulationOptions = {}): { fleet: Fleet; result: RunResult } {
-  const run = new SimRun(config, options.decisions ?? null);
+  const run = new SimRun(config, options.decisions ?? null, options.laneHelper ?? null);
   runInSteps(run.fleet, config.durationMs, options);
   return { fleet: run.fleet, result: run.finish() };
 }
@@ -48,8 +51,9 @@ export class SimRun {
   private readonly autoscaler: Autoscaler | null;
   private result: RunResult | null = null;
 
-  constructor(private readonly config: SimConfig, decisions: DecisionLog | null = null) {
+  constructor(private readonly config: SimConfig, decisions: DecisionLog | null = null, laneHelper: LaneHelper | null = null) {
     const fleet = new Fleet(config, decisions);
+    fleet.world.laneHelper = laneHelper;
     this.fleet = fleet;
     this.autoscaler = config.autoscaler === null ? null : new Autoscaler(fleet.world, fleet.operations, config.autoscaler);
     this.autoscaler?.start(config.servers.reduce((n, g) => n + g.count, 0));

@@ -58,8 +58,11 @@ export class SimServer {
   wastedCpuMs = 0;
   /** CPU spent refusing connections (accept, parse, 503). */
   refusalCpuMs = 0;
-  /** CPU spent on pings and pongs. */
-  heartbeatCpuMs = 0;
+  /** CPU spent on pings and pongs of connections outside the cohort heartbeat's lanes. */
+  connectionHeartbeatCpuMs = 0;
+  /** Pings sent and pongs read by the cohort heartbeat's lanes (whose costs are constant). */
+  lanePings = 0;
+  lanePongs = 0;
   /** False while the autoscaler has not provisioned this server. */
   provisioned = true;
   /** While down: true when only the process died and the kernel answers connects with RST; false when the host is silent. */
@@ -80,6 +83,14 @@ export class SimServer {
   frozenUntilMs = -Infinity;
   /** Multiplies handshake CPU while a dependency of the handshake (auth, session store) is slow. */
   handshakeSlowdown = 1;
+
+  /** CPU spent on pings and pongs: the lanes' counted at their constant costs, so the sum does not depend on when the lanes caught up. */
+  get heartbeatCpuMs(): number {
+    if (this.lanePings === 0 && this.lanePongs === 0) return this.connectionHeartbeatCpuMs;
+    const ping = this.costs.ping.spec;
+    const pong = this.costs.pong.spec;
+    return this.connectionHeartbeatCpuMs + this.lanePings * (ping.kind === 'constant' ? ping.value : 0) + this.lanePongs * (pong.kind === 'constant' ? pong.value : 0);
+  }
 
   constructor(
     readonly id: number,

@@ -3,6 +3,7 @@ import { LatencyRecorder, TimeWeighted, type DecisionLog, type TypedRunEvent } f
 import type { SimConfig } from './config.js';
 import { ClientTable, connClient, connEpoch } from './clients.js';
 import { Counters } from './counters.js';
+import type { LaneHelper } from './heartbeat-lane.js';
 import { SimServer } from './server.js';
 
 /** The random streams of the fleet's rooms, each named so that one room's draws never shift another's. */
@@ -28,6 +29,8 @@ export class World {
   readonly clients = new ClientTable();
   readonly servers: SimServer[];
   readonly counters = new Counters();
+  /** Advances the cohort heartbeat's lanes on another thread (the CLI's lane worker); null: this thread does all of it. */
+  laneHelper: LaneHelper | null = null;
   readonly connectLatency = new LatencyRecorder();
   readonly handshakeWait = new LatencyRecorder();
   readonly connected = new TimeWeighted();
