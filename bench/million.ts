@@ -9,9 +9,9 @@ const millionGoal: Goal = {
   met: (r) => (r.wallMs ?? Infinity) < 60_000 && (r.peakRssBytes ?? Infinity) < 4e9,
 };
 
-/** Runs bench/million-child.ts at `scale` with `fanout` and `heartbeatModel` and checks it simulated the whole hour. */
-function runChild(scale: number, fanout: 'cohort' | 'batched', heartbeatModel: 'cohort' | 'per-connection'): MillionChildReport {
-  const report = runBenchChild<MillionChildReport>('million-child.ts', [String(scale), fanout, heartbeatModel], ['wallMs', 'maxRssKiB', 'events', 'delivered', 'virtualMs', 'clients']);
+/** Runs bench/million-child.ts at `scale` with `fanout`, `heartbeatModel` and the lane worker or not, and checks it simulated the whole hour. */
+function runChild(scale: number, fanout: 'cohort' | 'batched', heartbeatModel: 'cohort' | 'per-connection', worker: 'on' | 'off' = 'on'): MillionChildReport {
+  const report = runBenchChild<MillionChildReport>('million-child.ts', [String(scale), fanout, heartbeatModel, worker], ['wallMs', 'maxRssKiB', 'events', 'delivered', 'virtualMs', 'clients', 'workerJobs']);
   if (report.virtualMs !== 3_600_000) throw new Error(`million simulated ${String(report.virtualMs)} ms of virtual time, expected one hour`);
   return report;
 }
@@ -20,13 +20,17 @@ const perSec = (count: number, ms: number): number => (count / ms) * 1000;
 
 /**
  * experiments/million.yaml at full size (a million clients, one virtual hour, about 3.6 G deliveries),
- * once, in a child process. Its ratio is events/s against the baseline heap's hold model run just
- * before in this process, as fleet-100k's is.
+ * in a child process, with the lane worker as `wsfleet run` uses it on two cores, then on one thread.
+ * The first row's ratio is events/s against the baseline heap's hold model run just before in this
+ * process, as fleet-100k's is; the second row's is the worker's speed-up (one thread's wall time over
+ * the worker's), and its check that both runs delivered the same messages in the same events.
  */
 export function millionBench(): BenchRow[] {
   const base = baselineTrials();
-  const r = runChild(1, 'cohort', 'cohort');
+  const r = runChild(1, 'cohort', 'cohort', 'on');
+  const one = runChild(1, 'cohort', 'cohort', 'off');
   const c = childComparison(base, r.events, r.wallMs);
+  const split = speedUpComparison({ count: one.delivered, wallMs: one.wallMs }, { count: r.delivered, wallMs: r.wallMs }, one.delivered === r.delivered && one.events === r.events && r.workerJobs > 0);
   return [
     makeRow('million', c, millionGoal, {
       wallMs: round(r.wallMs, 1),
@@ -36,6 +40,11 @@ export function millionBench(): BenchRow[] {
       deliveriesPerSec: Math.round(perSec(r.delivered, r.wallMs)),
       bytesPerClient: Math.round((r.maxRssKiB * 1024) / r.clients),
       cohortShare: round(r.cohortShare, 4),
+    }),
+    makeRow('million-one-thread', split, null, {
+      wallMs: round(one.wallMs, 1),
+      peakRssBytes: one.maxRssKiB * 1024,
+      deliveriesPerSec: Math.round(perSec(one.delivered, one.wallMs)),
     }),
   ];
 }

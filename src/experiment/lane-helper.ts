@@ -44,7 +44,9 @@ export class LaneWorker implements LaneHelper {
   private start(): MessagePort {
     const { port1, port2 } = new MessageChannel();
     const data: LaneWorkerData = { port: port2, stats: this.stats, clock: this.clock, control: this.control };
-    const worker = new Worker(new URL('./lane-worker.js', import.meta.url), { workerData: data, transferList: [port2] });
+    // From the sources (tsx, as the benchmarks run) the worker is the .ts file, loaded by the flags the worker inherits.
+    const file = import.meta.url.endsWith('.ts') ? './lane-worker.ts' : './lane-worker.js';
+    const worker = new Worker(new URL(file, import.meta.url), { workerData: data, transferList: [port2] });
     worker.unref();
     // A worker that fails leaves its lanes to this thread, which advances them itself: nothing to report.
     worker.on('error', () => undefined);
