@@ -45,7 +45,10 @@ try {
     const units = Atomics.load(clock, 0);
     const untilMs = units / CLOCK_UNITS_PER_MS;
     let did = false;
-    for (const view of views) {
+    // Last lane first: the simulation's thread catches lanes up in the order they were made (a fan-out
+    // to every server, a sample), so the two threads start at opposite ends and meet in the middle.
+    for (let id = views.length - 1; id >= 0; id--) {
+      const view = views[id];
       if (view === undefined) continue;
       const core = view.core;
       if (core.dueAtMs > untilMs) continue;

@@ -194,25 +194,31 @@ export class CpuQueue {
     return best;
   }
 
-  private pushStart(startMs: number): void {
+  /** Grows `starts` until `n` more start times fit (a helper thread's view cannot grow it). */
+  reserveStarts(n: number): void {
+    while (this.freeStarts < n) this.growStarts();
+  }
+
+  private growStarts(): void {
+    if (!this.growable) throw new Error('CpuQueue: a view of a shared queue cannot grow (check freeStarts first)');
     const ring = this.ring;
     const head = ring[HEAD] as number;
     const length = ring[LENGTH] as number;
-    if (length === this.starts.length) {
-      if (!this.growable) throw new Error('CpuQueue: a view of a shared queue cannot grow (check freeStarts first)');
-      const old = this.starts;
-      const oldMask = old.length - 1;
-      const grown = new Float64Array(this.alloc(old.length * 2 * 8));
-      for (let k = 0; k < length; k++) grown[k] = old[(head + k) & oldMask] as number;
-      this.starts = grown;
-      ring[HEAD] = 0;
-      grown[length] = startMs;
-      ring[LENGTH] = length + 1;
-      this.onRegrow?.();
-      return;
-    }
+    const old = this.starts;
+    const oldMask = old.length - 1;
+    const grown = new Float64Array(this.alloc(old.length * 2 * 8));
+    for (let k = 0; k < length; k++) grown[k] = old[(head + k) & oldMask] as number;
+    this.starts = grown;
+    ring[HEAD] = 0;
+    this.onRegrow?.();
+  }
+
+  private pushStart(startMs: number): void {
+    const ring = this.ring;
+    const length = ring[LENGTH] as number;
+    if (length === this.starts.length) this.growStarts();
     const starts = this.starts;
-    starts[(head + length) & (starts.length - 1)] = startMs;
+    starts[((ring[HEAD] as number) + length) & (starts.length - 1)] = startMs;
     ring[LENGTH] = length + 1;
   }
 }

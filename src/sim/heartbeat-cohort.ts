@@ -179,8 +179,18 @@ class HeartbeatLane extends LaneCore implements LazyWork {
     if (overloaded) this.owner.handBackAll(this);
   }
 
-  /** Stores the scalars, releases the lock, and tells the helper about buffers that grew. */
+  /**
+   * Stores the scalars, releases the lock, and tells the helper about buffers that grew. With a helper,
+   * first grows every queue that has less than HELPER_HEADROOM free, since the helper cannot grow them
+   * and stops when one is full.
+   */
   private exit(): void {
+    if (this.helper !== null) {
+      this.pings.reserve(HELPER_HEADROOM);
+      this.early.reserve(HELPER_HEADROOM);
+      this.pongs.reserve(HELPER_HEADROOM);
+      this.cpu.reserveStarts(HELPER_HEADROOM);
+    }
     const grown = this.takeGrown(this.slotsGrew);
     this.slotsGrew = false;
     this.leave();
@@ -200,6 +210,8 @@ class HeartbeatLane extends LaneCore implements LazyWork {
 }
 
 const NONE: number[] = [];
+/** Entries each queue keeps free for the helper thread (it advances a lane by a few jobs at a time). */
+const HELPER_HEADROOM = 1024;
 
 
 /**

@@ -130,13 +130,20 @@ export class EntryHeap {
     return this.heap[4] as number;
   }
 
+  /** Grows until `n` more entries fit. */
+  reserve(n: number): void {
+    while (this.free < n) this.grow();
+  }
+
+  private grow(): void {
+    const grown = new Float64Array(this.alloc(this.heap.byteLength * 2));
+    grown.set(this.heap);
+    this.heap = grown;
+    this.grew = true;
+  }
+
   push(timeMs: number, dueMs: number, roundTripMs: number, slot: number, gen: number): void {
-    if ((this.size + 1) * E > this.heap.length) {
-      const grown = new Float64Array(this.alloc(this.heap.byteLength * 2));
-      grown.set(this.heap);
-      this.heap = grown;
-      this.grew = true;
-    }
+    if ((this.size + 1) * E > this.heap.length) this.grow();
     const heap = this.heap;
     let pos = this.size++;
     while (pos > 0) {
@@ -238,6 +245,11 @@ export class EntryRing {
   shift(): void {
     this.head = (this.head + 1) & this.mask;
     this.count--;
+  }
+
+  /** Grows until `n` more entries fit. */
+  reserve(n: number): void {
+    while (this.free < n) this.grow();
   }
 
   private grow(): void {
