@@ -68,6 +68,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   }
   laneWorker?.close();
   progress.finish();
+  if (laneWorker?.error != null) process.stderr.write(`wsfleet: warning: the lane worker stopped (${laneWorker.error.message}); the run finished on one thread, with the same results\n`);
   checkNamesAgainstResult(file, experiment, result);
   const wallMs = performance.now() - started;
   const written = await writeResultFolder(dir, resolvedExperimentYaml(experiment), result, experiment.charts, { force: options.force === true });

@@ -46,8 +46,9 @@ export class Simulation {
   private clockMs = 0;
   private stopRequested = false;
   /**
-   * Told the time of each event before it runs (a helper thread may work on anything due before it).
-   * Called for every event, so it must return at once when it has nothing to do.
+   * Told the time of each event `run` dispatches, before it runs (a helper thread may work on anything
+   * due before it); `step` does not call it, which only leaves the helper less to do. Called for every
+   * such event, so it must return at once when it has nothing to do.
    */
   onClock: ((nextMs: number) => void) | null = null;
   private processed = 0;

@@ -12,7 +12,7 @@ export const CONTROL = { stop: 0, sleeping: 1, posted: 2 } as const;
 
 export interface LaneWorkerData {
   port: MessagePort;
-  /** Jobs (pings sent and pongs read) the worker submitted, and lane visits, for tests and benchmarks. */
+  /** Jobs (pings sent and pongs read) the worker submitted, for tests and benchmarks. */
   stats: Float64Array;
   /** The time up to which lanes may be advanced, in eighths of a ms (below the simulation's clock). */
   clock: Int32Array;
@@ -32,13 +32,17 @@ const MAX_CLOCK = 2 ** 31 - 1;
 
 export class LaneWorker implements LaneHelper {
   readonly alloc = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(bytes);
-  private readonly clock = new Int32Array(new SharedArrayBuffer(4));
+  /** Starts below 0: nothing may be advanced before the first event. */
+  private readonly clock = new Int32Array(new SharedArrayBuffer(4)).fill(-1);
   private readonly control = new Int32Array(new SharedArrayBuffer(16));
-  private readonly stats = new Float64Array(new SharedArrayBuffer(16));
+  private readonly stats = new Float64Array(new SharedArrayBuffer(8));
   private port: MessagePort | null = null;
   private worker: Worker | null = null;
-  private published = 0;
+  private published = -1;
   private closed = false;
+  /** Each lane's scalars buffer, by id: a LaneWorker serves one run. */
+  private readonly attached: (Float64Array | undefined)[] = [];
+  private failure: Error | null = null;
 
   /** Starts the worker with the first lane (a run without lanes never starts one). */
   private start(): MessagePort {
@@ -48,8 +52,11 @@ export class LaneWorker implements LaneHelper {
     const file = import.meta.url.endsWith('.ts') ? './lane-worker.ts' : './lane-worker.js';
     const worker = new Worker(new URL(file, import.meta.url), { workerData: data, transferList: [port2] });
     worker.unref();
-    // A worker that fails leaves its lanes to this thread, which advances them itself: nothing to report.
-    worker.on('error', () => undefined);
+    // A worker that fails outside a lane leaves its lanes to this thread, which advances them itself; one
+    // that fails inside a lane marks it, and the run stops there (LaneCore.enter). Either way it is told.
+    worker.on('error', (error) => {
+      this.failure = error;
+    });
     this.worker = worker;
     this.port = port1;
     return port1;
@@ -57,9 +64,16 @@ export class LaneWorker implements LaneHelper {
 
   attach(id: number, buffers: LaneBuffers, cycle: LaneCycle, version: number): void {
     if (this.closed) return;
+    const known = this.attached[id];
+    if (known !== undefined && known !== buffers.scalars) throw new Error('LaneWorker: a lane worker serves one run (make a new one for the next)');
+    this.attached[id] = buffers.scalars;
     const message: LaneAttach = { id, buffers, cycle, version };
     (this.port ?? this.start()).postMessage(message);
     Atomics.add(this.control, CONTROL.posted, 1);
+  }
+
+  get clockMs(): number {
+    return this.published < 0 ? -Infinity : this.published / CLOCK_UNITS_PER_MS;
   }
 
   clockAt(nextMs: number): void {
@@ -69,6 +83,11 @@ export class LaneWorker implements LaneHelper {
     this.published = t;
     Atomics.store(this.clock, 0, t);
     if (Atomics.load(this.control, CONTROL.sleeping) === 1) Atomics.notify(this.clock, 0);
+  }
+
+  /** Why the worker stopped, if it failed (the run went on without it, or stopped if it held a lane). */
+  get error(): Error | null {
+    return this.failure;
   }
 
   /** Pings and pongs the worker has submitted so far (the rest the simulation's thread did). */

@@ -78,7 +78,12 @@ try {
       Atomics.store(control, CONTROL.sleeping, 0);
     }
   }
-} finally {
-  // A lane held when something went wrong is released, so the simulation's thread takes it over.
-  if (held !== null) held.leave();
+} catch (error) {
+  // A lane held when something went wrong may be half-stepped: it is marked failed (the simulation's
+  // thread stops at its next use of it) and released; then the error ends the worker ('error' event).
+  if (held !== null) {
+    held.fail();
+    held.leave();
+  }
+  throw error;
 }

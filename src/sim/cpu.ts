@@ -9,14 +9,6 @@ export interface LazyWork {
   catchUp(nowMs: number): void;
 }
 
-/**
- * A server's run queue: FIFO jobs on `cores` cores (M/G/c), each job to the core that frees first.
- *
- * With FIFO and no preemption a job's start and finish are fixed the moment it is submitted,
- * so the queue schedules no events of its own: the caller puts the job's effect on the clock
- * at the returned finish time. This is exact, not an approximation (checked against M/M/1 and
- * Erlang C in test/sim/theory.test.ts).
- */
 /** Slots of a run queue's scalar state: `CpuQueue.state` (doubles) and `CpuQueue.ring` (the start ring's head and length). */
 const SUBMITTED = 0;
 const LAST_WAIT = 1;
@@ -67,7 +59,7 @@ export class CpuQueue {
   /** `tracksQueue`: keep the start times `queued` counts; a queue nobody asks its length (a client machine's) keeps none. */
   constructor(
     readonly cores: number,
-    private readonly tracksQueue = true,
+    readonly tracksQueue = true,
     buffers: CpuQueueBuffers | null = null,
   ) {
     this.busyUntilMs = buffers?.busyUntilMs ?? new Float64Array(cores);
@@ -139,8 +131,8 @@ export class CpuQueue {
   }
 
   /**
-   * Drops the start times of jobs started by `nowMs` (which must not be before a time the queue was
-   * asked about) and returns how many remain: what `queued` does after the catch-up.
+   * Drops the start times of jobs started by `nowMs` and returns how many remain: what `queued` does
+   * after the catch-up (an earlier `nowMs` than a previous call drops nothing more).
    */
   forgetStartedBy(nowMs: number): number {
     const { starts, ring } = this;

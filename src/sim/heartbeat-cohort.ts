@@ -59,6 +59,8 @@ class HeartbeatLane extends LaneCore implements LazyWork {
   private countedPings = 0;
   private countedPongs = 0;
   private slotsGrew = false;
+  /** The lane's next job as this thread last left it (the fast path's test). */
+  private ownNextAtMs = Infinity;
 
   constructor(
     readonly server: SimServer,
@@ -155,7 +157,11 @@ class HeartbeatLane extends LaneCore implements LazyWork {
    * or all of them after a wait past the backlog limit.
    */
   catchUp(nowMs: number): void {
-    if ((nowMs < this.dueAtMs && !this.dirty) || this.catchingUp) return;
+    // Nothing is due before `ownNextAtMs`, as this thread left the lane, unless the helper has since
+    // advanced it, which it does only once its clock reaches the lane's next job: decided from this
+    // thread's own data, with no read of what the helper writes.
+    const own = this.ownNextAtMs;
+    if ((nowMs < own && own > (this.helper?.clockMs ?? -Infinity)) || this.catchingUp) return;
     this.catchingUp = true;
     this.enter();
     this.advance(nowMs, Infinity);
@@ -172,7 +178,6 @@ class HeartbeatLane extends LaneCore implements LazyWork {
     this.lateCount = 0;
     const overloaded = this.overloaded;
     this.overloaded = false;
-    this.markDirty = false;
     this.exit();
     this.catchingUp = false;
     for (const slot of late) if (this.late[slot] === 1) this.owner.handBack(this.client[slot] as number);
@@ -193,6 +198,7 @@ class HeartbeatLane extends LaneCore implements LazyWork {
     }
     const grown = this.takeGrown(this.slotsGrew);
     this.slotsGrew = false;
+    this.ownNextAtMs = this.nextAtMs;
     this.leave();
     if (grown) this.publish();
   }

@@ -37,14 +37,14 @@ const PONGS_SIZE = 3;
 const STALE = 4;
 const LATE_COUNT = 5;
 const OVERLOADED = 6;
-/** 1 while the helper advanced the lane since the simulation's thread last took its counts and hand-backs. */
-const DIRTY = 7;
-const COUNTS = 8;
+const COUNTS = 7;
 /** Slots of a lane's control words (`LaneBuffers.control`): its lock (0 free, 1 the simulation's thread, 2 the helper) and its layout version. */
 const LOCK = 0;
 const VERSION = 1;
 /** Set by the simulation's thread while it waits for the lock: the helper lets go after its current few jobs. */
 const WANTED = 2;
+/** Set by the helper when it failed while holding the lane: the lane may be half-stepped, and the run must stop. */
+const FAILED = 3;
 /** Jobs the helper does between two looks at WANTED. */
 const HELPER_STRIDE = 16;
 
@@ -89,6 +89,8 @@ export interface LaneHelper {
   attach(id: number, buffers: LaneBuffers, cycle: LaneCycle, version: number): void;
   /** The simulation's next event is at `nextMs`: lanes may be advanced up to (not including) it. */
   clockAt(nextMs: number): void;
+  /** The latest time the helper may have advanced a lane to (what `clockAt` allowed so far); -Infinity before any. */
+  readonly clockMs: number;
 }
 
 const localAlloc: Alloc = (bytes) => new ArrayBuffer(bytes);
@@ -348,7 +350,7 @@ export class LaneCore {
       pongs: f64(INITIAL * E),
       cpu: cpu.buffers(),
       cpuCores: cpu.cores,
-      cpuTracksQueue: true,
+      cpuTracksQueue: cpu.tracksQueue,
     };
   }
 
@@ -371,7 +373,7 @@ export class LaneCore {
       pongs: this.pongs.heap,
       cpu: this.cpu.buffers(),
       cpuCores: this.cpu.cores,
-      cpuTracksQueue: true,
+      cpuTracksQueue: this.cpu.tracksQueue,
     };
   }
 
@@ -380,24 +382,31 @@ export class LaneCore {
     return Atomics.load(this.control, VERSION);
   }
 
-  /** When the next ping or pong is due, read without the lock (a helper may be moving it later, never earlier than what it has not done). */
+  /**
+   * When the next ping or pong is due, read without the lock: the helper's own test of whether a lane
+   * has work by its clock (it re-reads it under the lock). The simulation's thread never decides by it
+   * (HeartbeatLane.catchUp keeps its own copy).
+   */
   get dueAtMs(): number {
     return this.scalars[NEXT_AT] as number;
   }
 
-  /** Whether a helper advanced the lane since the simulation's thread last looked. */
-  get dirty(): boolean {
-    return this.counts[DIRTY] === 1;
-  }
-
   /** Takes the lock (spinning while the helper holds it) and loads the scalars. */
   protected enter(): void {
-    if (this.shared && Atomics.compareExchange(this.control, LOCK, 0, 1) !== 0) {
-      Atomics.store(this.control, WANTED, 1);
-      while (Atomics.compareExchange(this.control, LOCK, 0, 1) !== 0);
-      Atomics.store(this.control, WANTED, 0);
+    const control = this.control;
+    if (this.shared && Atomics.compareExchange(control, LOCK, 0, 1) !== 0) {
+      if (Atomics.load(control, LOCK) === 1) throw new Error('heartbeat lane: entered twice by the simulation thread');
+      Atomics.store(control, WANTED, 1);
+      while (Atomics.compareExchange(control, LOCK, 0, 1) !== 0) if (Atomics.load(control, FAILED) === 1) break;
+      Atomics.store(control, WANTED, 0);
     }
+    if (this.shared && Atomics.load(control, FAILED) === 1) throw new Error('heartbeat lane: the lane worker failed while advancing this lane; the run cannot go on');
     this.load();
+  }
+
+  /** The helper failed while holding this lane (it may be half-stepped): the simulation's thread stops at its next use. */
+  fail(): void {
+    Atomics.store(this.control, FAILED, 1);
   }
 
   /** Takes the lock if it is free (the helper's side); loads the scalars when it did. */
@@ -443,10 +452,6 @@ export class LaneCore {
     n[OVERLOADED] = this.overloaded ? 1 : 0;
   }
 
-  /** Marks the lane as advanced by the helper (or taken in by the simulation's thread: `dirty` false). */
-  protected set markDirty(value: boolean) {
-    this.counts[DIRTY] = value ? 1 : 0;
-  }
 
   /** Whether any queue or slot array moved to a larger buffer since the last call (then a helper must be told). */
   protected takeGrown(slotsGrew: boolean): boolean {
@@ -465,8 +470,8 @@ export class LaneCore {
 
   /**
    * The helper's turn (it holds the lock): advances the lane up to `untilMs` as far as its buffers allow
-   * without growing, letting go after a few jobs when the simulation's thread wants the lane, and marks
-   * it dirty (stale entries dropped count as work too). Returns the jobs submitted.
+   * without growing, letting go after a few jobs when the simulation's thread wants the lane. Returns
+   * the jobs submitted.
    */
   advanceAsHelper(untilMs: number): number {
     if (untilMs < this.nextAtMs) return 0;
@@ -483,7 +488,6 @@ export class LaneCore {
       budget -= done;
       if (done < stride) break;
     } while (budget > 0 && Atomics.load(control, WANTED) === 0);
-    this.markDirty = true;
     return jobs;
   }
 
