@@ -219,7 +219,6 @@ const NONE: number[] = [];
 /** Entries each queue keeps free for the helper thread (it advances a lane by a few jobs at a time). */
 const HELPER_HEADROOM = 1024;
 
-
 /**
  * The cohort heartbeat (`heartbeatModel: cohort`). A connection whose pings leave unhindered by data,
  * whose pongs come back and are read before their deadline, and whose strategy runs the same cycle

@@ -452,18 +452,17 @@ export class LaneCore {
     n[OVERLOADED] = this.overloaded ? 1 : 0;
   }
 
-
-  /** Whether any queue or slot array moved to a larger buffer since the last call (then a helper must be told). */
+  /** Whether any queue or slot array moved to a larger buffer since the last call (then the version is bumped and a helper must be told). */
   protected takeGrown(slotsGrew: boolean): boolean {
     const grew = slotsGrew || this.pings.grew || this.early.grew || this.pongs.grew;
     this.pings.grew = false;
     this.early.grew = false;
     this.pongs.grew = false;
-    if (grew) Atomics.add(this.control, VERSION, 1);
+    if (grew) this.bumpVersion();
     return grew;
   }
 
-  /** Bumps the layout version after the slot arrays grew. */
+  /** Bumps the layout version: a buffer moved, and a helper's view of the lane is stale. */
   protected bumpVersion(): void {
     Atomics.add(this.control, VERSION, 1);
   }
